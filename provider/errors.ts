@@ -1,0 +1,164 @@
+/**
+ * Errors that say what failed and what to do. AWS errors are recognised by `error.name`, never by
+ * message text. Errors cross the process boundary between the dynamic provider and the engine as
+ * plain messages, so identity is a marker field, not `instanceof`.
+ */
+
+/** Marker field carried by every error this package raises. */
+export const ERROR_MARKER = "__awsConfigAggregationError";
+
+/** The operations of the provider, as they appear at the start of messages. */
+export type Verb = "creating" | "reading" | "updating" | "deleting" | "importing";
+
+export interface AuthorizationError extends Error {
+    [ERROR_MARKER]: true;
+    /** The AWS error name, when AWS (or the SDK) named one. */
+    code?: string;
+    /**
+     * Set when AWS holds the authorization although the operation failed: Pulumi records it as a
+     * partially created (or updated) resource with these properties, and the next `up` finishes.
+     */
+    id?: string;
+    properties?: object;
+    reasons?: string[];
+}
+
+export function isAuthorizationError(e: unknown): e is AuthorizationError {
+    return typeof e === "object" && e !== null && (e as Record<string, unknown>)[ERROR_MARKER] === true;
+}
+
+/** Builds an error whose message is `<verb> Config aggregation authorization (<id>): <cause>`. */
+export function authorizationError(verb: Verb, resource: string, cause: string, code?: string): AuthorizationError {
+    const e = new Error(`${verb} Config aggregation authorization (${resource}): ${cause}`) as AuthorizationError;
+    e[ERROR_MARKER] = true;
+    if (code !== undefined) e.code = code;
+    return e;
+}
+
+/** Marks `e` as a partial failure: AWS holds `id`, and Pulumi should record `properties`. */
+export function partial(e: AuthorizationError, id: string, properties: object): AuthorizationError {
+    e.id = id;
+    e.properties = properties;
+    e.reasons = [e.message];
+    return e;
+}
+
+/** Where a call went: enough to tell the user which endpoint, region and credentials were tried. */
+export interface CallContext {
+    verb: Verb;
+    /** The ARN, or a description of the authorization when the ARN is not known yet. */
+    resource: string;
+    /** The IAM action of the call, e.g. `config:PutAggregationAuthorization`. */
+    action: string;
+    region: string;
+    endpoint: string;
+    profile?: string;
+}
+
+const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "AuthorizationError"]);
+const THROTTLED = new Set(["ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded"]);
+const BAD_CREDENTIALS = new Set([
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+]);
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** The credential sources the AWS SDK's default chain tries, in order. */
+export function credentialSources(profile: string | undefined): string {
+    const p = profile ?? process.env.AWS_PROFILE ?? "default";
+    return (
+        `environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), ` +
+        `the shared config and credentials files (~/.aws/config, ~/.aws/credentials) with profile "${p}" ` +
+        `(set by the aws:profile stack config or AWS_PROFILE), SSO, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), ` +
+        `and the container and instance metadata services`
+    );
+}
+
+interface AwsLikeError {
+    name?: string;
+    code?: string;
+    message?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number; attempts?: number };
+    cause?: unknown;
+}
+
+/** The system error code (ECONNREFUSED, …) of a network failure, looking through `cause` chains. */
+function networkCode(err: AwsLikeError): string | undefined {
+    for (let e: AwsLikeError | undefined = err, depth = 0; e && depth < 5; e = e.cause as AwsLikeError, depth++) {
+        if (e.code && UNREACHABLE.has(e.code)) return e.code;
+        if (e.name === "TimeoutError") return "ETIMEDOUT";
+    }
+    return undefined;
+}
+
+/** True when the failure leaves it unknown whether AWS applied the call (network fault, 5xx). */
+export function isAmbiguous(err: unknown): boolean {
+    const e = err as AwsLikeError;
+    if (networkCode(e) !== undefined && networkCode(e) !== "ECONNREFUSED" && networkCode(e) !== "ENOTFOUND") return true;
+    return e?.$fault === "server" || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/** The AWS error name of `err`, if it has one. */
+export function errorName(err: unknown): string | undefined {
+    return (err as AwsLikeError | undefined)?.name;
+}
+
+/** Turns a failure of one AWS call into an error that names the operation, the resource and what to do. */
+export function translate(err: unknown, ctx: CallContext): AuthorizationError {
+    if (isAuthorizationError(err)) return err;
+    const e = (err ?? {}) as AwsLikeError;
+    const name = e.name ?? "Error";
+    const attempts = e.$metadata?.attempts;
+    const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
+    const awsSays = e.message ? `: ${e.message}` : "";
+    const where = `region ${ctx.region}, endpoint ${ctx.endpoint}`;
+    const fail = (cause: string) => authorizationError(ctx.verb, ctx.resource, cause, name);
+
+    if (ACCESS_DENIED.has(name)) {
+        return fail(
+            `access denied to ${ctx.action} (${name}${awsSays}). ` +
+                `Grant ${ctx.action} on ${ctx.resource.startsWith("arn:") ? ctx.resource : "the authorization"} to the credentials Pulumi uses; the README lists the full IAM policy.`,
+        );
+    }
+    if (THROTTLED.has(name)) {
+        return fail(
+            `AWS kept throttling ${ctx.action}${afterAttempts} (${name}${awsSays}). ` +
+                `Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`,
+        );
+    }
+    if (name === "ResourceNotFoundException" || name === "NoSuchAggregationAuthorizationException") {
+        return fail(
+            `the authorization no longer exists in AWS (${name}): it was deleted outside Pulumi. ` +
+                `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
+        );
+    }
+    if (name === "InvalidParameterValueException" || name === "ValidationException" || name === "InvalidParameterValue") {
+        return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
+    }
+    if (name === "CredentialsProviderError" || BAD_CREDENTIALS.has(name)) {
+        const what = name === "CredentialsProviderError" ? "no usable AWS credentials were found" : `AWS rejected the credentials (${name}${awsSays})`;
+        return fail(
+            `${what}. Tried ${credentialSources(ctx.profile)}. ` +
+                `Sign in again (e.g. aws sso login) or set valid credentials, then run the command again.`,
+        );
+    }
+    const net = networkCode(e);
+    if (net) {
+        return fail(
+            `could not reach AWS Config (${where})${afterAttempts}: ${net}. ` +
+                `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
+        );
+    }
+    if (e.$fault === "server" || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+        return fail(
+            `AWS Config kept failing${afterAttempts} (${name}${awsSays}, ${where}). This is a fault on the AWS side; run the command again later.`,
+        );
+    }
+    return fail(`${name}${awsSays} (${where}).`);
+}

@@ -1,0 +1,55 @@
+/**
+ * The plain shapes that cross the boundary between the program (`sdk/`) and the dynamic
+ * provider (`provider/`). Outputs are a superset of inputs, so `diff(id, olds, news)` can
+ * compare old outputs with new inputs key by key.
+ */
+
+/** Tags as AWS Config stores them: at most 50, keys 1–128 characters, values 0–256. */
+export type Tags = { [key: string]: string };
+
+/** The inputs of one aggregation authorization, as the provider receives them. */
+export interface Inputs {
+    /** The 12-digit account of the aggregator that is being authorized. */
+    authorizedAccountId: string;
+    /** The region of the aggregator that is being authorized. */
+    authorizedAwsRegion: string;
+    /**
+     * The source region the authorization lives in. The resource class resolves the default
+     * (`aws:region`, then `AWS_REGION`/`AWS_DEFAULT_REGION`) before the provider sees it.
+     */
+    region: string;
+    /** Tags of the authorization; updated in place. */
+    tags?: Tags;
+    /**
+     * Adopt an authorization that already exists instead of failing. Off by default: Control Tower
+     * and other stacks create these too, and adopting one means this stack manages (and on
+     * destroy, deletes) it.
+     */
+    adoptExisting?: boolean;
+}
+
+/** What the provider records in state: every input as applied, plus what AWS says. */
+export interface Outputs extends Inputs {
+    /** The ARN of the authorization; also the resource ID. */
+    arn: string;
+    /** The source account, read from the ARN. */
+    accountId: string;
+    /** When AWS created the authorization, as an ISO-8601 string. */
+    creationTime: string;
+    /** Whether this resource adopted an authorization that existed before it (see `adoptExisting`). */
+    adopted?: boolean;
+}
+
+/**
+ * The value Pulumi sends in place of an input that is not known yet (during preview).
+ * It is never validated as if it were real.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** True when `value` is, or contains, the preview-unknown sentinel. */
+export function isUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) return true;
+    if (Array.isArray(value)) return value.some(isUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value).some(isUnknown);
+    return false;
+}

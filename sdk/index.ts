@@ -1,0 +1,138 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Inputs, Outputs, Tags } from "../provider/types";
+
+export type { Inputs, Outputs, Tags } from "../provider/types";
+
+/**
+ * The provider Pulumi serializes into every resource's state. It captures nothing: each method
+ * `require`s the real provider by package name inside its body, in the provider process, so the
+ * state holds a few hundred bytes and never an SDK client or credentials (DESIGN.md §5).
+ */
+const serializedProvider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
+    async configure(req) {
+        return require("pulumi-aws-config-aggregation/provider").provider.configure(req);
+    },
+    async check(olds, news) {
+        return require("pulumi-aws-config-aggregation/provider").provider.check(olds, news);
+    },
+    async diff(id, olds, news) {
+        return require("pulumi-aws-config-aggregation/provider").provider.diff(id, olds, news);
+    },
+    async create(inputs) {
+        return require("pulumi-aws-config-aggregation/provider").provider.create(inputs);
+    },
+    async read(id, props) {
+        return require("pulumi-aws-config-aggregation/provider").provider.read(id, props);
+    },
+    async update(id, olds, news) {
+        return require("pulumi-aws-config-aggregation/provider").provider.update(id, olds, news);
+    },
+    async delete(id, props) {
+        return require("pulumi-aws-config-aggregation/provider").provider.delete(id, props);
+    },
+};
+
+/** The arguments of an {@link AggregationAuthorization}. */
+export interface AggregationAuthorizationArgs {
+    /**
+     * The 12-digit ID of the account that runs the aggregator. Changing it replaces the authorization.
+     * @see https://docs.aws.amazon.com/config/latest/APIReference/API_PutAggregationAuthorization.html
+     */
+    readonly authorizedAccountId: pulumi.Input<string>;
+    /**
+     * The region the aggregator runs in, e.g. `us-east-1`. Changing it replaces the authorization.
+     * @see https://docs.aws.amazon.com/config/latest/APIReference/API_PutAggregationAuthorization.html
+     */
+    readonly authorizedAwsRegion: pulumi.Input<string>;
+    /**
+     * The source region to create the authorization in. An account-based aggregator needs one
+     * authorization per source region, so a program declares one resource per region. Changing the
+     * effective region replaces the authorization.
+     * @default - the stack's `aws:region` config, then `AWS_REGION`, then `AWS_DEFAULT_REGION`
+     */
+    readonly region?: pulumi.Input<string>;
+    /**
+     * Tags of the authorization: at most 50; keys 1–128 characters, values 0–256, letters, digits,
+     * spaces and `_ . : / = + - @`; keys must not start with `aws:`. Changed in place with
+     * TagResource/UntagResource.
+     * @default - no tags
+     * @see https://docs.aws.amazon.com/config/latest/APIReference/API_TagResource.html
+     */
+    readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /**
+     * Adopt an authorization that already exists for this aggregator account and region instead of
+     * failing. Its tags then follow the program, and `pulumi destroy` leaves it in place, because this
+     * stack did not create it. Off by default: AWS Control Tower and other stacks create these too.
+     * @default false
+     */
+    readonly adoptExisting?: pulumi.Input<boolean>;
+}
+
+/** The source region a resource is created in when its `region` input is not set. */
+export function defaultRegion(): string | undefined {
+    return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+}
+
+/**
+ * An AWS Config aggregation authorization: it lets the aggregator in `authorizedAccountId` /
+ * `authorizedAwsRegion` collect AWS Config data from this (source) account in `region`.
+ *
+ * Facts that trip people up:
+ * - An account-based aggregator needs one authorization **per source region**: declare one
+ *   resource per region (the `region` input), all from one program.
+ * - AWS's `PutAggregationAuthorization` ignores tags on an authorization that already exists; this
+ *   resource changes tags with `TagResource`/`UntagResource` instead.
+ * - If the authorization already exists (AWS Control Tower creates them), `create` fails rather
+ *   than silently taking it over; set `adoptExisting: true` to manage it.
+ *
+ * The resource ID is the authorization's ARN.
+ */
+export class AggregationAuthorization extends pulumi.dynamic.Resource {
+    /** The aggregator account that is authorized. */
+    public declare readonly authorizedAccountId: pulumi.Output<string>;
+    /** The aggregator region that is authorized. */
+    public declare readonly authorizedAwsRegion: pulumi.Output<string>;
+    /** The source region the authorization lives in. */
+    public declare readonly region: pulumi.Output<string>;
+    /** The tags of the authorization, as applied. */
+    public declare readonly tags: pulumi.Output<Tags>;
+    /** Whether adopting existing authorizations was asked for. */
+    public declare readonly adoptExisting: pulumi.Output<boolean | undefined>;
+    /** The ARN of the authorization (also the resource ID). */
+    public declare readonly arn: pulumi.Output<string>;
+    /** The source account, from the ARN. */
+    public declare readonly accountId: pulumi.Output<string>;
+    /** When AWS created the authorization, ISO-8601. */
+    public declare readonly creationTime: pulumi.Output<string>;
+    /** True when this resource adopted an authorization it did not create (destroy leaves it in place). */
+    public declare readonly adopted: pulumi.Output<boolean | undefined>;
+
+    /**
+     * Reads an existing authorization into the program without managing it.
+     * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (searched in `region`, or the default region)
+     */
+    public static get(name: string, id: pulumi.Input<string>, region?: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): AggregationAuthorization {
+        return new AggregationAuthorization(name, { region } as AggregationAuthorizationArgs, { ...opts, id });
+    }
+
+    constructor(name: string, args: AggregationAuthorizationArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            serializedProvider,
+            name,
+            {
+                authorizedAccountId: args?.authorizedAccountId,
+                authorizedAwsRegion: args?.authorizedAwsRegion,
+                region: args?.region ?? defaultRegion(),
+                tags: args?.tags,
+                adoptExisting: args?.adoptExisting,
+                arn: undefined,
+                accountId: undefined,
+                creationTime: undefined,
+                adopted: undefined,
+            },
+            opts,
+            "aws-config",
+            "AggregationAuthorization",
+        );
+    }
+}

@@ -1,0 +1,147 @@
+/**
+ * An HTTP proxy in front of moto that records every AWS call (service, operation, region) and can
+ * inject faults: AWS error answers, 5xx, and connection resets. Tests read its log to assert which
+ * calls were made, and across processes (the Pulumi engine's provider) as well as in-process.
+ */
+import * as http from "node:http";
+import type * as net from "node:net";
+
+export interface Call {
+    service: string;
+    /** The operation, e.g. `PutAggregationAuthorization`, `GetCallerIdentity`. */
+    operation: string;
+    region: string;
+    /** The JSON body for JSON-protocol services (Config), else undefined. */
+    body?: Record<string, unknown>;
+    /** The HTTP status the client got (after any injected fault). 0 for a reset connection. */
+    status: number;
+}
+
+/** What to do with one request instead of forwarding it. */
+export type Fault =
+    | { kind: "error"; status: number; code: string; message: string }
+    | { kind: "reset" };
+
+export type FaultRule = (call: Omit<Call, "status">, index: number) => Fault | undefined;
+
+export const faults = {
+    throttle: (): Fault => ({ kind: "error", status: 400, code: "ThrottlingException", message: "Rate exceeded" }),
+    internal: (): Fault => ({ kind: "error", status: 500, code: "InternalFailure", message: "We encountered an internal error. Please try again." }),
+    unavailable: (): Fault => ({ kind: "error", status: 503, code: "ServiceUnavailable", message: "Service is unavailable" }),
+    reset: (): Fault => ({ kind: "reset" }),
+    accessDenied: (action: string): Fault => ({
+        kind: "error",
+        status: 400,
+        code: "AccessDeniedException",
+        message: `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ${action}`,
+    }),
+    notFound: (message: string): Fault => ({ kind: "error", status: 400, code: "ResourceNotFoundException", message }),
+    invalidParameter: (message: string): Fault => ({ kind: "error", status: 400, code: "InvalidParameterValueException", message }),
+};
+
+function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"> {
+    const auth = String(req.headers["authorization"] ?? "");
+    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
+    const region = scope?.[1] ?? "";
+    const service = scope?.[2] ?? "";
+    const target = req.headers["x-amz-target"];
+    if (typeof target === "string") {
+        let parsed: Record<string, unknown> | undefined;
+        try {
+            parsed = body.length ? JSON.parse(body.toString("utf8")) : {};
+        } catch {
+            parsed = undefined;
+        }
+        return { service, operation: target.split(".").pop() ?? target, region, body: parsed };
+    }
+    const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
+    return { service, operation: action ?? `${req.method} ${req.url}`, region };
+}
+
+export class RecordingProxy {
+    readonly calls: Call[] = [];
+    private rule: FaultRule | undefined;
+    private server!: http.Server;
+    private sockets = new Set<net.Socket>();
+    url = "";
+
+    private constructor(private readonly upstream: string) {}
+
+    static async start(upstream: string): Promise<RecordingProxy> {
+        const p = new RecordingProxy(upstream);
+        p.server = http.createServer((req, res) => void p.handle(req, res));
+        p.server.keepAliveTimeout = 1000;
+        p.server.on("connection", (s) => {
+            p.sockets.add(s);
+            s.on("close", () => p.sockets.delete(s));
+        });
+        await new Promise<void>((resolve) => p.server.listen(0, "127.0.0.1", resolve));
+        p.url = `http://127.0.0.1:${(p.server.address() as net.AddressInfo).port}`;
+        return p;
+    }
+
+    /** Injects faults: `rule` sees every call (with its index in the log) and may answer for AWS. */
+    inject(rule: FaultRule | undefined): void {
+        this.rule = rule;
+    }
+
+    clear(): void {
+        this.calls.length = 0;
+    }
+
+    /** The operations recorded for one service (default Config), in order. */
+    operations(service = "config"): string[] {
+        return this.calls.filter((c) => c.service === service).map((c) => c.operation);
+    }
+
+    private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const body = Buffer.concat(chunks);
+        const call = parseCall(req, body);
+        const isAws = call.service !== "";
+        const fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
+        if (fault?.kind === "reset") {
+            this.calls.push({ ...call, status: 0 });
+            req.socket.destroy();
+            return;
+        }
+        if (fault?.kind === "error") {
+            this.calls.push({ ...call, status: fault.status });
+            const payload = JSON.stringify({ __type: fault.code, message: fault.message });
+            res.writeHead(fault.status, {
+                "content-type": "application/x-amz-json-1.1",
+                "x-amzn-errortype": fault.code,
+                "content-length": Buffer.byteLength(payload),
+            });
+            res.end(payload);
+            return;
+        }
+        try {
+            const upstream = await fetch(this.upstream + (req.url ?? "/"), {
+                method: req.method,
+                headers: Object.fromEntries(
+                    Object.entries(req.headers).filter(([k, v]) => typeof v === "string" && !["host", "connection", "content-length"].includes(k)),
+                ) as Record<string, string>,
+                body: ["GET", "HEAD"].includes(req.method ?? "GET") ? undefined : body,
+            });
+            const answer = Buffer.from(await upstream.arrayBuffer());
+            if (isAws) this.calls.push({ ...call, status: upstream.status });
+            const headers: Record<string, string> = {};
+            upstream.headers.forEach((v, k) => {
+                if (!["content-encoding", "transfer-encoding", "connection", "content-length"].includes(k)) headers[k] = v;
+            });
+            headers["content-length"] = String(answer.length);
+            res.writeHead(upstream.status, headers);
+            res.end(answer);
+        } catch (e) {
+            res.writeHead(502);
+            res.end(String(e));
+        }
+    }
+
+    async stop(): Promise<void> {
+        for (const s of this.sockets) s.destroy();
+        await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    }
+}
