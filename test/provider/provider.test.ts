@@ -1,0 +1,176 @@
+import * as assert from "node:assert/strict";
+import { provider } from "../../provider/provider";
+import type { Inputs, Outputs } from "../../provider/types";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+
+const inputs = (over: Partial<Inputs> = {}): Inputs => ({
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform" },
+    ...over,
+});
+const arnOf = (region: string, aggregatorRegion = "us-east-1") =>
+    `arn:aws:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/${aggregatorRegion}`;
+
+describe("provider against moto", function () {
+    this.timeout(30000);
+    const aws = useAws();
+
+    describe("basic", () => {
+        it("creates the authorization and reads back ARN, source account, source region, tags and creation time", async () => {
+            const before = Date.now();
+            const { id, outs } = await provider.create(inputs());
+            const arn = arnOf("eu-west-1");
+            assert.equal(id, arn);
+            assert.deepEqual({ ...outs, creationTime: undefined }, {
+                authorizedAccountId: AGGREGATOR_ACCOUNT,
+                authorizedAwsRegion: "us-east-1",
+                region: "eu-west-1",
+                tags: { team: "platform" },
+                arn,
+                accountId: SOURCE_ACCOUNT,
+                creationTime: undefined,
+            });
+            // Read back through the AWS SDK, independently of the provider.
+            const listed = await aws.list("eu-west-1");
+            assert.equal(listed.length, 1);
+            assert.equal(listed[0].AggregationAuthorizationArn, arn);
+            assert.equal(listed[0].AuthorizedAccountId, AGGREGATOR_ACCOUNT);
+            assert.equal(listed[0].AuthorizedAwsRegion, "us-east-1");
+            assert.equal(outs!.creationTime, listed[0].CreationTime!.toISOString());
+            assert.ok(Math.abs(Date.parse(outs!.creationTime) - before) < 60000, "creation time is now");
+            assert.deepEqual(await aws.tags("eu-west-1", arn), { team: "platform" });
+            assert.deepEqual(await aws.list("us-east-1"), [], "nothing in other regions");
+        });
+
+        it("creates with one existence check and one Put, and reads with one ListTagsForResource", async () => {
+            const { id, outs } = await provider.create(inputs());
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "PutAggregationAuthorization"]);
+            aws.proxy.clear();
+            const read = await provider.read!(id, outs);
+            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"]);
+        });
+
+        it("reads by the account:region key with the creation time when there are no props", async () => {
+            const { id, outs } = await provider.create(inputs({ tags: undefined }));
+            process.env.AWS_REGION = "eu-west-1";
+            try {
+                const read = await provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`);
+                assert.deepEqual(read, { id, props: outs });
+            } finally {
+                delete process.env.AWS_REGION;
+            }
+        });
+    });
+
+    describe("tags", () => {
+        it("adds, changes and removes tags in place with only Tag/UntagResource", async () => {
+            const { id, outs } = await provider.create(inputs({ tags: { team: "platform", env: "dev" } }));
+            aws.proxy.clear();
+
+            const step1 = await provider.update!(id, outs!, inputs({ tags: { team: "platform", env: "dev", owner: "ops" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", env: "dev", owner: "ops" });
+            const step2 = await provider.update!(id, step1.outs!, inputs({ tags: { team: "security", env: "dev", owner: "ops" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", env: "dev", owner: "ops" });
+            const step3 = await provider.update!(id, step2.outs!, inputs({ tags: { team: "security" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security" });
+            assert.deepEqual(step3.outs!.tags, { team: "security" });
+
+            assert.deepEqual(aws.proxy.operations(), ["TagResource", "TagResource", "UntagResource"]);
+            assert.deepEqual(
+                aws.proxy.calls.map((c) => c.body),
+                [
+                    { ResourceArn: id, Tags: [{ Key: "owner", Value: "ops" }] },
+                    { ResourceArn: id, Tags: [{ Key: "team", Value: "security" }] },
+                    { ResourceArn: id, TagKeys: ["env", "owner"] },
+                ],
+            );
+            assert.equal((await aws.list("eu-west-1"))[0].CreationTime!.toISOString(), outs!.creationTime, "same authorization");
+        });
+
+        it("removes every tag when the tags input goes away", async () => {
+            const { id, outs } = await provider.create(inputs({ tags: { a: "1", b: "2" } }));
+            const { outs: after } = await provider.update!(id, outs!, inputs({ tags: undefined }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), {});
+            assert.deepEqual(after!.tags, {});
+        });
+
+        it("reports out-of-band tag changes on read", async () => {
+            const { id, outs } = await provider.create(inputs());
+            await aws.tagOutOfBand("eu-west-1", id, { intruder: "yes" });
+            const read = await provider.read!(id, outs);
+            assert.deepEqual(read.props!.tags, { team: "platform", intruder: "yes" });
+        });
+    });
+
+    describe("disappears", () => {
+        it("reports an authorization deleted out of band as gone, after confirming by key", async () => {
+            const { id, outs } = await provider.create(inputs());
+            await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
+            aws.proxy.clear();
+            assert.deepEqual(await provider.read!(id, outs), {});
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
+        });
+
+        it("says to run pulumi refresh when a tag update meets a vanished authorization", async () => {
+            const { id, outs } = await provider.create(inputs());
+            await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
+            await assert.rejects(provider.update!(id, outs!, inputs({ tags: { team: "x" } })), {
+                message:
+                    `updating Config aggregation authorization (${id}): the authorization no longer exists in AWS (ResourceNotFoundException): ` +
+                    "it was deleted outside Pulumi. Run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again.",
+            });
+        });
+    });
+
+    describe("delete", () => {
+        it("deletes the authorization, and a second delete succeeds", async () => {
+            const { id, outs } = await provider.create(inputs());
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "eu-central-1"); // a neighbour that must survive
+            aws.proxy.clear();
+            await provider.delete!(id, outs!);
+            assert.deepEqual(aws.proxy.operations(), ["DeleteAggregationAuthorization"]);
+            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion), ["eu-central-1"]);
+            await provider.delete!(id, outs!);
+            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion), ["eu-central-1"]);
+        });
+    });
+
+    describe("existing", () => {
+        it("refuses to take over an authorization created outside the program, and changes nothing", async () => {
+            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "managed-by": "control-tower" });
+            aws.proxy.clear();
+            const arn = arnOf("eu-west-1");
+            await assert.rejects(provider.create(inputs()), {
+                message:
+                    `creating Config aggregation authorization (${arn}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 already exists ` +
+                    "in source region eu-west-1, created outside this Pulumi stack (AWS Control Tower, another stack or a person). Pulumi changed nothing. " +
+                    "To manage it from this stack, set adoptExisting: true on this resource (its tags then follow the program; destroy leaves it in place); " +
+                    "otherwise remove this resource from the program.",
+            });
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "no write call");
+            const after = await aws.list("eu-west-1");
+            assert.deepEqual(after, [existing]);
+            assert.deepEqual(await aws.tags("eu-west-1", arn), { "managed-by": "control-tower" });
+        });
+    });
+
+    describe("regions", () => {
+        it("authorizes the same aggregator from two source regions as two live resources", async () => {
+            const a = await provider.create(inputs({ region: "eu-west-1" }));
+            const b = await provider.create(inputs({ region: "ap-southeast-2" }));
+            assert.equal(a.id, arnOf("eu-west-1"));
+            assert.equal(b.id, arnOf("ap-southeast-2"));
+            assert.deepEqual((await aws.list("eu-west-1")).map((x) => x.AggregationAuthorizationArn), [a.id]);
+            assert.deepEqual((await aws.list("ap-southeast-2")).map((x) => x.AggregationAuthorizationArn), [b.id]);
+            assert.deepEqual(
+                aws.proxy.calls.filter((c) => c.operation === "PutAggregationAuthorization").map((c) => c.region),
+                ["eu-west-1", "ap-southeast-2"],
+            );
+            assert.deepEqual(await provider.read!(a.id, a.outs as Outputs), { id: a.id, props: a.outs });
+            assert.deepEqual(await provider.read!(b.id, b.outs as Outputs), { id: b.id, props: b.outs });
+        });
+    });
+});
