@@ -99,7 +99,7 @@ function networkCode(err: AwsLikeError): string | undefined {
 
 /** True when the failure leaves it unknown whether AWS applied the call (network fault, 5xx). */
 export function isAmbiguous(err: unknown): boolean {
-    const e = err as AwsLikeError;
+    const e = (isAuthorizationError(err) ? err.cause : err) as AwsLikeError;
     if (networkCode(e) !== undefined && networkCode(e) !== "ECONNREFUSED" && networkCode(e) !== "ENOTFOUND") return true;
     return e?.$fault === "server" || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
 }
@@ -118,7 +118,7 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
     const awsSays = e.message ? `: ${e.message}` : "";
     const where = `region ${ctx.region}, endpoint ${ctx.endpoint}`;
-    const fail = (cause: string) => authorizationError(ctx.verb, ctx.resource, cause, name);
+    const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, name), { cause: err });
 
     if (ACCESS_DENIED.has(name)) {
         return fail(
@@ -150,8 +150,9 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     }
     const net = networkCode(e);
     if (net) {
+        const service = ctx.action.startsWith("sts:") ? "AWS STS" : "AWS Config";
         return fail(
-            `could not reach AWS Config (${where})${afterAttempts}: ${net}. ` +
+            `could not reach ${service} (${where})${afterAttempts}: ${net}. ` +
                 `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
         );
     }

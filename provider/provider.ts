@@ -56,6 +56,18 @@ function existsError(inputs: Inputs, arn: string): AuthorizationError {
     );
 }
 
+/** The message for an authorization of the source account itself (decided: an error, see README). */
+function selfError(inputs: Inputs, arn: string): AuthorizationError {
+    return authorizationError(
+        "creating",
+        arn,
+        `authorizedAccountId ${inputs.authorizedAccountId} is the source account itself (the account of the credentials Pulumi uses in ${inputs.region}). ` +
+            `An aggregator collects data from its own account without any authorization, so AWS Config has nothing to authorize. ` +
+            `Set authorizedAccountId to the aggregator's account, or run this program with the source account's credentials. Nothing was created.`,
+        "SelfAuthorization",
+    );
+}
+
 /** Creates a new authorization; reports a partial create when AWS may hold it although the call failed. */
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
     let created: AggregationAuthorization;
@@ -138,6 +150,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const accountId = await sourceAccount(t);
         const arn = buildArn({ region: inputs.region, accountId, authorizedAccountId: inputs.authorizedAccountId, authorizedAwsRegion: inputs.authorizedAwsRegion });
         t.resource = arn;
+        if (inputs.authorizedAccountId === accountId) throw selfError(inputs, arn);
         const existingTags = await findTagsByArn(t, arn);
         let outs: Outputs;
         if (existingTags === undefined) outs = await createNew(t, inputs, arn);

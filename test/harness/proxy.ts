@@ -11,6 +11,8 @@ export interface Call {
     /** The operation, e.g. `PutAggregationAuthorization`, `GetCallerIdentity`. */
     operation: string;
     region: string;
+    /** The access key ID that signed the request (which credentials were used). */
+    accessKeyId: string;
     /** The JSON body for JSON-protocol services (Config), else undefined. */
     body?: Record<string, unknown>;
     /** The HTTP status the client got (after any injected fault). 0 for a reset connection. */
@@ -20,7 +22,10 @@ export interface Call {
 /** What to do with one request instead of forwarding it. */
 export type Fault =
     | { kind: "error"; status: number; code: string; message: string }
-    | { kind: "reset" };
+    /** The connection is cut before the request reaches AWS. */
+    | { kind: "reset" }
+    /** AWS applies the request, then the connection is cut before the answer arrives. */
+    | { kind: "lost-answer" };
 
 export type FaultRule = (call: Omit<Call, "status">, index: number) => Fault | undefined;
 
@@ -29,6 +34,8 @@ export const faults = {
     internal: (): Fault => ({ kind: "error", status: 500, code: "InternalFailure", message: "We encountered an internal error. Please try again." }),
     unavailable: (): Fault => ({ kind: "error", status: 503, code: "ServiceUnavailable", message: "Service is unavailable" }),
     reset: (): Fault => ({ kind: "reset" }),
+    lostAnswer: (): Fault => ({ kind: "lost-answer" }),
+    expiredToken: (): Fault => ({ kind: "error", status: 400, code: "ExpiredTokenException", message: "The security token included in the request is expired" }),
     accessDenied: (action: string): Fault => ({
         kind: "error",
         status: 400,
@@ -41,9 +48,10 @@ export const faults = {
 
 function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"> {
     const auth = String(req.headers["authorization"] ?? "");
-    const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
-    const region = scope?.[1] ?? "";
-    const service = scope?.[2] ?? "";
+    const scope = /Credential=([^/]+)\/\d{8}\/([^/]+)\/([^/]+)\//.exec(auth);
+    const accessKeyId = scope?.[1] ?? "";
+    const region = scope?.[2] ?? "";
+    const service = scope?.[3] ?? "";
     const target = req.headers["x-amz-target"];
     if (typeof target === "string") {
         let parsed: Record<string, unknown> | undefined;
@@ -52,10 +60,10 @@ function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"
         } catch {
             parsed = undefined;
         }
-        return { service, operation: target.split(".").pop() ?? target, region, body: parsed };
+        return { service, operation: target.split(".").pop() ?? target, region, accessKeyId, body: parsed };
     }
     const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
-    return { service, operation: action ?? `${req.method} ${req.url}`, region };
+    return { service, operation: action ?? `${req.method} ${req.url}`, region, accessKeyId };
 }
 
 export class RecordingProxy {
@@ -126,6 +134,11 @@ export class RecordingProxy {
                 body: ["GET", "HEAD"].includes(req.method ?? "GET") ? undefined : body,
             });
             const answer = Buffer.from(await upstream.arrayBuffer());
+            if (fault?.kind === "lost-answer") {
+                this.calls.push({ ...call, status: 0 });
+                req.socket.destroy();
+                return;
+            }
             if (isAws) this.calls.push({ ...call, status: upstream.status });
             const headers: Record<string, string> = {};
             upstream.headers.forEach((v, k) => {

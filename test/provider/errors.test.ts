@@ -1,0 +1,213 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { provider } from "../../provider/provider";
+import { configureSettings } from "../../provider/client";
+import type { Inputs } from "../../provider/types";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import { freePort } from "../harness/moto";
+import { faults } from "../harness/proxy";
+
+const inputs = (over: Partial<Inputs> = {}): Inputs => ({
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform" },
+    ...over,
+});
+const ARN = `arn:aws:config:eu-west-1:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
+const only = (operation: string, fault: () => ReturnType<typeof faults.throttle>) => (c: { operation: string }) =>
+    c.operation === operation ? fault() : undefined;
+
+describe("AWS failures", function () {
+    this.timeout(60000);
+    const aws = useAws();
+
+    describe("access denied", () => {
+        it("names the refused IAM action and the resource", async () => {
+            aws.proxy.inject(only("PutAggregationAuthorization", () => faults.accessDenied("config:PutAggregationAuthorization")));
+            await assert.rejects(provider.create(inputs()), {
+                message:
+                    `creating Config aggregation authorization (${ARN}): access denied to config:PutAggregationAuthorization ` +
+                    `(AccessDeniedException: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: config:PutAggregationAuthorization). ` +
+                    `Grant config:PutAggregationAuthorization on ${ARN} to the credentials Pulumi uses; the README lists the full IAM policy.`,
+            });
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+
+        it("names config:UntagResource when a tag removal is refused", async () => {
+            const { id, outs } = await provider.create(inputs({ tags: { a: "1", b: "2" } }));
+            aws.proxy.inject(only("UntagResource", () => faults.accessDenied("config:UntagResource")));
+            await assert.rejects(provider.update!(id, outs!, inputs({ tags: { a: "1" } })), (e: Error) => {
+                assert.match(e.message, /^updating Config aggregation authorization \(arn:[^)]+\): access denied to config:UntagResource /);
+                return true;
+            });
+        });
+    });
+
+    describe("retries", () => {
+        for (const [name, fault] of [
+            ["ThrottlingException", faults.throttle],
+            ["500", faults.internal],
+            ["503", faults.unavailable],
+            ["connection reset", faults.reset],
+        ] as const) {
+            it(`retries ${name} with backoff and succeeds`, async () => {
+                let left = 2;
+                aws.proxy.inject((c) => (c.operation === "PutAggregationAuthorization" && left-- > 0 ? fault() : undefined));
+                const { id } = await provider.create(inputs());
+                assert.equal(id, ARN);
+                const puts = aws.proxy.calls.filter((c) => c.operation === "PutAggregationAuthorization").map((c) => c.status);
+                assert.deepEqual(puts.slice(-1), [200]);
+                assert.equal(puts.length, 3, "two failed attempts, then success");
+                assert.equal((await aws.list("eu-west-1")).length, 1);
+            });
+        }
+
+        it("gives up on throttling after the attempts, with a clear message", async () => {
+            aws.proxy.inject(only("PutAggregationAuthorization", faults.throttle));
+            await assert.rejects(provider.create(inputs()), {
+                message:
+                    `creating Config aggregation authorization (${ARN}): AWS kept throttling config:PutAggregationAuthorization after 4 attempts ` +
+                    `(ThrottlingException: Rate exceeded). Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`,
+            });
+            assert.equal(aws.proxy.operations().filter((o) => o === "PutAggregationAuthorization").length, 4);
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+
+        it("gives up on 503 after the attempts, saying the fault is on the AWS side", async () => {
+            aws.proxy.inject(only("DeleteAggregationAuthorization", faults.unavailable));
+            const { id, outs } = await provider.create(inputs());
+            await assert.rejects(provider.delete!(id, outs!), (e: Error) => {
+                assert.equal(
+                    e.message,
+                    `deleting Config aggregation authorization (${ARN}): AWS Config kept failing after 4 attempts ` +
+                        `(ServiceUnavailable: Service is unavailable, region eu-west-1, endpoint ${aws.proxy.url}). This is a fault on the AWS side; run the command again later.`,
+                );
+                return true;
+            });
+            assert.equal((await aws.list("eu-west-1")).length, 1, "still there, and still in state");
+        });
+    });
+
+    describe("invalid parameter", () => {
+        it("shows AWS's reason", async () => {
+            aws.proxy.inject(only("PutAggregationAuthorization", () => faults.invalidParameter("The authorized AWS Region 'us-east-9' is not supported.")));
+            await assert.rejects(provider.create(inputs()), {
+                message:
+                    `creating Config aggregation authorization (${ARN}): AWS rejected the request (InvalidParameterValueException): ` +
+                    `The authorized AWS Region 'us-east-9' is not supported.. Fix the input named above and run the command again.`,
+            });
+        });
+    });
+
+    describe("unreachable endpoint", () => {
+        it("says which endpoint and region were tried", async () => {
+            const port = await freePort(); // nothing listens there
+            const saved = process.env.AWS_ENDPOINT_URL;
+            process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
+            process.env.AWS_MAX_ATTEMPTS = "2";
+            configureSettings({});
+            try {
+                await assert.rejects(provider.create(inputs()), {
+                    message:
+                        `creating Config aggregation authorization (authorizing ${AGGREGATOR_ACCOUNT}/us-east-1 in source region eu-west-1): ` +
+                        `could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:${port}) after 2 attempts: ECONNREFUSED. ` +
+                        `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
+                });
+            } finally {
+                process.env.AWS_ENDPOINT_URL = saved;
+                process.env.AWS_MAX_ATTEMPTS = "4";
+            }
+        });
+    });
+
+    describe("credentials", () => {
+        it("says which credential sources were tried when there are none", async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-creds-"));
+            const saved = { ...process.env };
+            for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"]) delete process.env[k];
+            // No shared files, and no instance metadata: this machine must not call 169.254.169.254.
+            Object.assign(process.env, {
+                AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
+                AWS_CONFIG_FILE: path.join(dir, "config"),
+                AWS_EC2_METADATA_DISABLED: "true",
+            });
+            configureSettings({});
+            try {
+                await assert.rejects(provider.create(inputs()), (e: Error) => {
+                    assert.match(
+                        e.message,
+                        new RegExp(
+                            `^creating Config aggregation authorization \\(authorizing ${AGGREGATOR_ACCOUNT}/us-east-1 in source region eu-west-1\\): ` +
+                                `no usable AWS credentials were found\\. Tried environment variables \\(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN\\), ` +
+                                `the shared config and credentials files \\(~/\\.aws/config, ~/\\.aws/credentials\\) with profile "default" .*SSO, web identity .*instance metadata services\\. ` +
+                                `Sign in again \\(e\\.g\\. aws sso login\\) or set valid credentials, then run the command again\\.$`,
+                        ),
+                    );
+                    return true;
+                });
+                assert.deepEqual(aws.proxy.calls, [], "nothing was sent");
+            } finally {
+                process.env = saved;
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("says the credentials were rejected when AWS answers ExpiredTokenException", async () => {
+            aws.proxy.inject(only("ListTagsForResource", faults.expiredToken));
+            await assert.rejects(provider.create(inputs()), (e: Error) => {
+                assert.match(e.message, /^creating Config aggregation authorization \(arn:[^)]+\): AWS rejected the credentials \(ExpiredTokenException: The security token included in the request is expired\)\. Tried environment variables/);
+                return true;
+            });
+        });
+    });
+
+    describe("self-authorization", () => {
+        it("refuses to authorize the source account itself, before any write", async () => {
+            const arn = `arn:aws:config:eu-west-1:${SOURCE_ACCOUNT}:aggregation-authorization/${SOURCE_ACCOUNT}/us-east-1`;
+            await assert.rejects(provider.create(inputs({ authorizedAccountId: SOURCE_ACCOUNT })), {
+                message:
+                    `creating Config aggregation authorization (${arn}): authorizedAccountId ${SOURCE_ACCOUNT} is the source account itself ` +
+                    `(the account of the credentials Pulumi uses in eu-west-1). An aggregator collects data from its own account without any authorization, ` +
+                    `so AWS Config has nothing to authorize. Set authorizedAccountId to the aggregator's account, or run this program with the source account's credentials. Nothing was created.`,
+            });
+            assert.deepEqual(aws.proxy.operations(), []);
+        });
+    });
+
+    describe("partial create", () => {
+        it("reports a Put whose answer was lost as a partial create with its ID, so the state knows it", async () => {
+            aws.proxy.inject(only("PutAggregationAuthorization", faults.lostAnswer));
+            await assert.rejects(provider.create(inputs()), (e: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] }) => {
+                assert.equal(e.id, ARN);
+                assert.deepEqual({ ...e.properties, creationTime: undefined }, {
+                    authorizedAccountId: AGGREGATOR_ACCOUNT,
+                    authorizedAwsRegion: "us-east-1",
+                    region: "eu-west-1",
+                    tags: { team: "platform" },
+                    arn: ARN,
+                    accountId: SOURCE_ACCOUNT,
+                    creationTime: undefined,
+                });
+                assert.match(e.message, /^creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* after 4 attempts: ECONNRESET/);
+                assert.deepEqual(e.reasons, [e.message]);
+                return true;
+            });
+            assert.equal((await aws.list("eu-west-1")).length, 1, "AWS holds it");
+        });
+
+        it("reports an adoption whose tagging failed as a partial create with the tags AWS holds", async () => {
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { old: "x" });
+            aws.proxy.inject(only("TagResource", () => faults.accessDenied("config:TagResource")));
+            await assert.rejects(provider.create(inputs({ adoptExisting: true })), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
+                assert.equal(e.id, ARN);
+                assert.deepEqual(e.properties!.tags, {}, "the untag of 'old' went through, the tag did not");
+                assert.equal(e.properties!.adopted, true);
+                return true;
+            });
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), {});
+        });
+    });
+});
