@@ -6,6 +6,7 @@
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { translate, type Verb } from "./errors";
+import { Backoff } from "./retry";
 
 /** Settings that come from the stack (`configure`) rather than from a resource's inputs. */
 export interface Settings {
@@ -36,7 +37,7 @@ const accounts = new Map<string, Promise<string>>();
 function common(region: string) {
     return {
         region,
-        maxAttempts: maxAttempts(),
+        retryStrategy: new Backoff({ maxAttempts: maxAttempts() }),
         ...(settings.profile ? { profile: settings.profile } : {}),
     };
 }

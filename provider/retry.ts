@@ -1,0 +1,111 @@
+/**
+ * How the provider retries AWS calls: throttling, 5xx and connection faults are retried with
+ * exponential backoff and full jitter, up to a number of attempts; client errors are not. Unlike
+ * the SDK's standard strategy there is no shared retry quota that a burst of throttling (hundreds
+ * of authorizations in one `pulumi up`) could drain, which would turn retryable faults into
+ * failures. On throttling, the send rate of the client (one per source region, so per AWS rate
+ * limit) is also halved, and it recovers gradually on success, so a large `up` converges on the
+ * rate AWS allows instead of stampeding.
+ */
+import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+
+export interface BackoffOptions {
+    maxAttempts: number;
+    /** First backoff ceiling for faults, ms. */
+    baseMs?: number;
+    /** First backoff ceiling for throttling, ms. */
+    throttleBaseMs?: number;
+    /** Largest single backoff, ms. */
+    capMs?: number;
+    /** Random source in [0, 1), for tests. */
+    random?: () => number;
+}
+
+const token = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay });
+
+/** A send-rate limiter that halves on throttling and grows back additively (AIMD). */
+export class SendRate {
+    /** Requests per second; Infinity until AWS throttles. */
+    rate = Infinity;
+    private next = 0;
+
+    constructor(
+        private readonly minRate = 0.5,
+        private readonly increase = 0.5,
+    ) {}
+
+    /** Reserves the next send slot at or after `earliest` (ms since epoch) and returns it. */
+    reserve(earliest: number): number {
+        if (this.rate === Infinity) return earliest;
+        const slot = Math.max(earliest, this.next);
+        this.next = slot + 1000 / this.rate;
+        return slot;
+    }
+
+    /** Waits for this request's slot. */
+    async acquire(): Promise<void> {
+        const now = Date.now();
+        const slot = this.reserve(now);
+        if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    }
+
+    throttled(observed: number): void {
+        const base = this.rate === Infinity ? observed : this.rate;
+        this.rate = Math.max(this.minRate, base / 2);
+    }
+
+    succeeded(): void {
+        if (this.rate !== Infinity) this.rate += this.increase;
+    }
+}
+
+export class Backoff implements RetryStrategyV2 {
+    private readonly baseMs: number;
+    private readonly throttleBaseMs: number;
+    private readonly capMs: number;
+    private readonly random: () => number;
+    readonly sendRate = new SendRate();
+    /** Successful sends in the last second, to start the throttled rate from what AWS allowed. */
+    private recent: number[] = [];
+
+    constructor(private readonly options: BackoffOptions) {
+        this.baseMs = options.baseMs ?? 100;
+        this.throttleBaseMs = options.throttleBaseMs ?? 500;
+        this.capMs = options.capMs ?? 20000;
+        this.random = options.random ?? Math.random;
+    }
+
+    /** The delay before retry number `retry` (1-based): full jitter under a doubling ceiling. */
+    delay(retry: number, throttled: boolean): number {
+        const ceiling = Math.min(this.capMs, (throttled ? this.throttleBaseMs : this.baseMs) * 2 ** (retry - 1));
+        return Math.floor(this.random() * ceiling);
+    }
+
+    async acquireInitialRetryToken(): Promise<RetryToken> {
+        await this.sendRate.acquire();
+        return token(0, 0);
+    }
+
+    async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+        const retry = previous.getRetryCount() + 1;
+        if (info.errorType === "CLIENT_ERROR") throw new Error("not retryable");
+        if (retry >= this.options.maxAttempts) throw new Error(`gave up after ${retry} attempts`);
+        const throttled = info.errorType === "THROTTLING";
+        if (throttled) {
+            const now = Date.now();
+            this.recent = this.recent.filter((t) => now - t < 1000);
+            this.sendRate.throttled(Math.max(1, this.recent.length));
+        }
+        let wait = this.delay(retry, throttled);
+        if (info.retryAfterHint) wait = Math.max(wait, Math.min(this.capMs, info.retryAfterHint.getTime() - Date.now()));
+        // The SDK sleeps for the token's delay before the retry: backoff, then the next free send slot.
+        const now = Date.now();
+        return token(retry, this.sendRate.reserve(now + wait) - now);
+    }
+
+    recordSuccess(): void {
+        this.recent.push(Date.now());
+        if (this.recent.length > 1000) this.recent = this.recent.slice(-1000);
+        this.sendRate.succeeded();
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the test tiers: unit (no network), provider (against moto), engine (the real pulumi CLI).
+#   bash scripts/test.sh [all|unit|provider|engine] [extra mocha args]
+# Sets up everything it needs first (Node >= 22, the Pulumi CLI, moto; see scripts/setup.sh),
+# installs dependencies when missing, builds, and ends with one line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+tier="${1:-all}"
+shift || true
+case "$tier" in all) tiers=(unit provider engine) ;; unit | provider | engine) tiers=("$tier") ;; *)
+    echo "usage: scripts/test.sh [all|unit|provider|engine]" >&2
+    exit 2
+    ;;
+esac
+
+source scripts/prepare.sh
+
+passed=0
+failed=0
+status=0
+log=$(mktemp)
+for t in "${tiers[@]}"; do
+    echo "=== tier: $t ==="
+    set +e
+    npx mocha --color --timeout 60000 "dist/test/$t/**/*.test.js" "$@" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    p=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ passing' | grep -Eo '[0-9]+' | tail -1 || true)
+    f=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ failing' | grep -Eo '[0-9]+' | tail -1 || true)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ "$rc" -ne 0 ]; then
+        status=1
+        [ -n "$f" ] || failed=$((failed + 1)) # the tier crashed before counting
+    fi
+done
+rm -f "$log"
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"

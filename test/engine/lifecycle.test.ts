@@ -1,0 +1,195 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import { REPO, Stack, WORK, type PreviewStep } from "../harness/pulumi";
+
+const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
+const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
+
+interface Spec {
+    name: string;
+    authorizedAccountId: string;
+    authorizedAwsRegion: string;
+    region?: string;
+    tags?: Record<string, string>;
+    adoptExisting?: boolean;
+}
+
+const spec = (over: Partial<Spec> = {}): Spec => ({
+    name: "a",
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform" },
+    ...over,
+});
+const arnOf = (region: string, aggregatorRegion = "us-east-1", account = AGGREGATOR_ACCOUNT) =>
+    `arn:aws:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${account}/${aggregatorRegion}`;
+
+/** The steps of a preview other than `same`, as [op, resource name, reasons]. */
+function changes(steps: PreviewStep[]): [string, string, string[]][] {
+    return steps
+        .filter((s) => s.op !== "same")
+        .map((s) => [s.op, s.urn.split("::").pop()!, [...(s.replaceReasons ?? s.diffReasons ?? [])].sort()]);
+}
+
+describe("under the pulumi CLI", function () {
+    this.timeout(10 * 60 * 1000);
+    const aws = useAws();
+    let stack: Stack | undefined;
+
+    async function program(resources: Spec[], config: Record<string, string> = {}): Promise<Stack> {
+        stack = await Stack.create(PROGRAM, aws.proxy.url);
+        await stack.setConfig({ resources: JSON.stringify(resources), ...config });
+        return stack;
+    }
+    const setResources = (resources: Spec[]) => stack!.setConfig({ resources: JSON.stringify(resources) });
+
+    afterEach(() => {
+        stack?.remove();
+        stack = undefined;
+    });
+    after(() => fs.rmSync(WORK, { recursive: true, force: true }));
+
+    it("up creates the authorization; a second up changes nothing and calls no AWS API", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        const listed = await aws.list("eu-west-1");
+        assert.deepEqual(listed.map((a) => a.AggregationAuthorizationArn), [arnOf("eu-west-1")]);
+        assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform" });
+        const outs = (await s.outputs()).authorizations as Record<string, Record<string, unknown>>;
+        assert.deepEqual(outs.a, {
+            arn: arnOf("eu-west-1"),
+            accountId: SOURCE_ACCOUNT,
+            region: "eu-west-1",
+            creationTime: listed[0].CreationTime!.toISOString(),
+            tags: { team: "platform" },
+        });
+
+        aws.proxy.clear();
+        const again = await s.up();
+        assert.match(again.stdout, /2 unchanged/);
+        assert.deepEqual(aws.proxy.operations(), [], "no AWS call at all");
+        assert.deepEqual(aws.proxy.operations("sts"), []);
+    });
+
+    it("previews a tag change as exactly one update, and each key change as one replace naming the input", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        aws.proxy.clear();
+
+        await setResources([spec({ tags: { team: "security" } })]);
+        assert.deepEqual(changes((await s.previewJson()).steps), [["update", "a", ["tags"]]]);
+        const human = await s.previewDiff();
+        assert.match(human.stdout, /~ pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(update\)/);
+        assert.match(human.stdout, /~ tags\s*: \{\s*~ team: "platform" => "security"/);
+
+        const replacing: [keyof Spec, string][] = [
+            ["authorizedAccountId", "444455556666"],
+            ["authorizedAwsRegion", "eu-central-1"],
+            ["region", "ap-southeast-2"],
+        ];
+        for (const [key, value] of replacing) {
+            await setResources([spec({ [key]: value })]);
+            const planned = changes((await s.previewJson()).steps);
+            assert.deepEqual(planned, [["replace", "a", [key]]], `changing ${key}`);
+            const text = (await s.previewDiff()).stdout;
+            assert.match(text, /\+- pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(replace\)/, `changing ${key}`);
+            assert.match(text, new RegExp(`~ ${key}\\s*: "[^"]+" => "${value}"`), `changing ${key}`);
+        }
+        assert.deepEqual(aws.proxy.operations(), [], "previews make no AWS call");
+    });
+
+    it("applies a replace: creates the new authorization and deletes the old one", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        await setResources([spec({ region: "ap-southeast-2" })]);
+        await s.up();
+        assert.deepEqual(await aws.list("eu-west-1"), []);
+        assert.deepEqual((await aws.list("ap-southeast-2")).map((a) => a.AggregationAuthorizationArn), [arnOf("ap-southeast-2")]);
+    });
+
+    it("previews an authorization whose account ID is unknown until apply", async () => {
+        const s = await program([spec()], { unknownAccount: "true" });
+        const preview = await s.previewJson();
+        const create = preview.steps.find((x) => x.newState?.type === TYPE)!;
+        assert.equal(create.op, "create");
+        assert.equal(create.newState!.inputs!.authorizedAccountId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+        await s.up();
+        assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AuthorizedAccountId), [AGGREGATOR_ACCOUNT]);
+    });
+
+    it("fails the preview on bad input with the input's message, and creates nothing", async () => {
+        const s = await program([spec({ authorizedAccountId: "12345", tags: { "aws:reserved": "x" } })]);
+        const r = await s.run(["preview", "--stack", s.name], { allowFail: true });
+        assert.notEqual(r.code, 0);
+        assert.match(r.stdout, /authorizedAccountId must be 12 digits, got "12345"/);
+        assert.match(r.stdout, /tag keys must not start with "aws:" \(reserved for AWS\), got "aws:reserved"/);
+        const up = await s.run(["up", "--yes", "--stack", s.name], { allowFail: true });
+        assert.notEqual(up.code, 0);
+        assert.deepEqual(await aws.list("eu-west-1"), []);
+        assert.deepEqual(aws.proxy.calls, [], "no AWS call");
+    });
+
+    it("refresh drops an authorization deleted out of band", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
+        aws.proxy.clear();
+        await s.refresh();
+        assert.deepEqual(await s.authorizations(), []);
+        assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
+        await s.up();
+        assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [arnOf("eu-west-1")], "up creates it again");
+    });
+
+    it("refresh records out-of-band tag changes, and the next up restores the program's tags", async () => {
+        const s = await program([spec({ tags: { team: "platform", env: "prod" } })]);
+        await s.up();
+        await aws.tagOutOfBand("eu-west-1", arnOf("eu-west-1"), { team: "someone-else", intruder: "yes" });
+        aws.proxy.clear();
+        await s.refresh();
+        assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "one Config call per resource");
+        const [r] = await s.authorizations();
+        assert.deepEqual(r.outputs!.tags, { team: "someone-else", env: "prod", intruder: "yes" });
+        await s.up();
+        assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform", env: "prod" });
+    });
+
+    it("destroy leaves no authorization behind, in any source region", async () => {
+        const s = await program([spec({ name: "west" }), spec({ name: "sydney", region: "ap-southeast-2" }), spec({ name: "frankfurt", region: "eu-central-1", authorizedAwsRegion: "eu-central-1" })]);
+        await s.up();
+        assert.equal((await aws.list("eu-west-1")).length + (await aws.list("ap-southeast-2")).length + (await aws.list("eu-central-1")).length, 3);
+        await s.destroy();
+        for (const region of ["eu-west-1", "ap-southeast-2", "eu-central-1"]) assert.deepEqual(await aws.list(region), [], region);
+        assert.deepEqual(await s.authorizations(), []);
+    });
+
+    it("keeps the serialized provider under 1 KB per resource and no credentials in the state", async () => {
+        const s = await program([spec({ name: "one" }), spec({ name: "two", region: "us-west-2" })]);
+        await s.up();
+        const { text, resources } = await s.exportState();
+        const auths = resources.filter((r) => r.type === TYPE);
+        assert.equal(auths.length, 2);
+        for (const r of auths) {
+            const provider = String(r.inputs!.__provider);
+            assert.ok(provider.length < 1024, `__provider is ${provider.length} bytes`);
+            assert.match(provider, /require\("pulumi-aws-config-aggregation\/provider"\)/);
+        }
+        for (const secret of Object.values(CREDENTIALS_ENV)) assert.ok(!text.includes(secret), "credential value in state");
+    });
+
+    it("takes the source region from aws:region and credentials from the aws:profile stack config", async () => {
+        const dir = fs.mkdtempSync(path.join(WORK, "creds-"));
+        const file = path.join(dir, "credentials");
+        fs.writeFileSync(file, "[engine-profile]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = profile-secret\n");
+        const s = await program([spec({ region: undefined })], { "aws:profile": "engine-profile", "aws:region": "eu-north-1" });
+        await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], {
+            env: { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: path.join(dir, "none") },
+        });
+        assert.deepEqual([...new Set(aws.proxy.calls.map((c) => c.accessKeyId))], ["AKIDPROFILE000000001"]);
+        assert.deepEqual((await aws.list("eu-north-1")).map((a) => a.AggregationAuthorizationArn), [arnOf("eu-north-1")]);
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+});

@@ -1,0 +1,60 @@
+// Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
+// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, aliases?,
+// parent?}). With `unknownAccount` set, the first entry's account ID comes from another resource's
+// output, so it is unknown during preview. Exports every resource's outputs.
+"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { AggregationAuthorization } = require("pulumi-aws-config-aggregation");
+
+const config = new pulumi.Config();
+const resources = JSON.parse(config.get("resources") || "[]");
+
+// A resource whose output is not known until apply.
+class Later extends pulumi.dynamic.Resource {
+    constructor(name, value) {
+        super(
+            {
+                async create(inputs) {
+                    return { id: "later", outs: { value: inputs.value } };
+                },
+            },
+            name,
+            { value },
+            {},
+        );
+    }
+}
+
+const components = {};
+function parentOf(spec) {
+    if (!spec.parent) return undefined;
+    if (!components[spec.parent]) components[spec.parent] = new pulumi.ComponentResource("test:index:Group", spec.parent);
+    return components[spec.parent];
+}
+
+const out = {};
+resources.forEach((spec, i) => {
+    let account = spec.authorizedAccountId;
+    if (i === 0 && config.getBoolean("unknownAccount")) account = new Later("later-account", account).value;
+    const opts = { parent: parentOf(spec) };
+    if (spec.aliases) opts.aliases = spec.aliases;
+    const r = new AggregationAuthorization(
+        spec.name,
+        {
+            authorizedAccountId: account,
+            authorizedAwsRegion: spec.authorizedAwsRegion,
+            region: spec.region,
+            tags: spec.tags,
+            adoptExisting: spec.adoptExisting,
+        },
+        opts,
+    );
+    out[spec.name] = {
+        arn: r.arn,
+        accountId: r.accountId,
+        region: r.region,
+        creationTime: r.creationTime,
+        tags: r.tags,
+    };
+});
+exports.authorizations = out;

@@ -1,0 +1,41 @@
+import * as assert from "node:assert/strict";
+import { Backoff, SendRate } from "../../provider/retry";
+
+const err = (errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR") => ({ errorType });
+
+describe("retry", () => {
+    it("backs off exponentially with full jitter, throttling from a larger base, capped", () => {
+        const top = new Backoff({ maxAttempts: 10, random: () => 0.999999 });
+        assert.deepEqual([1, 2, 3, 4].map((n) => top.delay(n, false)), [99, 199, 399, 799]);
+        assert.deepEqual([1, 2, 3].map((n) => top.delay(n, true)), [499, 999, 1999]);
+        assert.equal(top.delay(20, true), 19999, "capped at 20 s");
+        assert.equal(new Backoff({ maxAttempts: 3, random: () => 0 }).delay(5, true), 0);
+    });
+
+    it("retries faults and throttling up to maxAttempts, and never client errors", async () => {
+        const b = new Backoff({ maxAttempts: 3, random: () => 0 });
+        let t = await b.acquireInitialRetryToken();
+        t = await b.refreshRetryTokenForRetry(t, err("SERVER_ERROR"));
+        assert.equal(t.getRetryCount(), 1);
+        t = await b.refreshRetryTokenForRetry(t, err("TRANSIENT"));
+        assert.equal(t.getRetryCount(), 2);
+        await assert.rejects(b.refreshRetryTokenForRetry(t, err("THROTTLING")), { message: "gave up after 3 attempts" });
+        await assert.rejects(b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("CLIENT_ERROR")), { message: "not retryable" });
+    });
+
+    it("halves the send rate on throttling, from what AWS allowed, and grows it back on success", async () => {
+        const b = new Backoff({ maxAttempts: 5, random: () => 0 });
+        for (let i = 0; i < 8; i++) b.recordSuccess();
+        assert.equal(b.sendRate.rate, Infinity, "no limit until AWS throttles");
+        await b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("THROTTLING"));
+        assert.equal(b.sendRate.rate, 4, "8 sends in the last second allowed ⇒ 4 per second");
+        b.recordSuccess();
+        assert.equal(b.sendRate.rate, 4.5);
+    });
+
+    it("spaces sends at the limited rate", () => {
+        const r = new SendRate();
+        r.rate = 10;
+        assert.deepEqual([r.reserve(1000), r.reserve(1000), r.reserve(1000), r.reserve(5000)], [1000, 1100, 1200, 5000]);
+    });
+});
