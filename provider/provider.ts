@@ -1,62 +1,74 @@
 /**
  * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`.
  *
- * Guarantees: `check` calls nothing remote; `create` never takes over an authorization that
- * exists already unless `adoptExisting` says so; a failure after AWS holds the authorization is
- * reported as a partial create with its ID, so the state always knows what exists; `delete`
- * never deletes an adopted authorization (it was not created by this stack).
+ * Guarantees: `check` calls nothing remote; `create` never takes over an authorization it did not
+ * create unless `adoptExisting` says so (it tells its own, left by an interrupted `up`, by the owner
+ * tag); a failure after AWS holds the authorization is reported as a partial create with its ID,
+ * so the state always knows what exists; `delete` never deletes an adopted authorization.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
-import { findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization, deleteAuthorization } from "./aws";
+import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
 import { configureSettings, sourceAccount, type Target } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
-import { buildArn, parseArn, parseKey, type ArnParts } from "./id";
-import { fromTagList, tagRequests, tagsEqual } from "./tags";
-import { isUnknown, type Inputs, type Outputs, type Tags } from "./types";
+import { buildArn, parseArn, parseKey } from "./id";
+import { fromTagList, tagRequests, tagsEqual, userTags, withOwner } from "./tags";
+import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { validate } from "./validate";
 
 /** Inputs whose change means a different authorization in AWS, so Pulumi must replace it. */
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
-function describeKey(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
-    return `authorizing ${i.authorizedAccountId}/${i.authorizedAwsRegion} in source region ${i.region}`;
+function target(verb: Verb, resource: string, region: string): Target {
+    return { verb, resource, region };
 }
 
-function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, tags: Tags | undefined, adopted: boolean): Outputs {
+/** The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said. */
+function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, awsTags: Tags, adopted: boolean): Outputs {
     const parts = parseArn(arn);
     const outs: Outputs = {
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
-        tags: tags ?? {},
+        tags: userTags(awsTags),
         arn,
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
     };
+    if (inputs.owner !== undefined) outs.owner = inputs.owner;
     if (inputs.adoptExisting !== undefined) outs.adoptExisting = inputs.adoptExisting;
     if (adopted) outs.adopted = true;
     return outs;
 }
 
-function target(verb: Verb, resource: string, region: string): Target {
-    return { verb, resource, region };
+/** The tags AWS holds for a resource in state: the user's, plus the owner tag unless it was adopted. */
+function awsTagsOf(o: Pick<Outputs, "tags" | "owner" | "adopted">): Tags {
+    return o.adopted ? { ...o.tags } : withOwner(o.tags, o.owner);
 }
 
 /** The message for a create that meets an authorization it did not make. */
-function existsError(inputs: Inputs, arn: string): AuthorizationError {
+function existsError(inputs: Inputs, arn: string, existingOwner: string | undefined): AuthorizationError {
+    const who = existingOwner
+        ? `created by the Pulumi resource ${existingOwner} (its ${OWNER_TAG} tag)`
+        : `created outside this Pulumi stack (AWS Control Tower, another tool or a person)`;
+    const renamed =
+        existingOwner && inputs.owner && existingOwner.split("/").slice(0, 2).join("/") === inputs.owner.split("/").slice(0, 2).join("/")
+            ? ` If you renamed this resource or moved it into a component, add the alias aliases: [{ name: "${existingOwner.split("/").slice(2).join("/")}" }] (and the old parent, if it moved) so that Pulumi keeps the same authorization.`
+            : existingOwner
+              ? ` Two stacks cannot both manage it: remove it from one of them.`
+              : "";
     return authorizationError(
         "creating",
         arn,
         `an authorization for aggregator account ${inputs.authorizedAccountId} in ${inputs.authorizedAwsRegion} already exists ` +
-            `in source region ${inputs.region}, created outside this Pulumi stack (AWS Control Tower, another stack or a person). ` +
-            `Pulumi changed nothing. To manage it from this stack, set adoptExisting: true on this resource ` +
-            `(its tags then follow the program; destroy leaves it in place); otherwise remove this resource from the program.`,
+            `in source region ${inputs.region}, ${who}. Pulumi changed nothing.${renamed} ` +
+            `To manage it from this resource anyway, set adoptExisting: true (its tags then follow the program; destroy leaves it in place); ` +
+            `otherwise remove this resource from the program.`,
         "AlreadyExists",
     );
 }
 
-/** The message for an authorization of the source account itself (decided: an error, see README). */
+/** The message for an authorization of the source account itself (an error by design, see README). */
 function selfError(inputs: Inputs, arn: string): AuthorizationError {
     return authorizationError(
         "creating",
@@ -68,11 +80,27 @@ function selfError(inputs: Inputs, arn: string): AuthorizationError {
     );
 }
 
+/**
+ * Moves the tags of `arn` from `olds` to `news` (full AWS tag maps) with the requests of
+ * `tagRequests`. `applied` tracks what AWS holds, so that a failure half way can report it.
+ */
+async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: Outputs): Promise<void> {
+    const { untag, tag } = tagRequests(arn, olds, news);
+    if (untag) {
+        await untagAuthorization(t, untag);
+        applied.tags = Object.fromEntries(Object.entries(applied.tags ?? {}).filter(([k]) => !untag.TagKeys!.includes(k)));
+    }
+    if (tag) {
+        await tagAuthorization(t, tag);
+        applied.tags = userTags({ ...applied.tags, ...fromTagList(tag.Tags) });
+    }
+}
+
 /** Creates a new authorization; reports a partial create when AWS may hold it although the call failed. */
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
     let created: AggregationAuthorization;
     try {
-        created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, inputs.tags);
+        created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, withOwner(inputs.tags, inputs.owner));
     } catch (err) {
         if (!isAmbiguous(err)) throw err;
         // The Put may have been applied before the connection failed. If AWS holds it now, it is
@@ -81,49 +109,37 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         if (tags === undefined) throw err;
         throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, undefined, tags, false));
     }
-    return outputsOf(inputs, created.AggregationAuthorizationArn!, created.CreationTime, inputs.tags, false);
+    return outputsOf(inputs, created.AggregationAuthorizationArn!, created.CreationTime, withOwner(inputs.tags, inputs.owner), false);
 }
 
-/** Adopts an existing authorization: its tags converge to the program's. */
-async function adopt(t: Target, inputs: Inputs, arn: string, existingTags: Tags): Promise<Outputs> {
+/**
+ * Takes an existing authorization into this resource, converging its tags on the program's:
+ * `adopted` (someone else created it: the owner tag is left alone, destroy leaves it in place) or
+ * not (this resource created it in an interrupted run: it is simply its own).
+ */
+async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Tags, adopted: boolean): Promise<Outputs> {
     const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
-    const applied = outputsOf(inputs, arn, found?.CreationTime, existingTags, true);
+    const applied = outputsOf(inputs, arn, found?.CreationTime, existing, adopted);
+    // Adopting leaves another owner's tag in place; our own creation carries our owner tag.
+    const desired = adopted ? withOwner(inputs.tags, existing[OWNER_TAG]) : withOwner(inputs.tags, inputs.owner);
     try {
-        await applyTags(t, arn, existingTags, inputs.tags, applied);
+        await applyTags(t, arn, existing, desired, applied);
     } catch (err) {
-        // AWS holds it and the state must know, with the tags as they are now.
-        throw partial(err as AuthorizationError, arn, applied);
+        throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
     return { ...applied, tags: inputs.tags ?? {} };
 }
 
-/**
- * Moves the tags of `arn` from `olds` to `news` with the requests of `tagRequests`.
- * `applied.tags` tracks what AWS holds, so that a failure half way can report it.
- */
-async function applyTags(t: Target, arn: string, olds: Tags | undefined, news: Tags | undefined, applied: Outputs): Promise<void> {
-    const { untag, tag } = tagRequests(arn, olds, news);
-    if (untag) {
-        await untagAuthorization(t, untag);
-        applied.tags = Object.fromEntries(Object.entries(applied.tags ?? {}).filter(([k]) => !untag.TagKeys!.includes(k)));
-    }
-    if (tag) {
-        await tagAuthorization(t, tag);
-        applied.tags = { ...applied.tags, ...fromTagList(tag.Tags) };
-    }
-}
-
-/** Resolves a resource ID (an ARN, or `account:region` with the source region from props or the environment). */
-async function resolveId(id: string, props: Partial<Outputs> | undefined): Promise<{ arn: string; parts: ArnParts; found?: AggregationAuthorization } | undefined> {
-    if (id.startsWith("arn:")) return { arn: id, parts: parseArn(id) };
+/** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
+async function resolveId(id: string, props: Partial<Outputs> | undefined): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
+    if (id.startsWith("arn:")) return { arn: id };
     const key = parseKey(id);
     const region = props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw authorizationError("importing", id, "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION");
+        throw authorizationError("reading", id, "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION");
     }
-    const found = await findByKey(target("importing", id, region), key.authorizedAccountId, key.authorizedAwsRegion);
-    if (!found?.AggregationAuthorizationArn) return undefined;
-    return { arn: found.AggregationAuthorizationArn, parts: parseArn(found.AggregationAuthorizationArn), found };
+    const found = await findByKey(target("reading", id, region), key.authorizedAccountId, key.authorizedAwsRegion);
+    return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
 }
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
@@ -137,32 +153,36 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const oldRegion = olds.region ?? (id.startsWith("arn:") ? parseArn(id).region : undefined);
-        const old: Record<string, unknown> = { ...olds, region: oldRegion };
+        const old: Record<string, unknown> = { ...olds, region: olds.region ?? (id.startsWith("arn:") ? parseArn(id).region : undefined) };
         const replaces = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
-        const tagsChange = isUnknown(news.tags) || !tagsEqual(olds.tags, news.tags);
-        const adoptChange = (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false);
-        return { changes: replaces.length > 0 || tagsChange || adoptChange, replaces };
+        const inPlace =
+            isUnknown(news.tags) ||
+            !tagsEqual(olds.tags, news.tags) ||
+            (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
+            (news.owner !== undefined && olds.owner !== news.owner);
+        return { changes: replaces.length > 0 || inPlace, replaces };
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target("creating", describeKey(inputs), inputs.region);
+        const t = target("creating", `authorizing ${inputs.authorizedAccountId}/${inputs.authorizedAwsRegion} in source region ${inputs.region}`, inputs.region);
         const accountId = await sourceAccount(t);
         const arn = buildArn({ region: inputs.region, accountId, authorizedAccountId: inputs.authorizedAccountId, authorizedAwsRegion: inputs.authorizedAwsRegion });
         t.resource = arn;
         if (inputs.authorizedAccountId === accountId) throw selfError(inputs, arn);
-        const existingTags = await findTagsByArn(t, arn);
+        const existing = await findTagsByArn(t, arn);
         let outs: Outputs;
-        if (existingTags === undefined) outs = await createNew(t, inputs, arn);
-        else if (inputs.adoptExisting === true) outs = await adopt(t, inputs, arn, existingTags);
-        else throw existsError(inputs, arn);
+        if (existing === undefined) outs = await createNew(t, inputs, arn);
+        else if (inputs.owner !== undefined && existing[OWNER_TAG] === inputs.owner) outs = await takeExisting(t, inputs, arn, existing, false);
+        else if (inputs.adoptExisting === true) outs = await takeExisting(t, inputs, arn, existing, true);
+        else throw existsError(inputs, arn, existing[OWNER_TAG]);
         return { id: outs.arn, outs };
     },
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
         const resolved = await resolveId(id, props);
         if (!resolved) return {};
-        const { arn, parts } = resolved;
+        const { arn } = resolved;
+        const parts = parseArn(arn);
         const t = target("reading", arn, parts.region);
         let tags = await findTagsByArn(t, arn);
         let found = resolved.found;
@@ -173,23 +193,25 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             tags ??= {};
         }
         const inputs: Inputs = { authorizedAccountId: parts.authorizedAccountId, authorizedAwsRegion: parts.authorizedAwsRegion, region: parts.region };
+        if (props?.owner !== undefined) inputs.owner = props.owner;
         if (props?.adoptExisting !== undefined) inputs.adoptExisting = props.adoptExisting;
-        const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, tags, props?.adopted === true);
-        return { id: arn, props: outs };
+        return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, tags, props?.adopted === true) };
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
         const t = target("updating", id, olds.region);
+        const next: Outputs = { ...olds, tags: news.tags ?? {} };
+        for (const k of ["owner", "adoptExisting"] as const) {
+            if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
+            else delete next[k];
+        }
         const applied: Outputs = { ...olds };
         try {
-            await applyTags(t, id, olds.tags, news.tags, applied);
+            await applyTags(t, id, awsTagsOf(olds), awsTagsOf(next), applied);
         } catch (err) {
             throw partial(err as AuthorizationError, id, applied);
         }
-        const outs: Outputs = { ...olds, tags: news.tags ?? {} };
-        if (news.adoptExisting !== undefined) outs.adoptExisting = news.adoptExisting;
-        else delete outs.adoptExisting;
-        return { outs };
+        return { outs: next };
     },
 
     async delete(id: string, props: Outputs): Promise<void> {

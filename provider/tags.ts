@@ -3,7 +3,7 @@
  * exact difference between two maps (what to TagResource, what to UntagResource).
  */
 import type { Tag, TagResourceCommandInput, UntagResourceCommandInput } from "@aws-sdk/client-config-service";
-import type { Tags } from "./types";
+import { OWNER_TAG, type Tags } from "./types";
 
 /** The map form, as users write it; `undefined` means no tags. */
 export function toTagList(tags: Tags | undefined): Tag[] {
@@ -57,4 +57,15 @@ export function tagRequests(
         ...(toRemove.length ? { untag: { ResourceArn: arn, TagKeys: toRemove } } : {}),
         ...(toSet.length ? { tag: { ResourceArn: arn, Tags: toSet } } : {}),
     };
+}
+
+/** The tags as users see them: AWS's tags without the owner tag. */
+export function userTags(aws: Tags): Tags {
+    const { [OWNER_TAG]: _owner, ...rest } = aws;
+    return rest;
+}
+
+/** The tags AWS should hold: the user's, plus the owner tag when this stack created the authorization. */
+export function withOwner(tags: Tags | undefined, owner: string | undefined): Tags {
+    return owner === undefined ? { ...tags } : { ...tags, [OWNER_TAG]: owner };
 }

@@ -21,6 +21,12 @@ export interface Inputs {
     /** Tags of the authorization; updated in place. */
     tags?: Tags;
     /**
+     * Which Pulumi resource owns the authorization, `<project>/<stack>/<name>`, written by the resource
+     * class. Stored on the authorization as the tag {@link OWNER_TAG}, so a create can tell its own
+     * authorization (left by an interrupted `up`) from one made by AWS Control Tower or another stack.
+     */
+    owner?: string;
+    /**
      * Adopt an authorization that already exists instead of failing. Off by default: Control Tower
      * and other stacks create these too, and adopting one means this stack manages (and on
      * destroy, deletes) it.
@@ -39,6 +45,9 @@ export interface Outputs extends Inputs {
     /** Whether this resource adopted an authorization that existed before it (see `adoptExisting`). */
     adopted?: boolean;
 }
+
+/** The tag that records which Pulumi resource created an authorization. Not counted in `tags`. */
+export const OWNER_TAG = "pulumi-aws-config-aggregation:owner";
 
 /**
  * The value Pulumi sends in place of an input that is not known yet (during preview).

@@ -3,14 +3,15 @@
  * and says what is allowed and what was given. Values Pulumi does not know yet (the preview
  * sentinel) are skipped, never validated as if they were real.
  */
-import { UNKNOWN } from "./types";
+import { OWNER_TAG, UNKNOWN } from "./types";
 
 export interface Failure {
     property: string;
     reason: string;
 }
 
-export const MAX_TAGS = 50;
+/** AWS allows 50 tags per authorization; one is the owner tag. */
+export const MAX_TAGS = 49;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
 
@@ -65,7 +66,10 @@ function tags(value: unknown): Failure[] {
     const failures: Failure[] = [];
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length > MAX_TAGS) {
-        failures.push({ property: "tags", reason: `tags may hold at most ${MAX_TAGS} tags, got ${entries.length}` });
+        failures.push({
+            property: "tags",
+            reason: `tags may hold at most ${MAX_TAGS} tags (AWS allows 50; one marks which Pulumi resource created the authorization), got ${entries.length}`,
+        });
     }
     for (const [key, v] of entries) {
         const property = `tags[${JSON.stringify(key)}]`;
@@ -74,6 +78,8 @@ function tags(value: unknown): Failure[] {
             failures.push({ property, reason: `tag keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters, got an empty key` });
         } else if ([...key].length > MAX_TAG_KEY_LENGTH) {
             failures.push({ property, reason: `tag keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters, got ${[...key].length}` });
+        } else if (key === OWNER_TAG) {
+            failures.push({ property, reason: `the tag key "${OWNER_TAG}" is reserved: it records which Pulumi resource created the authorization` });
         } else if (key.toLowerCase().startsWith("aws:")) {
             failures.push({ property, reason: `tag keys must not start with "aws:" (reserved for AWS), got ${describe(key)}` });
         } else if (!TAG_CHARS.test(key)) {
@@ -89,6 +95,22 @@ function tags(value: unknown): Failure[] {
         }
     }
     return failures;
+}
+
+function ownerTag(value: unknown): Failure[] {
+    if (value === undefined || value === UNKNOWN) return [];
+    if (typeof value !== "string" || value.length === 0 || [...value].length > MAX_TAG_VALUE_LENGTH || !TAG_CHARS.test(value)) {
+        return [{ property: "owner", reason: `owner must be a tag value (1 to ${MAX_TAG_VALUE_LENGTH} of ${TAG_CHARS_ALLOWED}), got ${describe(value)}` }];
+    }
+    return [];
+}
+
+/** The owner tag value for a resource: `<project>/<stack>/<name>`, with characters AWS refuses replaced. */
+export function ownerOf(project: string, stack: string, name: string): string {
+    return [...`${project}/${stack}/${name}`]
+        .map((c) => (TAG_CHARS.test(c) ? c : "_"))
+        .slice(0, MAX_TAG_VALUE_LENGTH)
+        .join("");
 }
 
 function boolean(property: string, value: unknown): Failure[] {
@@ -111,5 +133,6 @@ export function validate(inputs: Record<string, unknown>): Failure[] {
         ),
         ...tags(inputs.tags),
         ...boolean("adoptExisting", inputs.adoptExisting),
+        ...ownerTag(inputs.owner),
     ];
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Inputs, Outputs, Tags } from "../provider/types";
+import { ownerOf } from "../provider/validate";
 
 export type { Inputs, Outputs, Tags } from "../provider/types";
 
@@ -96,6 +97,8 @@ export class AggregationAuthorization extends pulumi.dynamic.Resource {
     public declare readonly region: pulumi.Output<string>;
     /** The tags of the authorization, as applied. */
     public declare readonly tags: pulumi.Output<Tags>;
+    /** The Pulumi resource that owns the authorization, `<project>/<stack>/<name>` (also its owner tag). */
+    public declare readonly owner: pulumi.Output<string>;
     /** Whether adopting existing authorizations was asked for. */
     public declare readonly adoptExisting: pulumi.Output<boolean | undefined>;
     /** The ARN of the authorization (also the resource ID). */
@@ -125,6 +128,7 @@ export class AggregationAuthorization extends pulumi.dynamic.Resource {
                 region: args?.region ?? defaultRegion(),
                 tags: args?.tags,
                 adoptExisting: args?.adoptExisting,
+                owner: opts?.id ? undefined : ownerOf(pulumi.getProject(), pulumi.getStack(), name),
                 arn: undefined,
                 accountId: undefined,
                 creationTime: undefined,

@@ -139,21 +139,72 @@ describe("provider against moto", function () {
     });
 
     describe("existing", () => {
+        const OWNER = "pulumi-aws-config-aggregation:owner";
+
         it("refuses to take over an authorization created outside the program, and changes nothing", async () => {
             const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "managed-by": "control-tower" });
             aws.proxy.clear();
             const arn = arnOf("eu-west-1");
-            await assert.rejects(provider.create(inputs()), {
+            await assert.rejects(provider.create(inputs({ owner: "proj/dev/a" })), {
                 message:
                     `creating Config aggregation authorization (${arn}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 already exists ` +
-                    "in source region eu-west-1, created outside this Pulumi stack (AWS Control Tower, another stack or a person). Pulumi changed nothing. " +
-                    "To manage it from this stack, set adoptExisting: true on this resource (its tags then follow the program; destroy leaves it in place); " +
+                    "in source region eu-west-1, created outside this Pulumi stack (AWS Control Tower, another tool or a person). Pulumi changed nothing. " +
+                    "To manage it from this resource anyway, set adoptExisting: true (its tags then follow the program; destroy leaves it in place); " +
                     "otherwise remove this resource from the program.",
             });
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "no write call");
-            const after = await aws.list("eu-west-1");
-            assert.deepEqual(after, [existing]);
+            assert.deepEqual(await aws.list("eu-west-1"), [existing]);
             assert.deepEqual(await aws.tags("eu-west-1", arn), { "managed-by": "control-tower" });
+        });
+
+        it("marks what it creates with the owner tag, and keeps it out of the tags output", async () => {
+            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a" }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: "proj/dev/a" });
+            assert.deepEqual(outs!.tags, { team: "platform" });
+            assert.equal(outs!.owner, "proj/dev/a");
+            assert.deepEqual((await provider.read!(id, outs)).props!.tags, { team: "platform" });
+            const { outs: updated } = await provider.update!(id, outs!, inputs({ owner: "proj/dev/a", tags: {} }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: "proj/dev/a" }, "removing every tag keeps the owner tag");
+            assert.deepEqual(updated!.tags, {});
+        });
+
+        it("takes back its own authorization left by an interrupted up, as its own creation", async () => {
+            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/dev/a", stale: "1" });
+            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a" }));
+            assert.equal(outs!.adopted, undefined, "its own, so destroy deletes it");
+            assert.equal(outs!.creationTime, before.CreationTime!.toISOString());
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: "proj/dev/a" });
+            await provider.delete!(id, outs!);
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+
+        it("names the stack that owns it when another stack created it", async () => {
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/prod/a" });
+            await assert.rejects(provider.create(inputs({ owner: "proj/dev/a" })), (e: Error) => {
+                assert.match(e.message, /already exists in source region eu-west-1, created by the Pulumi resource proj\/prod\/a \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./);
+                return true;
+            });
+            assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: "proj/prod/a" });
+        });
+
+        it("suggests an alias when a resource of the same stack under another name created it", async () => {
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/dev/old-name" });
+            await assert.rejects(provider.create(inputs({ owner: "proj/dev/new-name" })), (e: Error) => {
+                assert.match(e.message, /If you renamed this resource or moved it into a component, add the alias aliases: \[\{ name: "old-name" \}\]/);
+                return true;
+            });
+        });
+
+        it("adopts with adoptExisting: tags converge, the other owner's tag stays, and delete leaves it in place", async () => {
+            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "managed-by": "control-tower", team: "old" });
+            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a", adoptExisting: true }));
+            assert.equal(outs!.adopted, true);
+            assert.equal(outs!.creationTime, existing.CreationTime!.toISOString());
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform" });
+            const { outs: after } = await provider.update!(id, outs!, inputs({ owner: "proj/dev/a", adoptExisting: true, tags: { team: "x" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "x" }, "no owner tag is written on an adopted authorization");
+            await provider.delete!(id, after!);
+            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [id], "destroy leaves it");
         });
     });
 

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { buildArn, buildKey, parseArn, parseKey, partitionOf } from "../../provider/id";
+import { ownerOf } from "../../provider/validate";
 
 describe("ARN and key", () => {
     const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
@@ -46,5 +47,11 @@ describe("ARN and key", () => {
                 message: `unexpected format for aggregation authorization key "${bad}", expected <authorized account>:<authorized region>, e.g. 123456789012:us-east-1`,
             });
         }
+    });
+
+    it("makes the owner tag value from project, stack and name, replacing characters AWS refuses", () => {
+        assert.equal(ownerOf("landing-zone", "prod", "authorize-eu-west-1"), "landing-zone/prod/authorize-eu-west-1");
+        assert.equal(ownerOf("p", "s", "a#b(c)"), "p/s/a_b_c_");
+        assert.equal(ownerOf("p", "s", "x".repeat(300)).length, 256);
     });
 });
