@@ -47,7 +47,9 @@ step "source-account: pulumi stack init demo, and its config"
 pulumi stack init demo --non-interactive
 pulumi config set "${P[@]:1}" aggregatorAccountId 111122223333
 pulumi config set "${P[@]:1}" aggregatorRegion us-east-1
-pulumi config set "${P[@]:1}" --json sourceRegions '["us-east-1","eu-west-1","ap-southeast-2"]'
+pulumi config set "${P[@]:1}" --path 'sourceRegions[0]' us-east-1
+pulumi config set "${P[@]:1}" --path 'sourceRegions[1]' eu-west-1
+pulumi config set "${P[@]:1}" --path 'sourceRegions[2]' ap-southeast-2
 pulumi config "${P[@]:1}"
 
 step "source-account: pulumi preview --diff"
@@ -59,13 +61,13 @@ pulumi up --yes --skip-preview "${P[@]}"
 step "source-account: stack outputs"
 pulumi stack output --json "${P[@]:1}"
 
-step "source-account: a tag-free change is a no-op (pulumi preview --diff shows no changes)"
+step "source-account: a second preview shows no changes"
 pulumi preview --diff "${P[@]}"
 
 cd "$REPO/examples/aggregator"
 step "aggregator: reads source-account's outputs through a StackReference"
 pulumi stack init demo --non-interactive
-pulumi config set "${P[@]:1}" --json sourceStacks '["organization/source-account/demo"]'
+pulumi config set "${P[@]:1}" --path 'sourceStacks[0]' organization/source-account/demo
 pulumi up --yes --skip-preview "${P[@]}"
 
 step "aggregator: stack outputs"

@@ -15,7 +15,7 @@ describe("examples under the pulumi CLI", function () {
         const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
         try {
             await source.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1" });
-            await source.run(["config", "set", "--stack", "dev", "--json", "sourceRegions", JSON.stringify(regions)]);
+            for (const [i, region] of regions.entries()) await source.run(["config", "set", "--stack", "dev", "--path", `sourceRegions[${i}]`, region]);
             await source.up();
 
             const arns: Record<string, string> = {};
@@ -25,14 +25,18 @@ describe("examples under the pulumi CLI", function () {
                 assert.equal(listed[0].AuthorizedAccountId, AGGREGATOR_ACCOUNT);
                 assert.equal(listed[0].AuthorizedAwsRegion, "us-east-1");
                 arns[region] = listed[0].AggregationAuthorizationArn!;
-                assert.deepEqual(await aws.tags(region, arns[region]), { "managed-by": "pulumi", purpose: "config-aggregation" });
+                assert.deepEqual(await aws.tags(region, arns[region]), {
+                    "managed-by": "pulumi",
+                    purpose: "config-aggregation",
+                    "pulumi-aws-config-aggregation:owner": `source-account/dev/authorize-${region}`,
+                });
             }
             const outs = await source.outputs();
             assert.deepEqual(outs.arns, arns);
             assert.equal(outs.sourceAccountId, SOURCE_ACCOUNT);
             assert.deepEqual(outs.regions, regions);
 
-            await aggregator.run(["config", "set", "--stack", "dev", "--json", "sourceStacks", JSON.stringify(["organization/source-account/dev"])]);
+            await aggregator.run(["config", "set", "--stack", "dev", "--path", "sourceStacks[0]", "organization/source-account/dev"]);
             await aggregator.up();
             const agg = await aggregator.outputs();
             assert.deepEqual(agg.accountAggregationSources, [{ accountIds: [SOURCE_ACCOUNT], awsRegions: [...regions].sort(), allAwsRegions: false }]);

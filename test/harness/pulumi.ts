@@ -144,6 +144,7 @@ export interface PreviewStep {
     urn: string;
     diffReasons?: string[];
     replaceReasons?: string[];
+    oldState?: { type: string; inputs?: Record<string, unknown> };
     newState?: { type: string; inputs?: Record<string, unknown> };
 }
 

@@ -9,18 +9,20 @@ const { AggregationAuthorization } = require("pulumi-aws-config-aggregation");
 const config = new pulumi.Config();
 const resources = JSON.parse(config.get("resources") || "[]");
 
-// A resource whose output is not known until apply.
+// A resource whose output `value` is not known until apply (preview only knows its inputs).
 class Later extends pulumi.dynamic.Resource {
-    constructor(name, value) {
+    constructor(name, seed) {
         super(
             {
                 async create(inputs) {
-                    return { id: "later", outs: { value: inputs.value } };
+                    return { id: "later", outs: { seed: inputs.seed, value: inputs.seed } };
                 },
             },
             name,
-            { value },
+            { seed, value: undefined },
             {},
+            "test",
+            "Later",
         );
     }
 }
