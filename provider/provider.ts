@@ -51,9 +51,11 @@ function existsError(inputs: Inputs, arn: string, existingOwner: string | undefi
     const who = existingOwner
         ? `created by the Pulumi resource ${existingOwner} (its ${OWNER_TAG} tag)`
         : `created outside this Pulumi stack (AWS Control Tower, another tool or a person)`;
+    const sameStack = (o: string | undefined) => o?.split("/").slice(0, 2).join("/");
     const renamed =
-        existingOwner && inputs.owner && existingOwner.split("/").slice(0, 2).join("/") === inputs.owner.split("/").slice(0, 2).join("/")
-            ? ` If you renamed this resource or moved it into a component, add the alias aliases: [{ name: "${existingOwner.split("/").slice(2).join("/")}" }] (and the old parent, if it moved) so that Pulumi keeps the same authorization.`
+        existingOwner && inputs.owner && sameStack(existingOwner) === sameStack(inputs.owner)
+            ? ` It belongs to ${existingOwner} of this stack: if you renamed that resource or moved it into or out of a component, ` +
+              `give this one an alias for its old name and parent (aliases: [{ name: "${existingOwner.split("/").pop()}" }] for a rename) so that Pulumi keeps the same authorization.`
             : existingOwner
               ? ` Two stacks cannot both manage it: remove it from one of them.`
               : "";

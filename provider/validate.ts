@@ -105,9 +105,14 @@ function ownerTag(value: unknown): Failure[] {
     return [];
 }
 
-/** The owner tag value for a resource: `<project>/<stack>/<name>`, with characters AWS refuses replaced. */
-export function ownerOf(project: string, stack: string, name: string): string {
-    return [...`${project}/${stack}/${name}`]
+/**
+ * The owner tag value for a resource: `<project>/<stack>/<name>`, or `<project>/<stack>/<parent>/<name>`
+ * for a child of a component, so that a resource renamed or moved without an alias has another owner
+ * than its old self. Characters AWS refuses in tag values become `_`.
+ */
+export function ownerOf(project: string, stack: string, name: string, parentName?: string): string {
+    const path = [project, stack, ...(parentName === undefined ? [] : [parentName]), name].join("/");
+    return [...path]
         .map((c) => (TAG_CHARS.test(c) ? c : "_"))
         .slice(0, MAX_TAG_VALUE_LENGTH)
         .join("");

@@ -57,6 +57,16 @@ export function defaultRegion(): string | undefined {
     return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
+/** The owner tag value of a resource (see {@link ownerOf}); the parent's name comes from its URN. */
+function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Input<string> {
+    const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
+    if (!parent) return ownerOf(project, stack, name);
+    return parent.urn.apply((urn) => {
+        const parentName = urn.split("::").pop()!;
+        return urn.split("::")[2] === "pulumi:pulumi:Stack" ? ownerOf(project, stack, name) : ownerOf(project, stack, name, parentName);
+    });
+}
+
 /**
  * An AWS Config aggregation authorization: it lets the aggregator in `authorizedAccountId` /
  * `authorizedAwsRegion` collect AWS Config data from this (source) account in `region`.
@@ -111,7 +121,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 region: args?.region ?? defaultRegion(),
                 tags: args?.tags,
                 adoptExisting: args?.adoptExisting,
-                owner: opts?.id ? undefined : ownerOf(pulumi.getProject(), pulumi.getStack(), name),
+                owner: opts?.id ? undefined : owner(name, opts?.parent),
                 __provider: PROVIDER_MODULE,
                 arn: undefined,
                 accountId: undefined,

@@ -3,7 +3,7 @@
  * resolves `pulumi-aws-config-aggregation` and `@pulumi/pulumi` from the repo's node_modules, as an
  * installed user's program would), with a local file:// backend and its own stack.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CREDENTIALS_ENV } from "./aws";
@@ -89,6 +89,29 @@ export class Stack {
                 },
             );
         });
+    }
+
+    /**
+     * Starts `pulumi <args>` in its own process group, so that `kill()` can take the CLI and every
+     * plugin it started down at once with SIGKILL, as a crashed machine or a cancelled CI job would.
+     */
+    start(args: string[]): { done: Promise<Result>; kill: () => void } {
+        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (d) => (stdout += d));
+        child.stderr!.on("data", (d) => (stderr += d));
+        const done = new Promise<Result>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 137 : 1), stdout, stderr })));
+        return {
+            done,
+            kill: () => {
+                try {
+                    process.kill(-child.pid!, "SIGKILL");
+                } catch {
+                    /* already gone */
+                }
+            },
+        };
     }
 
     async setConfig(values: Record<string, string>): Promise<void> {

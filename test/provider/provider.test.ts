@@ -190,7 +190,10 @@ describe("provider against moto", function () {
         it("suggests an alias when a resource of the same stack under another name created it", async () => {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/dev/old-name" });
             await assert.rejects(provider.create(inputs({ owner: "proj/dev/new-name" })), (e: Error) => {
-                assert.match(e.message, /If you renamed this resource or moved it into a component, add the alias aliases: \[\{ name: "old-name" \}\]/);
+                assert.match(
+                    e.message,
+                    /It belongs to proj\/dev\/old-name of this stack: if you renamed that resource or moved it into or out of a component, give this one an alias for its old name and parent \(aliases: \[\{ name: "old-name" \}\] for a rename\)/,
+                );
                 return true;
             });
         });

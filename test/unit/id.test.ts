@@ -53,5 +53,6 @@ describe("ARN and key", () => {
         assert.equal(ownerOf("landing-zone", "prod", "authorize-eu-west-1"), "landing-zone/prod/authorize-eu-west-1");
         assert.equal(ownerOf("p", "s", "a#b(c)"), "p/s/a_b_c_");
         assert.equal(ownerOf("p", "s", "x".repeat(300)).length, 256);
+        assert.equal(ownerOf("p", "s", "a", "group"), "p/s/group/a", "a child names its parent");
     });
 });

@@ -39,7 +39,13 @@ resources.forEach((spec, i) => {
     let account = spec.authorizedAccountId;
     if (i === 0 && config.getBoolean("unknownAccount")) account = new Later("later-account", account).value;
     const opts = { parent: parentOf(spec) };
-    if (spec.aliases) opts.aliases = spec.aliases;
+    // aliases: [{name?, parent?}] where parent "root" is the stack and any other string a component.
+    if (spec.aliases) {
+        opts.aliases = spec.aliases.map((a) => ({
+            ...(a.name ? { name: a.name } : {}),
+            ...(a.parent ? { parent: a.parent === "root" ? pulumi.rootStackResource : parentOf({ parent: a.parent }) } : {}),
+        }));
+    }
     const r = new AggregationAuthorization(
         spec.name,
         {

@@ -1,0 +1,80 @@
+/** What the benchmark ran on: machine, tool and package versions, and the date. */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { REPO } from "../test/harness/pulumi";
+
+export interface Environment {
+    date: string;
+    nproc: string;
+    cpu: string;
+    memory: string;
+    kernel: string;
+    node: string;
+    pulumi: string;
+    packages: Record<string, string>;
+    moto: string;
+    git: string;
+}
+
+function run(cmd: string, args: string[]): string | undefined {
+    try {
+        return execFileSync(cmd, args, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+        return undefined;
+    }
+}
+
+function versionOf(pkg: string): string {
+    try {
+        return JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")).version;
+    } catch {
+        return "not installed";
+    }
+}
+
+function onPath(cmd: string): string | undefined {
+    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+        const p = path.join(dir, cmd);
+        if (fs.existsSync(p)) return p;
+    }
+    return undefined;
+}
+
+/** The moto version, asked of the Python that runs `moto_server` (through a pyenv shim if need be). */
+function motoVersion(): string {
+    let script = onPath("moto_server");
+    if (script && !fs.readFileSync(script, "utf8").split("\n")[0].includes("python")) script = run("pyenv", ["which", "moto_server"]) ?? script;
+    const shebang = script ? /^#!\s*(\S+)/.exec(fs.readFileSync(script, "utf8").split("\n")[0])?.[1] : undefined;
+    const python = shebang && shebang.includes("python") ? shebang : "python3";
+    return run(python, ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
+}
+
+export function environment(): Environment {
+    const cpuinfo = fs.readFileSync("/proc/cpuinfo", "utf8");
+    const memKiB = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
+    const own = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+    const head = run("git", ["rev-parse", "--short", "HEAD"]) ?? "unknown";
+    const dirty = (run("git", ["status", "--porcelain", "--", "provider", "sdk", "package.json", "package-lock.json"]) ?? "")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.slice(3));
+    return {
+        date: new Date().toISOString(),
+        nproc: run("nproc", []) ?? String(os.availableParallelism()),
+        cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown",
+        memory: `${(memKiB / 1024 / 1024).toFixed(1)} GiB`,
+        kernel: `${os.type()} ${os.release()}`,
+        node: run("node", ["--version"]) ?? process.version,
+        pulumi: run("pulumi", ["version"]) ?? "unknown",
+        packages: {
+            [own.name]: own.version,
+            "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
+            "@aws-sdk/client-config-service": versionOf("@aws-sdk/client-config-service"),
+            "@aws-sdk/client-sts": versionOf("@aws-sdk/client-sts"),
+        },
+        moto: motoVersion(),
+        git: dirty.length ? `${head} with uncommitted changes to ${dirty.join(", ")}` : `${head} (provider/ and sdk/ as committed)`,
+    };
+}

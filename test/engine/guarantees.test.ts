@@ -1,0 +1,266 @@
+/**
+ * The guarantees of README "Guarantees", under the real pulumi CLI against moto, with the AWS state
+ * read back independently after each step: faults, interruption, ownership, renames and moves, and
+ * two stacks claiming one authorization.
+ */
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture } from "../harness/aws";
+import { REPO, Stack } from "../harness/pulumi";
+import { faults, type Fault } from "../harness/proxy";
+import { seeded } from "../harness/random";
+
+const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
+const OWNER = "pulumi-aws-config-aggregation:owner";
+const REGIONS = ["eu-west-1", "us-west-2", "ap-southeast-2"];
+
+interface Spec {
+    name: string;
+    authorizedAccountId: string;
+    authorizedAwsRegion: string;
+    region: string;
+    tags?: Record<string, string>;
+    adoptExisting?: boolean;
+    parent?: string;
+    aliases?: { name?: string; parent?: string }[];
+}
+
+/** `n` authorizations spread over the three source regions, each with a distinct key. */
+function fleet(n: number, tags: Record<string, string> = { team: "platform" }): Spec[] {
+    return Array.from({ length: n }, (_, i) => ({
+        name: `auth-${i}`,
+        authorizedAccountId: String(111100000000 + Math.floor(i / REGIONS.length)),
+        authorizedAwsRegion: "us-east-1",
+        region: REGIONS[i % REGIONS.length],
+        tags,
+    }));
+}
+
+/** The authorizations AWS holds in every region the tests use, as `region/account/aggregator region` → tags. */
+async function awsState(aws: AwsFixture): Promise<Record<string, Record<string, string>>> {
+    const out: Record<string, Record<string, string>> = {};
+    for (const region of [...REGIONS, "eu-central-1"]) {
+        for (const a of await aws.list(region)) out[`${region}/${a.AuthorizedAccountId}/${a.AuthorizedAwsRegion}`] = await aws.tags(region, a.AggregationAuthorizationArn!);
+    }
+    return out;
+}
+
+/** What AWS should hold for `specs` created by stack `stack` of the engine-test project. */
+function expected(specs: Spec[], stack = "test"): Record<string, Record<string, string>> {
+    return Object.fromEntries(
+        specs.map((s) => [
+            `${s.region}/${s.authorizedAccountId}/${s.authorizedAwsRegion}`,
+            { ...s.tags, [OWNER]: ["engine-test", stack, ...(s.parent ? [s.parent] : []), s.name].join("/") },
+        ]),
+    );
+}
+
+/** Asserts the state holds exactly `specs`, each with the ARN and tags AWS has. */
+async function assertStateMatches(stack: Stack, specs: Spec[]): Promise<void> {
+    const inState = await stack.authorizations();
+    assert.deepEqual(inState.map((r) => r.urn.split("::").pop()).sort(), specs.map((s) => s.name).sort(), "resources in state");
+    for (const s of specs) {
+        const r = inState.find((x) => x.urn.endsWith(`::${s.name}`))!;
+        assert.equal(r.id, `arn:aws:config:${s.region}:${SOURCE_ACCOUNT}:aggregation-authorization/${s.authorizedAccountId}/${s.authorizedAwsRegion}`);
+        assert.deepEqual(r.outputs!.tags, s.tags ?? {}, `${s.name} tags in state`);
+    }
+}
+
+describe("guarantees under the pulumi CLI", function () {
+    this.timeout(15 * 60 * 1000);
+    const aws = useAws();
+    const stacks: Stack[] = [];
+
+    async function program(specs: Spec[], opts: { stack?: string; backendDir?: string } = {}): Promise<Stack> {
+        const s = await Stack.create(PROGRAM, aws.proxy.url, opts);
+        s.env.AWS_MAX_ATTEMPTS = "8";
+        stacks.push(s);
+        await s.setConfig({ resources: JSON.stringify(specs) });
+        return s;
+    }
+    const configure = (s: Stack, specs: Spec[]) => s.setConfig({ resources: JSON.stringify(specs) });
+    afterEach(() => stacks.splice(0).forEach((s) => s.remove()));
+
+    describe("faults", () => {
+        const seed = Number(process.env.FAULT_SEED ?? 20261125);
+        it(`up, a tag change, refresh and destroy of 30 authorizations in 3 regions all succeed with 20% of Config calls failing (FAULT_SEED=${seed})`, async () => {
+            const random = seeded(seed);
+            const kinds: (() => Fault)[] = [faults.throttle, faults.internal, faults.unavailable, faults.reset, faults.lostAnswer];
+            let injected = 0;
+            aws.proxy.inject((c) => {
+                if (c.service !== "config" || random() >= 0.2) return undefined;
+                injected++;
+                return kinds[Math.floor(random() * kinds.length)]();
+            });
+            const specs = fleet(30);
+            const s = await program(specs);
+
+            await s.up();
+            assert.deepEqual(await awsState(aws), expected(specs), "after up");
+            await assertStateMatches(s, specs);
+
+            const retagged = fleet(30, { team: "security", env: "prod" });
+            await configure(s, retagged);
+            await s.up();
+            assert.deepEqual(await awsState(aws), expected(retagged), "after the tag change");
+            await assertStateMatches(s, retagged);
+
+            await s.refresh();
+            assert.deepEqual(await awsState(aws), expected(retagged), "after refresh");
+            await assertStateMatches(s, retagged);
+
+            await s.destroy();
+            assert.deepEqual(await awsState(aws), {}, "after destroy");
+            assert.deepEqual(await s.authorizations(), []);
+            assert.ok(injected >= 20, `faults injected: ${injected}`);
+        });
+    });
+
+    describe("interruption", () => {
+        /** Runs `up`, kills it (SIGKILL, CLI and plugins) when `when` first holds for a call, and waits for it to die. */
+        async function upKilled(s: Stack, when: (operation: string, count: number) => boolean): Promise<void> {
+            const counts: Record<string, number> = {};
+            const run = s.start(["up", "--yes", "--skip-preview", "--parallel", "4"]);
+            let killed = false;
+            aws.proxy.inject((c) => {
+                counts[c.operation] = (counts[c.operation] ?? 0) + 1;
+                if (!killed && when(c.operation, counts[c.operation])) {
+                    killed = true;
+                    run.kill(); // this call still reaches AWS: the worst case, AWS changes and the state does not know
+                }
+                return undefined;
+            });
+            const r = await run.done;
+            aws.proxy.inject(undefined);
+            assert.ok(killed, "the up was killed");
+            assert.notEqual(r.code, 0);
+        }
+
+        /** The documented recovery (README "Recovering from an interrupted up"). */
+        async function recover(s: Stack): Promise<void> {
+            await s.run(["cancel", "--yes"]);
+            await s.up();
+        }
+
+        for (const [point, before, after, when] of [
+            ["during creates", [] as Spec[], fleet(12), (op: string, n: number) => op === "PutAggregationAuthorization" && n === 5],
+            ["during tag updates", fleet(12), fleet(12, { team: "security" }), (op: string, n: number) => op === "TagResource" && n === 5],
+            [
+                "during replacements",
+                fleet(12),
+                fleet(12).map((s) => ({ ...s, authorizedAwsRegion: "eu-central-1" })),
+                (op: string, n: number) => op === "DeleteAggregationAuthorization" && n === 3,
+            ],
+        ] as const) {
+            it(`converges after a SIGKILL ${point} with pulumi cancel and pulumi up, nothing orphaned or lost`, async () => {
+                const s = await program([...before]);
+                if (before.length) await s.up();
+                await configure(s, [...after]);
+                await upKilled(s, when);
+                await recover(s);
+                assert.deepEqual(await awsState(aws), expected([...after]), "AWS equals the program");
+                await assertStateMatches(s, [...after]);
+                // The interrupted run's bookkeeping; the resources themselves are already right.
+                await s.refresh(["--clear-pending-creates"]);
+                const { text } = await s.exportState();
+                assert.equal(JSON.parse(text).deployment.pending_operations?.length ?? 0, 0);
+                assert.deepEqual(await awsState(aws), expected([...after]));
+                await s.destroy();
+                assert.deepEqual(await awsState(aws), {}, "destroy removes all, nothing orphaned");
+            });
+        }
+    });
+
+    describe("ownership", () => {
+        it("never takes over an existing authorization silently; adopts it on adoptExisting, and destroy leaves it", async () => {
+            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "aws-control-tower": "managed-by-control-tower" });
+            const spec: Spec = { name: "ct", authorizedAccountId: AGGREGATOR_ACCOUNT, authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "platform" } };
+            const s = await program([spec]);
+            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            assert.notEqual(r.code, 0);
+            assert.match(r.stdout, /already exists in source region eu-west-1, created outside this Pulumi stack \(AWS Control Tower, another tool or a person\)\. Pulumi changed nothing\./);
+            assert.deepEqual(await awsState(aws), { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower" } });
+            assert.deepEqual(await s.authorizations(), []);
+
+            await configure(s, [{ ...spec, adoptExisting: true }]);
+            await s.up();
+            assert.deepEqual(await awsState(aws), { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { team: "platform" } }, "tags converge; no owner tag");
+            const [adopted] = await s.authorizations();
+            assert.equal(adopted.outputs!.adopted, true);
+            assert.equal(adopted.outputs!.creationTime, existing.CreationTime!.toISOString());
+
+            await s.destroy();
+            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [existing.AggregationAuthorizationArn], "destroy leaves it");
+            assert.deepEqual(await s.authorizations(), []);
+        });
+
+        it("fails the second stack that declares the same authorization, naming the owner, and leaves the first untouched", async () => {
+            const specs = fleet(1);
+            const first = await program(specs, { stack: "first" });
+            await first.up();
+            const before = await aws.list("eu-west-1");
+            const second = await program(specs, { stack: "second" });
+            const r = await second.run(["up", "--yes", "--skip-preview", "--stack", "second"], { allowFail: true });
+            assert.notEqual(r.code, 0);
+            assert.match(r.stdout, /created by the Pulumi resource engine-test\/first\/auth-0 \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./);
+            assert.deepEqual(await aws.list("eu-west-1"), before);
+            assert.deepEqual(await awsState(aws), expected(specs, "first"));
+            assert.deepEqual(await second.authorizations(), []);
+            await second.destroy();
+            assert.deepEqual(await awsState(aws), expected(specs, "first"), "the second stack's destroy deletes nothing");
+            await first.destroy();
+            assert.deepEqual(await awsState(aws), {});
+        });
+    });
+
+    describe("renames and moves", () => {
+        const base: Spec = { name: "old", authorizedAccountId: AGGREGATOR_ACCOUNT, authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "platform" } };
+        const KEY = `eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`;
+
+        async function created(): Promise<{ s: Stack; creationTime: string }> {
+            const s = await program([base]);
+            await s.up();
+            return { s, creationTime: (await aws.list("eu-west-1"))[0].CreationTime!.toISOString() };
+        }
+        const sameAuthorization = async (creationTime: string) =>
+            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.CreationTime!.toISOString()), [creationTime], "the same authorization, never deleted");
+
+        it("renames with an alias in place: no create, no delete, the owner tag follows", async () => {
+            const { s, creationTime } = await created();
+            aws.proxy.clear();
+            await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
+            await s.up();
+            assert.deepEqual(aws.proxy.operations(), ["TagResource"]);
+            await sameAuthorization(creationTime);
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: "engine-test/test/new" } });
+        });
+
+        it("fails a rename without an alias, suggesting one, and keeps the authorization", async () => {
+            const { s, creationTime } = await created();
+            await configure(s, [{ ...base, name: "new" }]);
+            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            assert.notEqual(r.code, 0);
+            assert.match(r.stdout, /It belongs to engine-test\/test\/old of this stack: if you renamed that resource .* \(aliases: \[\{ name: "old" \}\] for a rename\)/);
+            await sameAuthorization(creationTime);
+            assert.deepEqual((await s.authorizations()).map((x) => x.urn.split("::").pop()), ["old"], "the state still has it");
+            await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
+            await s.up();
+            await sameAuthorization(creationTime);
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: "engine-test/test/new" } });
+        });
+
+        it("moves into a component with an alias in place, and fails safe without one", async () => {
+            const { s, creationTime } = await created();
+            await configure(s, [{ ...base, parent: "group" }]);
+            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            assert.notEqual(r.code, 0, "without an alias the create meets the old authorization");
+            await sameAuthorization(creationTime);
+            await configure(s, [{ ...base, parent: "group", aliases: [{ parent: "root" }] }]);
+            await s.up();
+            await sameAuthorization(creationTime);
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: "engine-test/test/group/old" } });
+            await s.destroy();
+            assert.deepEqual(await awsState(aws), {});
+        });
+    });
+});
