@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import { faults } from "../harness/proxy";
 import { REPO, Stack, WORK, type PreviewStep } from "../harness/pulumi";
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
@@ -142,6 +143,27 @@ describe("under the pulumi CLI", function () {
         assert.notEqual(up.code, 0);
         assert.deepEqual(await aws.list("eu-west-1"), []);
         assert.deepEqual(aws.proxy.calls, [], "no AWS call");
+    });
+
+    it("records a create whose answer was lost as partially created, and the next up finishes it", async () => {
+        const s = await program([spec()]);
+        aws.proxy.inject((c) => (c.operation === "PutAggregationAuthorization" ? faults.lostAnswer() : undefined));
+        const failed = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+        assert.notEqual(failed.code, 0);
+        assert.match(failed.stdout, /creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* ECONNRESET/);
+        assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [arnOf("eu-west-1")], "AWS holds it");
+        const [partial] = await s.authorizations();
+        assert.equal(partial.id, arnOf("eu-west-1"), "the state knows it, with its ID");
+
+        aws.proxy.inject(undefined);
+        await s.up();
+        const [done] = await s.authorizations();
+        assert.equal(done.id, arnOf("eu-west-1"));
+        assert.deepEqual(done.outputs!.tags, { team: "platform" });
+        assert.equal((await aws.list("eu-west-1")).length, 1, "one authorization, no duplicate");
+        aws.proxy.clear();
+        const again = await s.up();
+        assert.match(again.stdout, /2 unchanged/);
     });
 
     it("refresh drops an authorization deleted out of band", async () => {
