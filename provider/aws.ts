@@ -117,7 +117,10 @@ export async function deleteAuthorization(target: Target, authorizedAccountId: s
     try {
         await send(
             target,
-            new DeleteAggregationAuthorizationCommand({ AuthorizedAccountId: authorizedAccountId, AuthorizedAwsRegion: authorizedAwsRegion }),
+            new DeleteAggregationAuthorizationCommand({
+                AuthorizedAccountId: authorizedAccountId,
+                AuthorizedAwsRegion: authorizedAwsRegion,
+            }),
         );
     } catch (err) {
         if (isNotFound(err)) return;

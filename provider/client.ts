@@ -112,7 +112,8 @@ export function sourceAccount(target: Target): Promise<string> {
                 throw translate(err, {
                     ...target,
                     action: "sts:GetCallerIdentity",
-                    endpoint: process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL ?? `https://sts.${target.region}.amazonaws.com`,
+                    endpoint:
+                        process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL ?? `https://sts.${target.region}.amazonaws.com`,
                     profile: settings.profile,
                 });
             },

@@ -142,7 +142,10 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
         return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
     }
     if (name === "CredentialsProviderError" || BAD_CREDENTIALS.has(name)) {
-        const what = name === "CredentialsProviderError" ? "no usable AWS credentials were found" : `AWS rejected the credentials (${name}${awsSays})`;
+        const what =
+            name === "CredentialsProviderError"
+                ? "no usable AWS credentials were found"
+                : `AWS rejected the credentials (${name}${awsSays})`;
         return fail(
             `${what}. Tried ${credentialSources(ctx.profile)}. ` +
                 `Sign in again (e.g. aws sso login) or set valid credentials, then run the command again.`,

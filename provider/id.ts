@@ -18,8 +18,7 @@ export interface ArnParts {
     authorizedAwsRegion: string;
 }
 
-const ARN_PATTERN =
-    /^arn:(aws[a-z-]*):config:([a-z0-9-]+):(\d{12}):aggregation-authorization\/(\d{12})\/([a-z0-9-]+)$/;
+const ARN_PATTERN = /^arn:(aws[a-z-]*):config:([a-z0-9-]+):(\d{12}):aggregation-authorization\/(\d{12})\/([a-z0-9-]+)$/;
 
 const ARN_FORMAT =
     "arn:<partition>:config:<source region>:<source account>:aggregation-authorization/<authorized account>/<authorized region>";

@@ -133,12 +133,19 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
 }
 
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
-async function resolveId(id: string, props: Partial<Outputs> | undefined): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
+async function resolveId(
+    id: string,
+    props: Partial<Outputs> | undefined,
+): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
     if (id.startsWith("arn:")) return { arn: id };
     const key = parseKey(id);
     const region = props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) {
-        throw authorizationError("reading", id, "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION");
+        throw authorizationError(
+            "reading",
+            id,
+            "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION",
+        );
     }
     const found = await findByKey(target("reading", id, region), key.authorizedAccountId, key.authorizedAwsRegion);
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
@@ -166,15 +173,25 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target("creating", `authorizing ${inputs.authorizedAccountId}/${inputs.authorizedAwsRegion} in source region ${inputs.region}`, inputs.region);
+        const t = target(
+            "creating",
+            `authorizing ${inputs.authorizedAccountId}/${inputs.authorizedAwsRegion} in source region ${inputs.region}`,
+            inputs.region,
+        );
         const accountId = await sourceAccount(t);
-        const arn = buildArn({ region: inputs.region, accountId, authorizedAccountId: inputs.authorizedAccountId, authorizedAwsRegion: inputs.authorizedAwsRegion });
+        const arn = buildArn({
+            region: inputs.region,
+            accountId,
+            authorizedAccountId: inputs.authorizedAccountId,
+            authorizedAwsRegion: inputs.authorizedAwsRegion,
+        });
         t.resource = arn;
         if (inputs.authorizedAccountId === accountId) throw selfError(inputs, arn);
         const existing = await findTagsByArn(t, arn);
         let outs: Outputs;
         if (existing === undefined) outs = await createNew(t, inputs, arn);
-        else if (inputs.owner !== undefined && existing[OWNER_TAG] === inputs.owner) outs = await takeExisting(t, inputs, arn, existing, false);
+        else if (inputs.owner !== undefined && existing[OWNER_TAG] === inputs.owner)
+            outs = await takeExisting(t, inputs, arn, existing, false);
         else if (inputs.adoptExisting === true) outs = await takeExisting(t, inputs, arn, existing, true);
         else throw existsError(inputs, arn, existing[OWNER_TAG]);
         return { id: outs.arn, outs };
@@ -194,7 +211,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             if (!found) return {};
             tags ??= {};
         }
-        const inputs: Inputs = { authorizedAccountId: parts.authorizedAccountId, authorizedAwsRegion: parts.authorizedAwsRegion, region: parts.region };
+        const inputs: Inputs = {
+            authorizedAccountId: parts.authorizedAccountId,
+            authorizedAwsRegion: parts.authorizedAwsRegion,
+            region: parts.region,
+        };
         if (props?.owner !== undefined) inputs.owner = props.owner;
         if (props?.adoptExisting !== undefined) inputs.adoptExisting = props.adoptExisting;
         return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, tags, props?.adopted === true) };

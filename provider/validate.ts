@@ -36,7 +36,12 @@ function accountId(property: string, value: unknown): Failure[] {
     if (value === undefined) return [{ property, reason: `${property} is required: the 12-digit account ID of the aggregator account` }];
     if (value === UNKNOWN) return [];
     if (typeof value === "number") {
-        return [{ property, reason: `${property} must be a string of 12 digits (quote it: account IDs can start with 0), got ${describe(value)}` }];
+        return [
+            {
+                property,
+                reason: `${property} must be a string of 12 digits (quote it: account IDs can start with 0), got ${describe(value)}`,
+            },
+        ];
     }
     if (typeof value !== "string" || !ACCOUNT_ID.test(value)) {
         return [{ property, reason: `${property} must be 12 digits, got ${describe(value)}` }];
@@ -79,7 +84,10 @@ function tags(value: unknown): Failure[] {
         } else if ([...key].length > MAX_TAG_KEY_LENGTH) {
             failures.push({ property, reason: `tag keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters, got ${[...key].length}` });
         } else if (key === OWNER_TAG) {
-            failures.push({ property, reason: `the tag key "${OWNER_TAG}" is reserved: it records which Pulumi resource created the authorization` });
+            failures.push({
+                property,
+                reason: `the tag key "${OWNER_TAG}" is reserved: it records which Pulumi resource created the authorization`,
+            });
         } else if (key.toLowerCase().startsWith("aws:")) {
             failures.push({ property, reason: `tag keys must not start with "aws:" (reserved for AWS), got ${describe(key)}` });
         } else if (!TAG_CHARS.test(key)) {
@@ -100,7 +108,12 @@ function tags(value: unknown): Failure[] {
 function ownerTag(value: unknown): Failure[] {
     if (value === undefined || value === UNKNOWN) return [];
     if (typeof value !== "string" || value.length === 0 || [...value].length > MAX_TAG_VALUE_LENGTH || !TAG_CHARS.test(value)) {
-        return [{ property: "owner", reason: `owner must be a tag value (1 to ${MAX_TAG_VALUE_LENGTH} of ${TAG_CHARS_ALLOWED}), got ${describe(value)}` }];
+        return [
+            {
+                property: "owner",
+                reason: `owner must be a tag value (1 to ${MAX_TAG_VALUE_LENGTH} of ${TAG_CHARS_ALLOWED}), got ${describe(value)}`,
+            },
+        ];
     }
     return [];
 }

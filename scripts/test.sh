@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs the test tiers: unit (no network), provider (against moto), engine (the real pulumi CLI).
-#   bash scripts/test.sh [all|unit|provider|engine] [extra mocha args]
+# Runs the test tiers: lint (prettier and eslint), unit (no network), provider (against moto),
+# engine (the real pulumi CLI).
+#   bash scripts/test.sh [all|lint|unit|provider|engine] [extra mocha args]
 # Sets up everything it needs first (Node >= 22, the Pulumi CLI, moto; see scripts/setup.sh),
 # installs dependencies when missing, builds, and ends with one line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tier="${1:-all}"
 shift || true
-case "$tier" in all) tiers=(unit provider engine) ;; unit | provider | engine) tiers=("$tier") ;; *)
-    echo "usage: scripts/test.sh [all|unit|provider|engine]" >&2
+case "$tier" in all) tiers=(lint unit provider engine) ;; lint | unit | provider | engine) tiers=("$tier") ;; *)
+    echo "usage: scripts/test.sh [all|lint|unit|provider|engine]" >&2
     exit 2
     ;;
 esac
@@ -21,6 +22,14 @@ status=0
 log=$(mktemp)
 for t in "${tiers[@]}"; do
     echo "=== tier: $t ==="
+    if [ "$t" = lint ]; then
+        # The formatter and the linter, checked like a test: one pass or one failure.
+        if npx prettier --check . && npx eslint .; then passed=$((passed + 1)); else
+            failed=$((failed + 1))
+            status=1
+        fi
+        continue
+    fi
     set +e
     npx mocha --color --timeout 60000 "dist/test/$t/**/*.test.js" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}

@@ -83,31 +83,36 @@ function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Input<
  */
 export class AggregationAuthorization extends pulumi.CustomResource {
     /** The aggregator account that is authorized. */
-    public declare readonly authorizedAccountId: pulumi.Output<string>;
+    declare public readonly authorizedAccountId: pulumi.Output<string>;
     /** The aggregator region that is authorized. */
-    public declare readonly authorizedAwsRegion: pulumi.Output<string>;
+    declare public readonly authorizedAwsRegion: pulumi.Output<string>;
     /** The source region the authorization lives in. */
-    public declare readonly region: pulumi.Output<string>;
+    declare public readonly region: pulumi.Output<string>;
     /** The tags of the authorization, as applied. */
-    public declare readonly tags: pulumi.Output<Tags>;
+    declare public readonly tags: pulumi.Output<Tags>;
     /** The Pulumi resource that owns the authorization, `<project>/<stack>/<name>` (also its owner tag). */
-    public declare readonly owner: pulumi.Output<string>;
+    declare public readonly owner: pulumi.Output<string>;
     /** Whether adopting existing authorizations was asked for. */
-    public declare readonly adoptExisting: pulumi.Output<boolean | undefined>;
+    declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
     /** The ARN of the authorization (also the resource ID). */
-    public declare readonly arn: pulumi.Output<string>;
+    declare public readonly arn: pulumi.Output<string>;
     /** The source account, from the ARN. */
-    public declare readonly accountId: pulumi.Output<string>;
+    declare public readonly accountId: pulumi.Output<string>;
     /** When AWS created the authorization, ISO-8601. */
-    public declare readonly creationTime: pulumi.Output<string>;
+    declare public readonly creationTime: pulumi.Output<string>;
     /** True when this resource adopted an authorization it did not create (destroy leaves it in place). */
-    public declare readonly adopted: pulumi.Output<boolean | undefined>;
+    declare public readonly adopted: pulumi.Output<boolean | undefined>;
 
     /**
      * Reads an existing authorization into the program without managing it.
      * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (searched in `region`, or the default region)
      */
-    public static get(name: string, id: pulumi.Input<string>, region?: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): AggregationAuthorization {
+    public static get(
+        name: string,
+        id: pulumi.Input<string>,
+        region?: pulumi.Input<string>,
+        opts?: pulumi.CustomResourceOptions,
+    ): AggregationAuthorization {
         return new AggregationAuthorization(name, { region } as AggregationAuthorizationArgs, { ...opts, id });
     }
 

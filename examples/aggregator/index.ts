@@ -16,8 +16,8 @@ const sources = sourceStacks.map((name) => {
 });
 
 /** The accountAggregationSources of an aws.cfg.ConfigurationAggregator: one per source account. */
-export const accountAggregationSources = pulumi.all(sources).apply((all) =>
-    all.map((s) => ({ accountIds: [s.accountId], awsRegions: [...s.regions].sort(), allAwsRegions: false })),
-);
+export const accountAggregationSources = pulumi
+    .all(sources)
+    .apply((all) => all.map((s) => ({ accountIds: [s.accountId], awsRegions: [...s.regions].sort(), allAwsRegions: false })));
 /** Every authorization the aggregator relies on, for auditing. */
 export const authorizationArns = pulumi.all(sources).apply((all) => all.flatMap((s) => Object.values(s.arns)).sort());

@@ -20,9 +20,7 @@ const authorizations = sourceRegions.map(
 );
 
 /** The ARN of each authorization, by source region. */
-export const arns = pulumi
-    .all(authorizations.map((a) => pulumi.all([a.region, a.arn])))
-    .apply((pairs) => Object.fromEntries(pairs));
+export const arns = pulumi.all(authorizations.map((a) => pulumi.all([a.region, a.arn]))).apply((pairs) => Object.fromEntries(pairs));
 /** The source account (every authorization lives in it). */
 export const sourceAccountId = authorizations[0].accountId;
 export const regions = sourceRegions;

@@ -15,7 +15,8 @@ describe("examples under the pulumi CLI", function () {
         const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
         try {
             await source.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1" });
-            for (const [i, region] of regions.entries()) await source.run(["config", "set", "--stack", "dev", "--path", `sourceRegions[${i}]`, region]);
+            for (const [i, region] of regions.entries())
+                await source.run(["config", "set", "--stack", "dev", "--path", `sourceRegions[${i}]`, region]);
             await source.up();
 
             const arns: Record<string, string> = {};
@@ -39,7 +40,9 @@ describe("examples under the pulumi CLI", function () {
             await aggregator.run(["config", "set", "--stack", "dev", "--path", "sourceStacks[0]", "organization/source-account/dev"]);
             await aggregator.up();
             const agg = await aggregator.outputs();
-            assert.deepEqual(agg.accountAggregationSources, [{ accountIds: [SOURCE_ACCOUNT], awsRegions: [...regions].sort(), allAwsRegions: false }]);
+            assert.deepEqual(agg.accountAggregationSources, [
+                { accountIds: [SOURCE_ACCOUNT], awsRegions: [...regions].sort(), allAwsRegions: false },
+            ]);
             assert.deepEqual(agg.authorizationArns, Object.values(arns).sort());
 
             await aggregator.destroy();

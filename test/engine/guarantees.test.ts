@@ -40,7 +40,8 @@ function fleet(n: number, tags: Record<string, string> = { team: "platform" }): 
 async function awsState(aws: AwsFixture): Promise<Record<string, Record<string, string>>> {
     const out: Record<string, Record<string, string>> = {};
     for (const region of [...REGIONS, "eu-central-1"]) {
-        for (const a of await aws.list(region)) out[`${region}/${a.AuthorizedAccountId}/${a.AuthorizedAwsRegion}`] = await aws.tags(region, a.AggregationAuthorizationArn!);
+        for (const a of await aws.list(region))
+            out[`${region}/${a.AuthorizedAccountId}/${a.AuthorizedAwsRegion}`] = await aws.tags(region, a.AggregationAuthorizationArn!);
     }
     return out;
 }
@@ -61,7 +62,10 @@ async function assertStateMatches(stack: Stack, specs: Spec[]): Promise<void> {
     assert.deepEqual(inState.map((r) => r.urn.split("::").pop()).sort(), specs.map((s) => s.name).sort(), "resources in state");
     for (const s of specs) {
         const r = inState.find((x) => x.urn.endsWith(`::${s.name}`))!;
-        assert.equal(r.id, `arn:aws:config:${s.region}:${SOURCE_ACCOUNT}:aggregation-authorization/${s.authorizedAccountId}/${s.authorizedAwsRegion}`);
+        assert.equal(
+            r.id,
+            `arn:aws:config:${s.region}:${SOURCE_ACCOUNT}:aggregation-authorization/${s.authorizedAccountId}/${s.authorizedAwsRegion}`,
+        );
         assert.deepEqual(r.outputs!.tags, s.tags ?? {}, `${s.name} tags in state`);
     }
 }
@@ -173,24 +177,45 @@ describe("guarantees under the pulumi CLI", function () {
 
     describe("ownership", () => {
         it("never takes over an existing authorization silently; adopts it on adoptExisting, and destroy leaves it", async () => {
-            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "aws-control-tower": "managed-by-control-tower" });
-            const spec: Spec = { name: "ct", authorizedAccountId: AGGREGATOR_ACCOUNT, authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "platform" } };
+            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", {
+                "aws-control-tower": "managed-by-control-tower",
+            });
+            const spec: Spec = {
+                name: "ct",
+                authorizedAccountId: AGGREGATOR_ACCOUNT,
+                authorizedAwsRegion: "us-east-1",
+                region: "eu-west-1",
+                tags: { team: "platform" },
+            };
             const s = await program([spec]);
             const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
             assert.notEqual(r.code, 0);
-            assert.match(r.stdout, /already exists in source region eu-west-1, created outside this Pulumi stack \(AWS Control Tower, another tool or a person\)\. Pulumi changed nothing\./);
-            assert.deepEqual(await awsState(aws), { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower" } });
+            assert.match(
+                r.stdout,
+                /already exists in source region eu-west-1, created outside this Pulumi stack \(AWS Control Tower, another tool or a person\)\. Pulumi changed nothing\./,
+            );
+            assert.deepEqual(await awsState(aws), {
+                [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower" },
+            });
             assert.deepEqual(await s.authorizations(), []);
 
             await configure(s, [{ ...spec, adoptExisting: true }]);
             await s.up();
-            assert.deepEqual(await awsState(aws), { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { team: "platform" } }, "tags converge; no owner tag");
+            assert.deepEqual(
+                await awsState(aws),
+                { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { team: "platform" } },
+                "tags converge; no owner tag",
+            );
             const [adopted] = await s.authorizations();
             assert.equal(adopted.outputs!.adopted, true);
             assert.equal(adopted.outputs!.creationTime, existing.CreationTime!.toISOString());
 
             await s.destroy();
-            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [existing.AggregationAuthorizationArn], "destroy leaves it");
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
+                [existing.AggregationAuthorizationArn],
+                "destroy leaves it",
+            );
             assert.deepEqual(await s.authorizations(), []);
         });
 
@@ -202,7 +227,10 @@ describe("guarantees under the pulumi CLI", function () {
             const second = await program(specs, { stack: "second" });
             const r = await second.run(["up", "--yes", "--skip-preview", "--stack", "second"], { allowFail: true });
             assert.notEqual(r.code, 0);
-            assert.match(r.stdout, /created by the Pulumi resource engine-test\/first\/auth-0 \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./);
+            assert.match(
+                r.stdout,
+                /created by the Pulumi resource engine-test\/first\/auth-0 \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./,
+            );
             assert.deepEqual(await aws.list("eu-west-1"), before);
             assert.deepEqual(await awsState(aws), expected(specs, "first"));
             assert.deepEqual(await second.authorizations(), []);
@@ -214,7 +242,13 @@ describe("guarantees under the pulumi CLI", function () {
     });
 
     describe("renames and moves", () => {
-        const base: Spec = { name: "old", authorizedAccountId: AGGREGATOR_ACCOUNT, authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "platform" } };
+        const base: Spec = {
+            name: "old",
+            authorizedAccountId: AGGREGATOR_ACCOUNT,
+            authorizedAwsRegion: "us-east-1",
+            region: "eu-west-1",
+            tags: { team: "platform" },
+        };
         const KEY = `eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`;
 
         async function created(): Promise<{ s: Stack; creationTime: string }> {
@@ -223,7 +257,11 @@ describe("guarantees under the pulumi CLI", function () {
             return { s, creationTime: (await aws.list("eu-west-1"))[0].CreationTime!.toISOString() };
         }
         const sameAuthorization = async (creationTime: string) =>
-            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.CreationTime!.toISOString()), [creationTime], "the same authorization, never deleted");
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.CreationTime!.toISOString()),
+                [creationTime],
+                "the same authorization, never deleted",
+            );
 
         it("renames with an alias in place: no create, no delete, the owner tag follows", async () => {
             const { s, creationTime } = await created();
@@ -240,9 +278,16 @@ describe("guarantees under the pulumi CLI", function () {
             await configure(s, [{ ...base, name: "new" }]);
             const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
             assert.notEqual(r.code, 0);
-            assert.match(r.stdout, /It belongs to engine-test\/test\/old of this stack: if you renamed that resource .* \(aliases: \[\{ name: "old" \}\] for a rename\)/);
+            assert.match(
+                r.stdout,
+                /It belongs to engine-test\/test\/old of this stack: if you renamed that resource .* \(aliases: \[\{ name: "old" \}\] for a rename\)/,
+            );
             await sameAuthorization(creationTime);
-            assert.deepEqual((await s.authorizations()).map((x) => x.urn.split("::").pop()), ["old"], "the state still has it");
+            assert.deepEqual(
+                (await s.authorizations()).map((x) => x.urn.split("::").pop()),
+                ["old"],
+                "the state still has it",
+            );
             await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
             await s.up();
             await sameAuthorization(creationTime);

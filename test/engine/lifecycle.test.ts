@@ -69,7 +69,10 @@ describe("under the pulumi CLI", function () {
         const s = await program([spec()]);
         await s.up();
         const listed = await aws.list("eu-west-1");
-        assert.deepEqual(listed.map((a) => a.AggregationAuthorizationArn), [arnOf("eu-west-1")]);
+        assert.deepEqual(
+            listed.map((a) => a.AggregationAuthorizationArn),
+            [arnOf("eu-west-1")],
+        );
         assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform", ...owned("a") });
         const outs = (await s.outputs()).authorizations as Record<string, Record<string, unknown>>;
         assert.deepEqual(outs.a, {
@@ -120,7 +123,10 @@ describe("under the pulumi CLI", function () {
         await setResources([spec({ region: "ap-southeast-2" })]);
         await s.up();
         assert.deepEqual(await aws.list("eu-west-1"), []);
-        assert.deepEqual((await aws.list("ap-southeast-2")).map((a) => a.AggregationAuthorizationArn), [arnOf("ap-southeast-2")]);
+        assert.deepEqual(
+            (await aws.list("ap-southeast-2")).map((a) => a.AggregationAuthorizationArn),
+            [arnOf("ap-southeast-2")],
+        );
     });
 
     it("previews an authorization whose account ID is unknown until apply", async () => {
@@ -130,7 +136,10 @@ describe("under the pulumi CLI", function () {
         assert.equal(create.op, "create");
         assert.equal(create.newState!.inputs!.authorizedAccountId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
         await s.up();
-        assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AuthorizedAccountId), [AGGREGATOR_ACCOUNT]);
+        assert.deepEqual(
+            (await aws.list("eu-west-1")).map((a) => a.AuthorizedAccountId),
+            [AGGREGATOR_ACCOUNT],
+        );
     });
 
     it("fails the preview on bad input with the input's message, and creates nothing", async () => {
@@ -151,7 +160,11 @@ describe("under the pulumi CLI", function () {
         const failed = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
         assert.notEqual(failed.code, 0);
         assert.match(failed.stdout, /creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* ECONNRESET/);
-        assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [arnOf("eu-west-1")], "AWS holds it");
+        assert.deepEqual(
+            (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
+            [arnOf("eu-west-1")],
+            "AWS holds it",
+        );
         const [partial] = await s.authorizations();
         assert.equal(partial.id, arnOf("eu-west-1"), "the state knows it, with its ID");
 
@@ -175,7 +188,11 @@ describe("under the pulumi CLI", function () {
         assert.deepEqual(await s.authorizations(), []);
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
         await s.up();
-        assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [arnOf("eu-west-1")], "up creates it again");
+        assert.deepEqual(
+            (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
+            [arnOf("eu-west-1")],
+            "up creates it again",
+        );
     });
 
     it("refresh records out-of-band tag changes, and the next up restores the program's tags", async () => {
@@ -192,9 +209,16 @@ describe("under the pulumi CLI", function () {
     });
 
     it("destroy leaves no authorization behind, in any source region", async () => {
-        const s = await program([spec({ name: "west" }), spec({ name: "sydney", region: "ap-southeast-2" }), spec({ name: "frankfurt", region: "eu-central-1", authorizedAwsRegion: "eu-central-1" })]);
+        const s = await program([
+            spec({ name: "west" }),
+            spec({ name: "sydney", region: "ap-southeast-2" }),
+            spec({ name: "frankfurt", region: "eu-central-1", authorizedAwsRegion: "eu-central-1" }),
+        ]);
         await s.up();
-        assert.equal((await aws.list("eu-west-1")).length + (await aws.list("ap-southeast-2")).length + (await aws.list("eu-central-1")).length, 3);
+        assert.equal(
+            (await aws.list("eu-west-1")).length + (await aws.list("ap-southeast-2")).length + (await aws.list("eu-central-1")).length,
+            3,
+        );
         await s.destroy();
         for (const region of ["eu-west-1", "ap-southeast-2", "eu-central-1"]) assert.deepEqual(await aws.list(region), [], region);
         assert.deepEqual(await s.authorizations(), []);
@@ -220,10 +244,19 @@ describe("under the pulumi CLI", function () {
         fs.writeFileSync(file, "[engine-profile]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = profile-secret\n");
         const s = await program([spec({ region: undefined })], { "aws:profile": "engine-profile", "aws:region": "eu-north-1" });
         await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], {
-            env: { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_SESSION_TOKEN: "", AWS_SHARED_CREDENTIALS_FILE: file, AWS_CONFIG_FILE: path.join(dir, "none") },
+            env: {
+                AWS_ACCESS_KEY_ID: "",
+                AWS_SECRET_ACCESS_KEY: "",
+                AWS_SESSION_TOKEN: "",
+                AWS_SHARED_CREDENTIALS_FILE: file,
+                AWS_CONFIG_FILE: path.join(dir, "none"),
+            },
         });
         assert.deepEqual([...new Set(aws.proxy.calls.map((c) => c.accessKeyId))], ["AKIDPROFILE000000001"]);
-        assert.deepEqual((await aws.list("eu-north-1")).map((a) => a.AggregationAuthorizationArn), [arnOf("eu-north-1")]);
+        assert.deepEqual(
+            (await aws.list("eu-north-1")).map((a) => a.AggregationAuthorizationArn),
+            [arnOf("eu-north-1")],
+        );
         fs.rmSync(dir, { recursive: true, force: true });
     });
 });

@@ -45,7 +45,8 @@ export interface AwsFixture {
 export function useAws(): AwsFixture {
     const saved = { ...process.env };
     const fixture = {} as AwsFixture;
-    const direct = (region: string) => new ConfigServiceClient({ region, endpoint: fixture.moto.url, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    const direct = (region: string) =>
+        new ConfigServiceClient({ region, endpoint: fixture.moto.url, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
 
     before(async function () {
         this.timeout(60000);
@@ -79,13 +80,22 @@ export function useAws(): AwsFixture {
         } while (NextToken);
         return out;
     };
-    fixture.tags = async (region, arn) => fromTagList((await direct(region).send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags);
+    fixture.tags = async (region, arn) =>
+        fromTagList((await direct(region).send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags);
     fixture.putOutOfBand = async (region, account, aggregatorRegion, tags) =>
-        (await direct(region).send(
-            new PutAggregationAuthorizationCommand({ AuthorizedAccountId: account, AuthorizedAwsRegion: aggregatorRegion, Tags: toTagList(tags) }),
-        )).AggregationAuthorization!;
+        (
+            await direct(region).send(
+                new PutAggregationAuthorizationCommand({
+                    AuthorizedAccountId: account,
+                    AuthorizedAwsRegion: aggregatorRegion,
+                    Tags: toTagList(tags),
+                }),
+            )
+        ).AggregationAuthorization!;
     fixture.deleteOutOfBand = async (region, account, aggregatorRegion) => {
-        await direct(region).send(new DeleteAggregationAuthorizationCommand({ AuthorizedAccountId: account, AuthorizedAwsRegion: aggregatorRegion }));
+        await direct(region).send(
+            new DeleteAggregationAuthorizationCommand({ AuthorizedAccountId: account, AuthorizedAwsRegion: aggregatorRegion }),
+        );
     };
     fixture.tagOutOfBand = async (region, arn, tags) => {
         await direct(region).send(new TagResourceCommand({ ResourceArn: arn, Tags: toTagList(tags) }));

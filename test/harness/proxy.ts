@@ -31,11 +31,21 @@ export type FaultRule = (call: Omit<Call, "status">, index: number) => Fault | u
 
 export const faults = {
     throttle: (): Fault => ({ kind: "error", status: 400, code: "ThrottlingException", message: "Rate exceeded" }),
-    internal: (): Fault => ({ kind: "error", status: 500, code: "InternalFailure", message: "We encountered an internal error. Please try again." }),
+    internal: (): Fault => ({
+        kind: "error",
+        status: 500,
+        code: "InternalFailure",
+        message: "We encountered an internal error. Please try again.",
+    }),
     unavailable: (): Fault => ({ kind: "error", status: 503, code: "ServiceUnavailable", message: "Service is unavailable" }),
     reset: (): Fault => ({ kind: "reset" }),
     lostAnswer: (): Fault => ({ kind: "lost-answer" }),
-    expiredToken: (): Fault => ({ kind: "error", status: 400, code: "ExpiredTokenException", message: "The security token included in the request is expired" }),
+    expiredToken: (): Fault => ({
+        kind: "error",
+        status: 400,
+        code: "ExpiredTokenException",
+        message: "The security token included in the request is expired",
+    }),
     accessDenied: (action: string): Fault => ({
         kind: "error",
         status: 400,
@@ -62,7 +72,8 @@ function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"
         }
         return { service, operation: target.split(".").pop() ?? target, region, accessKeyId, body: parsed };
     }
-    const action = new URLSearchParams(body.toString("utf8")).get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
+    const action =
+        new URLSearchParams(body.toString("utf8")).get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
     return { service, operation: action ?? `${req.method} ${req.url}`, region, accessKeyId };
 }
 
@@ -129,7 +140,9 @@ export class RecordingProxy {
             const upstream = await fetch(this.upstream + (req.url ?? "/"), {
                 method: req.method,
                 headers: Object.fromEntries(
-                    Object.entries(req.headers).filter(([k, v]) => typeof v === "string" && !["host", "connection", "content-length"].includes(k)),
+                    Object.entries(req.headers).filter(
+                        ([k, v]) => typeof v === "string" && !["host", "connection", "content-length"].includes(k),
+                    ),
                 ) as Record<string, string>,
                 body: ["GET", "HEAD"].includes(req.method ?? "GET") ? undefined : body,
             });

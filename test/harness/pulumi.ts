@@ -96,12 +96,19 @@ export class Stack {
      * plugin it started down at once with SIGKILL, as a crashed machine or a cancelled CI job would.
      */
     start(args: string[]): { done: Promise<Result>; kill: () => void } {
-        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd: this.dir,
+            env: this.env,
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout!.on("data", (d) => (stdout += d));
         child.stderr!.on("data", (d) => (stderr += d));
-        const done = new Promise<Result>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 137 : 1), stdout, stderr })));
+        const done = new Promise<Result>((resolve) =>
+            child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 137 : 1), stdout, stderr })),
+        );
         return {
             done,
             kill: () => {

@@ -93,7 +93,11 @@ describe("AWS failures", function () {
 
     describe("invalid parameter", () => {
         it("shows AWS's reason", async () => {
-            aws.proxy.inject(only("PutAggregationAuthorization", () => faults.invalidParameter("The authorized AWS Region 'us-east-9' is not supported.")));
+            aws.proxy.inject(
+                only("PutAggregationAuthorization", () =>
+                    faults.invalidParameter("The authorized AWS Region 'us-east-9' is not supported."),
+                ),
+            );
             await assert.rejects(provider.create(inputs()), {
                 message:
                     `creating Config aggregation authorization (${ARN}): AWS rejected the request (InvalidParameterValueException): ` +
@@ -127,7 +131,15 @@ describe("AWS failures", function () {
         it("says which credential sources were tried when there are none", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-creds-"));
             const saved = { ...process.env };
-            for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN"]) delete process.env[k];
+            for (const k of [
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN",
+                "AWS_PROFILE",
+                "AWS_WEB_IDENTITY_TOKEN_FILE",
+                "AWS_ROLE_ARN",
+            ])
+                delete process.env[k];
             // No shared files, and no instance metadata: this machine must not call 169.254.169.254.
             Object.assign(process.env, {
                 AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
@@ -158,7 +170,10 @@ describe("AWS failures", function () {
         it("says the credentials were rejected when AWS answers ExpiredTokenException", async () => {
             aws.proxy.inject(only("ListTagsForResource", faults.expiredToken));
             await assert.rejects(provider.create(inputs()), (e: Error) => {
-                assert.match(e.message, /^creating Config aggregation authorization \(arn:[^)]+\): AWS rejected the credentials \(ExpiredTokenException: The security token included in the request is expired\)\. Tried environment variables/);
+                assert.match(
+                    e.message,
+                    /^creating Config aggregation authorization \(arn:[^)]+\): AWS rejected the credentials \(ExpiredTokenException: The security token included in the request is expired\)\. Tried environment variables/,
+                );
                 return true;
             });
         });
@@ -180,33 +195,45 @@ describe("AWS failures", function () {
     describe("partial create", () => {
         it("reports a Put whose answer was lost as a partial create with its ID, so the state knows it", async () => {
             aws.proxy.inject(only("PutAggregationAuthorization", faults.lostAnswer));
-            await assert.rejects(provider.create(inputs()), (e: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] }) => {
-                assert.equal(e.id, ARN);
-                assert.deepEqual({ ...e.properties, creationTime: undefined }, {
-                    authorizedAccountId: AGGREGATOR_ACCOUNT,
-                    authorizedAwsRegion: "us-east-1",
-                    region: "eu-west-1",
-                    tags: { team: "platform" },
-                    arn: ARN,
-                    accountId: SOURCE_ACCOUNT,
-                    creationTime: undefined,
-                });
-                assert.match(e.message, /^creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* after 4 attempts: ECONNRESET/);
-                assert.deepEqual(e.reasons, [e.message]);
-                return true;
-            });
+            await assert.rejects(
+                provider.create(inputs()),
+                (e: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] }) => {
+                    assert.equal(e.id, ARN);
+                    assert.deepEqual(
+                        { ...e.properties, creationTime: undefined },
+                        {
+                            authorizedAccountId: AGGREGATOR_ACCOUNT,
+                            authorizedAwsRegion: "us-east-1",
+                            region: "eu-west-1",
+                            tags: { team: "platform" },
+                            arn: ARN,
+                            accountId: SOURCE_ACCOUNT,
+                            creationTime: undefined,
+                        },
+                    );
+                    assert.match(
+                        e.message,
+                        /^creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* after 4 attempts: ECONNRESET/,
+                    );
+                    assert.deepEqual(e.reasons, [e.message]);
+                    return true;
+                },
+            );
             assert.equal((await aws.list("eu-west-1")).length, 1, "AWS holds it");
         });
 
         it("reports an adoption whose tagging failed as a partial create with the tags AWS holds", async () => {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { old: "x" });
             aws.proxy.inject(only("TagResource", () => faults.accessDenied("config:TagResource")));
-            await assert.rejects(provider.create(inputs({ adoptExisting: true })), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
-                assert.equal(e.id, ARN);
-                assert.deepEqual(e.properties!.tags, {}, "the untag of 'old' went through, the tag did not");
-                assert.equal(e.properties!.adopted, true);
-                return true;
-            });
+            await assert.rejects(
+                provider.create(inputs({ adoptExisting: true })),
+                (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
+                    assert.equal(e.id, ARN);
+                    assert.deepEqual(e.properties!.tags, {}, "the untag of 'old' went through, the tag did not");
+                    assert.equal(e.properties!.adopted, true);
+                    return true;
+                },
+            );
             assert.deepEqual(await aws.tags("eu-west-1", ARN), {});
         });
     });

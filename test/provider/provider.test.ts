@@ -23,15 +23,18 @@ describe("provider against moto", function () {
             const { id, outs } = await provider.create(inputs());
             const arn = arnOf("eu-west-1");
             assert.equal(id, arn);
-            assert.deepEqual({ ...outs, creationTime: undefined }, {
-                authorizedAccountId: AGGREGATOR_ACCOUNT,
-                authorizedAwsRegion: "us-east-1",
-                region: "eu-west-1",
-                tags: { team: "platform" },
-                arn,
-                accountId: SOURCE_ACCOUNT,
-                creationTime: undefined,
-            });
+            assert.deepEqual(
+                { ...outs, creationTime: undefined },
+                {
+                    authorizedAccountId: AGGREGATOR_ACCOUNT,
+                    authorizedAwsRegion: "us-east-1",
+                    region: "eu-west-1",
+                    tags: { team: "platform" },
+                    arn,
+                    accountId: SOURCE_ACCOUNT,
+                    creationTime: undefined,
+                },
+            );
             // Read back through the AWS SDK, independently of the provider.
             const listed = await aws.list("eu-west-1");
             assert.equal(listed.length, 1);
@@ -132,9 +135,15 @@ describe("provider against moto", function () {
             aws.proxy.clear();
             await provider.delete!(id, outs!);
             assert.deepEqual(aws.proxy.operations(), ["DeleteAggregationAuthorization"]);
-            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion), ["eu-central-1"]);
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion),
+                ["eu-central-1"],
+            );
             await provider.delete!(id, outs!);
-            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion), ["eu-central-1"]);
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion),
+                ["eu-central-1"],
+            );
         });
     });
 
@@ -181,7 +190,10 @@ describe("provider against moto", function () {
         it("names the stack that owns it when another stack created it", async () => {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/prod/a" });
             await assert.rejects(provider.create(inputs({ owner: "proj/dev/a" })), (e: Error) => {
-                assert.match(e.message, /already exists in source region eu-west-1, created by the Pulumi resource proj\/prod\/a \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./);
+                assert.match(
+                    e.message,
+                    /already exists in source region eu-west-1, created by the Pulumi resource proj\/prod\/a \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./,
+                );
                 return true;
             });
             assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: "proj/prod/a" });
@@ -199,15 +211,26 @@ describe("provider against moto", function () {
         });
 
         it("adopts with adoptExisting: tags converge, the other owner's tag stays, and delete leaves it in place", async () => {
-            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "managed-by": "control-tower", team: "old" });
+            const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", {
+                "managed-by": "control-tower",
+                team: "old",
+            });
             const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a", adoptExisting: true }));
             assert.equal(outs!.adopted, true);
             assert.equal(outs!.creationTime, existing.CreationTime!.toISOString());
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform" });
-            const { outs: after } = await provider.update!(id, outs!, inputs({ owner: "proj/dev/a", adoptExisting: true, tags: { team: "x" } }));
+            const { outs: after } = await provider.update!(
+                id,
+                outs!,
+                inputs({ owner: "proj/dev/a", adoptExisting: true, tags: { team: "x" } }),
+            );
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "x" }, "no owner tag is written on an adopted authorization");
             await provider.delete!(id, after!);
-            assert.deepEqual((await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn), [id], "destroy leaves it");
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
+                [id],
+                "destroy leaves it",
+            );
         });
     });
 
@@ -217,8 +240,14 @@ describe("provider against moto", function () {
             const b = await provider.create(inputs({ region: "ap-southeast-2" }));
             assert.equal(a.id, arnOf("eu-west-1"));
             assert.equal(b.id, arnOf("ap-southeast-2"));
-            assert.deepEqual((await aws.list("eu-west-1")).map((x) => x.AggregationAuthorizationArn), [a.id]);
-            assert.deepEqual((await aws.list("ap-southeast-2")).map((x) => x.AggregationAuthorizationArn), [b.id]);
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((x) => x.AggregationAuthorizationArn),
+                [a.id],
+            );
+            assert.deepEqual(
+                (await aws.list("ap-southeast-2")).map((x) => x.AggregationAuthorizationArn),
+                [b.id],
+            );
             assert.deepEqual(
                 aws.proxy.calls.filter((c) => c.operation === "PutAggregationAuthorization").map((c) => c.region),
                 ["eu-west-1", "ap-southeast-2"],

@@ -12,7 +12,12 @@ const olds: Outputs = {
     accountId: "123456789012",
     creationTime: "2026-11-25T10:00:00.000Z",
 };
-const same: Inputs = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "platform" } };
+const same: Inputs = {
+    authorizedAccountId: "111122223333",
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform" },
+};
 const diff = (news: Partial<Inputs> | Record<string, unknown>, o: Outputs = olds) => provider.diff!(arn, o, { ...same, ...news } as Inputs);
 
 describe("diff", () => {

@@ -16,7 +16,12 @@ describe("ARN and key", () => {
     });
 
     it("builds the ARN AWS gives, with the partition of the region", () => {
-        const parts = { region: "eu-west-1", accountId: "123456789012", authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1" };
+        const parts = {
+            region: "eu-west-1",
+            accountId: "123456789012",
+            authorizedAccountId: "111122223333",
+            authorizedAwsRegion: "us-east-1",
+        };
         assert.equal(buildArn(parts), arn);
         assert.equal(
             buildArn({ ...parts, region: "cn-north-1" }),
@@ -27,13 +32,10 @@ describe("ARN and key", () => {
     });
 
     it("rejects an ARN of another resource with the expected format", () => {
-        assert.throws(
-            () => parseArn("arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-abc"),
-            {
-                message:
-                    'unexpected format for aggregation authorization ARN "arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-abc", expected arn:<partition>:config:<source region>:<source account>:aggregation-authorization/<authorized account>/<authorized region>',
-            },
-        );
+        assert.throws(() => parseArn("arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-abc"), {
+            message:
+                'unexpected format for aggregation authorization ARN "arn:aws:config:eu-west-1:123456789012:config-aggregator/config-aggregator-abc", expected arn:<partition>:config:<source region>:<source account>:aggregation-authorization/<authorized account>/<authorized region>',
+        });
     });
 
     it("builds and parses the account:region key", () => {

@@ -6,8 +6,14 @@ const err = (errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ER
 describe("retry", () => {
     it("backs off exponentially with full jitter, throttling from a larger base, capped", () => {
         const top = new Backoff({ maxAttempts: 10, random: () => 0.999999 });
-        assert.deepEqual([1, 2, 3, 4].map((n) => top.delay(n, false)), [99, 199, 399, 799]);
-        assert.deepEqual([1, 2, 3].map((n) => top.delay(n, true)), [499, 999, 1999]);
+        assert.deepEqual(
+            [1, 2, 3, 4].map((n) => top.delay(n, false)),
+            [99, 199, 399, 799],
+        );
+        assert.deepEqual(
+            [1, 2, 3].map((n) => top.delay(n, true)),
+            [499, 999, 1999],
+        );
         assert.equal(top.delay(20, true), 19999, "capped at 20 s");
         assert.equal(new Backoff({ maxAttempts: 3, random: () => 0 }).delay(5, true), 0);
     });
@@ -20,7 +26,9 @@ describe("retry", () => {
         t = await b.refreshRetryTokenForRetry(t, err("TRANSIENT"));
         assert.equal(t.getRetryCount(), 2);
         await assert.rejects(b.refreshRetryTokenForRetry(t, err("THROTTLING")), { message: "gave up after 3 attempts" });
-        await assert.rejects(b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("CLIENT_ERROR")), { message: "not retryable" });
+        await assert.rejects(b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("CLIENT_ERROR")), {
+            message: "not retryable",
+        });
     });
 
     it("halves the send rate on throttling, from what AWS allowed, and grows it back on success", async () => {

@@ -9,7 +9,13 @@ describe("tags", () => {
             { Key: "a", Value: "1" },
             { Key: "b", Value: "2" },
         ]);
-        assert.deepEqual(fromTagList([{ Key: "a", Value: "1" }, { Key: "b", Value: undefined }]), { a: "1", b: "" });
+        assert.deepEqual(
+            fromTagList([
+                { Key: "a", Value: "1" },
+                { Key: "b", Value: undefined },
+            ]),
+            { a: "1", b: "" },
+        );
         assert.deepEqual(toTagList(undefined), []);
     });
 
