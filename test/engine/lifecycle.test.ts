@@ -224,6 +224,28 @@ describe("under the pulumi CLI", function () {
         assert.deepEqual(await s.authorizations(), []);
     });
 
+    it("reads an existing authorization with get, by ARN or by account:region, and never deletes it", async () => {
+        const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "managed-by": "control-tower" });
+        const s = await program([], {
+            gets: JSON.stringify([
+                { name: "by-arn", id: existing.AggregationAuthorizationArn },
+                { name: "by-key", id: `${AGGREGATOR_ACCOUNT}:us-east-1`, region: "eu-west-1" },
+            ]),
+        });
+        await s.up();
+        const read = (await s.outputs()).read as Record<string, unknown>;
+        const expected = {
+            arn: existing.AggregationAuthorizationArn,
+            accountId: SOURCE_ACCOUNT,
+            region: "eu-west-1",
+            creationTime: existing.CreationTime!.toISOString(),
+            tags: { "managed-by": "control-tower" },
+        };
+        assert.deepEqual(read, { "by-arn": expected, "by-key": expected });
+        await s.destroy();
+        assert.deepEqual(await aws.list("eu-west-1"), [existing], "destroy leaves what get read");
+    });
+
     it("keeps the serialized provider under 1 KB per resource and no credentials in the state", async () => {
         const s = await program([spec({ name: "one" }), spec({ name: "two", region: "us-west-2" })]);
         await s.up();

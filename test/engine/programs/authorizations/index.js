@@ -66,3 +66,12 @@ resources.forEach((spec, i) => {
     };
 });
 exports.authorizations = out;
+
+// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?}]), not managed.
+const gets = JSON.parse(config.get("gets") || "[]");
+exports.read = Object.fromEntries(
+    gets.map((g) => {
+        const r = AggregationAuthorization.get(g.name, g.id, g.region);
+        return [g.name, { arn: r.arn, accountId: r.accountId, region: r.region, creationTime: r.creationTime, tags: r.tags }];
+    }),
+);
