@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
 import { faults } from "../harness/proxy";
 import { REPO, Stack, WORK, type PreviewStep } from "../harness/pulumi";
 
@@ -28,8 +28,6 @@ const spec = (over: Partial<Spec> = {}): Spec => ({
     tags: { team: "platform" },
     ...over,
 });
-const arnOf = (region: string, aggregatorRegion = "us-east-1", account = AGGREGATOR_ACCOUNT) =>
-    `arn:aws:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${account}/${aggregatorRegion}`;
 
 /**
  * The steps of a preview other than `same`, as [op, resource name, reasons]: the engine's replace

@@ -14,13 +14,26 @@ import {
 } from "@aws-sdk/client-config-service";
 import { configureSettings } from "../../provider/client";
 import { fromTagList, toTagList } from "../../provider/tags";
-import type { Tags } from "../../provider/types";
+import type { Inputs, Tags } from "../../provider/types";
 import { Moto } from "./moto";
 import { RecordingProxy } from "./proxy";
 
 /** The account moto answers for (sts:GetCallerIdentity). */
 export const SOURCE_ACCOUNT = "123456789012";
 export const AGGREGATOR_ACCOUNT = "111122223333";
+
+/** The ARN moto gives the authorization of `account`/`aggregatorRegion` in source `region`. */
+export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = AGGREGATOR_ACCOUNT) =>
+    `arn:aws:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${account}/${aggregatorRegion}`;
+
+/** Provider inputs for the aggregator in us-east-1 from eu-west-1, with `over` applied. */
+export const inputsFor = (over: Partial<Inputs> = {}): Inputs => ({
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform" },
+    ...over,
+});
 
 export const CREDENTIALS_ENV = {
     AWS_ACCESS_KEY_ID: "AKIDTESTINGONLY00000",

@@ -4,19 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { provider } from "../../provider/provider";
 import { configureSettings } from "../../provider/client";
-import type { Inputs } from "../../provider/types";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
 import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
 
-const inputs = (over: Partial<Inputs> = {}): Inputs => ({
-    authorizedAccountId: AGGREGATOR_ACCOUNT,
-    authorizedAwsRegion: "us-east-1",
-    region: "eu-west-1",
-    tags: { team: "platform" },
-    ...over,
-});
-const ARN = `arn:aws:config:eu-west-1:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
+const inputs = inputsFor;
+const ARN = arnOf("eu-west-1");
 const only = (operation: string, fault: () => ReturnType<typeof faults.throttle>) => (c: { operation: string }) =>
     c.operation === operation ? fault() : undefined;
 

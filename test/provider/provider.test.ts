@@ -1,17 +1,9 @@
 import * as assert from "node:assert/strict";
 import { provider } from "../../provider/provider";
-import type { Inputs, Outputs } from "../../provider/types";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import type { Outputs } from "../../provider/types";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, arnOf, inputsFor } from "../harness/aws";
 
-const inputs = (over: Partial<Inputs> = {}): Inputs => ({
-    authorizedAccountId: AGGREGATOR_ACCOUNT,
-    authorizedAwsRegion: "us-east-1",
-    region: "eu-west-1",
-    tags: { team: "platform" },
-    ...over,
-});
-const arnOf = (region: string, aggregatorRegion = "us-east-1") =>
-    `arn:aws:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/${aggregatorRegion}`;
+const inputs = inputsFor;
 
 describe("provider against moto", function () {
     this.timeout(30000);
