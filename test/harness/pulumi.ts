@@ -29,6 +29,26 @@ export class PulumiError extends Error {
 
 let counter = 0;
 
+/** The pids of every process below `root`, read from /proc. */
+export function descendants(root: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+        } catch {
+            /* exited meanwhile */
+        }
+    }
+    const out: number[] = [];
+    const walk = (pid: number) => (children.get(pid) ?? []).forEach((c) => (out.push(c), walk(c)));
+    walk(root);
+    return out;
+}
+
 /** One Pulumi project + stack in its own directory, with its own state backend. */
 export class Stack {
     readonly env: NodeJS.ProcessEnv;
@@ -112,10 +132,13 @@ export class Stack {
         return {
             done,
             kill: () => {
-                try {
-                    process.kill(-child.pid!, "SIGKILL");
-                } catch {
-                    /* already gone */
+                // Plugins run in process groups of their own: collect the whole tree first, then kill it.
+                for (const pid of [child.pid!, ...descendants(child.pid!)]) {
+                    try {
+                        process.kill(pid, "SIGKILL");
+                    } catch {
+                        /* already gone */
+                    }
                 }
             },
         };
