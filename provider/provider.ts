@@ -106,10 +106,15 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
     } catch (err) {
         if (!isAmbiguous(err)) throw err;
         // The Put may have been applied before the connection failed. If AWS holds it now, it is
-        // ours (it did not exist a moment ago): tell Pulumi, so that nothing is orphaned.
-        const tags = await findTagsByArn(t, arn).catch(() => undefined);
-        if (tags === undefined) throw err;
-        throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, undefined, tags, false));
+        // ours (it did not exist a moment ago, and a Put sets its tags with it): tell Pulumi, so
+        // that nothing is orphaned.
+        const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion).catch(() => undefined);
+        if (found === undefined) throw err;
+        throw partial(
+            err as AuthorizationError,
+            arn,
+            outputsOf(inputs, arn, found.CreationTime, withOwner(inputs.tags, inputs.owner), false),
+        );
     }
     return outputsOf(inputs, created.AggregationAuthorizationArn!, created.CreationTime, withOwner(inputs.tags, inputs.owner), false);
 }

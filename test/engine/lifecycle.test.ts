@@ -171,6 +171,7 @@ describe("under the pulumi CLI", function () {
         const [done] = await s.authorizations();
         assert.equal(done.id, arnOf("eu-west-1"));
         assert.deepEqual(done.outputs!.tags, { team: "platform" });
+        assert.equal(done.outputs!.creationTime, (await aws.list("eu-west-1"))[0].CreationTime!.toISOString());
         assert.equal((await aws.list("eu-west-1")).length, 1, "one authorization, no duplicate");
         aws.proxy.clear();
         const again = await s.up();

@@ -188,6 +188,7 @@ describe("AWS failures", function () {
     describe("partial create", () => {
         it("reports a Put whose answer was lost as a partial create with its ID, so the state knows it", async () => {
             aws.proxy.inject(only("PutAggregationAuthorization", faults.lostAnswer));
+            let creationTime: unknown;
             await assert.rejects(
                 provider.create(inputs()),
                 (e: Error & { id?: string; properties?: Record<string, unknown>; reasons?: string[] }) => {
@@ -209,8 +210,14 @@ describe("AWS failures", function () {
                         /^creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* after 4 attempts: ECONNRESET/,
                     );
                     assert.deepEqual(e.reasons, [e.message]);
+                    creationTime = e.properties!.creationTime;
                     return true;
                 },
+            );
+            assert.equal(
+                creationTime,
+                (await aws.list("eu-west-1"))[0].CreationTime!.toISOString(),
+                "the partial state has the creation time",
             );
             assert.equal((await aws.list("eu-west-1")).length, 1, "AWS holds it");
         });
