@@ -23,15 +23,21 @@ export interface BackoffOptions {
 
 const token = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay });
 
-/** A send-rate limiter that halves on throttling and grows back additively (AIMD). */
+/**
+ * A send-rate limiter that halves on throttling and grows back additively (AIMD). One burst of
+ * throttled answers (the requests that were in flight together) halves the rate once, not once
+ * per answer: a decrease is ignored within `holdMs` of the previous one.
+ */
 export class SendRate {
     /** Requests per second; Infinity until AWS throttles. */
     rate = Infinity;
     private next = 0;
+    private lastDecrease = -Infinity;
 
     constructor(
         private readonly minRate = 0.5,
         private readonly increase = 0.5,
+        private readonly holdMs = 1000,
     ) {}
 
     /** Reserves the next send slot at or after `earliest` (ms since epoch) and returns it. */
@@ -49,12 +55,16 @@ export class SendRate {
         if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
     }
 
-    throttled(observed: number): void {
-        const base = this.rate === Infinity ? observed : this.rate;
+    /** AWS throttled a request while `observed` requests per second were getting through. */
+    throttled(observed: number, now = Date.now()): void {
+        if (now - this.lastDecrease < this.holdMs) return;
+        this.lastDecrease = now;
+        const base = this.rate === Infinity ? observed : Math.min(this.rate, Math.max(observed, this.minRate));
         this.rate = Math.max(this.minRate, base / 2);
     }
 
-    succeeded(): void {
+    /** AWS answered a request without throttling it (successfully or not). */
+    accepted(): void {
         if (this.rate !== Infinity) this.rate += this.increase;
     }
 }
@@ -65,7 +75,7 @@ export class Backoff implements RetryStrategyV2 {
     private readonly capMs: number;
     private readonly random: () => number;
     readonly sendRate = new SendRate();
-    /** Successful sends in the last second, to start the throttled rate from what AWS allowed. */
+    /** Requests AWS answered without throttling in the last second: the rate it allowed. */
     private recent: number[] = [];
 
     constructor(private readonly options: BackoffOptions) {
@@ -88,7 +98,11 @@ export class Backoff implements RetryStrategyV2 {
 
     async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
         const retry = previous.getRetryCount() + 1;
-        if (info.errorType === "CLIENT_ERROR") throw new Error("not retryable");
+        if (info.errorType === "CLIENT_ERROR") {
+            // AWS answered (e.g. ResourceNotFoundException from an existence check): not throttled.
+            this.accepted();
+            throw new Error("not retryable");
+        }
         if (retry >= this.options.maxAttempts) throw new Error(`gave up after ${retry} attempts`);
         const throttled = info.errorType === "THROTTLING";
         if (throttled) {
@@ -104,8 +118,12 @@ export class Backoff implements RetryStrategyV2 {
     }
 
     recordSuccess(): void {
+        this.accepted();
+    }
+
+    private accepted(): void {
         this.recent.push(Date.now());
         if (this.recent.length > 1000) this.recent = this.recent.slice(-1000);
-        this.sendRate.succeeded();
+        this.sendRate.accepted();
     }
 }

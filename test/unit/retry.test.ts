@@ -31,14 +31,29 @@ describe("retry", () => {
         });
     });
 
-    it("halves the send rate on throttling, from what AWS allowed, and grows it back on success", async () => {
+    it("halves the send rate on throttling, from what AWS allowed, and grows it back on answers", async () => {
         const b = new Backoff({ maxAttempts: 5, random: () => 0 });
-        for (let i = 0; i < 8; i++) b.recordSuccess();
+        for (let i = 0; i < 6; i++) b.recordSuccess();
+        // A ResourceNotFoundException (an existence check) is an answer too: it counts as allowed.
+        await assert.rejects(b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("CLIENT_ERROR")));
+        await assert.rejects(b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("CLIENT_ERROR")));
         assert.equal(b.sendRate.rate, Infinity, "no limit until AWS throttles");
         await b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("THROTTLING"));
-        assert.equal(b.sendRate.rate, 4, "8 sends in the last second allowed ⇒ 4 per second");
+        assert.equal(b.sendRate.rate, 4, "8 answers in the last second ⇒ 4 per second");
         b.recordSuccess();
         assert.equal(b.sendRate.rate, 4.5);
+    });
+
+    it("halves once per burst of throttled answers, not once per answer", () => {
+        const r = new SendRate();
+        r.throttled(10, 1000);
+        r.throttled(10, 1010);
+        r.throttled(10, 1500);
+        assert.equal(r.rate, 5, "one decrease within the hold time");
+        r.throttled(10, 2100);
+        assert.equal(r.rate, 2.5, "the next burst halves again");
+        r.throttled(1, 3200);
+        assert.equal(r.rate, 0.5, "halved from what got through (1 per second), never below the minimum");
     });
 
     it("spaces sends at the limited rate", () => {
