@@ -18,9 +18,10 @@ export interface Environment {
     git: string;
 }
 
-function run(cmd: string, args: string[]): string | undefined {
+function run(cmd: string, args: string[], trim = true): string | undefined {
     try {
-        return execFileSync(cmd, args, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+        const out = execFileSync(cmd, args, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+        return trim ? out.trim() : out;
     } catch {
         return undefined;
     }
@@ -45,7 +46,8 @@ function onPath(cmd: string): string | undefined {
 /** The moto version, asked of the Python that runs `moto_server` (through a pyenv shim if need be). */
 function motoVersion(): string {
     let script = onPath("moto_server");
-    if (script && !fs.readFileSync(script, "utf8").split("\n")[0].includes("python")) script = run("pyenv", ["which", "moto_server"]) ?? script;
+    if (script && !fs.readFileSync(script, "utf8").split("\n")[0].includes("python"))
+        script = run("pyenv", ["which", "moto_server"]) ?? script;
     const shebang = script ? /^#!\s*(\S+)/.exec(fs.readFileSync(script, "utf8").split("\n")[0])?.[1] : undefined;
     const python = shebang && shebang.includes("python") ? shebang : "python3";
     return run(python, ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
@@ -56,7 +58,7 @@ export function environment(): Environment {
     const memKiB = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
     const own = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
     const head = run("git", ["rev-parse", "--short", "HEAD"]) ?? "unknown";
-    const dirty = (run("git", ["status", "--porcelain", "--", "provider", "sdk", "package.json", "package-lock.json"]) ?? "")
+    const dirty = (run("git", ["status", "--porcelain", "--", "provider", "sdk", "package.json", "package-lock.json"], false) ?? "")
         .split("\n")
         .filter(Boolean)
         .map((l) => l.slice(3));
@@ -77,4 +79,9 @@ export function environment(): Environment {
         moto: motoVersion(),
         git: dirty.length ? `${head} with uncommitted changes to ${dirty.join(", ")}` : `${head} (provider/ and sdk/ as committed)`,
     };
+}
+
+/** The 1, 5 and 15 minute load averages: other work on the machine would skew the times. */
+export function loadAverage(): string {
+    return fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 }

@@ -1,14 +1,16 @@
 /**
- * One timed Pulumi command: its wall time, the AWS calls the recording proxy saw during it, when
- * they arrived, and the peak RSS of the dynamic-provider process.
+ * One timed Pulumi command: its wall time, the AWS calls the recording proxy saw during it and when
+ * they arrived, the peak RSS of the dynamic-provider process, and the CPU time of every process
+ * of the command (and of moto and of this process, the proxy).
  */
 import type { RecordingProxy } from "../test/harness/proxy";
 import { PulumiError, type Stack } from "../test/harness/pulumi";
-import { PeakRss } from "./peak-rss";
+import { ProcessWatch, type Role } from "./processes";
 import { recordArrivals, type Arrival } from "./rules";
 import type { FaultRule } from "../test/harness/proxy";
 
-export type Variant = "ours" | "floor";
+/** Ours; the engine floor (no-op `pulumi.dynamic.Resource`s); the lean floor (the same, stored as ours is). */
+export type Variant = "ours" | "floor" | "lean";
 export type CommandName = "up" | "preview" | "refresh" | "update-tags" | "destroy";
 
 export interface Measure {
@@ -21,7 +23,7 @@ export interface Measure {
     /** Config calls by operation, every attempt (throttled ones included). */
     config: Record<string, number>;
     configTotal: number;
-    /** Config calls that AWS (moto) answered, by source region (throttled ones excluded). */
+    /** Config calls that reached AWS (moto), by source region: every attempt but the throttled ones. */
     configServedByRegion: Record<string, number>;
     sts: number;
     stsByRegion: Record<string, number>;
@@ -30,17 +32,29 @@ export interface Measure {
     /** Seconds from the command's start to its first and last AWS call. */
     firstCall?: number;
     lastCall?: number;
+    /** Every AWS call's arrival, `at` in seconds from the command's start. */
+    arrivals: Arrival[];
     rssKiB: number;
     providerProcesses: number;
+    /** CPU seconds during the command by process role, plus `proxy`: this process (the recording proxy and the bench). */
+    cpu: Record<Role | "proxy", number>;
+    /** Other test runs seen on the machine during the command (their times are suspect). */
+    others: string[];
     /** The tail of the output when the command failed. */
     error?: string;
 }
 
 const inc = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 
+/** The AWS side of a measurement: the recording proxy, and moto's port (to find its process). */
+export interface Aws {
+    proxy: RecordingProxy;
+    motoPort: string;
+}
+
 /** Runs `run` against `stack` and measures it. A failing command is recorded, not thrown. */
 export async function measure(
-    proxy: RecordingProxy,
+    { proxy, motoPort }: Aws,
     stack: Stack,
     what: { n: number; variant: Variant; command: CommandName; rep: number },
     run: () => Promise<unknown>,
@@ -49,8 +63,9 @@ export async function measure(
     const arrivals: Arrival[] = [];
     proxy.clear();
     proxy.inject(recordArrivals(arrivals, rule));
-    const rss = new PeakRss(stack.dir);
-    rss.start();
+    const watch = new ProcessWatch(stack.dir, motoPort);
+    watch.start();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let error: string | undefined;
     try {
@@ -60,7 +75,8 @@ export async function measure(
         error = text.trim().split("\n").slice(-25).join("\n");
     }
     const seconds = (performance.now() - t0) / 1000;
-    const { peakKiB, processes } = rss.stop();
+    const cpuSelf = process.cpuUsage(cpu0);
+    const { peakKiB, providerProcesses, cpu, others } = watch.stop();
     proxy.inject(undefined);
 
     const m: Measure = {
@@ -72,21 +88,26 @@ export async function measure(
         sts: 0,
         stsByRegion: {},
         throttledByRegion: {},
+        arrivals: arrivals.map((a) => ({ ...a, at: (a.at - t0) / 1000 })),
         rssKiB: peakKiB,
-        providerProcesses: processes,
+        providerProcesses,
+        cpu: { ...cpu, proxy: (cpuSelf.user + cpuSelf.system) / 1e6 },
+        others,
         error,
     };
     for (const c of proxy.calls) {
         if (c.service === "config") {
             inc(m.config, c.operation);
             m.configTotal++;
-            if (c.status === 200) inc(m.configServedByRegion, c.region);
         } else if (c.service === "sts") {
             m.sts++;
             inc(m.stsByRegion, c.region);
         }
     }
-    for (const a of arrivals) if (a.throttled) inc(m.throttledByRegion, a.region);
+    for (const a of arrivals) {
+        if (a.throttled) inc(m.throttledByRegion, a.region);
+        else if (a.service === "config") inc(m.configServedByRegion, a.region);
+    }
     if (arrivals.length) {
         m.firstCall = (arrivals[0].at - t0) / 1000;
         m.lastCall = (arrivals[arrivals.length - 1].at - t0) / 1000;

@@ -42,7 +42,10 @@ export interface TokenBucketOptions {
  * limits): a call takes a token or, when the bucket is empty, is answered ThrottlingException.
  * A throttled call takes no token.
  */
-export function tokenBucket(opts: TokenBucketOptions, now: () => number = () => performance.now()): { rule: FaultRule; throttled: Map<string, number> } {
+export function tokenBucket(
+    opts: TokenBucketOptions,
+    now: () => number = () => performance.now(),
+): { rule: FaultRule; throttled: Map<string, number> } {
     const buckets = new Map<string, { tokens: number; at: number }>();
     const throttled = new Map<string, number>();
     const rule: FaultRule = (call) => {
