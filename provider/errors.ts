@@ -100,13 +100,10 @@ function networkCode(err: AwsLikeError): string | undefined {
 /** True when the failure leaves it unknown whether AWS applied the call (network fault, 5xx). */
 export function isAmbiguous(err: unknown): boolean {
     const e = (isAuthorizationError(err) ? err.cause : err) as AwsLikeError;
-    if (networkCode(e) !== undefined && networkCode(e) !== "ECONNREFUSED" && networkCode(e) !== "ENOTFOUND") return true;
+    const net = networkCode(e);
+    // A refused connection or an unknown host never reached AWS; a reset or a timeout may have.
+    if (net !== undefined) return net !== "ECONNREFUSED" && net !== "ENOTFOUND" && net !== "EAI_AGAIN";
     return e?.$fault === "server" || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
-}
-
-/** The AWS error name of `err`, if it has one. */
-export function errorName(err: unknown): string | undefined {
-    return (err as AwsLikeError | undefined)?.name;
 }
 
 /** Turns a failure of one AWS call into an error that names the operation, the resource and what to do. */
