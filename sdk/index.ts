@@ -90,7 +90,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     declare public readonly region: pulumi.Output<string>;
     /** The tags of the authorization, as applied. */
     declare public readonly tags: pulumi.Output<Tags>;
-    /** The Pulumi resource that owns the authorization, `<project>/<stack>/<name>` (also its owner tag). */
+    /** The Pulumi resource that owns the authorization, `<project>/<stack>/[<parent>/]<name>` (also its owner tag). */
     declare public readonly owner: pulumi.Output<string>;
     /** Whether adopting existing authorizations was asked for. */
     declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
