@@ -20,7 +20,6 @@ const settings: Settings = {};
 export function configureSettings(s: Settings): void {
     settings.profile = s.profile;
     configClients.clear();
-    stsClients.clear();
     accounts.clear();
 }
 
@@ -31,7 +30,6 @@ export function maxAttempts(): number {
 }
 
 const configClients = new Map<string, ConfigServiceClient>();
-const stsClients = new Map<string, STSClient>();
 const accounts = new Map<string, Promise<string>>();
 
 function common(region: string) {
@@ -97,13 +95,8 @@ export async function send<Out>(target: Target, command: Command): Promise<Out> 
 export function sourceAccount(target: Target): Promise<string> {
     let account = accounts.get(target.region);
     if (!account) {
-        let sts = stsClients.get(target.region);
-        if (!sts) {
-            sts = new STSClient(common(target.region));
-            stsClients.set(target.region, sts);
-        }
-        const command = new GetCallerIdentityCommand({});
-        account = sts.send(command).then(
+        // One call per region and process: the client is not kept, the answer is.
+        account = new STSClient(common(target.region)).send(new GetCallerIdentityCommand({})).then(
             (r) => {
                 if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
                 return r.Account;
