@@ -214,7 +214,9 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             // Confirm a disappearance (or learn the creation time) by key before reporting it.
             found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
             if (!found) return {};
-            tags ??= {};
+            // ListTagsForResource said "not found" but the key lookup found it (AWS still
+            // settling): its tags are unknown, so keep the recorded ones rather than claim none.
+            tags ??= props ? awsTagsOf(props) : {};
         }
         const inputs: Inputs = {
             authorizedAccountId: parts.authorizedAccountId,

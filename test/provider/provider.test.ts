@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
+import { faults } from "../harness/proxy";
 import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, arnOf, inputsFor } from "../harness/aws";
 
 const inputs = inputsFor;
@@ -117,6 +118,17 @@ describe("provider against moto", function () {
                     `updating Config aggregation authorization (${id}): the authorization no longer exists in AWS (ResourceNotFoundException): ` +
                     "it was deleted outside Pulumi. Run `pulumi refresh` to drop it from the state, then `pulumi up` to create it again.",
             });
+        });
+
+        it("keeps the recorded tags when ListTagsForResource misses an authorization the key lookup finds", async () => {
+            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a", tags: { team: "platform", env: "prod" } }));
+            aws.proxy.clear();
+            aws.proxy.inject((c) =>
+                c.operation === "ListTagsForResource" ? faults.notFound(`ResourceArn '${id}' does not exist`) : undefined,
+            );
+            const read = await provider.read!(id, outs);
+            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
         });
     });
 
