@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
 import { buildArn, buildKey, parseArn, parseKey, partitionOf } from "../../provider/id";
-import { ownerOf } from "../../provider/validate";
 
 describe("ARN and key", () => {
     const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
@@ -51,10 +50,4 @@ describe("ARN and key", () => {
         }
     });
 
-    it("makes the owner tag value from project, stack and name, replacing characters AWS refuses", () => {
-        assert.equal(ownerOf("landing-zone", "prod", "authorize-eu-west-1"), "landing-zone/prod/authorize-eu-west-1");
-        assert.equal(ownerOf("p", "s", "a#b(c)"), "p/s/a_b_c_");
-        assert.equal(ownerOf("p", "s", "x".repeat(300)).length, 256);
-        assert.equal(ownerOf("p", "s", "a", "group"), "p/s/group/a", "a child names its parent");
-    });
 });

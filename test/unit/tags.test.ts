@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { diffTags, fromTagList, tagRequests, tagsEqual, toTagList } from "../../provider/tags";
+import { diffTags, fromTagList, isAwsReserved, tagRequests, tagsEqual, toTagList, userTags } from "../../provider/tags";
 
 const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 
@@ -55,5 +55,23 @@ describe("tags", () => {
 
     it("treats a value changed to the empty string as a change", () => {
         assert.deepEqual(tagRequests(arn, { a: "1" }, { a: "" }), { tag: { ResourceArn: arn, Tags: [{ Key: "a", Value: "" }] } });
+    });
+
+    it("removes and compares keys named like Object.prototype members as any other key", () => {
+        const keys = ["constructor", "toString", "valueOf", "hasOwnProperty", "__proto__"];
+        const olds = fromTagList(keys.map((Key) => ({ Key, Value: "v" })));
+        assert.deepEqual(Object.keys(olds).sort(), [...keys].sort(), "every key is an own key of the map");
+        assert.deepEqual(tagRequests(arn, olds, {}), { untag: { ResourceArn: arn, TagKeys: [...keys].sort() } });
+        assert.deepEqual(diffTags({}, olds).toSet.map((t) => t.Key), [...keys].sort());
+        assert.ok(!tagsEqual({}, { constructor: "v" }));
+        assert.ok(!tagsEqual({ toString: "v" }, {}));
+    });
+
+    it("never shows AWS's aws: tags or the owner tag as the user's", () => {
+        assert.ok(isAwsReserved("aws:cloudformation:stack-name") && isAwsReserved("AWS:x") && !isAwsReserved("awsx"));
+        assert.deepEqual(
+            userTags({ "aws:cloudformation:stack-name": "s", "pulumi-aws-config-aggregation:owner": "o", "aws-control-tower": "managed", a: "1" }),
+            { "aws-control-tower": "managed", a: "1" },
+        );
     });
 });
