@@ -36,7 +36,7 @@ function isNotFound(err: unknown): boolean {
  * One ListTagsForResource call answers both questions (more only past 50 tags, which AWS forbids).
  */
 export async function findTagsByArn(target: Target, arn: string): Promise<Tags | undefined> {
-    const tags: Tags = {};
+    let tags: Tags = {};
     let token: string | undefined;
     try {
         do {
@@ -44,7 +44,7 @@ export async function findTagsByArn(target: Target, arn: string): Promise<Tags |
                 target,
                 new ListTagsForResourceCommand({ ResourceArn: arn, Limit: TAGS_PAGE, NextToken: token }),
             );
-            Object.assign(tags, fromTagList(page.Tags));
+            tags = { ...tags, ...fromTagList(page.Tags) };
             token = page.NextToken || undefined;
         } while (token);
     } catch (err) {

@@ -23,6 +23,14 @@ export function configureSettings(s: Settings): void {
     accounts.clear();
 }
 
+/** The credentials in use, for messages: the profile and where it was set, or the default chain. */
+export function credentialsInUse(): string {
+    if (settings.profile) return `profile "${settings.profile}" from the aws:profile stack config`;
+    if (process.env.AWS_PROFILE) return `profile "${process.env.AWS_PROFILE}" from AWS_PROFILE`;
+    if (process.env.AWS_ACCESS_KEY_ID) return "the AWS_ACCESS_KEY_ID environment variable";
+    return "the AWS SDK's default credential chain";
+}
+
 /** Attempts per call (the SDK's standard retry: exponential backoff with jitter). `AWS_MAX_ATTEMPTS` overrides. */
 export function maxAttempts(): number {
     const n = Number(process.env.AWS_MAX_ATTEMPTS);

@@ -1,22 +1,27 @@
 /**
  * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`.
  *
- * Guarantees: `check` calls nothing remote; `create` never takes over an authorization it did not
- * create unless `adoptExisting` says so (it tells its own, left by an interrupted `up`, by the owner
- * tag); a failure after AWS holds the authorization is reported as a partial create with its ID,
- * so the state always knows what exists; `delete` never deletes an adopted authorization.
+ * Guarantees (README "Guarantees"): `check` calls nothing remote. Every call that decides existence
+ * or changes anything first checks that the credentials belong to the authorization's account
+ * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
+ * deleting another account's authorization). `create` never takes over an authorization it did not
+ * create unless `adoptExisting` or `takeOwnership` says so, and confirms after its Put that the owner
+ * tag AWS holds is its own (AWS ignores the tags of a Put on an authorization that exists). `read`
+ * reports an authorization whose owner tag names someone else as gone, `update` refuses it, and
+ * `delete` leaves it in place. A failure after AWS holds the authorization is reported as a partial
+ * create with its ID, so the state always knows what exists. `aws:` tags are never touched.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
-import { configureSettings, sourceAccount, type Target } from "./client";
+import { configureSettings, credentialsInUse, sourceAccount, type Target } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
 import { buildArn, parseArn, parseKey } from "./id";
-import { fromTagList, tagRequests, tagsEqual, userTags, withOwner } from "./tags";
+import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
+import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { validate } from "./validate";
 
-/** Inputs whose change means a different authorization in AWS, so Pulumi must replace it. */
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
 function target(verb: Verb, resource: string, region: string): Target {
@@ -24,73 +29,123 @@ function target(verb: Verb, resource: string, region: string): Target {
 }
 
 /** The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said. */
-function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, awsTags: Tags, adopted: boolean): Outputs {
+function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, tags: Tags, adopted: boolean): Outputs {
     const parts = parseArn(arn);
     const outs: Outputs = {
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
-        tags: userTags(awsTags),
+        tags,
         arn,
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
     };
-    if (inputs.owner !== undefined) outs.owner = inputs.owner;
-    if (inputs.adoptExisting !== undefined) outs.adoptExisting = inputs.adoptExisting;
+    for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+        if (inputs[k] !== undefined) (outs as unknown as Record<string, unknown>)[k] = inputs[k];
+    }
     if (adopted) outs.adopted = true;
     return outs;
 }
 
-/** The tags AWS holds for a resource in state: the user's, plus the owner tag unless it was adopted. */
+/**
+ * Which of an authorization's tags a resource manages. One it owns: every tag but AWS's own `aws:`
+ * tags (the owner tag included). One it adopted: only the keys the program declares (`declared`),
+ * so that tags someone else set (AWS Control Tower's, CloudFormation's) stay as they are.
+ */
+function managedKeys(adopted: boolean, ...declared: (Tags | undefined)[]): (key: string) => boolean {
+    if (!adopted) return (k) => !isAwsReserved(k);
+    return (k) => !isAwsReserved(k) && k !== OWNER_TAG && declared.some((d) => tagValue(d, k) !== undefined);
+}
+
+/** The tags AWS holds for a resource in state, as far as it manages them. */
 function awsTagsOf(o: Pick<Outputs, "tags" | "owner" | "adopted">): Tags {
     return o.adopted ? { ...o.tags } : withOwner(o.tags, o.owner);
 }
 
+/** Describes an authorization by what it authorizes, for messages before its ARN is known. */
+function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
+    return `an authorization for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion} in source region ${i.region}`;
+}
+
+/** Advice for an authorization that another Pulumi resource (`owner`) manages; only what is safe to do. */
+function pulumiOwnedAdvice(inputs: Inputs, owner: string): string {
+    const other = describeOwner(owner).readable;
+    const advice =
+        inputs.owner !== undefined && sameStack(owner, inputs.owner)
+            ? `${other} is in this stack. If you renamed that resource or moved it into or out of a component, give this one an alias ` +
+              `for its old name and parent (aliases: [{ name: "${other.split("/").pop()}" }] for a rename) so that Pulumi keeps the same authorization. ` +
+              `If two resources of this program declare the same authorization (same aggregator account and region, same source region), remove one of them.`
+            : `Two stacks cannot both manage it. To move it into this stack, set takeOwnership: true on this resource ` +
+              `(the other stack then leaves it in place on destroy and reports it gone on refresh) and remove it from the other stack's program.`;
+    return `${advice} adoptExisting does not apply to authorizations that a Pulumi resource manages.`;
+}
+
 /** The message for a create that meets an authorization it did not make. */
 function existsError(inputs: Inputs, arn: string, existingOwner: string | undefined): AuthorizationError {
-    const who = existingOwner
-        ? `created by the Pulumi resource ${existingOwner} (its ${OWNER_TAG} tag)`
-        : `created outside this Pulumi stack (AWS Control Tower, another tool or a person)`;
-    const sameStack = (o: string | undefined) => o?.split("/").slice(0, 2).join("/");
-    const renamed =
-        existingOwner && inputs.owner && sameStack(existingOwner) === sameStack(inputs.owner)
-            ? ` It belongs to ${existingOwner} of this stack: if you renamed that resource or moved it into or out of a component, ` +
-              `give this one an alias for its old name and parent (aliases: [{ name: "${existingOwner.split("/").pop()}" }] for a rename) so that Pulumi keeps the same authorization.`
-            : existingOwner
-              ? ` Two stacks cannot both manage it: remove it from one of them.`
-              : "";
+    const what = `${describeAuthorization(inputs)} already exists`;
+    const cause = existingOwner
+        ? `${what}, managed by the Pulumi resource ${describeOwner(existingOwner).readable} (its ${OWNER_TAG} tag). Pulumi changed nothing. ` +
+          pulumiOwnedAdvice(inputs, existingOwner)
+        : `${what}, created outside Pulumi (AWS Control Tower, another tool or a person). Pulumi changed nothing. ` +
+          `To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. ` +
+          `If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.`;
+    return authorizationError("creating", arn, cause, "AlreadyExists");
+}
+
+/** The message for a Put that lost a race: AWS kept another creator's authorization (and ignored our tags). */
+function raceError(inputs: Inputs, arn: string, winner: string | undefined): AuthorizationError {
+    const who = winner
+        ? `the Pulumi resource ${describeOwner(winner).readable} created it at the same moment`
+        : `someone outside Pulumi (AWS Control Tower, another tool or a person) created it at the same moment`;
     return authorizationError(
         "creating",
         arn,
-        `an authorization for aggregator account ${inputs.authorizedAccountId} in ${inputs.authorizedAwsRegion} already exists ` +
-            `in source region ${inputs.region}, ${who}. Pulumi changed nothing.${renamed} ` +
-            `To manage it from this resource anyway, set adoptExisting: true (its tags then follow the program; destroy leaves it in place); ` +
-            `otherwise remove this resource from the program.`,
+        `${who}, and AWS kept theirs (it ignores the tags of a Put on an authorization that exists). ` +
+            `This resource does not manage it and recorded nothing. ` +
+            (winner ? pulumiOwnedAdvice(inputs, winner) : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
         "AlreadyExists",
     );
 }
 
-/** The message for an authorization of the source account itself (an error by design, see README). */
-function selfError(inputs: Inputs, arn: string): AuthorizationError {
+/** The message for a change to an authorization whose owner tag no longer names this resource. */
+function notOursError(verb: Verb, arn: string, held: Tags): AuthorizationError {
+    const owner = ownerTagOf(held);
+    const now = owner
+        ? `the Pulumi resource ${describeOwner(owner).readable} manages it now`
+        : `its ${OWNER_TAG} tag is gone (it was deleted and created again outside Pulumi, or the tag was removed)`;
     return authorizationError(
-        "creating",
+        verb,
         arn,
-        `authorizedAccountId ${inputs.authorizedAccountId} is the source account itself (the account of the credentials Pulumi uses in ${inputs.region}). ` +
-            `An aggregator collects data from its own account without any authorization, so AWS Config has nothing to authorize. ` +
-            `Set authorizedAccountId to the aggregator's account, or run this program with the source account's credentials. Nothing was created.`,
-        "SelfAuthorization",
+        `this resource no longer owns the authorization: ${now}. Pulumi changed nothing. ` +
+            `Run \`pulumi refresh\` to drop it from this stack's state; the next \`pulumi up\` then says how to manage it.`,
+        "NotOwned",
+    );
+}
+
+/** Fails unless the credentials in use belong to `account`, the account the authorization lives in. */
+async function checkAccount(t: Target, account: string): Promise<void> {
+    const actual = await sourceAccount(t);
+    if (actual === account) return;
+    const nothing = t.verb === "reading" ? "Pulumi read nothing and changed nothing" : "Pulumi changed nothing";
+    throw authorizationError(
+        t.verb,
+        t.resource,
+        `the credentials in use (${credentialsInUse()}) belong to account ${actual}, but this authorization lives in account ${account}. ` +
+            `${nothing}: an authorization for the same aggregator in account ${actual} is a different one. ` +
+            `Run with credentials for account ${account} (the aws:profile stack config or AWS_PROFILE).`,
+        "WrongAccount",
     );
 }
 
 /**
- * Moves the tags of `arn` from `olds` to `news` (full AWS tag maps) with the requests of
- * `tagRequests`. `applied` tracks what AWS holds, so that a failure half way can report it.
+ * Moves the managed tags of `arn` from `olds` to `news` with the requests of `tagRequests`.
+ * `applied` tracks what AWS holds, so that a failure half way can report it.
  */
 async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: Outputs): Promise<void> {
     const { untag, tag } = tagRequests(arn, olds, news);
     if (untag) {
         await untagAuthorization(t, untag);
-        applied.tags = Object.fromEntries(Object.entries(applied.tags ?? {}).filter(([k]) => !untag.TagKeys!.includes(k)));
+        applied.tags = pickTags(applied.tags, (k) => !untag.TagKeys!.includes(k));
     }
     if (tag) {
         await tagAuthorization(t, tag);
@@ -98,43 +153,76 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
     }
 }
 
-/** Creates a new authorization; reports a partial create when AWS may hold it although the call failed. */
+/**
+ * Creates a new authorization, then confirms that AWS holds this resource's owner tag: a Put on an
+ * authorization that exists already succeeds and ignores its tags, so when another stack or AWS
+ * Control Tower created it between the existence check and the Put, it is theirs and nothing is
+ * recorded. Reports a partial create when AWS may hold the authorization although a call failed.
+ */
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
+    const desired = withOwner(inputs.tags, inputs.owner);
     let created: AggregationAuthorization;
     try {
-        created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, withOwner(inputs.tags, inputs.owner));
+        created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
     } catch (err) {
         if (!isAmbiguous(err)) throw err;
-        // The Put may have been applied before the connection failed. If AWS holds it now, it is
-        // ours (it did not exist a moment ago, and a Put sets its tags with it): tell Pulumi, so
-        // that nothing is orphaned.
+        // The Put may have been applied before the connection failed. If AWS holds it now with our
+        // owner tag, it is ours: tell Pulumi, so that nothing is orphaned.
+        const held = await findTagsByArn(t, arn).catch(() => undefined);
+        if (held === undefined || !ownedBy(held, inputs.owner)) throw err;
         const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion).catch(() => undefined);
-        if (found === undefined) throw err;
-        throw partial(
-            err as AuthorizationError,
-            arn,
-            outputsOf(inputs, arn, found.CreationTime, withOwner(inputs.tags, inputs.owner), false),
+        throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, found?.CreationTime, userTags(held), false));
+    }
+    const createdArn = created.AggregationAuthorizationArn!;
+    let held: Tags | undefined;
+    try {
+        held = await findTagsByArn(t, createdArn);
+    } catch (err) {
+        // Whose it is stays unknown: record it (read and delete check the owner tag before acting).
+        throw partial(err as AuthorizationError, createdArn, outputsOf(inputs, createdArn, created.CreationTime, userTags(desired), false));
+    }
+    if (held === undefined) {
+        throw authorizationError(
+            "creating",
+            createdArn,
+            `AWS accepted the authorization, but it was gone when checked right after: something deleted it. Nothing was recorded; run \`pulumi up\` again.`,
+            "ResourceNotFoundException",
         );
     }
-    return outputsOf(inputs, created.AggregationAuthorizationArn!, created.CreationTime, withOwner(inputs.tags, inputs.owner), false);
+    if (!ownedBy(held, inputs.owner)) throw raceError(inputs, createdArn, ownerTagOf(held));
+    return outputsOf(inputs, createdArn, created.CreationTime, userTags(held), false);
 }
 
 /**
- * Takes an existing authorization into this resource, converging its tags on the program's:
- * `adopted` (someone else created it: the owner tag is left alone, destroy leaves it in place) or
- * not (this resource created it in an interrupted run: it is simply its own).
+ * Takes an existing authorization into this resource: `owned` (this resource created it in an
+ * interrupted run, or `takeOwnership` asked for it: its tags follow the program and destroy deletes
+ * it) or `adopted` (someone else's: only the keys the program declares are managed, no owner tag is
+ * written, destroy leaves it in place).
  */
-async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Tags, adopted: boolean): Promise<Outputs> {
+async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Tags, mode: "owned" | "adopted"): Promise<Outputs> {
     const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
-    const applied = outputsOf(inputs, arn, found?.CreationTime, existing, adopted);
-    // Adopting leaves another owner's tag in place; our own creation carries our owner tag.
-    const desired = adopted ? withOwner(inputs.tags, existing[OWNER_TAG]) : withOwner(inputs.tags, inputs.owner);
+    // ListTagsForResource answered, but the authorization itself is gone (AWS settling after a
+    // delete): nothing exists to take, so create it.
+    if (!found) return createNew(t, inputs, arn);
+    const adopted = mode === "adopted";
+    const managed = managedKeys(adopted, inputs.tags);
+    const desired = adopted ? { ...inputs.tags } : withOwner(inputs.tags, inputs.owner);
+    const applied = outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), adopted);
     try {
-        await applyTags(t, arn, existing, desired, applied);
+        await applyTags(t, arn, pickTags(existing, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
-    return { ...applied, tags: inputs.tags ?? {} };
+    return { ...applied, tags: { ...inputs.tags } };
+}
+
+/** Decides what a create does with an authorization that exists already (`existing` are its tags). */
+function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): Promise<Outputs> {
+    const owner = ownerTagOf(existing);
+    if (owner !== undefined && owner === inputs.owner) return takeExisting(t, inputs, arn, existing, "owned"); // left by an interrupted up
+    if (inputs.takeOwnership === true) return takeExisting(t, inputs, arn, existing, "owned");
+    if (owner === undefined && inputs.adoptExisting === true) return takeExisting(t, inputs, arn, existing, "adopted");
+    throw existsError(inputs, arn, owner);
 }
 
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
@@ -173,16 +261,16 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             isUnknown(news.tags) ||
             !tagsEqual(olds.tags, news.tags) ||
             (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
+            (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
             (news.owner !== undefined && olds.owner !== news.owner);
         return { changes: replaces.length > 0 || inPlace, replaces };
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target(
-            "creating",
-            `authorizing ${inputs.authorizedAccountId}/${inputs.authorizedAwsRegion} in source region ${inputs.region}`,
-            inputs.region,
-        );
+        const t = target("creating", describeAuthorization(inputs), inputs.region);
+        if (inputs.owner === undefined) {
+            throw authorizationError("creating", t.resource, "the owner input is missing: create resources with the AggregationAuthorization class.");
+        }
         const accountId = await sourceAccount(t);
         const arn = buildArn({
             region: inputs.region,
@@ -191,14 +279,8 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             authorizedAwsRegion: inputs.authorizedAwsRegion,
         });
         t.resource = arn;
-        if (inputs.authorizedAccountId === accountId) throw selfError(inputs, arn);
         const existing = await findTagsByArn(t, arn);
-        let outs: Outputs;
-        if (existing === undefined) outs = await createNew(t, inputs, arn);
-        else if (inputs.owner !== undefined && existing[OWNER_TAG] === inputs.owner)
-            outs = await takeExisting(t, inputs, arn, existing, false);
-        else if (inputs.adoptExisting === true) outs = await takeExisting(t, inputs, arn, existing, true);
-        else throw existsError(inputs, arn, existing[OWNER_TAG]);
+        const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
         return { id: outs.arn, outs };
     },
 
@@ -208,6 +290,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const { arn } = resolved;
         const parts = parseArn(arn);
         const t = target("reading", arn, parts.region);
+        await checkAccount(t, parts.accountId);
         let tags = await findTagsByArn(t, arn);
         let found = resolved.found;
         if (tags === undefined || !props?.creationTime) {
@@ -218,26 +301,52 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             // settling): its tags are unknown, so keep the recorded ones rather than claim none.
             tags ??= props ? awsTagsOf(props) : {};
         }
+        const adopted = props?.adopted === true;
+        // A managed resource whose authorization now carries another owner tag (or none): the one this
+        // resource created is gone, and what stands in its place is someone else's. Report it gone, so
+        // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
+        if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
         const inputs: Inputs = {
             authorizedAccountId: parts.authorizedAccountId,
             authorizedAwsRegion: parts.authorizedAwsRegion,
             region: parts.region,
         };
-        if (props?.owner !== undefined) inputs.owner = props.owner;
-        if (props?.adoptExisting !== undefined) inputs.adoptExisting = props.adoptExisting;
-        return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, tags, props?.adopted === true) };
+        for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+            if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
+        }
+        const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tags)));
+        return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted) };
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        const t = target("updating", id, olds.region);
-        const next: Outputs = { ...olds, tags: news.tags ?? {} };
-        for (const k of ["owner", "adoptExisting"] as const) {
+        const parts = parseArn(id);
+        const t = target("updating", id, parts.region);
+        await checkAccount(t, parts.accountId);
+        const held = await findTagsByArn(t, id);
+        if (held === undefined) {
+            throw authorizationError(
+                "updating",
+                id,
+                `the authorization no longer exists in AWS (ResourceNotFoundException): it was deleted outside Pulumi. ` +
+                    `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
+                "ResourceNotFoundException",
+            );
+        }
+        const wasAdopted = olds.adopted === true;
+        // takeOwnership on an adopted authorization makes it this resource's own (migration).
+        const adopted = wasAdopted && news.takeOwnership !== true;
+        if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
+        const next: Outputs = { ...olds, tags: { ...news.tags } };
+        for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
             if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
             else delete next[k];
         }
-        const applied: Outputs = { ...olds };
+        if (!adopted) delete next.adopted;
+        const managed = managedKeys(adopted, olds.tags, news.tags);
+        const desired = adopted ? { ...news.tags } : withOwner(news.tags, news.owner ?? olds.owner);
+        const applied: Outputs = { ...olds, tags: userTags(pickTags(held, managedKeys(wasAdopted, olds.tags))) };
         try {
-            await applyTags(t, id, awsTagsOf(olds), awsTagsOf(next), applied);
+            await applyTags(t, id, pickTags(held, managed), desired, applied);
         } catch (err) {
             throw partial(err as AuthorizationError, id, applied);
         }
@@ -247,6 +356,13 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async delete(id: string, props: Outputs): Promise<void> {
         if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
         const parts = parseArn(id);
-        await deleteAuthorization(target("deleting", id, parts.region), parts.authorizedAccountId, parts.authorizedAwsRegion);
+        const t = target("deleting", id, parts.region);
+        await checkAccount(t, parts.accountId);
+        const held = await findTagsByArn(t, id);
+        if (held === undefined) return; // already gone
+        // Its owner tag names someone else: the authorization this resource created is gone, and the one
+        // in its place is not ours to delete. Leave it (README, "Guarantees").
+        if (!ownedBy(held, props.owner)) return;
+        await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
     },
 };

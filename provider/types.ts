@@ -21,17 +21,25 @@ export interface Inputs {
     /** Tags of the authorization; updated in place. */
     tags?: Tags;
     /**
-     * Which Pulumi resource owns the authorization, `<project>/<stack>/<name>`, written by the resource
-     * class. Stored on the authorization as the tag {@link OWNER_TAG}, so a create can tell its own
-     * authorization (left by an interrupted `up`) from one made by AWS Control Tower or another stack.
+     * Which Pulumi resource owns the authorization, written by the resource class: see `owner.ts`
+     * (`<organization>/<project>/<stack>/<name> sha256:<hash of the organization and the URN>`).
+     * Stored on the authorization as the tag {@link OWNER_TAG}, so a create can tell its own
+     * authorization (left by an interrupted `up`) from one made by AWS Control Tower or another stack,
+     * and read, update and delete can tell that it is still this resource's.
      */
     owner?: string;
     /**
-     * Adopt an authorization that already exists instead of failing. Off by default: Control Tower
-     * and other stacks create these too, and adopting one means this stack manages (and on
-     * destroy, deletes) it.
+     * Adopt an authorization that already exists, made outside Pulumi (AWS Control Tower, a person),
+     * instead of failing: only the tag keys the program declares are managed, and destroy leaves it
+     * in place.
      */
     adoptExisting?: boolean;
+    /**
+     * Take an existing authorization over as its owner (migration from pulumi-aws, Terraform or
+     * another stack): its owner tag becomes this resource's, its tags follow the program, and
+     * destroy deletes it.
+     */
+    takeOwnership?: boolean;
 }
 
 /** What the provider records in state: every input as applied, plus what AWS says. */

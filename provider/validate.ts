@@ -118,22 +118,22 @@ function ownerTag(value: unknown): Failure[] {
     return [];
 }
 
-/**
- * The owner tag value for a resource: `<project>/<stack>/<name>`, or `<project>/<stack>/<parent>/<name>`
- * for a child of a component, so that a resource renamed or moved without an alias has another owner
- * than its old self. Characters AWS refuses in tag values become `_`.
- */
-export function ownerOf(project: string, stack: string, name: string, parentName?: string): string {
-    const path = [project, stack, ...(parentName === undefined ? [] : [parentName]), name].join("/");
-    return [...path]
-        .map((c) => (TAG_CHARS.test(c) ? c : "_"))
-        .slice(0, MAX_TAG_VALUE_LENGTH)
-        .join("");
-}
-
 function boolean(property: string, value: unknown): Failure[] {
     if (value === undefined || value === null || value === UNKNOWN || typeof value === "boolean") return [];
     return [{ property, reason: `${property} must be true or false, got ${describe(value)}` }];
+}
+
+/** adoptExisting (leave it on destroy) and takeOwnership (delete it on destroy) contradict each other. */
+function exclusive(inputs: Record<string, unknown>): Failure[] {
+    if (inputs.adoptExisting !== true || inputs.takeOwnership !== true) return [];
+    return [
+        {
+            property: "takeOwnership",
+            reason:
+                "set adoptExisting or takeOwnership, not both: adoptExisting manages someone else's authorization and leaves it on destroy, " +
+                "takeOwnership makes it this resource's own and deletes it on destroy",
+        },
+    ];
 }
 
 /**
@@ -151,6 +151,8 @@ export function validate(inputs: Record<string, unknown>): Failure[] {
         ),
         ...tags(inputs.tags),
         ...boolean("adoptExisting", inputs.adoptExisting),
+        ...boolean("takeOwnership", inputs.takeOwnership),
+        ...exclusive(inputs),
         ...ownerTag(inputs.owner),
     ];
 }

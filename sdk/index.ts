@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tags } from "../provider/types";
-import { ownerOf } from "../provider/validate";
+import { ownerOf } from "../provider/owner";
 
 export type { Inputs, Outputs, Tags } from "../provider/types";
 
@@ -50,6 +50,15 @@ export interface AggregationAuthorizationArgs {
      * @default false
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
+    /**
+     * Take an existing authorization over as its owner: for moving one that pulumi-aws
+     * (`aws.cfg.AggregateAuthorization`), Terraform, the console or another stack created under this
+     * resource. Its owner tag becomes this resource's, its tags follow the program, and `pulumi destroy`
+     * deletes it. Never set it on an authorization that AWS Control Tower manages (use `adoptExisting`).
+     * See README "Migrating from pulumi-aws or Terraform".
+     * @default false
+     */
+    readonly takeOwnership?: pulumi.Input<boolean>;
 }
 
 /** The source region a resource is created in when its `region` input is not set. */
@@ -57,14 +66,29 @@ export function defaultRegion(): string | undefined {
     return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
-/** The owner tag value of a resource (see {@link ownerOf}); the parent's name comes from its URN. */
-function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Input<string> {
-    const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
-    if (!parent) return ownerOf(project, stack, name);
-    return parent.urn.apply((urn) => {
-        const parentName = urn.split("::").pop()!;
-        return urn.split("::")[2] === "pulumi:pulumi:Stack" ? ownerOf(project, stack, name) : ownerOf(project, stack, name, parentName);
-    });
+/** The Pulumi organization of the running update; DIY backends run in the organization "organization". */
+function organization(): string {
+    try {
+        return pulumi.getOrganization();
+    } catch {
+        return "organization"; // a language host that does not pass it (Pulumi's own mocks, older hosts)
+    }
+}
+
+/**
+ * The owner tag value of a resource (see `provider/owner.ts`): the organization and the resource's own
+ * URN, computed as the engine will (`pulumi.createUrn`).
+ *
+ * The URN of a child depends on its parent's URN, an output of the parent. Passing that output on as
+ * an input would make this resource depend on its parent, and a dependency on a component resource
+ * means a dependency on every child of it: two authorizations under one component would then wait for
+ * each other forever. So only the value is passed on, without the dependency (a parent's URN is known
+ * even in preview).
+ */
+function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
+    const urn = pulumi.createUrn(name, TYPE, parent);
+    const value = new Promise<string>((resolve) => urn.apply((u) => resolve(ownerOf(organization(), u))));
+    return pulumi.output(value);
 }
 
 /**
@@ -90,10 +114,12 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     declare public readonly region: pulumi.Output<string>;
     /** The tags of the authorization, as applied. */
     declare public readonly tags: pulumi.Output<Tags>;
-    /** The Pulumi resource that owns the authorization, `<project>/<stack>/[<parent>/]<name>` (also its owner tag). */
+    /** The Pulumi resource that owns the authorization, `<organization>/<project>/<stack>/<name> sha256:<hash of the URN>` (also its owner tag, unless adopted). */
     declare public readonly owner: pulumi.Output<string>;
     /** Whether adopting existing authorizations was asked for. */
     declare public readonly adoptExisting: pulumi.Output<boolean | undefined>;
+    /** Whether taking over existing authorizations was asked for. */
+    declare public readonly takeOwnership: pulumi.Output<boolean | undefined>;
     /** The ARN of the authorization (also the resource ID). */
     declare public readonly arn: pulumi.Output<string>;
     /** The source account, from the ARN. */
@@ -126,6 +152,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 region: args?.region ?? defaultRegion(),
                 tags: args?.tags,
                 adoptExisting: args?.adoptExisting,
+                takeOwnership: args?.takeOwnership,
                 owner: opts?.id ? undefined : owner(name, opts?.parent),
                 __provider: PROVIDER_MODULE,
                 arn: undefined,
