@@ -12,7 +12,9 @@ import {
     TagResourceCommand,
     type AggregationAuthorization,
 } from "@aws-sdk/client-config-service";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { configureSettings } from "../../provider/client";
+import { ownerOf } from "../../provider/owner";
 import { fromTagList, toTagList } from "../../provider/tags";
 import type { Inputs, Tags } from "../../provider/types";
 import { Moto } from "./moto";
@@ -22,16 +24,27 @@ import { RecordingProxy } from "./proxy";
 export const SOURCE_ACCOUNT = "123456789012";
 export const AGGREGATOR_ACCOUNT = "111122223333";
 
-/** The ARN moto gives the authorization of `account`/`aggregatorRegion` in source `region`. */
-export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = AGGREGATOR_ACCOUNT) =>
-    `arn:aws:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${account}/${aggregatorRegion}`;
+/** A second source account (moto's STS AssumeRole gives credentials that act in the role's account). */
+export const OTHER_ACCOUNT = "444455556666";
 
-/** Provider inputs for the aggregator in us-east-1 from eu-west-1, with `over` applied. */
+/** The ARN moto gives the authorization of `account`/`aggregatorRegion` in source `region`. */
+export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = AGGREGATOR_ACCOUNT, source = SOURCE_ACCOUNT) =>
+    `arn:aws:config:${region}:${source}:aggregation-authorization/${account}/${aggregatorRegion}`;
+
+/** The owner the resource class computes for resource `name` of stack `stack` of project `proj` (organization `org`). */
+export const ownerFor = (name: string, stack = "dev", org = "organization", parents = "") =>
+    ownerOf(org, `urn:pulumi:${stack}::proj::${parents}pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`);
+
+/** The owner of the default inputs: resource `a` of stack `dev`. */
+export const OWNER_A = ownerFor("a");
+
+/** Provider inputs for the aggregator in us-east-1 from eu-west-1, owned by resource `a`, with `over` applied. */
 export const inputsFor = (over: Partial<Inputs> = {}): Inputs => ({
     authorizedAccountId: AGGREGATOR_ACCOUNT,
     authorizedAwsRegion: "us-east-1",
     region: "eu-west-1",
     tags: { team: "platform" },
+    owner: OWNER_A,
     ...over,
 });
 
@@ -52,14 +65,26 @@ export interface AwsFixture {
     putOutOfBand(region: string, account: string, aggregatorRegion: string, tags?: Tags): Promise<AggregationAuthorization>;
     deleteOutOfBand(region: string, account: string, aggregatorRegion: string): Promise<void>;
     tagOutOfBand(region: string, arn: string, tags: Tags): Promise<void>;
+    /**
+     * Runs `fn` with the provider's credentials acting in `account` (assumed from moto's STS), as a
+     * wrong AWS_PROFILE would; the fixture's own reads (`list`, `tags`, …) take `account` too.
+     */
+    inAccount<T>(account: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Starts moto and the proxy for the enclosing `describe`, and points the provider at them. */
 export function useAws(): AwsFixture {
     const saved = { ...process.env };
     const fixture = {} as AwsFixture;
-    const direct = (region: string) =>
-        new ConfigServiceClient({ region, endpoint: fixture.moto.url, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+    /** Credentials per account for the fixture's direct reads; the default account uses the test keys. */
+    const credentialsOf = new Map<string, { accessKeyId: string; secretAccessKey: string; sessionToken?: string }>();
+    let current = SOURCE_ACCOUNT;
+    const direct = (region: string, account = current) =>
+        new ConfigServiceClient({
+            region,
+            endpoint: fixture.moto.url,
+            credentials: credentialsOf.get(account) ?? { accessKeyId: "x", secretAccessKey: "x" },
+        });
 
     before(async function () {
         this.timeout(60000);
@@ -72,7 +97,7 @@ export function useAws(): AwsFixture {
     });
     beforeEach(async () => {
         await fixture.moto.reset();
-        fixture.proxy.inject(undefined);
+        fixture.proxy.reset();
         fixture.proxy.clear();
         configureSettings({});
     });
@@ -83,6 +108,28 @@ export function useAws(): AwsFixture {
         await fixture.moto?.stop();
     });
 
+    fixture.inAccount = async (account, fn) => {
+        if (!credentialsOf.has(account)) {
+            const sts = new STSClient({ region: "us-east-1", endpoint: fixture.moto.url, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+            const c = (
+                await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/platform`, RoleSessionName: "tests" }))
+            ).Credentials!;
+            credentialsOf.set(account, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken });
+        }
+        const c = credentialsOf.get(account)!;
+        const saved = { ...process.env };
+        const previous = current;
+        Object.assign(process.env, { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, AWS_SESSION_TOKEN: c.sessionToken });
+        current = account;
+        configureSettings({});
+        try {
+            return await fn();
+        } finally {
+            process.env = saved;
+            current = previous;
+            configureSettings({});
+        }
+    };
     fixture.list = async (region) => {
         const out: AggregationAuthorization[] = [];
         let NextToken: string | undefined;

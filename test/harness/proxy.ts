@@ -5,6 +5,7 @@
  */
 import * as http from "node:http";
 import type * as net from "node:net";
+import { AwsFaithful } from "./aws-faithful";
 
 export interface Call {
     service: string;
@@ -25,7 +26,9 @@ export type Fault =
     /** The connection is cut before the request reaches AWS. */
     | { kind: "reset" }
     /** AWS applies the request, then the connection is cut before the answer arrives. */
-    | { kind: "lost-answer" };
+    | { kind: "lost-answer" }
+    /** The request does not reach AWS; this 200 answer is returned instead (AWS answering from a stale view). */
+    | { kind: "answer"; body: Record<string, unknown> };
 
 export type FaultRule = (call: Omit<Call, "status">, index: number) => Fault | undefined;
 
@@ -80,14 +83,25 @@ function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"
 export class RecordingProxy {
     readonly calls: Call[] = [];
     private rule: FaultRule | undefined;
+    /** Runs before a call is forwarded (after faults): lets a test act "at the same moment" as the call. */
+    beforeForward: ((call: Omit<Call, "status">) => Promise<void>) | undefined;
     private server!: http.Server;
     private sockets = new Set<net.Socket>();
     url = "";
+    /** AWS's behaviours that moto lacks (see aws-faithful.ts); on unless a test turns it off. */
+    faithful: AwsFaithful | undefined;
 
     private constructor(private readonly upstream: string) {}
 
-    static async start(upstream: string): Promise<RecordingProxy> {
+    static async start(upstream: string, opts: { faithful?: boolean } = {}): Promise<RecordingProxy> {
         const p = new RecordingProxy(upstream);
+        if (opts.faithful !== false) {
+            p.faithful = new AwsFaithful((headers, target, body) => {
+                const h = { ...headers };
+                if (target) h["x-amz-target"] = target;
+                return p.forward("POST", "/", h, Buffer.from(body));
+            });
+        }
         p.server = http.createServer((req, res) => void p.handle(req, res));
         p.server.keepAliveTimeout = 1000;
         p.server.on("connection", (s) => {
@@ -104,6 +118,12 @@ export class RecordingProxy {
         this.rule = rule;
     }
 
+    /** Drops the fault rule and the beforeForward hook. */
+    reset(): void {
+        this.rule = undefined;
+        this.beforeForward = undefined;
+    }
+
     clear(): void {
         this.calls.length = 0;
     }
@@ -116,13 +136,32 @@ export class RecordingProxy {
     private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
-        const body = Buffer.concat(chunks);
+        let body = Buffer.concat(chunks);
         const call = parseCall(req, body);
         const isAws = call.service !== "";
-        const fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
+        let fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
+        if (!fault && isAws && this.beforeForward) await this.beforeForward(call);
+        if (!fault && call.service === "config" && this.faithful) {
+            try {
+                const verdict = await this.faithful.review(req.headers, call);
+                if (verdict && "error" in verdict) fault = { kind: "error", ...verdict.error };
+                else if (verdict) body = Buffer.from(JSON.stringify(verdict.body));
+            } catch (e) {
+                res.writeHead(502);
+                res.end(String(e));
+                return;
+            }
+        }
         if (fault?.kind === "reset") {
             this.calls.push({ ...call, status: 0 });
             req.socket.destroy();
+            return;
+        }
+        if (fault?.kind === "answer") {
+            this.calls.push({ ...call, status: 200 });
+            const payload = JSON.stringify(fault.body);
+            res.writeHead(200, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(payload) });
+            res.end(payload);
             return;
         }
         if (fault?.kind === "error") {
@@ -137,7 +176,7 @@ export class RecordingProxy {
             return;
         }
         try {
-            const upstream = await this.forward(req, body);
+            const upstream = await this.forward(req.method ?? "POST", req.url ?? "/", req.headers, body);
             if (fault?.kind === "lost-answer") {
                 this.calls.push({ ...call, status: 0 });
                 req.socket.destroy();
@@ -153,12 +192,17 @@ export class RecordingProxy {
     }
 
     /** Sends the request on to moto with plain http (lighter than fetch: the proxy's CPU counts in benchmarks). */
-    private forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer }> {
+    private forward(
+        method: string,
+        path: string,
+        incoming: http.IncomingHttpHeaders,
+        body: Buffer,
+    ): Promise<{ status: number; headers: http.OutgoingHttpHeaders; body: Buffer }> {
         const { hostname, port } = new URL(this.upstream);
-        const headers = { ...req.headers, host: `${hostname}:${port}`, "content-length": String(body.length) };
+        const headers = { ...incoming, host: `${hostname}:${port}`, "content-length": String(body.length) };
         delete headers.connection;
         return new Promise((resolve, reject) => {
-            const out = http.request({ hostname, port, method: req.method, path: req.url, headers }, (answer) => {
+            const out = http.request({ hostname, port, method, path, headers }, (answer) => {
                 const chunks: Buffer[] = [];
                 answer.on("data", (c: Buffer) => chunks.push(c));
                 answer.on("end", () => {

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { provider } from "../../provider/provider";
 import { configureSettings } from "../../provider/client";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
 import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
 
@@ -109,7 +109,7 @@ describe("AWS failures", function () {
             try {
                 await assert.rejects(provider.create(inputs()), {
                     message:
-                        `creating Config aggregation authorization (authorizing ${AGGREGATOR_ACCOUNT}/us-east-1 in source region eu-west-1): ` +
+                        `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1): ` +
                         `could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:${port}) after 2 attempts: ECONNREFUSED. ` +
                         `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
                 });
@@ -145,7 +145,7 @@ describe("AWS failures", function () {
                     assert.match(
                         e.message,
                         new RegExp(
-                            `^creating Config aggregation authorization \\(authorizing ${AGGREGATOR_ACCOUNT}/us-east-1 in source region eu-west-1\\): ` +
+                            `^creating Config aggregation authorization \\(an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1\\): ` +
                                 `no usable AWS credentials were found\\. Tried environment variables \\(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN\\), ` +
                                 `the shared config and credentials files \\(~/\\.aws/config, ~/\\.aws/credentials\\) with profile "default" .*SSO, web identity .*instance metadata services\\. ` +
                                 `Sign in again \\(e\\.g\\. aws sso login\\) or set valid credentials, then run the command again\\.$`,
@@ -173,15 +173,22 @@ describe("AWS failures", function () {
     });
 
     describe("self-authorization", () => {
-        it("refuses to authorize the source account itself, before any write", async () => {
+        it("authorizes the source account itself, as AWS does (Control Tower environments hold such authorizations)", async () => {
             const arn = `arn:aws:config:eu-west-1:${SOURCE_ACCOUNT}:aggregation-authorization/${SOURCE_ACCOUNT}/us-east-1`;
-            await assert.rejects(provider.create(inputs({ authorizedAccountId: SOURCE_ACCOUNT })), {
-                message:
-                    `creating Config aggregation authorization (${arn}): authorizedAccountId ${SOURCE_ACCOUNT} is the source account itself ` +
-                    `(the account of the credentials Pulumi uses in eu-west-1). An aggregator collects data from its own account without any authorization, ` +
-                    `so AWS Config has nothing to authorize. Set authorizedAccountId to the aggregator's account, or run this program with the source account's credentials. Nothing was created.`,
-            });
-            assert.deepEqual(aws.proxy.operations(), []);
+            const { id, outs } = await provider.create(inputs({ authorizedAccountId: SOURCE_ACCOUNT }));
+            assert.equal(id, arn);
+            assert.equal(outs!.accountId, outs!.authorizedAccountId);
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
+                [arn],
+            );
+        });
+
+        it("adopts an existing authorization of the source account itself", async () => {
+            await aws.putOutOfBand("eu-west-1", SOURCE_ACCOUNT, "us-east-1", { "aws-control-tower": "managed-by-control-tower" });
+            const { outs } = await provider.create(inputs({ authorizedAccountId: SOURCE_ACCOUNT, adoptExisting: true }));
+            assert.equal(outs!.adopted, true);
+            assert.deepEqual(await aws.tags("eu-west-1", outs!.arn), { "aws-control-tower": "managed-by-control-tower", team: "platform" });
         });
     });
 
@@ -200,6 +207,7 @@ describe("AWS failures", function () {
                             authorizedAwsRegion: "us-east-1",
                             region: "eu-west-1",
                             tags: { team: "platform" },
+                            owner: OWNER_A,
                             arn: ARN,
                             accountId: SOURCE_ACCOUNT,
                             creationTime: undefined,
@@ -229,12 +237,12 @@ describe("AWS failures", function () {
                 provider.create(inputs({ adoptExisting: true })),
                 (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
                     assert.equal(e.id, ARN);
-                    assert.deepEqual(e.properties!.tags, {}, "the untag of 'old' went through, the tag did not");
+                    assert.deepEqual(e.properties!.tags, {}, "the declared tag did not get through");
                     assert.equal(e.properties!.adopted, true);
                     return true;
                 },
             );
-            assert.deepEqual(await aws.tags("eu-west-1", ARN), {});
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), { old: "x" }, "a tag someone else set is never removed on adoption");
         });
     });
 });

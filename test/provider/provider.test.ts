@@ -2,7 +2,9 @@ import * as assert from "node:assert/strict";
 import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
 import { faults } from "../harness/proxy";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, arnOf, inputsFor } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor } from "../harness/aws";
+
+const OWNER = "pulumi-aws-config-aggregation:owner";
 
 const inputs = inputsFor;
 
@@ -23,6 +25,7 @@ describe("provider against moto", function () {
                     authorizedAwsRegion: "us-east-1",
                     region: "eu-west-1",
                     tags: { team: "platform" },
+                    owner: OWNER_A,
                     arn,
                     accountId: SOURCE_ACCOUNT,
                     creationTime: undefined,
@@ -36,17 +39,19 @@ describe("provider against moto", function () {
             assert.equal(listed[0].AuthorizedAwsRegion, "us-east-1");
             assert.equal(outs!.creationTime, listed[0].CreationTime!.toISOString());
             assert.ok(Math.abs(Date.parse(outs!.creationTime) - before) < 60000, "creation time is now");
-            assert.deepEqual(await aws.tags("eu-west-1", arn), { team: "platform" });
+            assert.deepEqual(await aws.tags("eu-west-1", arn), { team: "platform", [OWNER]: OWNER_A });
             assert.deepEqual(await aws.list("us-east-1"), [], "nothing in other regions");
         });
 
-        it("creates with one existence check and one Put, and reads with one ListTagsForResource", async () => {
+        it("creates with an existence check, a Put and an owner check, and reads with one ListTagsForResource", async () => {
             const { id, outs } = await provider.create(inputs());
-            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "PutAggregationAuthorization"]);
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "PutAggregationAuthorization", "ListTagsForResource"]);
+            assert.deepEqual(aws.proxy.operations("sts"), ["GetCallerIdentity"]);
             aws.proxy.clear();
             const read = await provider.read!(id, outs);
             assert.deepEqual(read, { id, props: outs });
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"]);
+            assert.deepEqual(aws.proxy.operations("sts"), [], "the account is asked once per region and process");
         });
 
         it("reads by the account:region key with the creation time when there are no props", async () => {
@@ -54,7 +59,8 @@ describe("provider against moto", function () {
             process.env.AWS_REGION = "eu-west-1";
             try {
                 const read = await provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`);
-                assert.deepEqual(read, { id, props: outs });
+                const { owner: _owner, ...unowned } = outs!;
+                assert.deepEqual(read, { id, props: unowned }, "a lookup without state has no owner");
             } finally {
                 delete process.env.AWS_REGION;
             }
@@ -67,16 +73,24 @@ describe("provider against moto", function () {
             aws.proxy.clear();
 
             const step1 = await provider.update!(id, outs!, inputs({ tags: { team: "platform", env: "dev", owner: "ops" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", env: "dev", owner: "ops" });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", env: "dev", owner: "ops", [OWNER]: OWNER_A });
             const step2 = await provider.update!(id, step1.outs!, inputs({ tags: { team: "security", env: "dev", owner: "ops" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", env: "dev", owner: "ops" });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", env: "dev", owner: "ops", [OWNER]: OWNER_A });
             const step3 = await provider.update!(id, step2.outs!, inputs({ tags: { team: "security" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security" });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", [OWNER]: OWNER_A });
             assert.deepEqual(step3.outs!.tags, { team: "security" });
 
-            assert.deepEqual(aws.proxy.operations(), ["TagResource", "TagResource", "UntagResource"]);
+            // Each update reads the tags AWS holds first (is it still ours?), then changes only the difference.
+            assert.deepEqual(aws.proxy.operations(), [
+                "ListTagsForResource",
+                "TagResource",
+                "ListTagsForResource",
+                "TagResource",
+                "ListTagsForResource",
+                "UntagResource",
+            ]);
             assert.deepEqual(
-                aws.proxy.calls.map((c) => c.body),
+                aws.proxy.calls.filter((c) => ["TagResource", "UntagResource"].includes(c.operation)).map((c) => c.body),
                 [
                     { ResourceArn: id, Tags: [{ Key: "owner", Value: "ops" }] },
                     { ResourceArn: id, Tags: [{ Key: "team", Value: "security" }] },
@@ -89,7 +103,7 @@ describe("provider against moto", function () {
         it("removes every tag when the tags input goes away", async () => {
             const { id, outs } = await provider.create(inputs({ tags: { a: "1", b: "2" } }));
             const { outs: after } = await provider.update!(id, outs!, inputs({ tags: undefined }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), {});
+            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: OWNER_A }, "the owner tag stays");
             assert.deepEqual(after!.tags, {});
         });
 
@@ -121,7 +135,7 @@ describe("provider against moto", function () {
         });
 
         it("keeps the recorded tags when ListTagsForResource misses an authorization the key lookup finds", async () => {
-            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a", tags: { team: "platform", env: "prod" } }));
+            const { id, outs } = await provider.create(inputs({ tags: { team: "platform", env: "prod" } }));
             aws.proxy.clear();
             aws.proxy.inject((c) =>
                 c.operation === "ListTagsForResource" ? faults.notFound(`ResourceArn '${id}' does not exist`) : undefined,
@@ -138,7 +152,7 @@ describe("provider against moto", function () {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "eu-central-1"); // a neighbour that must survive
             aws.proxy.clear();
             await provider.delete!(id, outs!);
-            assert.deepEqual(aws.proxy.operations(), ["DeleteAggregationAuthorization"]);
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DeleteAggregationAuthorization"], "is it still ours? then delete");
             assert.deepEqual(
                 (await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion),
                 ["eu-central-1"],
@@ -152,18 +166,16 @@ describe("provider against moto", function () {
     });
 
     describe("existing", () => {
-        const OWNER = "pulumi-aws-config-aggregation:owner";
-
         it("refuses to take over an authorization created outside the program, and changes nothing", async () => {
             const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "managed-by": "control-tower" });
             aws.proxy.clear();
             const arn = arnOf("eu-west-1");
-            await assert.rejects(provider.create(inputs({ owner: "proj/dev/a" })), {
+            await assert.rejects(provider.create(inputs()), {
                 message:
-                    `creating Config aggregation authorization (${arn}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 already exists ` +
-                    "in source region eu-west-1, created outside this Pulumi stack (AWS Control Tower, another tool or a person). Pulumi changed nothing. " +
-                    "To manage it from this resource anyway, set adoptExisting: true (its tags then follow the program; destroy leaves it in place); " +
-                    "otherwise remove this resource from the program.",
+                    `creating Config aggregation authorization (${arn}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 ` +
+                    "in source region eu-west-1 already exists, created outside Pulumi (AWS Control Tower, another tool or a person). Pulumi changed nothing. " +
+                    "To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. " +
+                    'If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.',
             });
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "no write call");
             assert.deepEqual(await aws.list("eu-west-1"), [existing]);
@@ -171,64 +183,72 @@ describe("provider against moto", function () {
         });
 
         it("marks what it creates with the owner tag, and keeps it out of the tags output", async () => {
-            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a" }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: "proj/dev/a" });
+            const { id, outs } = await provider.create(inputs());
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
             assert.deepEqual(outs!.tags, { team: "platform" });
-            assert.equal(outs!.owner, "proj/dev/a");
+            assert.equal(outs!.owner, OWNER_A);
             assert.deepEqual((await provider.read!(id, outs)).props!.tags, { team: "platform" });
-            const { outs: updated } = await provider.update!(id, outs!, inputs({ owner: "proj/dev/a", tags: {} }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: "proj/dev/a" }, "removing every tag keeps the owner tag");
+            const { outs: updated } = await provider.update!(id, outs!, inputs({ tags: {} }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: OWNER_A }, "removing every tag keeps the owner tag");
             assert.deepEqual(updated!.tags, {});
         });
 
         it("takes back its own authorization left by an interrupted up, as its own creation", async () => {
-            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/dev/a", stale: "1" });
-            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a" }));
+            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: OWNER_A, stale: "1" });
+            const { id, outs } = await provider.create(inputs());
             assert.equal(outs!.adopted, undefined, "its own, so destroy deletes it");
             assert.equal(outs!.creationTime, before.CreationTime!.toISOString());
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: "proj/dev/a" });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
             await provider.delete!(id, outs!);
             assert.deepEqual(await aws.list("eu-west-1"), []);
         });
 
-        it("names the stack that owns it when another stack created it", async () => {
-            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/prod/a" });
-            await assert.rejects(provider.create(inputs({ owner: "proj/dev/a" })), (e: Error) => {
-                assert.match(
-                    e.message,
-                    /already exists in source region eu-west-1, created by the Pulumi resource proj\/prod\/a \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./,
-                );
-                return true;
+        it("names the resource and the stack that own it when another stack created it, and suggests only safe steps", async () => {
+            const prod = ownerFor("a", "prod");
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: prod });
+            await assert.rejects(provider.create(inputs({ adoptExisting: true })), {
+                message:
+                    `creating Config aggregation authorization (${arnOf("eu-west-1")}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 ` +
+                    "in source region eu-west-1 already exists, managed by the Pulumi resource organization/proj/prod/a (its pulumi-aws-config-aggregation:owner tag). " +
+                    "Pulumi changed nothing. Two stacks cannot both manage it. To move it into this stack, set takeOwnership: true on this resource " +
+                    "(the other stack then leaves it in place on destroy and reports it gone on refresh) and remove it from the other stack's program. " +
+                    "adoptExisting does not apply to authorizations that a Pulumi resource manages.",
             });
-            assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: "proj/prod/a" });
+            assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: prod });
         });
 
-        it("suggests an alias when a resource of the same stack under another name created it", async () => {
-            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: "proj/dev/old-name" });
-            await assert.rejects(provider.create(inputs({ owner: "proj/dev/new-name" })), (e: Error) => {
-                assert.match(
-                    e.message,
-                    /It belongs to proj\/dev\/old-name of this stack: if you renamed that resource or moved it into or out of a component, give this one an alias for its old name and parent \(aliases: \[\{ name: "old-name" \}\] for a rename\)/,
-                );
-                return true;
-            });
+        it("suggests an alias, never adoptExisting, when a resource of the same stack under another name owns it", async () => {
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: ownerFor("old-name") });
+            for (const over of [{}, { adoptExisting: true }]) {
+                await assert.rejects(provider.create(inputs({ owner: ownerFor("new-name"), ...over })), (e: Error) => {
+                    assert.match(
+                        e.message,
+                        /managed by the Pulumi resource organization\/proj\/dev\/old-name \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. organization\/proj\/dev\/old-name is in this stack\. If you renamed that resource or moved it into or out of a component, give this one an alias for its old name and parent \(aliases: \[\{ name: "old-name" \}\] for a rename\) so that Pulumi keeps the same authorization\. If two resources of this program declare the same authorization/,
+                    );
+                    assert.doesNotMatch(e.message, /set adoptExisting: true/);
+                    return true;
+                });
+            }
+            assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: ownerFor("old-name") }, "unchanged");
         });
 
-        it("adopts with adoptExisting: tags converge, the other owner's tag stays, and delete leaves it in place", async () => {
+        it("adopts with adoptExisting: only the declared keys are managed, and delete leaves it in place", async () => {
             const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", {
                 "managed-by": "control-tower",
                 team: "old",
             });
-            const { id, outs } = await provider.create(inputs({ owner: "proj/dev/a", adoptExisting: true }));
+            const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
             assert.equal(outs!.adopted, true);
             assert.equal(outs!.creationTime, existing.CreationTime!.toISOString());
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform" });
-            const { outs: after } = await provider.update!(
-                id,
-                outs!,
-                inputs({ owner: "proj/dev/a", adoptExisting: true, tags: { team: "x" } }),
+            assert.deepEqual(outs!.tags, { team: "platform" });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { "managed-by": "control-tower", team: "platform" });
+            const { outs: after } = await provider.update!(id, outs!, inputs({ adoptExisting: true, tags: { env: "prod" } }));
+            assert.deepEqual(
+                await aws.tags("eu-west-1", id),
+                { "managed-by": "control-tower", env: "prod" },
+                "its own declared key removed, someone else's kept, no owner tag written",
             );
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "x" }, "no owner tag is written on an adopted authorization");
+            assert.deepEqual((await provider.read!(id, after)).props!.tags, { env: "prod" }, "read shows only the managed keys");
             await provider.delete!(id, after!);
             assert.deepEqual(
                 (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
