@@ -40,7 +40,10 @@ export function ownerOf(organization: string, urn: string): string {
     const stack = parts[0].replace(/^urn:pulumi:/, "");
     const project = parts[1] ?? "";
     const name = parts.slice(3).join("::");
-    const hash = createHash("sha256").update(JSON.stringify(["owner/v2", organization, urn])).digest("hex").slice(0, HASH_LENGTH);
+    const hash = createHash("sha256")
+        .update(JSON.stringify(["owner/v2", organization, urn]))
+        .digest("hex")
+        .slice(0, HASH_LENGTH);
     const readable = [...[organization, project, stack, name].join("/")]
         .map((c) => (SAFE.test(c) ? c : "_"))
         .slice(0, MAX_OWNER_LENGTH - HASH_PREFIX.length - HASH_LENGTH)
@@ -52,7 +55,13 @@ export function ownerOf(organization: string, urn: string): string {
 export function describeOwner(owner: string): OwnerInfo {
     const m = OWNER_PATTERN.exec(owner);
     const readable = m ? m[1] : owner;
-    return { readable, stack: readable.split("/").slice(0, m ? 3 : 2).join("/") };
+    return {
+        readable,
+        stack: readable
+            .split("/")
+            .slice(0, m ? 3 : 2)
+            .join("/"),
+    };
 }
 
 /** The owner tag an authorization carries, if any. */

@@ -102,7 +102,9 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
         arn,
         `${who}, and AWS kept theirs (it ignores the tags of a Put on an authorization that exists). ` +
             `This resource does not manage it and recorded nothing. ` +
-            (winner ? pulumiOwnedAdvice(inputs, winner) : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
+            (winner
+                ? pulumiOwnedAdvice(inputs, winner)
+                : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
         "AlreadyExists",
     );
 }
@@ -269,7 +271,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
         const t = target("creating", describeAuthorization(inputs), inputs.region);
         if (inputs.owner === undefined) {
-            throw authorizationError("creating", t.resource, "the owner input is missing: create resources with the AggregationAuthorization class.");
+            throw authorizationError(
+                "creating",
+                t.resource,
+                "the owner input is missing: create resources with the AggregationAuthorization class.",
+            );
         }
         const accountId = await sourceAccount(t);
         const arn = buildArn({

@@ -24,10 +24,18 @@
 import type * as http from "node:http";
 
 /** What the proxy should do with a Config call instead of forwarding it as it is. */
-export type Verdict = { error: { status: number; code: string; message: string } } | { body: Record<string, unknown> } | undefined;
+export type Verdict =
+    | { error: { status: number; code: string; message: string } }
+    /** AWS's answer, given without forwarding the call to moto. */
+    | { answer: Record<string, unknown> }
+    | undefined;
 
 /** Sends a call to moto with the caller's credentials (moto takes the account from them). */
-export type Upstream = (headers: http.IncomingHttpHeaders, target: string | undefined, body: string) => Promise<{ status: number; body: Buffer }>;
+export type Upstream = (
+    headers: http.IncomingHttpHeaders,
+    target: string | undefined,
+    body: string,
+) => Promise<{ status: number; body: Buffer }>;
 
 interface Tag {
     Key?: string;
@@ -80,13 +88,14 @@ export class AwsFaithful {
         switch (call.operation) {
             case "PutAggregationAuthorization": {
                 if (tags.some((t) => isReserved(t.Key))) return validation("Tag keys starting with 'aws:' are reserved for AWS use.");
-                // (1) AWS keeps an existing authorization's tags: forward the Put without them.
-                const exists = (await this.describe(headers)).some(
+                // (1) AWS keeps an existing authorization as it is and answers with it. moto would replace
+                // its tags (with none, if the Put has none), so the Put is answered here instead.
+                const existing = (await this.describe(headers)).find(
                     (a) => a.AuthorizedAccountId === body.AuthorizedAccountId && a.AuthorizedAwsRegion === body.AuthorizedAwsRegion,
                 );
-                if (exists && body.Tags !== undefined) {
-                    const { Tags: _ignored, ...rest } = body;
-                    return { body: rest };
+                if (existing) {
+                    const { Tags: _tags, ...authorization } = existing as Record<string, unknown>;
+                    return { answer: { AggregationAuthorization: authorization } };
                 }
                 return undefined;
             }
@@ -125,13 +134,19 @@ export class AwsFaithful {
         }
     }
 
-    private async configCall(headers: http.IncomingHttpHeaders, operation: string, body: object): Promise<Record<string, unknown> | undefined> {
+    private async configCall(
+        headers: http.IncomingHttpHeaders,
+        operation: string,
+        body: object,
+    ): Promise<Record<string, unknown> | undefined> {
         const r = await this.upstream(headers, `StarlingDoveService.${operation}`, JSON.stringify(body));
         return r.status === 200 ? JSON.parse(r.body.toString("utf8") || "{}") : undefined;
     }
 
-    private async describe(headers: http.IncomingHttpHeaders): Promise<{ AuthorizedAccountId?: string; AuthorizedAwsRegion?: string }[]> {
-        const out: { AuthorizedAccountId?: string; AuthorizedAwsRegion?: string }[] = [];
+    private async describe(
+        headers: http.IncomingHttpHeaders,
+    ): Promise<{ AuthorizedAccountId?: string; AuthorizedAwsRegion?: string; [k: string]: unknown }[]> {
+        const out: { AuthorizedAccountId?: string; AuthorizedAwsRegion?: string; [k: string]: unknown }[] = [];
         let NextToken: string | undefined;
         do {
             const page = await this.configCall(headers, "DescribeAggregationAuthorizations", NextToken ? { NextToken } : {});

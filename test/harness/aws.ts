@@ -97,6 +97,7 @@ export function useAws(): AwsFixture {
     });
     beforeEach(async () => {
         await fixture.moto.reset();
+        credentialsOf.clear(); // moto forgot the roles it handed out
         fixture.proxy.reset();
         fixture.proxy.clear();
         configureSettings({});
@@ -110,7 +111,11 @@ export function useAws(): AwsFixture {
 
     fixture.inAccount = async (account, fn) => {
         if (!credentialsOf.has(account)) {
-            const sts = new STSClient({ region: "us-east-1", endpoint: fixture.moto.url, credentials: { accessKeyId: "x", secretAccessKey: "x" } });
+            const sts = new STSClient({
+                region: "us-east-1",
+                endpoint: fixture.moto.url,
+                credentials: { accessKeyId: "x", secretAccessKey: "x" },
+            });
             const c = (
                 await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/platform`, RoleSessionName: "tests" }))
             ).Credentials!;
@@ -119,7 +124,11 @@ export function useAws(): AwsFixture {
         const c = credentialsOf.get(account)!;
         const saved = { ...process.env };
         const previous = current;
-        Object.assign(process.env, { AWS_ACCESS_KEY_ID: c.accessKeyId, AWS_SECRET_ACCESS_KEY: c.secretAccessKey, AWS_SESSION_TOKEN: c.sessionToken });
+        Object.assign(process.env, {
+            AWS_ACCESS_KEY_ID: c.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
+            AWS_SESSION_TOKEN: c.sessionToken,
+        });
         current = account;
         configureSettings({});
         try {

@@ -136,7 +136,7 @@ export class RecordingProxy {
     private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
-        let body = Buffer.concat(chunks);
+        const body = Buffer.concat(chunks);
         const call = parseCall(req, body);
         const isAws = call.service !== "";
         let fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
@@ -145,7 +145,7 @@ export class RecordingProxy {
             try {
                 const verdict = await this.faithful.review(req.headers, call);
                 if (verdict && "error" in verdict) fault = { kind: "error", ...verdict.error };
-                else if (verdict) body = Buffer.from(JSON.stringify(verdict.body));
+                else if (verdict) fault = { kind: "answer", body: verdict.answer };
             } catch (e) {
                 res.writeHead(502);
                 res.end(String(e));

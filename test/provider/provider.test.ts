@@ -152,7 +152,11 @@ describe("provider against moto", function () {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "eu-central-1"); // a neighbour that must survive
             aws.proxy.clear();
             await provider.delete!(id, outs!);
-            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DeleteAggregationAuthorization"], "is it still ours? then delete");
+            assert.deepEqual(
+                aws.proxy.operations(),
+                ["ListTagsForResource", "DeleteAggregationAuthorization"],
+                "is it still ours? then delete",
+            );
             assert.deepEqual(
                 (await aws.list("eu-west-1")).map((a) => a.AuthorizedAwsRegion),
                 ["eu-central-1"],

@@ -49,5 +49,4 @@ describe("ARN and key", () => {
             });
         }
     });
-
 });

@@ -62,7 +62,10 @@ describe("tags", () => {
         const olds = fromTagList(keys.map((Key) => ({ Key, Value: "v" })));
         assert.deepEqual(Object.keys(olds).sort(), [...keys].sort(), "every key is an own key of the map");
         assert.deepEqual(tagRequests(arn, olds, {}), { untag: { ResourceArn: arn, TagKeys: [...keys].sort() } });
-        assert.deepEqual(diffTags({}, olds).toSet.map((t) => t.Key), [...keys].sort());
+        assert.deepEqual(
+            diffTags({}, olds).toSet.map((t) => t.Key),
+            [...keys].sort(),
+        );
         assert.ok(!tagsEqual({}, { constructor: "v" }));
         assert.ok(!tagsEqual({ toString: "v" }, {}));
     });
@@ -70,7 +73,12 @@ describe("tags", () => {
     it("never shows AWS's aws: tags or the owner tag as the user's", () => {
         assert.ok(isAwsReserved("aws:cloudformation:stack-name") && isAwsReserved("AWS:x") && !isAwsReserved("awsx"));
         assert.deepEqual(
-            userTags({ "aws:cloudformation:stack-name": "s", "pulumi-aws-config-aggregation:owner": "o", "aws-control-tower": "managed", a: "1" }),
+            userTags({
+                "aws:cloudformation:stack-name": "s",
+                "pulumi-aws-config-aggregation:owner": "o",
+                "aws-control-tower": "managed",
+                a: "1",
+            }),
             { "aws-control-tower": "managed", a: "1" },
         );
     });

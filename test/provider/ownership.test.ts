@@ -1,0 +1,293 @@
+/**
+ * The ownership promise on AWS's real semantics (issue "Ownership that holds"): each scenario ends
+ * with the AWS state read back. The proxy behaves as AWS does where moto does not (aws-faithful.ts).
+ */
+import * as assert from "node:assert/strict";
+import {
+    ConfigServiceClient,
+    PutAggregationAuthorizationCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    ListTagsForResourceCommand,
+} from "@aws-sdk/client-config-service";
+import { provider } from "../../provider/provider";
+import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, ownerFor, useAws } from "../harness/aws";
+
+const inputs = inputsFor;
+const OWNER = "pulumi-aws-config-aggregation:owner";
+const ARN = arnOf("eu-west-1");
+
+describe("ownership on AWS's semantics", function () {
+    this.timeout(30000);
+    const aws = useAws();
+
+    describe("the account of the credentials", () => {
+        it("refuses to read, update or delete with another account's credentials, and both authorizations stay", async () => {
+            const { id, outs } = await provider.create(inputs());
+            // The other account authorizes the same aggregator (an organization does this in every account).
+            const theirs = await aws.inAccount(OTHER_ACCOUNT, async () => {
+                await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { team: "theirs" });
+                return (await aws.list("eu-west-1"))[0].AggregationAuthorizationArn!;
+            });
+            assert.equal(theirs, arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT));
+            const wrong = (verb: string, nothing: string) =>
+                `${verb} Config aggregation authorization (${id}): the credentials in use (the AWS_ACCESS_KEY_ID environment variable) ` +
+                `belong to account ${OTHER_ACCOUNT}, but this authorization lives in account ${SOURCE_ACCOUNT}. ${nothing}: ` +
+                `an authorization for the same aggregator in account ${OTHER_ACCOUNT} is a different one. ` +
+                `Run with credentials for account ${SOURCE_ACCOUNT} (the aws:profile stack config or AWS_PROFILE).`;
+            await aws.inAccount(OTHER_ACCOUNT, async () => {
+                aws.proxy.clear();
+                await assert.rejects(provider.read!(id, outs), { message: wrong("reading", "Pulumi read nothing and changed nothing") });
+                await assert.rejects(provider.update!(id, outs!, inputs({ tags: { team: "x" } })), {
+                    message: wrong("updating", "Pulumi changed nothing"),
+                });
+                await assert.rejects(provider.delete!(id, outs!), { message: wrong("deleting", "Pulumi changed nothing") });
+                assert.deepEqual(aws.proxy.operations(), [], "no Config call at all");
+                assert.deepEqual(await aws.tags("eu-west-1", theirs), { team: "theirs" });
+            });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A }, "ours is untouched too");
+        });
+    });
+
+    describe("creates racing", () => {
+        for (const [who, tags, expected] of [
+            [
+                "another stack",
+                { [OWNER]: ownerFor("a", "prod") },
+                /the Pulumi resource organization\/proj\/prod\/a created it at the same moment/,
+            ],
+            [
+                "AWS Control Tower",
+                { "aws-control-tower": "managed-by-control-tower" },
+                /someone outside Pulumi .* created it at the same moment/,
+            ],
+        ] as const) {
+            it(`fails without recording a creation when ${who} creates it between the existence check and the Put`, async () => {
+                aws.proxy.beforeForward = async (call) => {
+                    if (call.operation !== "PutAggregationAuthorization") return;
+                    aws.proxy.beforeForward = undefined;
+                    await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", tags);
+                };
+                await assert.rejects(provider.create(inputs()), (e: Error & { id?: string }) => {
+                    assert.match(e.message, expected);
+                    assert.match(
+                        e.message,
+                        /AWS kept theirs \(it ignores the tags of a Put on an authorization that exists\)\. This resource does not manage it and recorded nothing\./,
+                    );
+                    assert.equal(e.id, undefined, "not a partial create: the state records nothing");
+                    return true;
+                });
+                assert.deepEqual(await aws.tags("eu-west-1", ARN), tags, "theirs, with their tags only");
+            });
+        }
+
+        it("lets exactly one of two resources of one stack with the same key have it", async () => {
+            const results = await Promise.allSettled([
+                provider.create(inputs({ owner: ownerFor("first") })),
+                provider.create(inputs({ owner: ownerFor("second") })),
+            ]);
+            const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+            assert.equal(won.length, 1, "one wins");
+            const lost = results[1 - won[0]] as PromiseRejectedResult;
+            assert.match(
+                lost.reason.message,
+                /If two resources of this program declare the same authorization \(same aggregator account and region, same source region\), remove one of them\./,
+            );
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), { team: "platform", [OWNER]: ownerFor(won[0] === 0 ? "first" : "second") });
+        });
+    });
+
+    describe("deleted out of band and created again by someone else", () => {
+        it("reads as gone, refuses updates, and delete leaves the new one", async () => {
+            const { id, outs } = await provider.create(inputs());
+            await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
+            const ct = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", {
+                "aws-control-tower": "managed-by-control-tower",
+            });
+            assert.deepEqual(await provider.read!(id, outs), {}, "refresh drops it: the one there is not ours");
+            await assert.rejects(provider.update!(id, outs!, inputs({ tags: { team: "x" } })), {
+                message:
+                    `updating Config aggregation authorization (${id}): this resource no longer owns the authorization: its ${OWNER} tag is gone ` +
+                    "(it was deleted and created again outside Pulumi, or the tag was removed). Pulumi changed nothing. " +
+                    "Run `pulumi refresh` to drop it from this stack's state; the next `pulumi up` then says how to manage it.",
+            });
+            await provider.delete!(id, outs!);
+            assert.deepEqual(await aws.list("eu-west-1"), [ct], "still there");
+            assert.deepEqual(await aws.tags("eu-west-1", id), { "aws-control-tower": "managed-by-control-tower" });
+        });
+
+        it("reads as gone when another Pulumi resource took it over", async () => {
+            const { id, outs } = await provider.create(inputs());
+            await provider.create(inputs({ owner: ownerFor("a", "prod"), takeOwnership: true }));
+            assert.deepEqual(await provider.read!(id, outs), {});
+            await provider.delete!(id, outs!);
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: ownerFor("a", "prod") });
+        });
+    });
+
+    describe("tags", () => {
+        it("removes tag keys named like Object.prototype members", async () => {
+            const tags = { constructor: "a", toString: "b", valueOf: "c", hasOwnProperty: "d" };
+            const { id, outs } = await provider.create(inputs({ tags }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { ...tags, [OWNER]: OWNER_A });
+            const { outs: after } = await provider.update!(id, outs!, inputs({ tags: { valueOf: "c" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { valueOf: "c", [OWNER]: OWNER_A });
+            assert.deepEqual(after!.tags, { valueOf: "c" });
+        });
+
+        it("never touches aws: tags or tags someone else set on an adopted authorization", async () => {
+            // Seeded straight into moto, as CloudFormation and Control Tower set them (users cannot).
+            const theirs = { "aws:cloudformation:stack-name": "StackSet-AWSControlTower", "aws-control-tower": "managed-by-control-tower" };
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", theirs);
+            const { id, outs } = await provider.create(inputs({ adoptExisting: true, tags: { team: "platform" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { ...theirs, team: "platform" });
+            assert.deepEqual(outs!.tags, { team: "platform" });
+            const read = await provider.read!(id, outs);
+            assert.deepEqual(read.props!.tags, { team: "platform" }, "no drift shown for keys it does not manage");
+            const { outs: after } = await provider.update!(id, read.props!, inputs({ adoptExisting: true, tags: {} }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), theirs);
+            // A second up works too: nothing tries to remove what AWS refuses to remove.
+            await provider.update!(id, after!, inputs({ adoptExisting: true, tags: { env: "prod" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { ...theirs, env: "prod" });
+        });
+
+        it("never removes aws: tags from its own authorization either", async () => {
+            const { id, outs } = await provider.create(inputs());
+            // AWS can add system tags to a resource; the test reaches moto directly to do so.
+            await aws.tagOutOfBand("eu-west-1", id, { "aws:system": "x" });
+            const read = await provider.read!(id, outs);
+            assert.deepEqual(read.props!.tags, { team: "platform" });
+            await provider.update!(id, read.props!, inputs({ tags: { team: "security" } }));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { "aws:system": "x", team: "security", [OWNER]: OWNER_A });
+        });
+    });
+
+    describe("existence", () => {
+        it("creates it when ListTagsForResource still answers for an authorization that is gone (AWS settling)", async () => {
+            aws.proxy.inject((c, i) =>
+                c.operation === "ListTagsForResource" && i <= 2
+                    ? { kind: "answer", body: { Tags: [{ Key: "managed-by", Value: "control-tower" }] } }
+                    : undefined,
+            );
+            const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
+            assert.equal(outs!.adopted, undefined, "it created it, so it is its own");
+            assert.deepEqual(aws.proxy.operations(), [
+                "ListTagsForResource",
+                "DescribeAggregationAuthorizations",
+                "PutAggregationAuthorization",
+                "ListTagsForResource",
+            ]);
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+        });
+    });
+
+    describe("takeOwnership", () => {
+        it("takes over an authorization made by Terraform or pulumi-aws: owner tag, tags follow the program, delete deletes it", async () => {
+            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "from-terraform", team: "old" });
+            aws.proxy.clear();
+            const { id, outs } = await provider.create(inputs({ takeOwnership: true }));
+            assert.equal(outs!.adopted, undefined);
+            assert.equal(outs!.creationTime, before.CreationTime!.toISOString(), "the same authorization, never deleted");
+            assert.ok(!aws.proxy.operations().includes("DeleteAggregationAuthorization"));
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+            await provider.delete!(id, outs!);
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+
+        it("turns an adopted authorization into its own", async () => {
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "x" });
+            const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
+            const { outs: owned } = await provider.update!(id, outs!, inputs({ takeOwnership: true }));
+            assert.equal(owned!.adopted, undefined);
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+            await provider.delete!(id, owned!);
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+    });
+
+    describe("state written by 0.1.0", () => {
+        it("recognises its old owner tag, and moves it to the new owner on the next up", async () => {
+            const legacy = "proj/dev/a";
+            await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: legacy, team: "platform" });
+            const state = (
+                await provider.read!(ARN, { ...inputs({ owner: legacy }), arn: ARN, accountId: SOURCE_ACCOUNT, creationTime: "x" } as never)
+            ).props!;
+            assert.equal(state.owner, legacy, "read keeps it: it is this resource's");
+            const { outs } = await provider.update!(ARN, state, inputs());
+            assert.equal(outs!.owner, OWNER_A);
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), { team: "platform", [OWNER]: OWNER_A });
+            await provider.delete!(ARN, outs!);
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+    });
+
+    describe("the AWS behaviours the test proxy adds to moto", () => {
+        const client = () =>
+            new ConfigServiceClient({
+                region: "eu-west-1",
+                endpoint: aws.proxy.url,
+                credentials: { accessKeyId: "AKIDTESTINGONLY00000", secretAccessKey: "x" },
+                maxAttempts: 1,
+            });
+        const put = (tags: Record<string, string>) =>
+            client().send(
+                new PutAggregationAuthorizationCommand({
+                    AuthorizedAccountId: AGGREGATOR_ACCOUNT,
+                    AuthorizedAwsRegion: "us-east-1",
+                    Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+                }),
+            );
+
+        it("keeps the tags on a repeated Put", async () => {
+            await put({ first: "1" });
+            await put({ second: "2" });
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), { first: "1" });
+        });
+
+        it("refuses to add or remove aws: keys", async () => {
+            await put({});
+            await assert.rejects(client().send(new TagResourceCommand({ ResourceArn: ARN, Tags: [{ Key: "aws:x", Value: "1" }] })), {
+                name: "ValidationException",
+            });
+            await aws.tagOutOfBand("eu-west-1", ARN, { "aws:x": "1" });
+            await assert.rejects(client().send(new UntagResourceCommand({ ResourceArn: ARN, TagKeys: ["AWS:x"] })), {
+                name: "ValidationException",
+            });
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), { "aws:x": "1" });
+        });
+
+        it("caps an authorization at 50 tags, not counting aws: ones", async () => {
+            await put(Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"])));
+            await aws.tagOutOfBand("eu-west-1", ARN, { "aws:x": "1" });
+            await client().send(new TagResourceCommand({ ResourceArn: ARN, Tags: [{ Key: "k49", Value: "v" }] }));
+            await assert.rejects(client().send(new TagResourceCommand({ ResourceArn: ARN, Tags: [{ Key: "k50", Value: "v" }] })), {
+                name: "TooManyTagsException",
+            });
+            assert.equal(Object.keys(await aws.tags("eu-west-1", ARN)).length, 51);
+        });
+
+        it("never shows another account's authorization", async () => {
+            await put({ mine: "1" });
+            await aws.inAccount(OTHER_ACCOUNT, async () => {
+                await assert.rejects(
+                    provider.read!(ARN, undefined),
+                    /belong to account 444455556666, but this authorization lives in account 123456789012/,
+                );
+            });
+            const other = new ConfigServiceClient({
+                region: "eu-west-1",
+                endpoint: aws.proxy.url,
+                credentials: { accessKeyId: "x", secretAccessKey: "x" },
+                maxAttempts: 1,
+            });
+            other.middlewareStack.add(
+                (next) => (args) => {
+                    (args.request as { headers: Record<string, string> }).headers["x-moto-account-id"] = OTHER_ACCOUNT;
+                    return next(args);
+                },
+                { step: "build" },
+            );
+            await assert.rejects(other.send(new ListTagsForResourceCommand({ ResourceArn: ARN })), { name: "ResourceNotFoundException" });
+        });
+    });
+});
