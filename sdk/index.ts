@@ -101,7 +101,10 @@ function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Output
  * - AWS's `PutAggregationAuthorization` ignores tags on an authorization that already exists; this
  *   resource changes tags with `TagResource`/`UntagResource` instead.
  * - If the authorization already exists (AWS Control Tower creates them), `create` fails rather
- *   than silently taking it over; set `adoptExisting: true` to manage it.
+ *   than silently taking it over; set `adoptExisting: true` to manage its tags (destroy leaves it),
+ *   or `takeOwnership: true` to migrate one from pulumi-aws or Terraform (destroy deletes it).
+ * - Every read, update and delete first checks that the credentials belong to the authorization's
+ *   account, and never changes or deletes one whose owner tag names someone else.
  *
  * The resource ID is the authorization's ARN.
  */

@@ -6,13 +6,15 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture } from "../harness/aws";
-import { REPO, Stack } from "../harness/pulumi";
+import { REPO, Stack, engineOwner } from "../harness/pulumi";
 import { faults, type Fault } from "../harness/proxy";
 import { seeded } from "../harness/random";
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
 const OWNER = "pulumi-aws-config-aggregation:owner";
 const REGIONS = ["eu-west-1", "us-west-2", "ap-southeast-2"];
+/** The component type of the test program's `parent` groups. */
+const GROUP = "test:index:Group";
 
 interface Spec {
     name: string;
@@ -21,6 +23,7 @@ interface Spec {
     region: string;
     tags?: Record<string, string>;
     adoptExisting?: boolean;
+    takeOwnership?: boolean;
     parent?: string;
     aliases?: { name?: string; parent?: string }[];
 }
@@ -51,7 +54,7 @@ function expected(specs: Spec[], stack = "test"): Record<string, Record<string, 
     return Object.fromEntries(
         specs.map((s) => [
             `${s.region}/${s.authorizedAccountId}/${s.authorizedAwsRegion}`,
-            { ...s.tags, [OWNER]: ["engine-test", stack, ...(s.parent ? [s.parent] : []), s.name].join("/") },
+            { ...s.tags, [OWNER]: engineOwner(s.name, stack, "engine-test", s.parent ? GROUP : undefined) },
         ]),
     );
 }
@@ -192,7 +195,7 @@ describe("guarantees under the pulumi CLI", function () {
             assert.notEqual(r.code, 0);
             assert.match(
                 r.stdout,
-                /already exists in source region eu-west-1, created outside this Pulumi stack \(AWS Control Tower, another tool or a person\)\. Pulumi changed nothing\./,
+                /in source region eu-west-1 already exists, created outside Pulumi \(AWS Control Tower, another tool or a person\)\. Pulumi changed nothing\./,
             );
             assert.deepEqual(await awsState(aws), {
                 [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower" },
@@ -203,8 +206,8 @@ describe("guarantees under the pulumi CLI", function () {
             await s.up();
             assert.deepEqual(
                 await awsState(aws),
-                { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { team: "platform" } },
-                "tags converge; no owner tag",
+                { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower", team: "platform" } },
+                "the declared tag is added, Control Tower's stays, no owner tag",
             );
             const [adopted] = await s.authorizations();
             assert.equal(adopted.outputs!.adopted, true);
@@ -229,7 +232,7 @@ describe("guarantees under the pulumi CLI", function () {
             assert.notEqual(r.code, 0);
             assert.match(
                 r.stdout,
-                /created by the Pulumi resource engine-test\/first\/auth-0 \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it: remove it from one of them\./,
+                /managed by the Pulumi resource organization\/engine-test\/first\/auth-0 \(its pulumi-aws-config-aggregation:owner tag\)\. Pulumi changed nothing\. Two stacks cannot both manage it\./,
             );
             assert.deepEqual(await aws.list("eu-west-1"), before);
             assert.deepEqual(await awsState(aws), expected(specs, "first"));
@@ -238,6 +241,81 @@ describe("guarantees under the pulumi CLI", function () {
             assert.deepEqual(await awsState(aws), expected(specs, "first"), "the second stack's destroy deletes nothing");
             await first.destroy();
             assert.deepEqual(await awsState(aws), {});
+        });
+    });
+
+    describe("components", () => {
+        it("runs three authorizations under one component: preview, up and destroy", async () => {
+            const specs = fleet(3).map((s) => ({ ...s, name: `group-${s.region}`, parent: "group" }));
+            const s = await program(specs);
+            const preview = await s.previewJson();
+            assert.deepEqual(
+                preview.steps
+                    .filter((x) => x.op === "create")
+                    .map((x) => x.urn.split("::").slice(-2).join("::"))
+                    .sort(),
+                [
+                    "pulumi:pulumi:Stack::engine-test-test",
+                    "test:index:Group::group",
+                    ...specs.map((x) => `test:index:Group$pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${x.name}`),
+                ].sort(),
+            );
+            await s.up();
+            assert.deepEqual(await awsState(aws), expected(specs), "each child carries its own owner");
+            await assertStateMatches(s, specs);
+            await s.destroy();
+            assert.deepEqual(await awsState(aws), {});
+        });
+    });
+
+    describe("migration", () => {
+        it("takes over an authorization made by pulumi-aws or Terraform with takeOwnership, never deleting it, and destroy deletes it", async () => {
+            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "made-by-terraform" });
+            const spec: Spec = {
+                name: "migrated",
+                authorizedAccountId: AGGREGATOR_ACCOUNT,
+                authorizedAwsRegion: "us-east-1",
+                region: "eu-west-1",
+                tags: { team: "platform" },
+            };
+            const s = await program([{ ...spec, takeOwnership: true } as Spec]);
+            aws.proxy.clear();
+            await s.up();
+            // Then the README's last step: drop the flag; nothing changes in AWS.
+            await configure(s, [spec]);
+            await s.up();
+            assert.ok(!aws.proxy.operations().includes("DeleteAggregationAuthorization"), "never deleted on the way");
+            assert.ok(!aws.proxy.operations().includes("PutAggregationAuthorization"), "never created again");
+            assert.deepEqual(
+                (await aws.list("eu-west-1")).map((a) => a.CreationTime!.toISOString()),
+                [before.CreationTime!.toISOString()],
+            );
+            assert.deepEqual(await awsState(aws), expected([spec]));
+            const [owned] = await s.authorizations();
+            assert.equal(owned.outputs!.adopted, undefined);
+            await s.destroy();
+            assert.deepEqual(await awsState(aws), {}, "now it is this stack's: destroy deletes it");
+        });
+
+        it("fails a rename without an alias even with adoptExisting, so the old name's delete never removes it", async () => {
+            const base: Spec = {
+                name: "old",
+                authorizedAccountId: AGGREGATOR_ACCOUNT,
+                authorizedAwsRegion: "us-east-1",
+                region: "eu-west-1",
+                tags: { team: "platform" },
+            };
+            const s = await program([base]);
+            await s.up();
+            await configure(s, [{ ...base, name: "new", adoptExisting: true }]);
+            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            assert.notEqual(r.code, 0);
+            assert.match(r.stdout, /adoptExisting does not apply to authorizations that a Pulumi resource manages/);
+            assert.deepEqual(await awsState(aws), expected([base]), "AWS keeps it, with the old owner");
+            assert.deepEqual(
+                (await s.authorizations()).map((x) => x.urn.split("::").pop()),
+                ["old"],
+            );
         });
     });
 
@@ -268,9 +346,9 @@ describe("guarantees under the pulumi CLI", function () {
             aws.proxy.clear();
             await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
             await s.up();
-            assert.deepEqual(aws.proxy.operations(), ["TagResource"]);
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "TagResource"], "is it still ours? then retag");
             await sameAuthorization(creationTime);
-            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: "engine-test/test/new" } });
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: engineOwner("new") } });
         });
 
         it("fails a rename without an alias, suggesting one, and keeps the authorization", async () => {
@@ -280,7 +358,7 @@ describe("guarantees under the pulumi CLI", function () {
             assert.notEqual(r.code, 0);
             assert.match(
                 r.stdout,
-                /It belongs to engine-test\/test\/old of this stack: if you renamed that resource .* \(aliases: \[\{ name: "old" \}\] for a rename\)/,
+                /organization\/engine-test\/test\/old is in this stack\. If you renamed that resource .* \(aliases: \[\{ name: "old" \}\] for a rename\)/,
             );
             await sameAuthorization(creationTime);
             assert.deepEqual(
@@ -291,7 +369,7 @@ describe("guarantees under the pulumi CLI", function () {
             await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
             await s.up();
             await sameAuthorization(creationTime);
-            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: "engine-test/test/new" } });
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: engineOwner("new") } });
         });
 
         it("moves into a component with an alias in place, and fails safe without one", async () => {
@@ -303,7 +381,9 @@ describe("guarantees under the pulumi CLI", function () {
             await configure(s, [{ ...base, parent: "group", aliases: [{ parent: "root" }] }]);
             await s.up();
             await sameAuthorization(creationTime);
-            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: "engine-test/test/group/old" } });
+            assert.deepEqual(await awsState(aws), {
+                [KEY]: { team: "platform", [OWNER]: engineOwner("old", "test", "engine-test", GROUP) },
+            });
             await s.destroy();
             assert.deepEqual(await awsState(aws), {});
         });

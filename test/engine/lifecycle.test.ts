@@ -3,13 +3,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
 import { faults } from "../harness/proxy";
-import { REPO, Stack, WORK, type PreviewStep } from "../harness/pulumi";
+import { REPO, Stack, WORK, engineOwner, type PreviewStep } from "../harness/pulumi";
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
 const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
 const OWNER = "pulumi-aws-config-aggregation:owner";
 /** The owner tag of resource `name` in the engine tests' stacks. */
-const owned = (name: string) => ({ [OWNER]: `engine-test/test/${name}` });
+const owned = (name: string) => ({ [OWNER]: engineOwner(name) });
 
 interface Spec {
     name: string;

@@ -6,11 +6,27 @@
 import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ownerOf } from "../../provider/owner";
 import { CREDENTIALS_ENV } from "./aws";
 
 export const REPO = path.resolve(__dirname, "../../..");
 export const WORK = path.join(REPO, ".pulumi-test");
 export const PASSPHRASE = "engine-test-passphrase";
+
+/** The organization Pulumi runs programs in on a DIY (file://) backend. */
+export const ORGANIZATION = "organization";
+
+/**
+ * The owner tag the resource class writes for resource `name` of `stack` in `project`, as a child of a
+ * component of type `parentType` (the test program's is `test:index:Group`) or of the stack.
+ */
+export function engineOwner(name: string, stack = "test", project = "engine-test", parentType?: string): string {
+    const types = parentType ? `${parentType}$` : "";
+    return ownerOf(
+        ORGANIZATION,
+        `urn:pulumi:${stack}::${project}::${types}pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`,
+    );
+}
 
 export interface Result {
     code: number;

@@ -1,5 +1,5 @@
 // Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
-// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, aliases?,
+// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, takeOwnership?, aliases?,
 // parent?}). With `unknownAccount` set, the first entry's account ID comes from another resource's
 // output, so it is unknown during preview. Exports every resource's outputs.
 "use strict";
@@ -54,6 +54,7 @@ resources.forEach((spec, i) => {
             region: spec.region,
             tags: spec.tags,
             adoptExisting: spec.adoptExisting,
+            takeOwnership: spec.takeOwnership,
         },
         opts,
     );
