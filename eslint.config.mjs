@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/**", "node_modules/**", ".pulumi-test/**", ".pulumi-manual/**", "examples/*/node_modules/**", "scripts/setup/**"] },
+    {
+        ignores: [
+            "dist/**",
+            "node_modules/**",
+            ".pulumi-test/**",
+            ".pulumi-manual/**",
+            "examples/*/node_modules/**",
+            "scripts/toolchain/**",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo: a real `pulumi up` of examples/source-account against a local moto server, its preview
 # diff and stack outputs, then examples/aggregator reading those outputs, then cleanup.
-# Sets up everything it needs (scripts/setup.sh), and leaves nothing behind but the tool cache.
+# Sets up everything it needs (scripts/toolchain/setup.sh), and leaves nothing behind but the tool cache.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$PWD

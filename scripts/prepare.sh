@@ -1,6 +1,6 @@
 # Sourced by scripts/test.sh and scripts/demo.sh: tools on PATH, dependencies installed, package built.
 # shellcheck shell=bash
-source scripts/with-env.sh
+source scripts/toolchain/with-env.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "[prepare] installing dependencies (npm ci)" >&2
     npm ci --no-audit --no-fund >&2

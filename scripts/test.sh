@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the test tiers: lint (prettier and eslint), unit (no network), provider (against moto),
-# engine (the real pulumi CLI).
+# Runs the test tiers: lint (formatters and linters, scripts/lint.sh), unit (no network), provider
+# (against moto), engine (the real pulumi CLI).
 #   bash scripts/test.sh [all|lint|unit|provider|engine] [extra mocha args]
-# Sets up everything it needs first (Node >= 22, the Pulumi CLI, moto; see scripts/setup.sh),
-# installs dependencies when missing, builds, and ends with one line "N passed, N failed".
+# Sets up everything it needs first (Node >= 22, the Pulumi CLI, moto, and for the lint tier its
+# linters; see scripts/toolchain/), installs dependencies when missing, builds, and ends with one
+# line "N passed, N failed" (each lint check counts as one test).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tier="${1:-all}"
@@ -14,6 +15,7 @@ case "$tier" in all) tiers=(lint unit provider engine) ;; lint | unit | provider
     ;;
 esac
 
+case " ${tiers[*]} " in *" lint "*) export PACA_LINT_TOOLS=1 ;; esac
 source scripts/prepare.sh
 
 passed=0
@@ -23,10 +25,18 @@ log=$(mktemp)
 for t in "${tiers[@]}"; do
     echo "=== tier: $t ==="
     if [ "$t" = lint ]; then
-        # The formatter and the linter, checked like a test: one pass or one failure.
-        if npx prettier --check . && npx eslint .; then passed=$((passed + 1)); else
-            failed=$((failed + 1))
+        set +e
+        bash scripts/lint.sh 2>&1 | tee "$log"
+        rc=${PIPESTATUS[0]}
+        set -e
+        counts=$(grep -E '^lint: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+        p=$(echo "$counts" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || true)
+        f=$(echo "$counts" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || true)
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0}))
+        if [ "$rc" -ne 0 ]; then
             status=1
+            [ -n "$f" ] && [ "$f" -gt 0 ] || failed=$((failed + 1)) # crashed before counting
         fi
         continue
     fi

@@ -1,6 +1,6 @@
 /**
  * Starts a moto server on a free loopback port for a test run, and stops it afterwards.
- * `moto_server` comes from PATH (scripts/setup.sh provides it where the machine lacks it).
+ * `moto_server` comes from PATH (scripts/toolchain/setup.sh provides it where the machine lacks it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as net from "node:net";

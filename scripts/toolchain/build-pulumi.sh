@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Called by scripts/setup.sh (under its lock): build-pulumi.sh VERSION DEST_DIR LANGHOST_RECIPE
+# Called by setup.sh beside it (under its lock): build-pulumi.sh VERSION DEST_DIR LANGHOST_RECIPE
 # Builds `pulumi` and `pulumi-language-nodejs` (+ the dynamic-provider shim) into DEST_DIR/bin atomically
 # (temp dir, then rename).
 #
@@ -60,7 +60,7 @@ say "pulumi: wrapper module $W (replaces: $(tr '\n' ' ' < replaces.txt))"
 # ---- which language host -------------------------------------------------------------------------------
 # Preferred: the official module at the release tag's commit (pseudo-version). The module proxy of this
 # workplace refuses that module at every version (403), so the fallback is the project's own minimal
-# language host in scripts/setup/langhost, compiled against sdk/v3@v$V (see its README.md).
+# language host in langhost/ beside this script, compiled against sdk/v3@v$V (see its README.md).
 LH_MODE=own
 if [ -n "$RELEASE_COMMIT" ] && [ "${PACA_LANGHOST:-auto}" != own ]; then
   if LHJ="$(go mod download -json "$LH@$RELEASE_COMMIT" 2>&1)" && ! printf '%s' "$LHJ" | grep -q '"Error"'; then
@@ -69,7 +69,7 @@ if [ -n "$RELEASE_COMMIT" ] && [ "${PACA_LANGHOST:-auto}" != own ]; then
     LH_MODE=official
     say "pulumi: official language host $LH@$LH_VER (release commit ${RELEASE_COMMIT:0:12})"
   else
-    say "pulumi: official $LH@${RELEASE_COMMIT:0:12} not served by the module proxy ($(printf '%s' "$LHJ" | grep -o '"Error": *"[^"]*' | head -1 | sed 's/.*\.info: //; s/\\n\\t/ /g')); using scripts/setup/langhost"
+    say "pulumi: official $LH@${RELEASE_COMMIT:0:12} not served by the module proxy ($(printf '%s' "$LHJ" | grep -o '"Error": *"[^"]*' | head -1 | sed 's/.*\.info: //; s/\\n\\t/ /g')); using scripts/toolchain/langhost"
   fi
 fi
 if [ "$LH_MODE" = own ]; then

