@@ -50,6 +50,17 @@ async function awsState(aws: AwsFixture): Promise<Record<string, Record<string, 
     return out;
 }
 
+/** One authorization of the aggregator in us-east-1, from eu-west-1, tagged team=platform. */
+function single(name: string): Spec {
+    return {
+        name,
+        authorizedAccountId: AGGREGATOR_ACCOUNT,
+        authorizedAwsRegion: "us-east-1",
+        region: "eu-west-1",
+        tags: { team: "platform" },
+    };
+}
+
 /** What AWS should hold for `specs` created by stack `stack` of the engine-test project. */
 function expected(specs: Spec[], stack = "test"): Record<string, Record<string, string>> {
     return Object.fromEntries(
@@ -199,13 +210,7 @@ describe("guarantees under the pulumi CLI", function () {
             const existing = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", {
                 "aws-control-tower": "managed-by-control-tower",
             });
-            const spec: Spec = {
-                name: "ct",
-                authorizedAccountId: AGGREGATOR_ACCOUNT,
-                authorizedAwsRegion: "us-east-1",
-                region: "eu-west-1",
-                tags: { team: "platform" },
-            };
+            const spec = single("ct");
             const s = await program([spec]);
             const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
             assert.notEqual(r.code, 0);
@@ -287,13 +292,7 @@ describe("guarantees under the pulumi CLI", function () {
     describe("migration", () => {
         it("takes over an authorization made by pulumi-aws or Terraform with takeOwnership, never deleting it, and destroy deletes it", async () => {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "made-by-terraform" });
-            const spec: Spec = {
-                name: "migrated",
-                authorizedAccountId: AGGREGATOR_ACCOUNT,
-                authorizedAwsRegion: "us-east-1",
-                region: "eu-west-1",
-                tags: { team: "platform" },
-            };
+            const spec = single("migrated");
             const s = await program([{ ...spec, takeOwnership: true } as Spec]);
             aws.proxy.clear();
             await s.up();
@@ -314,13 +313,7 @@ describe("guarantees under the pulumi CLI", function () {
         });
 
         it("fails a rename without an alias even with adoptExisting, so the old name's delete never removes it", async () => {
-            const base: Spec = {
-                name: "old",
-                authorizedAccountId: AGGREGATOR_ACCOUNT,
-                authorizedAwsRegion: "us-east-1",
-                region: "eu-west-1",
-                tags: { team: "platform" },
-            };
+            const base = single("old");
             const s = await program([base]);
             await s.up();
             await configure(s, [{ ...base, name: "new", adoptExisting: true }]);
@@ -336,13 +329,7 @@ describe("guarantees under the pulumi CLI", function () {
     });
 
     describe("renames and moves", () => {
-        const base: Spec = {
-            name: "old",
-            authorizedAccountId: AGGREGATOR_ACCOUNT,
-            authorizedAwsRegion: "us-east-1",
-            region: "eu-west-1",
-            tags: { team: "platform" },
-        };
+        const base = single("old");
         const KEY = `eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`;
 
         async function created(): Promise<{ s: Stack; creationTime: string }> {
