@@ -5,7 +5,9 @@
 #                                            run setup.sh (progress on stderr), then exec CMD with:
 #                                            PATH = <node>=22 bin> : <pulumi v<locked> bin> : <moto bin> : $PATH
 #                                            (pulumi bin also holds pulumi-language-nodejs and
-#                                            pulumi-resource-pulumi-nodejs), PULUMI_SKIP_UPDATE_CHECK=true
+#                                            pulumi-resource-pulumi-nodejs), PULUMI_SKIP_UPDATE_CHECK=true;
+#                                            PACA_PULUMI_GO_MODULE (the module go vet checks the language
+#                                            host in); with PACA_LINT_TOOLS=1, shellcheck and actionlint too
 #   source scripts/toolchain/with-env.sh     (no arguments) run setup and export the same into the current shell
 #
 # Entries that are not needed (e.g. the machine's node is already >= 22, moto_server already on PATH) are
