@@ -14,33 +14,54 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
-import { configureSettings, credentialsInUse, sourceAccount, type Target } from "./client";
+import { configureSettings, credentialsInUse, currentSettings, sourceAccount, type Target } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
 import { buildArn, parseArn, parseKey } from "./id";
 import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { validate } from "./validate";
+import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
-function target(verb: Verb, resource: string, region: string): Target {
-    return { verb, resource, region };
+/** Inputs that the state carries from the program to every later call, as given. */
+const CARRIED = ["owner", "adoptExisting", "takeOwnership", "assumeRole", "assumeRoleExternalId"] as const;
+
+/** The role a resource's calls assume (its `assumeRole` input), with the external ID kept apart as a secret. */
+function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> | undefined): RoleSetting | undefined {
+    if (!i?.assumeRole) return undefined;
+    return {
+        roleArn: i.assumeRole.roleArn,
+        ...(i.assumeRole.sessionName !== undefined ? { sessionName: i.assumeRole.sessionName } : {}),
+        ...(i.assumeRoleExternalId !== undefined ? { externalId: i.assumeRoleExternalId } : {}),
+    };
 }
 
-/** The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said. */
-function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, tags: Tags, adopted: boolean): Outputs {
+function target(verb: Verb, resource: string, region: string, role?: RoleSetting): Target {
+    return { verb, resource, region, ...(role ? { role } : {}) };
+}
+
+/**
+ * The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said.
+ * `tagsAll` are the tags it holds as this resource manages them (default tags included); `tags` the
+ * resource's own part of them.
+ */
+function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, tagsAll: Tags, adopted: boolean): Outputs {
     const parts = parseArn(arn);
+    const s = currentSettings();
+    const all = pickTags(tagsAll, (k) => !isIgnored(s, k));
     const outs: Outputs = {
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
-        tags,
+        tags: ownTags(s, all, inputs.tags),
+        tagsAll: all,
         arn,
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
     };
-    for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+    for (const k of CARRIED) {
         if (inputs[k] !== undefined) (outs as unknown as Record<string, unknown>)[k] = inputs[k];
     }
     if (adopted) outs.adopted = true;
@@ -53,13 +74,20 @@ function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | un
  * so that tags someone else set (AWS Control Tower's, CloudFormation's) stay as they are.
  */
 function managedKeys(adopted: boolean, ...declared: (Tags | undefined)[]): (key: string) => boolean {
-    if (!adopted) return (k) => !isAwsReserved(k);
-    return (k) => !isAwsReserved(k) && k !== OWNER_TAG && declared.some((d) => tagValue(d, k) !== undefined);
+    const s = currentSettings();
+    if (!adopted) return (k) => !isAwsReserved(k) && !isIgnored(s, k);
+    return (k) => !isAwsReserved(k) && !isIgnored(s, k) && k !== OWNER_TAG && declared.some((d) => tagValue(d, k) !== undefined);
+}
+
+/** The tags a resource with `tags` wants AWS to hold: `aws:defaultTags` under them, `aws:ignoreTags` left out. */
+function desiredTags(tags: Tags | undefined): Tags {
+    return mergedTags(currentSettings(), tags);
 }
 
 /** The tags AWS holds for a resource in state, as far as it manages them. */
-function awsTagsOf(o: Pick<Outputs, "tags" | "owner" | "adopted">): Tags {
-    return o.adopted ? { ...o.tags } : withOwner(o.tags, o.owner);
+function awsTagsOf(o: Pick<Outputs, "tags" | "tagsAll" | "owner" | "adopted">): Tags {
+    const all = o.tagsAll ?? o.tags;
+    return o.adopted ? { ...all } : withOwner(all, o.owner);
 }
 
 /** Describes an authorization by what it authorizes, for messages before its ARN is known. */
@@ -127,15 +155,36 @@ function notOursError(verb: Verb, arn: string, held: Tags): AuthorizationError {
 /** Fails unless the credentials in use belong to `account`, the account the authorization lives in. */
 async function checkAccount(t: Target, account: string): Promise<void> {
     const actual = await sourceAccount(t);
-    if (actual === account) return;
     const nothing = t.verb === "reading" ? "Pulumi read nothing and changed nothing" : "Pulumi changed nothing";
+    if (actual !== account) {
+        const fix = t.role
+            ? `Give this resource's assumeRole a role in account ${account}.`
+            : `Run with credentials for account ${account} (the aws:profile stack config or AWS_PROFILE).`;
+        throw authorizationError(
+            t.verb,
+            t.resource,
+            `the credentials in use (${credentialsInUse(t.role)}) belong to account ${actual}, but this authorization lives in account ${account}. ` +
+                `${nothing}: an authorization for the same aggregator in account ${actual} is a different one. ${fix}`,
+            "WrongAccount",
+        );
+    }
+    checkAllowed(t, account, nothing);
+}
+
+/** Fails when the stack's `aws:allowedAccountIds` / `aws:forbiddenAccountIds` keep it out of `account`. */
+function checkAllowed(t: Target, account: string, nothing = "Pulumi changed nothing"): void {
+    const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = currentSettings();
+    let why: string | undefined;
+    if (allowed && !allowed.includes(account))
+        why = `account ${account} is not in the aws:allowedAccountIds stack config (${allowed.join(", ")})`;
+    if (forbidden && forbidden.includes(account)) why = `account ${account} is in the aws:forbiddenAccountIds stack config`;
+    if (why === undefined) return;
     throw authorizationError(
         t.verb,
         t.resource,
-        `the credentials in use (${credentialsInUse()}) belong to account ${actual}, but this authorization lives in account ${account}. ` +
-            `${nothing}: an authorization for the same aggregator in account ${actual} is a different one. ` +
-            `Run with credentials for account ${account} (the aws:profile stack config or AWS_PROFILE).`,
-        "WrongAccount",
+        `${why}, and the credentials in use (${credentialsInUse(t.role)}) act in it. ${nothing}. ` +
+            `Use credentials (or an assumeRole) for an allowed account, or change the setting if this account is meant to be managed.`,
+        "AccountNotAllowed",
     );
 }
 
@@ -145,13 +194,17 @@ async function checkAccount(t: Target, account: string): Promise<void> {
  */
 async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: Outputs): Promise<void> {
     const { untag, tag } = tagRequests(arn, olds, news);
+    const record = (all: Tags) => {
+        applied.tagsAll = all;
+        applied.tags = ownTags(currentSettings(), all, applied.tags);
+    };
     if (untag) {
         await untagAuthorization(t, untag);
-        applied.tags = pickTags(applied.tags, (k) => !untag.TagKeys!.includes(k));
+        record(pickTags(applied.tagsAll ?? applied.tags, (k) => !untag.TagKeys!.includes(k)));
     }
     if (tag) {
         await tagAuthorization(t, tag);
-        applied.tags = userTags({ ...applied.tags, ...fromTagList(tag.Tags) });
+        record(userTags({ ...(applied.tagsAll ?? applied.tags), ...fromTagList(tag.Tags) }));
     }
 }
 
@@ -162,7 +215,7 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
  * recorded. Reports a partial create when AWS may hold the authorization although a call failed.
  */
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
-    const desired = withOwner(inputs.tags, inputs.owner);
+    const desired = withOwner(desiredTags(inputs.tags), inputs.owner);
     let created: AggregationAuthorization;
     try {
         created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
@@ -207,15 +260,16 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     // delete): nothing exists to take, so create it.
     if (!found) return createNew(t, inputs, arn);
     const adopted = mode === "adopted";
-    const managed = managedKeys(adopted, inputs.tags);
-    const desired = adopted ? { ...inputs.tags } : withOwner(inputs.tags, inputs.owner);
+    const wanted = desiredTags(inputs.tags);
+    const managed = managedKeys(adopted, wanted);
+    const desired = adopted ? wanted : withOwner(wanted, inputs.owner);
     const applied = outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), adopted);
     try {
         await applyTags(t, arn, pickTags(existing, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
-    return { ...applied, tags: { ...inputs.tags } };
+    return outputsOf(inputs, arn, found.CreationTime, wanted, adopted);
 }
 
 /** Decides what a create does with an authorization that exists already (`existing` are its tags). */
@@ -234,7 +288,7 @@ async function resolveId(
 ): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
     if (id.startsWith("arn:")) return { arn: id };
     const key = parseKey(id);
-    const region = props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const region = props?.region ?? currentSettings().region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) {
         throw authorizationError(
             "reading",
@@ -242,26 +296,63 @@ async function resolveId(
             "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION",
         );
     }
-    const found = await findByKey(target("reading", id, region), key.authorizedAccountId, key.authorizedAwsRegion);
+    const found = await findByKey(target("reading", id, region, roleOf(props)), key.authorizedAccountId, key.authorizedAwsRegion);
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
+}
+
+/** Check failures of the `assumeRole` input; the external ID is described, never echoed. */
+function validateRole(news: Inputs): { property: string; reason: string }[] {
+    if (news.assumeRole === undefined || isUnknown(news.assumeRole) || isUnknown(news.assumeRoleExternalId)) return [];
+    const given = { ...news.assumeRole, ...(news.assumeRoleExternalId !== undefined ? { externalId: news.assumeRoleExternalId } : {}) };
+    const problem = roleProblem("assumeRole", given);
+    return problem ? [{ property: "assumeRole", reason: problem }] : [];
+}
+
+/**
+ * What a change of `assumeRole` does. The source account is the role's (or, without one, the account of
+ * the stack's credentials): another account is another authorization ("replace"); another role in the
+ * same account changes nothing in AWS, only the state ("update"). An unknown role counts as a replace.
+ */
+async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"replace" | "update" | undefined> {
+    const before = olds.assumeRole;
+    const after = news.assumeRole;
+    if (isUnknown(after) || isUnknown(news.assumeRoleExternalId)) return "replace";
+    const sameRole =
+        before?.roleArn === after?.roleArn &&
+        before?.sessionName === after?.sessionName &&
+        olds.assumeRoleExternalId === news.assumeRoleExternalId;
+    if (sameRole) return undefined;
+    const oldAccount = id.startsWith("arn:") ? parseArn(id).accountId : (olds.accountId ?? roleAccount(before?.roleArn ?? ""));
+    const region = olds.region ?? (id.startsWith("arn:") ? parseArn(id).region : news.region);
+    // Without a role the account is the stack credentials' own: asked of STS only when a role is dropped.
+    const newAccount = after ? roleAccount(after.roleArn) : await sourceAccount(target("reading", id, region));
+    return newAccount === oldAccount ? "update" : "replace";
 }
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        configureSettings({ profile: req.config.get("aws:profile") });
+        configureSettings(parseSettings((key) => req.config.get(key)));
     },
 
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        const failures = validate(news as unknown as Record<string, unknown>);
+        const failures = [...validate(news as unknown as Record<string, unknown>), ...validateRole(news)];
         return failures.length ? { inputs: news, failures } : { inputs: news };
     },
 
     async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
         const old: Record<string, unknown> = { ...olds, region: olds.region ?? (id.startsWith("arn:") ? parseArn(id).region : undefined) };
-        const replaces = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
+        const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
+        const roleChange = await roleDiff(id, olds, news);
+        if (roleChange === "replace") replaces.push("assumeRole");
+        const s = currentSettings();
         const inPlace =
+            roleChange === "update" ||
             isUnknown(news.tags) ||
-            !tagsEqual(olds.tags, news.tags) ||
+            !tagsEqual(olds.tagsAll ?? olds.tags, desiredTags(news.tags)) ||
+            !tagsEqual(
+                olds.tags,
+                pickTags(news.tags, (k) => !isIgnored(s, k)),
+            ) ||
             (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
             (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
             (news.owner !== undefined && olds.owner !== news.owner);
@@ -269,7 +360,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target("creating", describeAuthorization(inputs), inputs.region);
+        const t = target("creating", describeAuthorization(inputs), inputs.region, roleOf(inputs));
         if (inputs.owner === undefined) {
             throw authorizationError(
                 "creating",
@@ -278,6 +369,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             );
         }
         const accountId = await sourceAccount(t);
+        checkAllowed(t, accountId);
         const arn = buildArn({
             region: inputs.region,
             accountId,
@@ -295,7 +387,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         if (!resolved) return {};
         const { arn } = resolved;
         const parts = parseArn(arn);
-        const t = target("reading", arn, parts.region);
+        const t = target("reading", arn, parts.region, roleOf(props));
         await checkAccount(t, parts.accountId);
         let tags = await findTagsByArn(t, arn);
         let found = resolved.found;
@@ -317,16 +409,17 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             authorizedAwsRegion: parts.authorizedAwsRegion,
             region: parts.region,
         };
-        for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+        for (const k of CARRIED) {
             if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
         }
-        const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tags)));
+        if (props?.tags !== undefined) inputs.tags = props.tags;
+        const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tagsAll ?? props?.tags)));
         return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted) };
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
         const parts = parseArn(id);
-        const t = target("updating", id, parts.region);
+        const t = target("updating", id, parts.region, roleOf(news));
         await checkAccount(t, parts.accountId);
         const held = await findTagsByArn(t, id);
         if (held === undefined) {
@@ -342,15 +435,18 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         // takeOwnership on an adopted authorization makes it this resource's own (migration).
         const adopted = wasAdopted && news.takeOwnership !== true;
         if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
-        const next: Outputs = { ...olds, tags: { ...news.tags } };
-        for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+        const wanted = desiredTags(news.tags);
+        const next: Outputs = { ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted };
+        for (const k of CARRIED) {
             if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
             else delete next[k];
         }
         if (!adopted) delete next.adopted;
-        const managed = managedKeys(adopted, olds.tags, news.tags);
-        const desired = adopted ? { ...news.tags } : withOwner(news.tags, news.owner ?? olds.owner);
-        const applied: Outputs = { ...olds, tags: userTags(pickTags(held, managedKeys(wasAdopted, olds.tags))) };
+        const oldAll = olds.tagsAll ?? olds.tags;
+        const managed = managedKeys(adopted, oldAll, wanted);
+        const desired = adopted ? wanted : withOwner(wanted, news.owner ?? olds.owner);
+        const heldAll = userTags(pickTags(held, managedKeys(wasAdopted, oldAll)));
+        const applied: Outputs = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
         try {
             await applyTags(t, id, pickTags(held, managed), desired, applied);
         } catch (err) {
@@ -362,7 +458,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async delete(id: string, props: Outputs): Promise<void> {
         if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
         const parts = parseArn(id);
-        const t = target("deleting", id, parts.region);
+        const t = target("deleting", id, parts.region, roleOf(props));
         await checkAccount(t, parts.accountId);
         const held = await findTagsByArn(t, id);
         if (held === undefined) return; // already gone

@@ -40,6 +40,16 @@ export interface Inputs {
      * destroy deletes it.
      */
     takeOwnership?: boolean;
+    /**
+     * The role to assume in the source account (after the stack's `aws:assumeRoles`): the authorization
+     * lives in the role's account. Its external ID travels apart, in {@link assumeRoleExternalId}.
+     */
+    assumeRole?: { roleArn: string; sessionName?: string };
+    /**
+     * The external ID of {@link assumeRole}, kept as its own input so that the resource class can make
+     * it a Pulumi secret (state then holds it encrypted) without hiding the role ARN.
+     */
+    assumeRoleExternalId?: string;
 }
 
 /** What the provider records in state: every input as applied, plus what AWS says. */
@@ -50,6 +60,8 @@ export interface Outputs extends Inputs {
     accountId: string;
     /** When AWS created the authorization, as an ISO-8601 string. */
     creationTime: string;
+    /** The tags the authorization holds as this resource manages them: `aws:defaultTags` under `tags`, `aws:ignoreTags` left out. */
+    tagsAll?: Tags;
     /** Whether this resource adopted an authorization that existed before it (see `adoptExisting`). */
     adopted?: boolean;
 }

@@ -26,6 +26,12 @@ export const AGGREGATOR_ACCOUNT = "111122223333";
 
 /** A second source account (moto's STS AssumeRole gives credentials that act in the role's account). */
 export const OTHER_ACCOUNT = "444455556666";
+/** More source accounts, reached through roles. */
+export const THIRD_ACCOUNT = "777788889999";
+export const FOURTH_ACCOUNT = "222233334444";
+
+/** The role the tests assume in `account` (moto assumes any role ARN it is given). */
+export const roleIn = (account: string, name = "config-authorizer") => `arn:aws:iam::${account}:role/${name}`;
 
 /** The ARN moto gives the authorization of `account`/`aggregatorRegion` in source `region`. */
 export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = AGGREGATOR_ACCOUNT, source = SOURCE_ACCOUNT) =>
@@ -70,6 +76,10 @@ export interface AwsFixture {
      * wrong AWS_PROFILE would; the fixture's own reads (`list`, `tags`, …) take `account` too.
      */
     inAccount<T>(account: string, fn: () => Promise<T>): Promise<T>;
+    /** Lists authorizations in `region` of `account`, read straight from moto; changes no environment or settings. */
+    listIn(account: string, region: string): Promise<AggregationAuthorization[]>;
+    /** The tags of an ARN in `account`, read straight from moto. */
+    tagsIn(account: string, region: string, arn: string): Promise<Tags>;
 }
 
 /** Starts moto and the proxy for the enclosing `describe`, and points the provider at them. */
@@ -109,7 +119,7 @@ export function useAws(): AwsFixture {
         await fixture.moto?.stop();
     });
 
-    fixture.inAccount = async (account, fn) => {
+    const assume = async (account: string) => {
         if (!credentialsOf.has(account)) {
             const sts = new STSClient({
                 region: "us-east-1",
@@ -121,6 +131,9 @@ export function useAws(): AwsFixture {
             ).Credentials!;
             credentialsOf.set(account, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken });
         }
+    };
+    fixture.inAccount = async (account, fn) => {
+        await assume(account);
         const c = credentialsOf.get(account)!;
         const saved = { ...process.env };
         const previous = current;
@@ -138,6 +151,21 @@ export function useAws(): AwsFixture {
             current = previous;
             configureSettings({});
         }
+    };
+    fixture.listIn = async (account, region) => {
+        await assume(account);
+        const out: AggregationAuthorization[] = [];
+        let NextToken: string | undefined;
+        do {
+            const page = await direct(region, account).send(new DescribeAggregationAuthorizationsCommand({ NextToken }));
+            out.push(...(page.AggregationAuthorizations ?? []));
+            NextToken = page.NextToken;
+        } while (NextToken);
+        return out;
+    };
+    fixture.tagsIn = async (account, region, arn) => {
+        await assume(account);
+        return fromTagList((await direct(region, account).send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags);
     };
     fixture.list = async (region) => {
         const out: AggregationAuthorization[] = [];

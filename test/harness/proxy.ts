@@ -16,6 +16,8 @@ export interface Call {
     accessKeyId: string;
     /** The JSON body for JSON-protocol services (Config), else undefined. */
     body?: Record<string, unknown>;
+    /** The form parameters of a query-protocol call (STS), e.g. RoleArn of an AssumeRole. */
+    params?: Record<string, string>;
     /** The HTTP status the client got (after any injected fault). 0 for a reset connection. */
     status: number;
 }
@@ -75,9 +77,9 @@ function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"
         }
         return { service, operation: target.split(".").pop() ?? target, region, accessKeyId, body: parsed };
     }
-    const action =
-        new URLSearchParams(body.toString("utf8")).get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
-    return { service, operation: action ?? `${req.method} ${req.url}`, region, accessKeyId };
+    const form = new URLSearchParams(body.toString("utf8"));
+    const action = form.get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
+    return { service, operation: action ?? `${req.method} ${req.url}`, region, accessKeyId, params: Object.fromEntries(form) };
 }
 
 export class RecordingProxy {
@@ -166,6 +168,15 @@ export class RecordingProxy {
         }
         if (fault?.kind === "error") {
             this.calls.push({ ...call, status: fault.status });
+            if (call.body === undefined) {
+                // A query-protocol service (STS): AWS answers errors in XML.
+                const payload =
+                    `<ErrorResponse><Error><Type>Sender</Type><Code>${fault.code}</Code><Message>${fault.message}</Message></Error>` +
+                    `<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>`;
+                res.writeHead(fault.status, { "content-type": "text/xml", "content-length": Buffer.byteLength(payload) });
+                res.end(payload);
+                return;
+            }
             const payload = JSON.stringify({ __type: fault.code, message: fault.message });
             res.writeHead(fault.status, {
                 "content-type": "application/x-amz-json-1.1",

@@ -207,6 +207,7 @@ describe("AWS failures", function () {
                             authorizedAwsRegion: "us-east-1",
                             region: "eu-west-1",
                             tags: { team: "platform" },
+                            tagsAll: { team: "platform" },
                             owner: OWNER_A,
                             arn: ARN,
                             accountId: SOURCE_ACCOUNT,

@@ -25,6 +25,7 @@ describe("provider against moto", function () {
                     authorizedAwsRegion: "us-east-1",
                     region: "eu-west-1",
                     tags: { team: "platform" },
+                    tagsAll: { team: "platform" },
                     owner: OWNER_A,
                     arn,
                     accountId: SOURCE_ACCOUNT,

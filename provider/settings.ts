@@ -1,0 +1,309 @@
+/**
+ * The stack's `aws:` settings, with the meaning pulumi-aws v7 gives them, read from the config the
+ * engine passes to the provider's `configure`. Values set with `pulumi config set --path` or as JSON
+ * arrive as JSON text. A setting that would change which account or endpoint is used and that this
+ * package does not support is refused by name, so that a stack never silently deploys into whatever
+ * account the environment happens to hold.
+ *
+ * Secrets (`aws:secretKey`, `aws:token`, external IDs) are kept in this process only: never echoed in
+ * a message, never written to state or outputs.
+ */
+import { isAwsReserved, pickTags, tagValue } from "./tags";
+import type { Tags } from "./types";
+
+/** One role of `aws:assumeRoles` (pulumi-aws v7's `ProviderAssumeRole`), or of a resource's `assumeRole`. */
+export interface RoleSetting {
+    roleArn: string;
+    externalId?: string;
+    sessionName?: string;
+    durationSeconds?: number;
+    policy?: string;
+    policyArns?: string[];
+    sourceIdentity?: string;
+    tags?: Tags;
+    transitiveTagKeys?: string[];
+}
+
+export interface Settings {
+    region?: string;
+    profile?: string;
+    /** Static credentials (`aws:accessKey`, `aws:secretKey`, `aws:token`); secret. */
+    staticCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+    /** Roles assumed in order on top of the base credentials. */
+    assumeRoles: RoleSetting[];
+    allowedAccountIds?: string[];
+    forbiddenAccountIds?: string[];
+    /** `aws:defaultTags.tags`: merged under every resource's tags. */
+    defaultTags: Tags;
+    /** `aws:ignoreTags`: tag keys never managed and never shown. */
+    ignoreTags: { keys: string[]; keyPrefixes: string[] };
+}
+
+export const EMPTY_SETTINGS: Settings = Object.freeze({
+    assumeRoles: [],
+    defaultTags: {},
+    ignoreTags: { keys: [], keyPrefixes: [] },
+}) as Settings;
+
+/** The settings this package reads (README "Stack settings"). */
+export const SUPPORTED = [
+    "aws:region",
+    "aws:profile",
+    "aws:accessKey",
+    "aws:secretKey",
+    "aws:token",
+    "aws:assumeRoles",
+    "aws:allowedAccountIds",
+    "aws:forbiddenAccountIds",
+    "aws:defaultTags",
+    "aws:ignoreTags",
+] as const;
+
+/**
+ * Settings that pulumi-aws reads and that would change which account, credentials or endpoint a call
+ * uses, and that this package does not support: each is refused by name, with what to do instead.
+ */
+export const REFUSED: Record<string, string> = {
+    "aws:assumeRole": "pulumi-aws v7 replaced it with aws:assumeRoles (a list of roles assumed in order); set that instead",
+    "aws:assumeRoleWithWebIdentity":
+        "set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE in the environment instead (the AWS SDK's web identity provider reads them)",
+    "aws:endpoints": "set AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL) in the environment instead",
+    "aws:sharedCredentialsFiles": "set AWS_SHARED_CREDENTIALS_FILE in the environment instead",
+    "aws:sharedConfigFiles": "set AWS_CONFIG_FILE in the environment instead",
+    "aws:stsRegion": "STS is called in the source region of each authorization; remove the setting",
+    "aws:useFipsEndpoint": "set AWS_USE_FIPS_ENDPOINT=true in the environment instead",
+    "aws:useDualstackEndpoint": "set AWS_USE_DUALSTACK_ENDPOINT=true in the environment instead",
+    "aws:httpProxy": "proxies are not supported; remove the setting",
+    "aws:httpsProxy": "proxies are not supported; remove the setting",
+    "aws:noProxy": "proxies are not supported; remove the setting",
+    "aws:customCaBundle": "set AWS_CA_BUNDLE in the environment instead",
+    "aws:insecure": "TLS verification cannot be turned off; remove the setting",
+    "aws:ec2MetadataServiceEndpoint": "set AWS_EC2_METADATA_SERVICE_ENDPOINT in the environment instead",
+    "aws:ec2MetadataServiceEndpointMode": "set AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE in the environment instead",
+    "aws:skipMetadataApiCheck": "set AWS_EC2_METADATA_DISABLED=true in the environment instead",
+    "aws:skipCredentialsValidation": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
+    "aws:skipRequestingAccountId": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
+};
+
+/** Thrown for a setting that is wrong or unsupported; names the key, never echoes a secret. */
+export function settingError(key: string, reason: string): Error {
+    return new Error(`configuring pulumi-aws-config-aggregation: ${key} ${reason}`);
+}
+
+const ACCOUNT = /^\d{12}$/;
+/** An IAM role ARN: `arn:<partition>:iam::<account>:role/<path/name>`. */
+const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** AWS STS: RoleSessionName, 2–64 of `\w+=,.@-`. */
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** AWS STS: ExternalId, 2–1224 of `\w+=,.@:/-`. */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/** The account a role ARN names, or undefined for something that is not a role ARN. */
+export function roleAccount(roleArn: string): string | undefined {
+    return ROLE_ARN.exec(roleArn)?.[2];
+}
+
+/** Why a role is unusable (`where` names the setting or input), or undefined when it is fine. Secrets are described, not echoed. */
+export function roleProblem(
+    where: string,
+    role: unknown,
+    fields: readonly string[] = ["roleArn", "externalId", "sessionName"],
+): string | undefined {
+    if (role === null || typeof role !== "object" || Array.isArray(role)) return `${where} must be an object with a roleArn`;
+    const r = role as Record<string, unknown>;
+    const unknownField = Object.keys(r).find((k) => !fields.includes(k));
+    if (unknownField !== undefined) return `${where} has the unknown field "${unknownField}"; allowed: ${fields.join(", ")}`;
+    if (typeof r.roleArn !== "string" || !ROLE_ARN.test(r.roleArn)) {
+        return `${where}.roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/config-authorizer, got ${JSON.stringify(r.roleArn ?? null)}`;
+    }
+    if (r.externalId !== undefined && (typeof r.externalId !== "string" || !EXTERNAL_ID.test(r.externalId))) {
+        const len = typeof r.externalId === "string" ? `a string of ${r.externalId.length} characters` : `a ${typeof r.externalId}`;
+        return `${where}.externalId must be 2–1224 letters, digits or _+=,.@:/- (AWS STS), got ${len}`;
+    }
+    if (r.sessionName !== undefined && (typeof r.sessionName !== "string" || !SESSION_NAME.test(r.sessionName))) {
+        return `${where}.sessionName must be 2–64 letters, digits or _+=,.@- (AWS STS), got ${JSON.stringify(r.sessionName)}`;
+    }
+    return undefined;
+}
+
+function json(key: string, text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        throw settingError(key, `must be JSON (set it with \`pulumi config set --path\` or as a JSON value); it is not`);
+    }
+}
+
+function stringList(key: string, value: unknown, item: RegExp | undefined, what: string): string[] {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || (item && !item.test(v)))) {
+        throw settingError(key, `must be a list of ${what}, got ${JSON.stringify(value)}`);
+    }
+    return value as string[];
+}
+
+/** Go's duration syntax as pulumi-aws takes it ("1h", "15m", "1h30m", "900s"), in seconds. */
+function durationSeconds(key: string, value: unknown): number {
+    const m = typeof value === "string" ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value) : null;
+    const seconds = m && value !== "" ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
+    if (!(seconds >= 900 && seconds <= 43200)) {
+        throw settingError(key, `must be a duration between 15m and 12h such as "1h" (pulumi-aws's syntax), got ${JSON.stringify(value)}`);
+    }
+    return seconds;
+}
+
+const ASSUME_ROLE_FIELDS = [
+    "roleArn",
+    "externalId",
+    "sessionName",
+    "duration",
+    "durationSeconds",
+    "policy",
+    "policyArns",
+    "sourceIdentity",
+    "tags",
+    "transitiveTagKeys",
+] as const;
+
+function assumeRoles(text: string): RoleSetting[] {
+    const key = "aws:assumeRoles";
+    const list = json(key, text);
+    if (!Array.isArray(list))
+        throw settingError(key, "must be a list of roles ({roleArn, externalId?, sessionName?, duration?, …}), assumed in order");
+    return list.map((r: Record<string, unknown>, i) => {
+        const where = `${key}[${i}]`;
+        const problem = roleProblem(where, r, ASSUME_ROLE_FIELDS);
+        if (problem) throw settingError(where, problem.slice(where.length + 1));
+        const role: RoleSetting = { roleArn: r.roleArn as string };
+        if (r.externalId !== undefined) role.externalId = r.externalId as string;
+        if (r.sessionName !== undefined) role.sessionName = r.sessionName as string;
+        if (r.duration !== undefined) role.durationSeconds = durationSeconds(`${where}.duration`, r.duration);
+        if (r.durationSeconds !== undefined) {
+            const n = r.durationSeconds;
+            if (typeof n !== "number" || !Number.isInteger(n) || n < 900 || n > 43200) {
+                throw settingError(
+                    `${where}.durationSeconds`,
+                    `must be a whole number of seconds from 900 to 43200, got ${JSON.stringify(n)}`,
+                );
+            }
+            role.durationSeconds = n;
+        }
+        if (r.policy !== undefined) {
+            if (typeof r.policy !== "string") throw settingError(`${where}.policy`, "must be an IAM policy document as JSON text");
+            role.policy = r.policy;
+        }
+        if (r.policyArns !== undefined) role.policyArns = stringList(`${where}.policyArns`, r.policyArns, /^arn:/, "policy ARNs");
+        if (r.sourceIdentity !== undefined) {
+            if (typeof r.sourceIdentity !== "string") throw settingError(`${where}.sourceIdentity`, "must be a string");
+            role.sourceIdentity = r.sourceIdentity;
+        }
+        if (r.tags !== undefined) role.tags = tagMap(`${where}.tags`, r.tags);
+        if (r.transitiveTagKeys !== undefined)
+            role.transitiveTagKeys = stringList(`${where}.transitiveTagKeys`, r.transitiveTagKeys, undefined, "tag keys");
+        return role;
+    });
+}
+
+function tagMap(key: string, value: unknown): Tags {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || Object.values(value).some((v) => typeof v !== "string")) {
+        throw settingError(key, `must be a map of tag keys to string values`);
+    }
+    return Object.fromEntries(Object.entries(value as Tags));
+}
+
+/**
+ * Reads the settings from the stack config (`get("aws:region")` etc.: strings, JSON text for
+ * structured values). Throws, naming the key, on a refused setting or a malformed value.
+ */
+export function parseSettings(get: (key: string) => string | undefined): Settings {
+    for (const [key, instead] of Object.entries(REFUSED)) {
+        if (get(key) !== undefined) {
+            throw settingError(
+                key,
+                `is not supported by pulumi-aws-config-aggregation (it would change which account or endpoint is used): ${instead}.`,
+            );
+        }
+    }
+    const s: Settings = { assumeRoles: [], defaultTags: {}, ignoreTags: { keys: [], keyPrefixes: [] } };
+    const region = get("aws:region");
+    if (region !== undefined) s.region = region;
+    const profile = get("aws:profile");
+    if (profile !== undefined) s.profile = profile;
+
+    const accessKey = get("aws:accessKey");
+    const secretKey = get("aws:secretKey");
+    const token = get("aws:token");
+    if ((accessKey === undefined) !== (secretKey === undefined)) {
+        const [set, missing] = accessKey === undefined ? ["aws:secretKey", "aws:accessKey"] : ["aws:accessKey", "aws:secretKey"];
+        throw settingError(missing, `is missing: ${set} is set, and static credentials need both (set ${missing} with --secret)`);
+    }
+    if (token !== undefined && accessKey === undefined) {
+        throw settingError("aws:token", "is set without aws:accessKey and aws:secretKey; a session token only goes with them");
+    }
+    if (accessKey !== undefined) {
+        s.staticCredentials = {
+            accessKeyId: accessKey,
+            secretAccessKey: secretKey!,
+            ...(token !== undefined ? { sessionToken: token } : {}),
+        };
+    }
+
+    const roles = get("aws:assumeRoles");
+    if (roles !== undefined) s.assumeRoles = assumeRoles(roles);
+
+    for (const key of ["aws:allowedAccountIds", "aws:forbiddenAccountIds"] as const) {
+        const text = get(key);
+        if (text === undefined) continue;
+        const list = stringList(key, json(key, text), ACCOUNT, "12-digit account IDs (quoted)");
+        if (key === "aws:allowedAccountIds") s.allowedAccountIds = list;
+        else s.forbiddenAccountIds = list;
+    }
+    if (s.allowedAccountIds && s.forbiddenAccountIds) {
+        throw settingError(
+            "aws:forbiddenAccountIds",
+            "cannot be set together with aws:allowedAccountIds (pulumi-aws refuses the same); keep one",
+        );
+    }
+
+    const defaults = get("aws:defaultTags");
+    if (defaults !== undefined) {
+        const v = json("aws:defaultTags", defaults) as Record<string, unknown>;
+        if (v === null || typeof v !== "object" || Array.isArray(v) || Object.keys(v).some((k) => k !== "tags")) {
+            throw settingError("aws:defaultTags", `must be an object {"tags": {...}}, as pulumi-aws takes it`);
+        }
+        s.defaultTags = v.tags === undefined ? {} : tagMap("aws:defaultTags.tags", v.tags);
+        const reserved = Object.keys(s.defaultTags).find(isAwsReserved);
+        if (reserved !== undefined)
+            throw settingError("aws:defaultTags.tags", `must not hold keys starting with "aws:" (reserved for AWS), got "${reserved}"`);
+    }
+    const ignore = get("aws:ignoreTags");
+    if (ignore !== undefined) {
+        const v = json("aws:ignoreTags", ignore) as Record<string, unknown>;
+        if (v === null || typeof v !== "object" || Array.isArray(v) || Object.keys(v).some((k) => k !== "keys" && k !== "keyPrefixes")) {
+            throw settingError("aws:ignoreTags", `must be an object {"keys": [...], "keyPrefixes": [...]}, as pulumi-aws takes it`);
+        }
+        s.ignoreTags = {
+            keys: v.keys === undefined ? [] : stringList("aws:ignoreTags.keys", v.keys, undefined, "tag keys"),
+            keyPrefixes:
+                v.keyPrefixes === undefined ? [] : stringList("aws:ignoreTags.keyPrefixes", v.keyPrefixes, undefined, "tag key prefixes"),
+        };
+    }
+    return s;
+}
+
+/** True for a tag key the `aws:ignoreTags` setting says is never managed nor shown. */
+export function isIgnored(s: Settings, key: string): boolean {
+    return s.ignoreTags.keys.includes(key) || s.ignoreTags.keyPrefixes.some((p) => key.startsWith(p));
+}
+
+/** The tags an authorization should hold for a resource's `tags`: the default tags under them, ignored keys left out. */
+export function mergedTags(s: Settings, tags: Tags | undefined): Tags {
+    return pickTags({ ...s.defaultTags, ...tags }, (k) => !isIgnored(s, k));
+}
+
+/**
+ * The part of `all` (an authorization's tags as this resource manages them) that is the resource's
+ * own: keys it declares, and keys whose value is not the default tag's (pulumi-aws's `tags` beside `tagsAll`).
+ */
+export function ownTags(s: Settings, all: Tags, declared: Tags | undefined): Tags {
+    return pickTags(all, (k) => !isIgnored(s, k) && (tagValue(declared, k) !== undefined || tagValue(s.defaultTags, k) !== all[k]));
+}

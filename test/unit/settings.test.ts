@@ -1,0 +1,147 @@
+import * as assert from "node:assert/strict";
+import { REFUSED, isIgnored, mergedTags, ownTags, parseSettings, roleAccount } from "../../provider/settings";
+
+const from = (config: Record<string, unknown>) => (key: string) => {
+    const v = config[key];
+    return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+};
+const PREFIX = "configuring pulumi-aws-config-aggregation: ";
+
+describe("stack settings", () => {
+    it("reads every supported setting", () => {
+        const s = parseSettings(
+            from({
+                "aws:region": "eu-west-1",
+                "aws:profile": "ops",
+                "aws:accessKey": "AKID",
+                "aws:secretKey": "secret",
+                "aws:token": "token",
+                "aws:assumeRoles": [
+                    { roleArn: "arn:aws:iam::111111111111:role/a", sessionName: "s-1", duration: "1h30m" },
+                    { roleArn: "arn:aws:iam::222222222222:role/b", externalId: "ext-id", durationSeconds: 900 },
+                ],
+                "aws:allowedAccountIds": ["111111111111"],
+                "aws:defaultTags": { tags: { env: "prod" } },
+                "aws:ignoreTags": { keys: ["a"], keyPrefixes: ["b:"] },
+            }),
+        );
+        assert.deepEqual(s, {
+            region: "eu-west-1",
+            profile: "ops",
+            staticCredentials: { accessKeyId: "AKID", secretAccessKey: "secret", sessionToken: "token" },
+            assumeRoles: [
+                { roleArn: "arn:aws:iam::111111111111:role/a", sessionName: "s-1", durationSeconds: 5400 },
+                { roleArn: "arn:aws:iam::222222222222:role/b", externalId: "ext-id", durationSeconds: 900 },
+            ],
+            allowedAccountIds: ["111111111111"],
+            defaultTags: { env: "prod" },
+            ignoreTags: { keys: ["a"], keyPrefixes: ["b:"] },
+        });
+    });
+
+    it("is empty without settings", () => {
+        assert.deepEqual(
+            parseSettings(() => undefined),
+            { assumeRoles: [], defaultTags: {}, ignoreTags: { keys: [], keyPrefixes: [] } },
+        );
+    });
+
+    for (const key of Object.keys(REFUSED)) {
+        it(`refuses ${key} by name`, () => {
+            assert.throws(() => parseSettings(from({ [key]: "x" })), {
+                message: `${PREFIX}${key} is not supported by pulumi-aws-config-aggregation (it would change which account or endpoint is used): ${REFUSED[key]}.`,
+            });
+        });
+    }
+
+    const bad: [string, Record<string, unknown>, string][] = [
+        [
+            "a secret key without an access key",
+            { "aws:secretKey": "s" },
+            "aws:accessKey is missing: aws:secretKey is set, and static credentials need both (set aws:accessKey with --secret)",
+        ],
+        [
+            "a token alone",
+            { "aws:token": "t" },
+            "aws:token is set without aws:accessKey and aws:secretKey; a session token only goes with them",
+        ],
+        [
+            "assumeRoles that is not JSON",
+            { "aws:assumeRoles": "[{" },
+            "aws:assumeRoles must be JSON (set it with `pulumi config set --path` or as a JSON value); it is not",
+        ],
+        [
+            "assumeRoles that is an object",
+            { "aws:assumeRoles": { roleArn: "x" } },
+            "aws:assumeRoles must be a list of roles ({roleArn, externalId?, sessionName?, duration?, …}), assumed in order",
+        ],
+        [
+            "a role ARN that is a user",
+            { "aws:assumeRoles": [{ roleArn: "arn:aws:iam::111111111111:user/x" }] },
+            'aws:assumeRoles[0] roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/config-authorizer, got "arn:aws:iam::111111111111:user/x"',
+        ],
+        [
+            "an unknown role field",
+            { "aws:assumeRoles": [{ roleArn: "arn:aws:iam::111111111111:role/x", role_arn: "y" }] },
+            'aws:assumeRoles[0] has the unknown field "role_arn"; allowed: roleArn, externalId, sessionName, duration, durationSeconds, policy, policyArns, sourceIdentity, tags, transitiveTagKeys',
+        ],
+        [
+            "a duration under 15 minutes",
+            { "aws:assumeRoles": [{ roleArn: "arn:aws:iam::111111111111:role/x", duration: "10m" }] },
+            'aws:assumeRoles[0].duration must be a duration between 15m and 12h such as "1h" (pulumi-aws\'s syntax), got "10m"',
+        ],
+        [
+            "an external ID that is too short, without echoing it",
+            { "aws:assumeRoles": [{ roleArn: "arn:aws:iam::111111111111:role/x", externalId: "z" }] },
+            "aws:assumeRoles[0] externalId must be 2–1224 letters, digits or _+=,.@:/- (AWS STS), got a string of 1 characters",
+        ],
+        [
+            "an account ID as a number",
+            { "aws:allowedAccountIds": [111111111111] },
+            "aws:allowedAccountIds must be a list of 12-digit account IDs (quoted), got [111111111111]",
+        ],
+        [
+            "both allowed and forbidden accounts",
+            { "aws:allowedAccountIds": ["111111111111"], "aws:forbiddenAccountIds": ["222222222222"] },
+            "aws:forbiddenAccountIds cannot be set together with aws:allowedAccountIds (pulumi-aws refuses the same); keep one",
+        ],
+        [
+            "default tags without the tags level",
+            { "aws:defaultTags": { env: "prod" } },
+            'aws:defaultTags must be an object {"tags": {...}}, as pulumi-aws takes it',
+        ],
+        [
+            "a default tag with the aws: prefix",
+            { "aws:defaultTags": { tags: { "aws:x": "y" } } },
+            'aws:defaultTags.tags must not hold keys starting with "aws:" (reserved for AWS), got "aws:x"',
+        ],
+        [
+            "ignoreTags with an unknown field",
+            { "aws:ignoreTags": { key: ["a"] } },
+            'aws:ignoreTags must be an object {"keys": [...], "keyPrefixes": [...]}, as pulumi-aws takes it',
+        ],
+    ];
+    for (const [name, config, message] of bad) {
+        it(`rejects ${name}, naming the key`, () => {
+            assert.throws(() => parseSettings(from(config)), { message: PREFIX + message });
+        });
+    }
+
+    it("merges default tags under the resource's (the resource wins) and leaves ignored keys out", () => {
+        const s = parseSettings(
+            from({ "aws:defaultTags": { tags: { env: "prod", team: "x", "skip:me": "1" } }, "aws:ignoreTags": { keyPrefixes: ["skip:"] } }),
+        );
+        assert.deepEqual(mergedTags(s, { team: "platform", "skip:too": "2" }), { env: "prod", team: "platform" });
+        assert.equal(isIgnored(s, "skip:anything"), true);
+        assert.equal(isIgnored(s, "env"), false);
+        // tags = the resource's part of tagsAll: its own keys, and defaults it overrides.
+        assert.deepEqual(ownTags(s, { env: "prod", team: "platform" }, { team: "platform" }), { team: "platform" });
+        assert.deepEqual(ownTags(s, { env: "dev", team: "platform" }, undefined), { env: "dev", team: "platform" });
+    });
+
+    it("reads the account of a role ARN", () => {
+        assert.equal(roleAccount("arn:aws:iam::123456789012:role/path/name"), "123456789012");
+        assert.equal(roleAccount("arn:aws-cn:iam::123456789012:role/x"), "123456789012");
+        assert.equal(roleAccount("arn:aws:iam::123456789012:user/x"), undefined);
+    });
+});
