@@ -16,6 +16,29 @@ export const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
  */
 export const PROVIDER_MODULE = `exports.handler = () => require("pulumi-aws-config-aggregation/provider").provider;`;
 
+/** The role an {@link AggregationAuthorization} assumes in its source account. */
+export interface AssumeRoleArgs {
+    /**
+     * The IAM role to assume, e.g. `arn:aws:iam::123456789012:role/config-authorizer`. The authorization
+     * lives in this role's account. It is assumed with the stack's credentials (after the stack's
+     * `aws:assumeRoles`, if any); the role needs `config:PutAggregationAuthorization`,
+     * `config:DescribeAggregationAuthorizations`, `config:ListTagsForResource`, `config:TagResource`,
+     * `config:UntagResource`, `config:DeleteAggregationAuthorization`.
+     * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+     */
+    readonly roleArn: pulumi.Input<string>;
+    /**
+     * The external ID the role's trust policy requires. Always stored as a Pulumi secret.
+     * @default - none
+     */
+    readonly externalId?: pulumi.Input<string>;
+    /**
+     * The role session name, as CloudTrail shows it.
+     * @default "pulumi-aws-config-aggregation"
+     */
+    readonly sessionName?: pulumi.Input<string>;
+}
+
 /** The arguments of an {@link AggregationAuthorization}. */
 export interface AggregationAuthorizationArgs {
     /**
@@ -59,6 +82,14 @@ export interface AggregationAuthorizationArgs {
      * @default false
      */
     readonly takeOwnership?: pulumi.Input<boolean>;
+    /**
+     * A role to assume in the source account, so that one program reaches many accounts: the
+     * authorization lives in the role's account. Changing it to a role in another account replaces the
+     * authorization; another role in the same account changes nothing in AWS. Credentials obtained for
+     * it stay in the provider process: nothing of them reaches state, outputs or logs.
+     * @default - the stack's credentials (`aws:profile`, `aws:assumeRoles`, …, or the environment)
+     */
+    readonly assumeRole?: AssumeRoleArgs;
 }
 
 /** The source region a resource is created in when its `region` input is not set. */
@@ -117,6 +148,10 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     declare public readonly region: pulumi.Output<string>;
     /** The tags of the authorization, as applied. */
     declare public readonly tags: pulumi.Output<Tags>;
+    /** Every tag the authorization holds as this resource manages them: the stack's `aws:defaultTags` under `tags`, without `aws:ignoreTags`. */
+    declare public readonly tagsAll: pulumi.Output<Tags>;
+    /** The role assumed in the source account (without its external ID), if any. */
+    declare public readonly assumeRole: pulumi.Output<{ roleArn: string; sessionName?: string } | undefined>;
     /** The Pulumi resource that owns the authorization, `<organization>/<project>/<stack>/<name> sha256:<hash of the URN>` (also its owner tag, unless adopted). */
     declare public readonly owner: pulumi.Output<string>;
     /** Whether adopting existing authorizations was asked for. */
@@ -156,14 +191,31 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 tags: args?.tags,
                 adoptExisting: args?.adoptExisting,
                 takeOwnership: args?.takeOwnership,
+                assumeRole: args?.assumeRole
+                    ? {
+                          roleArn: args.assumeRole.roleArn,
+                          ...(args.assumeRole.sessionName !== undefined ? { sessionName: args.assumeRole.sessionName } : {}),
+                      }
+                    : undefined,
+                // Its own input, and always a secret: the state holds it encrypted, and the role ARN stays readable.
+                assumeRoleExternalId: args?.assumeRole?.externalId !== undefined ? pulumi.secret(args.assumeRole.externalId) : undefined,
                 owner: opts?.id ? undefined : owner(name, opts?.parent),
                 __provider: PROVIDER_MODULE,
                 arn: undefined,
                 accountId: undefined,
                 creationTime: undefined,
                 adopted: undefined,
+                tagsAll: undefined,
             },
             opts,
         );
     }
 }
+
+export {
+    AggregationAuthorizations,
+    type AggregationAuthorizationsArgs,
+    type AggregationSourceArgs,
+    type AccountAggregationSource,
+    type ApiAccountAggregationSource,
+} from "./authorizations";

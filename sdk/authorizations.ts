@@ -1,0 +1,180 @@
+import * as pulumi from "@pulumi/pulumi";
+import { roleAccount } from "../provider/settings";
+import { AggregationAuthorization, type AssumeRoleArgs } from "./index";
+
+/** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
+export interface AggregationSourceArgs {
+    /** The 12-digit source account. With `assumeRole`, the role must be in this account. */
+    readonly accountId: string;
+    /** The source regions to authorize the aggregator from: one authorization each. */
+    readonly regions: string[];
+    /**
+     * The role to assume in the account.
+     * @default - the stack's credentials, which must then belong to `accountId`
+     */
+    readonly assumeRole?: AssumeRoleArgs;
+    /**
+     * Tags for this account's authorizations, over the component's `tags`.
+     * @default - the component's tags
+     */
+    readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+}
+
+/** The arguments of an {@link AggregationAuthorizations}. */
+export interface AggregationAuthorizationsArgs {
+    /** The 12-digit account of the aggregator. */
+    readonly authorizedAccountId: string;
+    /** The region of the aggregator. */
+    readonly authorizedAwsRegion: string;
+    /** The source accounts, each with its regions (and role). An account appears once. */
+    readonly sources: AggregationSourceArgs[];
+    /**
+     * Tags of every authorization.
+     * @default - no tags (the stack's `aws:defaultTags` still apply)
+     */
+    readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+    /**
+     * Adopt authorizations that exist already (AWS Control Tower's) instead of failing; see
+     * {@link AggregationAuthorization}'s `adoptExisting`.
+     * @default false
+     */
+    readonly adoptExisting?: pulumi.Input<boolean>;
+}
+
+/**
+ * What `aws.cfg.ConfigurationAggregator` (pulumi-aws v7) takes as its `accountAggregationSource`: one
+ * block, every listed account aggregated from every listed region.
+ */
+export interface AccountAggregationSource {
+    accountIds: string[];
+    regions: string[];
+}
+
+/** The same sources in the shape of the AWS API's and CloudFormation's `AccountAggregationSources`. */
+export interface ApiAccountAggregationSource {
+    accountIds: string[];
+    awsRegions: string[];
+    allAwsRegions: boolean;
+}
+
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
+
+/** Checks the arguments before anything is registered; each failure names the argument. */
+function validateArgs(args: AggregationAuthorizationsArgs): string[] {
+    const out: string[] = [];
+    if (!ACCOUNT.test(String(args.authorizedAccountId)))
+        out.push(`authorizedAccountId must be 12 digits, got ${JSON.stringify(args.authorizedAccountId)}`);
+    if (!REGION.test(String(args.authorizedAwsRegion)))
+        out.push(`authorizedAwsRegion must be a region name such as us-east-1, got ${JSON.stringify(args.authorizedAwsRegion)}`);
+    if (!Array.isArray(args.sources) || args.sources.length === 0) return [...out, "sources must list at least one source account"];
+    const seen = new Set<string>();
+    args.sources.forEach((s, i) => {
+        const where = `sources[${i}]`;
+        if (!ACCOUNT.test(String(s.accountId)))
+            out.push(`${where}.accountId must be 12 digits (a string), got ${JSON.stringify(s.accountId)}`);
+        else if (seen.has(s.accountId))
+            out.push(`${where}.accountId ${s.accountId} is listed twice; list each account once, with all its regions`);
+        seen.add(s.accountId);
+        if (!Array.isArray(s.regions) || s.regions.length === 0) out.push(`${where}.regions must list at least one region`);
+        else {
+            s.regions.forEach((r, j) => {
+                if (!REGION.test(String(r)))
+                    out.push(`${where}.regions[${j}] must be a region name such as eu-west-1, got ${JSON.stringify(r)}`);
+                else if (s.regions.indexOf(r) !== j) out.push(`${where}.regions[${j}] ${r} is listed twice`);
+            });
+        }
+        const arn = s.assumeRole?.roleArn;
+        if (typeof arn === "string") {
+            const account = roleAccount(arn);
+            if (account === undefined)
+                out.push(
+                    `${where}.assumeRole.roleArn must be an IAM role ARN such as arn:aws:iam::${s.accountId}:role/config-authorizer, got ${JSON.stringify(arn)}`,
+                );
+            else if (account !== s.accountId)
+                out.push(`${where}.assumeRole.roleArn is a role in account ${account}, but the source is account ${s.accountId}`);
+        }
+    });
+    return out;
+}
+
+/**
+ * Authorizes one aggregator (account, region) from many source accounts × regions: one
+ * {@link AggregationAuthorization} per source account and region, named `<name>-<account>-<region>`,
+ * each reached through its account's role. Adding or removing a region or an account creates or
+ * deletes exactly those authorizations.
+ *
+ * Outputs, once every authorization exists: `accountAggregationSource` for
+ * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, and `arns` by
+ * account and region. An account-based aggregator aggregates every listed account from every listed
+ * region, so give every account the same regions (the component warns when they differ).
+ */
+export class AggregationAuthorizations extends pulumi.ComponentResource {
+    /** The authorizations, by account and region. */
+    public readonly authorizations: { [accountId: string]: { [region: string]: AggregationAuthorization } };
+    /** `aws.cfg.ConfigurationAggregator`'s `accountAggregationSource` (pulumi-aws v7): the accounts and the union of their regions, sorted. */
+    public readonly accountAggregationSource: pulumi.Output<AccountAggregationSource>;
+    /** The AWS API's / CloudFormation's `AccountAggregationSources`. */
+    public readonly accountAggregationSources: pulumi.Output<ApiAccountAggregationSource[]>;
+    /** The ARN of every authorization, by account and region. */
+    public readonly arns: pulumi.Output<{ [accountId: string]: { [region: string]: string } }>;
+
+    constructor(name: string, args: AggregationAuthorizationsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("pulumi-aws-config-aggregation:index:AggregationAuthorizations", name, {}, opts);
+        const problems = validateArgs(args);
+        if (problems.length) throw new Error(`AggregationAuthorizations ${name}: ${problems.join("; ")}`);
+
+        const regionSets = new Set(args.sources.map((s) => [...s.regions].sort().join(",")));
+        if (regionSets.size > 1) {
+            pulumi.log.warn(
+                `the source accounts list different regions; an account-based aggregator aggregates every account from every listed region, ` +
+                    `so it will report the missing (account, region) pairs as failed sources`,
+                this,
+            );
+        }
+
+        this.authorizations = {};
+        const all: AggregationAuthorization[] = [];
+        for (const source of args.sources) {
+            this.authorizations[source.accountId] = {};
+            const tags =
+                source.tags === undefined
+                    ? args.tags
+                    : pulumi.all([args.tags ?? {}, source.tags]).apply(([common, own]) => ({ ...common, ...own }));
+            for (const region of source.regions) {
+                const a = new AggregationAuthorization(
+                    `${name}-${source.accountId}-${region}`,
+                    {
+                        authorizedAccountId: args.authorizedAccountId,
+                        authorizedAwsRegion: args.authorizedAwsRegion,
+                        region,
+                        tags,
+                        adoptExisting: args.adoptExisting,
+                        assumeRole: source.assumeRole,
+                    },
+                    { parent: this },
+                );
+                this.authorizations[source.accountId][region] = a;
+                all.push(a);
+            }
+        }
+
+        const accountIds = args.sources.map((s) => s.accountId).sort();
+        const regions = [...new Set(args.sources.flatMap((s) => s.regions))].sort();
+        // Known from the arguments, but only handed on once every authorization exists, so that an
+        // aggregator built from them is created after the authorizations it needs.
+        const done = pulumi.all(all.map((a) => a.arn));
+        this.accountAggregationSource = done.apply(() => ({ accountIds, regions }));
+        this.accountAggregationSources = done.apply(() => [{ accountIds, awsRegions: regions, allAwsRegions: false }]);
+        this.arns = pulumi.all(all.map((a) => pulumi.all([a.accountId, a.region, a.arn]))).apply((rows) => {
+            const out: { [accountId: string]: { [region: string]: string } } = {};
+            for (const [account, region, arn] of rows) (out[account] ??= {})[region] = arn;
+            return out;
+        });
+        this.registerOutputs({
+            accountAggregationSource: this.accountAggregationSource,
+            accountAggregationSources: this.accountAggregationSources,
+            arns: this.arns,
+        });
+    }
+}

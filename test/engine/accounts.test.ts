@@ -1,0 +1,206 @@
+/**
+ * Many accounts from one program under the real pulumi CLI (issue 10): an AggregationAuthorizations
+ * component over 4 accounts × 3 regions reached through roles, the stack's aws: settings, and the
+ * AWS state read back per account after every step.
+ */
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import {
+    AGGREGATOR_ACCOUNT,
+    CREDENTIALS_ENV,
+    FOURTH_ACCOUNT,
+    OTHER_ACCOUNT,
+    SOURCE_ACCOUNT,
+    THIRD_ACCOUNT,
+    roleIn,
+    useAws,
+    type AwsFixture,
+} from "../harness/aws";
+import { REPO, Stack, engineOwner, type PreviewStep } from "../harness/pulumi";
+
+const PROGRAM = path.join(REPO, "test/engine/programs/organization");
+const OWNER = "pulumi-aws-config-aggregation:owner";
+const COMPONENT = "pulumi-aws-config-aggregation:index:AggregationAuthorizations";
+const REGIONS = ["ap-southeast-2", "eu-west-1", "us-west-2"];
+const ACCOUNTS = [SOURCE_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, FOURTH_ACCOUNT].sort();
+const EXTERNAL_ID = "org-external-id-secret-7";
+
+interface Source {
+    accountId: string;
+    regions: string[];
+    roleArn?: string;
+}
+const sourceOf = (accountId: string, regions = REGIONS): Source => ({ accountId, regions, roleArn: roleIn(accountId) });
+
+/** The authorizations AWS holds, read back per account and region: `account/region` → tags. */
+async function awsState(aws: AwsFixture, accounts = ACCOUNTS, regions = REGIONS): Promise<Record<string, Record<string, string>>> {
+    const out: Record<string, Record<string, string>> = {};
+    for (const account of accounts) {
+        for (const region of regions) {
+            for (const a of await aws.listIn(account, region)) {
+                assert.equal(a.AuthorizedAccountId, AGGREGATOR_ACCOUNT);
+                assert.equal(a.AuthorizedAwsRegion, "us-east-1");
+                out[`${account}/${region}`] = await aws.tagsIn(account, region, a.AggregationAuthorizationArn!);
+            }
+        }
+    }
+    return out;
+}
+
+/** What AWS should hold for `sources`, with `extra` tags (the stack's default tags). */
+function expected(sources: Source[], extra: Record<string, string> = {}): Record<string, Record<string, string>> {
+    return Object.fromEntries(
+        sources.flatMap((s) =>
+            s.regions.map((r) => [
+                `${s.accountId}/${r}`,
+                { team: "platform", ...extra, [OWNER]: engineOwner(`org-${s.accountId}-${r}`, "test", "engine-org", COMPONENT) },
+            ]),
+        ),
+    );
+}
+
+const arn = (account: string, region: string) =>
+    `arn:aws:config:${region}:${account}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
+
+/** The non-`same` steps of a preview on authorizations, as "op name", sorted. */
+const planned = (steps: PreviewStep[]) =>
+    steps
+        .filter((s) => s.op !== "same" && s.urn.includes("AggregationAuthorization::"))
+        .map((s) => `${s.op} ${s.urn.split("::").pop()}`)
+        .sort();
+
+describe("many accounts under the pulumi CLI", function () {
+    this.timeout(15 * 60 * 1000);
+    const aws = useAws();
+    const stacks: Stack[] = [];
+    afterEach(() => stacks.splice(0).forEach((s) => s.remove()));
+
+    async function program(sources: Source[], config: Record<string, string> = {}): Promise<Stack> {
+        const s = await Stack.create(PROGRAM, aws.proxy.url);
+        stacks.push(s);
+        await s.setConfig({
+            aggregatorAccountId: AGGREGATOR_ACCOUNT,
+            aggregatorRegion: "us-east-1",
+            sources: JSON.stringify(sources),
+            ...config,
+        });
+        return s;
+    }
+
+    it("4 accounts × 3 regions through roles: up, a preview with no AWS call, remove and add an account, refresh, destroy", async () => {
+        const all = ACCOUNTS.map((a) => sourceOf(a));
+        const s = await program(all, {
+            "aws:defaultTags": JSON.stringify({ tags: { "cost-center": "42" } }),
+            "aws:ignoreTags": JSON.stringify({ keys: ["ops-note"] }),
+        });
+        await s.run(["config", "set", "--secret", "--stack", s.name, "externalId", EXTERNAL_ID]);
+        await s.up();
+        assert.deepEqual(await awsState(aws), expected(all, { "cost-center": "42" }));
+        const outs = await s.outputs();
+        assert.deepEqual(outs.accountAggregationSource, { accountIds: ACCOUNTS, regions: REGIONS });
+        assert.deepEqual(outs.accountAggregationSources, [{ accountIds: ACCOUNTS, awsRegions: REGIONS, allAwsRegions: false }]);
+        assert.deepEqual(outs.arns, Object.fromEntries(ACCOUNTS.map((a) => [a, Object.fromEntries(REGIONS.map((r) => [r, arn(a, r)]))])));
+        const assumed = aws.proxy.calls.filter((c) => c.operation === "AssumeRole");
+        assert.deepEqual([...new Set(assumed.map((c) => c.params?.RoleArn))].sort(), ACCOUNTS.map((a) => roleIn(a)).sort());
+        assert.ok(
+            assumed.every((c) => c.params?.ExternalId === EXTERNAL_ID),
+            "the secret external ID reaches STS",
+        );
+        const roleKeys = new Set(aws.proxy.calls.filter((c) => c.service === "config").map((c) => c.accessKeyId));
+
+        // Nothing of any credential, nor the external ID in clear, in the state.
+        const state = await s.exportState();
+        for (const secret of [...Object.values(CREDENTIALS_ENV), ...roleKeys, EXTERNAL_ID]) {
+            assert.ok(!state.text.includes(secret), `credential or external ID in the state: ${secret.slice(0, 4)}…`);
+        }
+        const child = state.resources.find((r) => r.urn.endsWith(`::org-${OTHER_ACCOUNT}-eu-west-1`))!;
+        assert.deepEqual(child.outputs!.assumeRole, { roleArn: roleIn(OTHER_ACCOUNT) });
+        assert.deepEqual(child.outputs!.tagsAll, { "cost-center": "42", team: "platform" });
+        assert.equal(
+            (child.outputs!.assumeRoleExternalId as Record<string, string>)["4dabf18193072939515e22adb298388d"],
+            "1b47061264138c4ac30d75fd1eb44270",
+        );
+
+        aws.proxy.clear();
+        const same = await s.previewJson();
+        assert.deepEqual(planned(same.steps), []);
+        assert.deepEqual(aws.proxy.calls, [], "a no-change preview makes no AWS call at all");
+
+        const withoutFourth = all.filter((x) => x.accountId !== FOURTH_ACCOUNT);
+        await s.setConfig({ sources: JSON.stringify(withoutFourth) });
+        assert.deepEqual(
+            planned((await s.previewJson()).steps),
+            REGIONS.map((r) => `delete org-${FOURTH_ACCOUNT}-${r}`),
+        );
+        // One more region for one account previews as exactly that create.
+        await s.setConfig({
+            sources: JSON.stringify(all.map((x) => (x.accountId === OTHER_ACCOUNT ? { ...x, regions: [...REGIONS, "us-east-2"] } : x))),
+        });
+        assert.deepEqual(planned((await s.previewJson()).steps), [`create org-${OTHER_ACCOUNT}-us-east-2`]);
+
+        await s.setConfig({ sources: JSON.stringify(withoutFourth) });
+        await s.up();
+        assert.deepEqual(await awsState(aws), expected(withoutFourth, { "cost-center": "42" }));
+        await s.setConfig({ sources: JSON.stringify(all) });
+        assert.deepEqual(
+            planned((await s.previewJson()).steps),
+            REGIONS.map((r) => `create org-${FOURTH_ACCOUNT}-${r}`),
+        );
+        await s.up();
+        assert.deepEqual(await awsState(aws), expected(all, { "cost-center": "42" }));
+
+        // Refresh: one authorization deleted out of band in one account is dropped; a tag someone set
+        // under an ignored key (aws:ignoreTags) is neither shown nor a change.
+        await aws.inAccount(THIRD_ACCOUNT, async () => {
+            await aws.deleteOutOfBand("us-west-2", AGGREGATOR_ACCOUNT, "us-east-1");
+            await aws.tagOutOfBand("eu-west-1", arn(THIRD_ACCOUNT, "eu-west-1"), { "ops-note": "by hand" });
+        });
+        await s.refresh();
+        const tagged = (await s.authorizations()).find((r) => r.urn.endsWith(`::org-${THIRD_ACCOUNT}-eu-west-1`))!;
+        assert.deepEqual(tagged.outputs!.tagsAll, { "cost-center": "42", team: "platform" });
+        const names = (await s.authorizations()).map((r) => r.urn.split("::").pop()).sort();
+        assert.deepEqual(
+            names,
+            ACCOUNTS.flatMap((a) => REGIONS.map((r) => `org-${a}-${r}`))
+                .filter((n) => n !== `org-${THIRD_ACCOUNT}-us-west-2`)
+                .sort(),
+        );
+        assert.deepEqual(planned((await s.previewJson()).steps), [`create org-${THIRD_ACCOUNT}-us-west-2`]);
+
+        assert.equal((await aws.tagsIn(THIRD_ACCOUNT, "eu-west-1", arn(THIRD_ACCOUNT, "eu-west-1")))["ops-note"], "by hand");
+
+        await s.destroy();
+        assert.deepEqual(await awsState(aws), {});
+    });
+
+    it("aws:allowedAccountIds refuses an account it does not list before any change there", async () => {
+        const sources = [sourceOf(OTHER_ACCOUNT, ["eu-west-1"]), sourceOf(THIRD_ACCOUNT, ["eu-west-1"])];
+        const s = await program(sources, { "aws:allowedAccountIds": JSON.stringify([OTHER_ACCOUNT]) });
+        const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+        assert.notEqual(r.code, 0);
+        assert.match(
+            r.stdout,
+            new RegExp(
+                `creating Config aggregation authorization \\(an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1\\): ` +
+                    `account ${THIRD_ACCOUNT} is not in the aws:allowedAccountIds stack config \\(${OTHER_ACCOUNT}\\), and the credentials in use ` +
+                    `\\(role ${roleIn(THIRD_ACCOUNT).replace(/[/]/g, "\\/")} assumed from the AWS_ACCESS_KEY_ID environment variable\\) act in it\\. Pulumi changed nothing\\.`,
+            ),
+        );
+        assert.deepEqual(await aws.listIn(THIRD_ACCOUNT, "eu-west-1"), [], "nothing in the refused account");
+        assert.equal((await aws.listIn(OTHER_ACCOUNT, "eu-west-1")).length, 1, "the allowed account went ahead");
+        await s.destroy();
+        assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
+    });
+
+    it("refuses an unsupported aws: setting by name before any AWS call", async () => {
+        const s = await program([sourceOf(OTHER_ACCOUNT, ["eu-west-1"])], { "aws:stsRegion": "us-east-1" });
+        aws.proxy.clear();
+        const r = await s.run(["preview", "--stack", s.name], { allowFail: true });
+        assert.notEqual(r.code, 0);
+        assert.match(
+            r.stdout + r.stderr,
+            /configuring pulumi-aws-config-aggregation: aws:stsRegion is not supported by pulumi-aws-config-aggregation/,
+        );
+        assert.deepEqual(aws.proxy.calls, []);
+    });
+});

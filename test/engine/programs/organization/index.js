@@ -1,0 +1,26 @@
+// Engine-test program: one AggregationAuthorizations component named `org` for the aggregator in the
+// `aggregatorAccountId`/`aggregatorRegion` config, over the `sources` config (JSON list of
+// {accountId, regions, roleArn?}). The optional secret config `externalId` is passed with every role.
+// Exports the component's outputs.
+"use strict";
+const pulumi = require("@pulumi/pulumi");
+const { AggregationAuthorizations } = require("pulumi-aws-config-aggregation");
+
+const config = new pulumi.Config();
+const sources = JSON.parse(config.require("sources"));
+const externalId = config.getSecret("externalId");
+
+const org = new AggregationAuthorizations("org", {
+    authorizedAccountId: config.require("aggregatorAccountId"),
+    authorizedAwsRegion: config.require("aggregatorRegion"),
+    tags: { team: "platform" },
+    sources: sources.map((s) => ({
+        accountId: s.accountId,
+        regions: s.regions,
+        ...(s.roleArn ? { assumeRole: { roleArn: s.roleArn, ...(externalId ? { externalId } : {}) } } : {}),
+    })),
+});
+
+exports.accountAggregationSource = org.accountAggregationSource;
+exports.accountAggregationSources = org.accountAggregationSources;
+exports.arns = org.arns;
