@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo: a real `pulumi up` of examples/source-account against a local moto server, its preview
-# diff and stack outputs, then examples/aggregator reading those outputs, then cleanup.
+# diff and stack outputs; examples/organization authorizing the same aggregator from three more
+# accounts × two regions through roles; then examples/aggregator reading both stacks' outputs, then
+# cleanup.
 # Sets up everything it needs (scripts/toolchain/setup.sh), and leaves nothing behind but the tool cache.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,7 +16,7 @@ MOTO_PID=""
 cleanup() {
     set +e
     if [ -n "${PULUMI_BACKEND_URL:-}" ]; then
-        for ex in aggregator source-account; do
+        for ex in aggregator organization source-account; do
             (cd "$REPO/examples/$ex" && pulumi stack rm demo --yes --force --non-interactive >/dev/null 2>&1)
         done
     fi
@@ -64,25 +66,61 @@ pulumi stack output --json "${P[@]:1}"
 step "source-account: a second preview shows no changes"
 pulumi preview --diff "${P[@]}"
 
+ACCOUNTS=(444455556666 777788889999 222233334444)
+cd "$REPO/examples/organization"
+step "organization: one program, ${#ACCOUNTS[@]} accounts × 2 regions, a role assumed in each account"
+pulumi stack init demo --non-interactive
+pulumi config set "${P[@]:1}" aggregatorAccountId 111122223333
+pulumi config set "${P[@]:1}" aggregatorRegion us-east-1
+for i in "${!ACCOUNTS[@]}"; do
+    pulumi config set "${P[@]:1}" --type string --path "sourceAccounts[$i]" "${ACCOUNTS[$i]}"
+done
+pulumi config set "${P[@]:1}" --path 'sourceRegions[0]' us-east-1
+pulumi config set "${P[@]:1}" --path 'sourceRegions[1]' eu-west-1
+pulumi config set "${P[@]:1}" --secret externalId demo-external-id
+pulumi config set "${P[@]:1}" aws:defaultTags '{"tags":{"cost-center":"platform-42"}}'
+pulumi config "${P[@]:1}"
+
+step "organization: pulumi preview --diff"
+pulumi preview --diff "${P[@]}"
+
+step "organization: pulumi up"
+pulumi up --yes --skip-preview "${P[@]}"
+
+step "organization: stack outputs"
+pulumi stack output --json "${P[@]:1}"
+
+step "organization: a second preview shows no changes"
+pulumi preview --diff "${P[@]}"
+
 cd "$REPO/examples/aggregator"
-step "aggregator: reads source-account's outputs through a StackReference"
+step "aggregator: reads both stacks' outputs through StackReferences"
 pulumi stack init demo --non-interactive
 pulumi config set "${P[@]:1}" --path 'sourceStacks[0]' organization/source-account/demo
+pulumi config set "${P[@]:1}" --path 'sourceStacks[1]' organization/organization/demo
 pulumi up --yes --skip-preview "${P[@]}"
 
 step "aggregator: stack outputs"
 pulumi stack output --json "${P[@]:1}"
 
-step "cleanup: pulumi destroy of both stacks"
+step "cleanup: pulumi destroy of the three stacks"
+pulumi destroy --yes --skip-preview "${P[@]}"
+cd "$REPO/examples/organization"
 pulumi destroy --yes --skip-preview "${P[@]}"
 cd "$REPO/examples/source-account"
 pulumi destroy --yes --skip-preview "${P[@]}"
 
 left=$(node -e '
 const { ConfigServiceClient, DescribeAggregationAuthorizationsCommand } = require("@aws-sdk/client-config-service");
-Promise.all(["us-east-1","eu-west-1","ap-southeast-2"].map(r => new ConfigServiceClient({ region: r }).send(new DescribeAggregationAuthorizationsCommand({}))))
+const { fromTemporaryCredentials } = require("@aws-sdk/credential-providers");
+const accounts = [undefined, ...process.argv.slice(1)];
+const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+Promise.all(accounts.flatMap(a => regions.map(region => new ConfigServiceClient({
+    region,
+    ...(a ? { credentials: fromTemporaryCredentials({ params: { RoleArn: "arn:aws:iam::" + a + ":role/config-authorizer" }, clientConfig: { region } }) } : {}),
+}).send(new DescribeAggregationAuthorizationsCommand({})))))
   .then(rs => console.log(rs.reduce((n, r) => n + (r.AggregationAuthorizations || []).length, 0)));
-')
+' "${ACCOUNTS[@]}")
 echo "authorizations left in moto after destroy: $left"
 [ "$left" = 0 ]
 step "demo finished"

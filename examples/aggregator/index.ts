@@ -1,23 +1,47 @@
-// The aggregator account turns the source stacks' outputs into account aggregation sources.
+// The aggregator account turns the source stacks' outputs into account aggregation sources. A source
+// stack is either examples/source-account (one account: sourceAccountId, regions, arns by region) or
+// examples/organization (many: accountAggregationSource, arns by account and region).
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
 const sourceStacks = config.requireObject<string[]>("sourceStacks");
 
+interface Source {
+    accountIds: string[];
+    regions: string[];
+    arns: string[];
+}
+
 const sources = sourceStacks.map((name) => {
     const ref = new pulumi.StackReference(name);
     return pulumi
-        .all([ref.requireOutput("sourceAccountId"), ref.requireOutput("regions"), ref.requireOutput("arns")])
-        .apply(([accountId, regions, arns]) => ({
-            accountId: accountId as string,
-            regions: regions as string[],
-            arns: arns as Record<string, string>,
-        }));
+        .all([ref.getOutput("accountAggregationSource"), ref.getOutput("sourceAccountId"), ref.getOutput("regions"), ref.getOutput("arns")])
+        .apply(([org, accountId, regions, arns]): Source => {
+            if (org) {
+                const byAccount = arns as Record<string, Record<string, string>>;
+                return {
+                    accountIds: org.accountIds,
+                    regions: org.regions,
+                    arns: Object.values(byAccount).flatMap((r) => Object.values(r)),
+                };
+            }
+            if (!accountId) throw new Error(`stack ${name} exports neither accountAggregationSource nor sourceAccountId`);
+            return { accountIds: [accountId as string], regions: regions as string[], arns: Object.values(arns as Record<string, string>) };
+        });
 });
 
-/** The accountAggregationSources of an aws.cfg.ConfigurationAggregator: one per source account. */
+/** The accountAggregationSources of the AWS API (and CloudFormation): one per source stack. */
 export const accountAggregationSources = pulumi
     .all(sources)
-    .apply((all) => all.map((s) => ({ accountIds: [s.accountId], awsRegions: [...s.regions].sort(), allAwsRegions: false })));
+    .apply((all) => all.map((s) => ({ accountIds: [...s.accountIds].sort(), awsRegions: [...s.regions].sort(), allAwsRegions: false })));
+/**
+ * What aws.cfg.ConfigurationAggregator (pulumi-aws v7) takes as accountAggregationSource: one block,
+ * every account from every region, e.g.
+ * `new aws.cfg.ConfigurationAggregator("org", { accountAggregationSource })`.
+ */
+export const accountAggregationSource = pulumi.all(sources).apply((all) => ({
+    accountIds: [...new Set(all.flatMap((s) => s.accountIds))].sort(),
+    regions: [...new Set(all.flatMap((s) => s.regions))].sort(),
+}));
 /** Every authorization the aggregator relies on, for auditing. */
-export const authorizationArns = pulumi.all(sources).apply((all) => all.flatMap((s) => Object.values(s.arns)).sort());
+export const authorizationArns = pulumi.all(sources).apply((all) => all.flatMap((s) => s.arns).sort());

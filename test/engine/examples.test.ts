@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws } from "../harness/aws";
 import { REPO, Stack, WORK, engineOwner } from "../harness/pulumi";
 
 describe("examples under the pulumi CLI", function () {
@@ -50,6 +50,78 @@ describe("examples under the pulumi CLI", function () {
             for (const region of regions) assert.deepEqual(await aws.list(region), [], region);
         } finally {
             source.remove();
+            aggregator.remove();
+            fs.rmSync(backendDir, { recursive: true, force: true });
+        }
+    });
+
+    it("organization authorizes every account × region through roles; aggregator reads its outputs", async () => {
+        const backendDir = fs.mkdtempSync(path.join(WORK + "-examples-"));
+        const org = await Stack.create(path.join(REPO, "examples/organization"), aws.proxy.url, { stack: "dev", backendDir });
+        const aggregator = await Stack.create(path.join(REPO, "examples/aggregator"), aws.proxy.url, { stack: "dev", backendDir });
+        const accounts = [OTHER_ACCOUNT, THIRD_ACCOUNT, SOURCE_ACCOUNT];
+        const regions = ["eu-west-1", "us-east-1"];
+        try {
+            await org.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1" });
+            for (const [i, a] of accounts.entries())
+                await org.run(["config", "set", "--stack", "dev", "--type", "string", "--path", `sourceAccounts[${i}]`, a]);
+            for (const [i, r] of regions.entries()) await org.run(["config", "set", "--stack", "dev", "--path", `sourceRegions[${i}]`, r]);
+            await org.run(["config", "set", "--stack", "dev", "--secret", "externalId", "example-external-id"]);
+            await org.up();
+
+            const arns: Record<string, Record<string, string>> = {};
+            for (const account of accounts) {
+                for (const region of regions) {
+                    const listed = await aws.listIn(account, region);
+                    assert.deepEqual(
+                        listed.map((a) => [a.AuthorizedAccountId, a.AuthorizedAwsRegion]),
+                        [[AGGREGATOR_ACCOUNT, "us-east-1"]],
+                        `${account}/${region}`,
+                    );
+                    (arns[account] ??= {})[region] = listed[0].AggregationAuthorizationArn!;
+                    assert.deepEqual(await aws.tagsIn(account, region, arns[account][region]), {
+                        "managed-by": "pulumi",
+                        purpose: "config-aggregation",
+                        "pulumi-aws-config-aggregation:owner": engineOwner(
+                            `org-${account}-${region}`,
+                            "dev",
+                            "organization",
+                            "pulumi-aws-config-aggregation:index:AggregationAuthorizations",
+                        ),
+                    });
+                }
+            }
+            assert.deepEqual(
+                aws.proxy.calls
+                    .filter((c) => c.operation === "AssumeRole")
+                    .map((c) => c.params?.RoleArn)
+                    .sort(),
+                accounts.map((a) => roleIn(a)).sort(),
+            );
+            const outs = await org.outputs();
+            assert.deepEqual(outs.arns, arns);
+            assert.deepEqual(outs.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
+
+            await aggregator.run(["config", "set", "--stack", "dev", "--path", "sourceStacks[0]", "organization/organization/dev"]);
+            await aggregator.up();
+            const agg = await aggregator.outputs();
+            assert.deepEqual(agg.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
+            assert.deepEqual(agg.accountAggregationSources, [
+                { accountIds: [...accounts].sort(), awsRegions: regions, allAwsRegions: false },
+            ]);
+            assert.deepEqual(
+                agg.authorizationArns,
+                Object.values(arns)
+                    .flatMap((r) => Object.values(r))
+                    .sort(),
+            );
+
+            await aggregator.destroy();
+            await org.destroy();
+            for (const account of accounts)
+                for (const region of regions) assert.deepEqual(await aws.listIn(account, region), [], `${account}/${region}`);
+        } finally {
+            org.remove();
             aggregator.remove();
             fs.rmSync(backendDir, { recursive: true, force: true });
         }

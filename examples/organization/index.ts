@@ -1,0 +1,28 @@
+// One program for a whole organization: authorizes one aggregator account+region from every source
+// account × source region, assuming a role in each account. The aggregator stack reads the outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { AggregationAuthorizations } from "pulumi-aws-config-aggregation";
+
+const config = new pulumi.Config();
+const sourceAccounts = config.requireObject<string[]>("sourceAccounts");
+const sourceRegions = config.requireObject<string[]>("sourceRegions");
+const roleName = config.get("roleName") ?? "config-authorizer";
+const externalId = config.getSecret("externalId");
+
+const org = new AggregationAuthorizations("org", {
+    authorizedAccountId: config.require("aggregatorAccountId"),
+    authorizedAwsRegion: config.require("aggregatorRegion"),
+    tags: { "managed-by": "pulumi", purpose: "config-aggregation" },
+    sources: sourceAccounts.map((accountId) => ({
+        accountId,
+        regions: sourceRegions,
+        assumeRole: { roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, ...(externalId ? { externalId } : {}) },
+    })),
+});
+
+/** What aws.cfg.ConfigurationAggregator (pulumi-aws v7) takes as accountAggregationSource. */
+export const accountAggregationSource = org.accountAggregationSource;
+/** The same in the AWS API's shape. */
+export const accountAggregationSources = org.accountAggregationSources;
+/** The ARN of every authorization, by account and region. */
+export const arns = org.arns;
