@@ -20,7 +20,7 @@ import { buildArn, parseArn, parseKey } from "./id";
 import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
-import { validate } from "./validate";
+import { MAX_TAGS, validate } from "./validate";
 import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
@@ -308,6 +308,25 @@ function validateRole(news: Inputs): { property: string; reason: string }[] {
     return problem ? [{ property: "assumeRole", reason: problem }] : [];
 }
 
+/** With the stack's `aws:defaultTags` merged in, the tags must still fit AWS's cap (one tag is the owner's). */
+function validateMerged(news: Inputs): { property: string; reason: string }[] {
+    const s = currentSettings();
+    if (
+        Object.keys(s.defaultTags).length === 0 ||
+        isUnknown(news.tags) ||
+        (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null))
+    )
+        return [];
+    const n = Object.keys(desiredTags(news.tags)).length;
+    if (n <= MAX_TAGS) return [];
+    return [
+        {
+            property: "tags",
+            reason: `tags with the stack's aws:defaultTags make ${n} tags, but at most ${MAX_TAGS} are allowed (AWS allows 50; the owner tag takes one)`,
+        },
+    ];
+}
+
 /**
  * What a change of `assumeRole` does. The source account is the role's (or, without one, the account of
  * the stack's credentials): another account is another authorization ("replace"); another role in the
@@ -335,7 +354,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        const failures = [...validate(news as unknown as Record<string, unknown>), ...validateRole(news)];
+        const failures = [...validate(news as unknown as Record<string, unknown>), ...validateRole(news), ...validateMerged(news)];
         return failures.length ? { inputs: news, failures } : { inputs: news };
     },
 

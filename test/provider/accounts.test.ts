@@ -286,6 +286,19 @@ describe("several accounts", function () {
             assert.deepEqual(read.props!.tagsAll, { "cost-center": "43", team: "platform" });
         });
 
+        it("check counts aws:defaultTags against the 49-tag limit", async () => {
+            stackConfig({ "aws:defaultTags": { tags: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`d${i}`, "x"])) } });
+            const tags = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`r${i}`, "y"]));
+            const r = await provider.check!({} as Inputs, inputsFor({ tags }));
+            assert.deepEqual(r.failures, [
+                {
+                    property: "tags",
+                    reason: "tags with the stack's aws:defaultTags make 50 tags, but at most 49 are allowed (AWS allows 50; the owner tag takes one)",
+                },
+            ]);
+            assert.deepEqual(aws.proxy.calls, []);
+        });
+
         it("aws:ignoreTags keys are never managed and never shown", async () => {
             stackConfig({ "aws:ignoreTags": { keys: ["ops-note"], keyPrefixes: ["scanner:"] } });
             const { id, outs } = await provider.create(inputsFor({ tags: { team: "platform", "ops-note": "from program" } }));
