@@ -308,6 +308,27 @@ function validateRole(news: Inputs): { property: string; reason: string }[] {
     return problem ? [{ property: "assumeRole", reason: problem }] : [];
 }
 
+/**
+ * With a role, the source account is the role's, so the ARN is known before anything exists: check
+ * adds `accountId` and `arn`, and a preview shows them (and what a program derives from them, such
+ * as an aggregator's account list) instead of unknowns. Without a role the account is the
+ * credentials', which check does not ask AWS for.
+ */
+function withKnownArn(news: Inputs): Inputs {
+    const roleArn = news.assumeRole?.roleArn;
+    const known = [roleArn, news.region, news.authorizedAccountId, news.authorizedAwsRegion];
+    if (roleArn === undefined || known.some(isUnknown)) return news;
+    const accountId = roleAccount(roleArn);
+    if (accountId === undefined) return news;
+    const arn = buildArn({
+        region: news.region,
+        accountId,
+        authorizedAccountId: news.authorizedAccountId,
+        authorizedAwsRegion: news.authorizedAwsRegion,
+    });
+    return { ...news, accountId, arn } as Inputs;
+}
+
 /** With the stack's `aws:defaultTags` merged in, the tags must still fit AWS's cap (one tag is the owner's). */
 function validateMerged(news: Inputs): { property: string; reason: string }[] {
     const s = currentSettings();
@@ -355,7 +376,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
 
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         const failures = [...validate(news as unknown as Record<string, unknown>), ...validateRole(news), ...validateMerged(news)];
-        return failures.length ? { inputs: news, failures } : { inputs: news };
+        return failures.length ? { inputs: news, failures } : { inputs: withKnownArn(news) };
     },
 
     async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {

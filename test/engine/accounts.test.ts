@@ -94,6 +94,13 @@ describe("many accounts under the pulumi CLI", function () {
             "aws:ignoreTags": JSON.stringify({ keys: ["ops-note"] }),
         });
         await s.run(["config", "set", "--secret", "--stack", s.name, "externalId", EXTERNAL_ID]);
+        // The roles say which account each authorization lives in: the first preview knows every ARN.
+        const first = await s.run(["preview", "--stack", s.name]);
+        const shown = first.stdout.slice(first.stdout.indexOf("Outputs:"));
+        for (const a of ACCOUNTS)
+            for (const r of REGIONS) assert.match(shown, new RegExp(`${r} *: "${arn(a, r)}"`), `${a}/${r} in the preview's outputs`);
+        assert.ok(!shown.includes("output<"), `no unknown output in the preview:\n${shown}`);
+        assert.equal(aws.proxy.calls.length, 0, "the first preview makes no AWS call");
         await s.up();
         assert.deepEqual(await awsState(aws), expected(all, { "cost-center": "42" }));
         const outs = await s.outputs();

@@ -144,6 +144,21 @@ describe("several accounts", function () {
             ]);
         });
 
+        it("check adds the ARN and account the role determines, so that a preview knows them", async () => {
+            const r = await provider.check!({} as Inputs, viaRole(OTHER_ACCOUNT));
+            assert.deepEqual(r, {
+                inputs: {
+                    ...viaRole(OTHER_ACCOUNT),
+                    accountId: OTHER_ACCOUNT,
+                    arn: arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT),
+                },
+            });
+            const unknownRegion = viaRole(OTHER_ACCOUNT, { region: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+            assert.deepEqual(await provider.check!({} as Inputs, unknownRegion), { inputs: unknownRegion });
+            assert.deepEqual(await provider.check!({} as Inputs, inputsFor()), { inputs: inputsFor() }, "without a role: unchanged");
+            assert.deepEqual(aws.proxy.calls, []);
+        });
+
         it("check names a bad role ARN before any AWS call", async () => {
             aws.proxy.clear();
             const r = await provider.check!({} as Inputs, inputsFor({ assumeRole: { roleArn: "arn:aws:iam::1234:user/bob" } }));
