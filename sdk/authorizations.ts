@@ -63,7 +63,7 @@ const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
 /** Checks the arguments before anything is registered; each failure names the argument. */
 function validateArgs(args: AggregationAuthorizationsArgs): string[] {
     const out: string[] = [];
-    if (!ACCOUNT.test(String(args.authorizedAccountId)))
+    if (typeof args.authorizedAccountId !== "string" || !ACCOUNT.test(args.authorizedAccountId))
         out.push(`authorizedAccountId must be 12 digits, got ${JSON.stringify(args.authorizedAccountId)}`);
     if (!REGION.test(String(args.authorizedAwsRegion)))
         out.push(`authorizedAwsRegion must be a region name such as us-east-1, got ${JSON.stringify(args.authorizedAwsRegion)}`);
@@ -71,7 +71,7 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
     const seen = new Set<string>();
     args.sources.forEach((s, i) => {
         const where = `sources[${i}]`;
-        if (!ACCOUNT.test(String(s.accountId)))
+        if (typeof s.accountId !== "string" || !ACCOUNT.test(s.accountId))
             out.push(`${where}.accountId must be 12 digits (a string), got ${JSON.stringify(s.accountId)}`);
         else if (seen.has(s.accountId))
             out.push(`${where}.accountId ${s.accountId} is listed twice; list each account once, with all its regions`);
