@@ -85,12 +85,12 @@ export function identity(role?: RoleSetting): string {
     return [base, ...settings.assumeRoles.map(link), ...(role ? [link(role)] : [])].join(" > ");
 }
 
-/** Caches what `provider` gives until 5 minutes before it expires; one refresh at a time. */
-function refreshing(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+/** Caches what `provider` gives until 5 minutes before it expires; one refresh at a time; a failure is not kept. */
+export function refreshing(provider: AwsCredentialIdentityProvider, now: () => number = Date.now): AwsCredentialIdentityProvider {
     let value: AwsCredentialIdentity | undefined;
     let pending: Promise<AwsCredentialIdentity> | undefined;
     return () => {
-        if (value && (!value.expiration || value.expiration.getTime() - Date.now() > 5 * 60 * 1000)) return Promise.resolve(value);
+        if (value && (!value.expiration || value.expiration.getTime() - now() > 5 * 60 * 1000)) return Promise.resolve(value);
         pending ??= provider().then(
             (v) => ((value = v), (pending = undefined), v),
             (e) => {

@@ -198,7 +198,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                       }
                     : undefined,
                 // Its own input, and always a secret: the state holds it encrypted, and the role ARN stays readable.
-                assumeRoleExternalId: args?.assumeRole?.externalId !== undefined ? pulumi.secret(args.assumeRole.externalId) : undefined,
+                ...(args?.assumeRole?.externalId !== undefined ? { assumeRoleExternalId: pulumi.secret(args.assumeRole.externalId) } : {}),
                 owner: opts?.id ? undefined : owner(name, opts?.parent),
                 __provider: PROVIDER_MODULE,
                 arn: undefined,
