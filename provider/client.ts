@@ -19,14 +19,37 @@ import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
 
 let settings: Settings = EMPTY_SETTINGS;
+/**
+ * Why the stack's settings were refused, if they were. Pulumi's dynamic-provider host keeps a
+ * provider whose `configure` threw and goes on using it unconfigured for the next resources, so
+ * the refusal is kept here and every later operation fails with it instead of running with no
+ * settings (no aws:allowedAccountIds, no roles, the environment's account).
+ */
+let refused: Error | undefined;
 
-/** The stack settings in force (from `configure`). */
+/** The stack settings in force (from `configure`); throws the refusal when they were refused. */
 export function currentSettings(): Settings {
+    if (refused) throw refused;
     return settings;
+}
+
+/** Records that the stack's settings were refused: every later operation fails with `err`. */
+export function refuseSettings(err: Error): void {
+    refused = err;
+    settings = EMPTY_SETTINGS;
+    configClients.clear();
+    accounts.clear();
+    chains.clear();
+}
+
+/** The refusal of the stack's settings, if any. */
+export function settingsRefusal(): Error | undefined {
+    return refused;
 }
 
 /** Records the stack settings the engine passes to the provider's `configure`, and forgets every client. */
 export function configureSettings(s: Partial<Settings>): void {
+    refused = undefined;
     settings = { ...EMPTY_SETTINGS, ...s };
     configClients.clear();
     accounts.clear();
@@ -185,6 +208,7 @@ function common(region: string, role: RoleSetting | undefined, retry: Backoff) {
 
 /** The AWS Config client for a call: one per credentials identity and source region, limited per (account, region). */
 async function configClient(target: Target): Promise<ConfigServiceClient> {
+    if (refused) throw refused;
     const key = `${identity(target.role)}@${target.region}`;
     let c = configClients.get(key);
     if (!c) {
@@ -249,6 +273,7 @@ export async function send<Out>(target: Target, command: Command): Promise<Out> 
  * once per credentials identity and region and process (sts:GetCallerIdentity).
  */
 export function sourceAccount(target: Target): Promise<string> {
+    if (refused) return Promise.reject(refused);
     const key = `${identity(target.role)}@${target.region}`;
     let account = accounts.get(key);
     if (!account) {

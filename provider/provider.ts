@@ -14,7 +14,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
-import { configureSettings, credentialsInUse, currentSettings, sourceAccount, type Target } from "./client";
+import {
+    configureSettings,
+    credentialsInUse,
+    currentSettings,
+    refuseSettings,
+    settingsRefusal,
+    sourceAccount,
+    type Target,
+} from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
 import { buildArn, parseArn, parseKey } from "./id";
 import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
@@ -371,10 +379,18 @@ async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"repla
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        configureSettings(parseSettings((key) => req.config.get(key)));
+        try {
+            configureSettings(parseSettings((key) => req.config.get(key)));
+        } catch (err) {
+            // The host keeps using this provider for the next resources: every one must fail too.
+            refuseSettings(err as Error);
+            throw err;
+        }
     },
 
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        const refusal = settingsRefusal();
+        if (refusal) return { inputs: news, failures: [{ property: "", reason: refusal.message }] };
         const failures = [...validate(news as unknown as Record<string, unknown>), ...validateRole(news), ...validateMerged(news)];
         return failures.length ? { inputs: news, failures } : { inputs: withKnownArn(news) };
     },

@@ -340,6 +340,31 @@ describe("several accounts", function () {
             assert.equal(read.id, id);
         });
 
+        it("a refused setting fails configure and every later operation of the provider, with no AWS call", async () => {
+            const { id, outs } = await provider.create(inputsFor());
+            aws.proxy.clear();
+            const config = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k], require: () => "" } });
+            const message =
+                "configuring pulumi-aws-config-aggregation: aws:endpoints is not supported by pulumi-aws-config-aggregation " +
+                "(it would change which account or endpoint is used): set AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL) in the environment instead.";
+            await assert.rejects(provider.configure!(config({ "aws:endpoints": "[]" })), { message });
+            // Pulumi's host goes on using the provider for the next resources: none may run unconfigured.
+            assert.deepEqual(await provider.check!({} as Inputs, inputsFor()), {
+                inputs: inputsFor(),
+                failures: [{ property: "", reason: message }],
+            });
+            await assert.rejects(provider.create(inputsFor({ region: "us-west-2" })), { message });
+            await assert.rejects(provider.diff!(id, outs!, inputsFor()), { message });
+            await assert.rejects(provider.read!(id, outs), { message });
+            await assert.rejects(provider.update!(id, outs!, inputsFor({ tags: { team: "x" } })), { message });
+            await assert.rejects(provider.delete!(id, outs!), { message });
+            assert.deepEqual(aws.proxy.calls, []);
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+            // Settings that are right configure it again.
+            await provider.configure!(config({ "aws:region": "eu-west-1" }));
+            assert.deepEqual((await provider.read!(id, outs)).id, id);
+        });
+
         it("never puts a secret setting in a message", async () => {
             stackConfig({
                 "aws:accessKey": "AKIDSTACKCONFIG00001",
