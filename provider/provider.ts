@@ -109,6 +109,19 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
     );
 }
 
+/** The message for `AggregationAuthorization.get` of an authorization that does not exist. */
+function notFoundError(id: string, props: Partial<Outputs> | undefined): AuthorizationError {
+    const where = id.startsWith("arn:")
+        ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
+        : `source region ${props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION} of the account of the credentials in use (${credentialsInUse()})`;
+    return authorizationError(
+        "reading",
+        id,
+        `no such authorization in ${where}. Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.`,
+        "ResourceNotFoundException",
+    );
+}
+
 /** The message for a change to an authorization whose owner tag no longer names this resource. */
 function notOursError(verb: Verb, arn: string, held: Tags): AuthorizationError {
     const owner = ownerTagOf(held);
@@ -227,6 +240,31 @@ function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): 
     throw existsError(inputs, arn, owner);
 }
 
+/**
+ * The checked inputs, with the `arn` and `accountId` that the authorization has (or will have) when
+ * they can be known. A dynamic provider does not take part in previews: the engine previews an
+ * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
+ * would be unknown to every resource that depends on it, and a tag change would preview dependents as
+ * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
+ * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`, once per region
+ * and run). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
+ * be learned, the inputs go on without it and create reports the failure.
+ */
+async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
+    if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
+    const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
+    if (typeof olds.arn === "string" && !isUnknown(olds.arn)) {
+        const parts = parseArn(olds.arn);
+        if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
+    }
+    try {
+        const accountId = await sourceAccount(target("creating", describeAuthorization(news), news.region));
+        return identity(buildArn({ ...news, accountId }));
+    } catch {
+        return news;
+    }
+}
+
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
 async function resolveId(
     id: string,
@@ -251,9 +289,9 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         configureSettings({ profile: req.config.get("aws:profile") });
     },
 
-    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+    async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         const failures = validate(news as unknown as Record<string, unknown>);
-        return failures.length ? { inputs: news, failures } : { inputs: news };
+        return failures.length ? { inputs: news, failures } : { inputs: await withIdentity(olds as Partial<Outputs>, news) };
     },
 
     async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
@@ -291,8 +329,10 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+        // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
+        const lookup = props?.arn === undefined;
         const resolved = await resolveId(id, props);
-        if (!resolved) return {};
+        if (!resolved) throw notFoundError(id, props);
         const { arn } = resolved;
         const parts = parseArn(arn);
         const t = target("reading", arn, parts.region);
@@ -302,7 +342,10 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         if (tags === undefined || !props?.creationTime) {
             // Confirm a disappearance (or learn the creation time) by key before reporting it.
             found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
-            if (!found) return {};
+            if (!found) {
+                if (lookup) throw notFoundError(id, props);
+                return {};
+            }
             // ListTagsForResource said "not found" but the key lookup found it (AWS still
             // settling): its tags are unknown, so keep the recorded ones rather than claim none.
             tags ??= props ? awsTagsOf(props) : {};
@@ -321,7 +364,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
         }
         const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tags)));
-        return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted) };
+        const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted);
+        // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
+        // `pulumi preview --diff` names the tag keys the next up restores or removes.
+        const { creationTime: _c, adopted: _a, ...asInputs } = outs;
+        return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {

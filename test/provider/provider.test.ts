@@ -8,6 +8,12 @@ const OWNER = "pulumi-aws-config-aggregation:owner";
 
 const inputs = inputsFor;
 
+/** What a refresh reads back for a resource in state: its outputs, and the same as the next diff's inputs. */
+function refreshed(id: string, outs: Outputs | undefined) {
+    const { creationTime: _c, adopted: _a, ...asInputs } = outs!;
+    return { id, props: outs, inputs: asInputs };
+}
+
 describe("provider against moto", function () {
     this.timeout(30000);
     const aws = useAws();
@@ -49,7 +55,7 @@ describe("provider against moto", function () {
             assert.deepEqual(aws.proxy.operations("sts"), ["GetCallerIdentity"]);
             aws.proxy.clear();
             const read = await provider.read!(id, outs);
-            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual(read, refreshed(id, outs));
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"]);
             assert.deepEqual(aws.proxy.operations("sts"), [], "the account is asked once per region and process");
         });
@@ -64,6 +70,30 @@ describe("provider against moto", function () {
             } finally {
                 delete process.env.AWS_REGION;
             }
+        });
+    });
+
+    describe("get", () => {
+        it("fails, naming what was looked up where, when the authorization does not exist", async () => {
+            await assert.rejects(provider.read!(arnOf("eu-west-1"), { region: "eu-west-1" } as Outputs), {
+                message:
+                    `reading Config aggregation authorization (${arnOf("eu-west-1")}): no such authorization in account ${SOURCE_ACCOUNT}, source region eu-west-1. ` +
+                    "Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.",
+            });
+            await assert.rejects(provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`, { region: "eu-west-1" } as Outputs), {
+                message:
+                    `reading Config aggregation authorization (${AGGREGATOR_ACCOUNT}:us-east-1): no such authorization in source region eu-west-1 of the account of the credentials in use ` +
+                    "(the AWS_ACCESS_KEY_ID environment variable). Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.",
+            });
+        });
+    });
+
+    describe("check", () => {
+        it("gives a new authorization the ARN and source account it will have, so previews of dependents know them", async () => {
+            const result = await provider.check!({} as never, inputs());
+            assert.deepEqual(result.inputs, { ...inputs(), arn: arnOf("eu-west-1"), accountId: SOURCE_ACCOUNT });
+            assert.deepEqual(aws.proxy.operations("sts"), ["GetCallerIdentity"]);
+            assert.deepEqual(aws.proxy.operations(), [], "no Config call");
         });
     });
 
@@ -141,7 +171,7 @@ describe("provider against moto", function () {
                 c.operation === "ListTagsForResource" ? faults.notFound(`ResourceArn '${id}' does not exist`) : undefined,
             );
             const read = await provider.read!(id, outs);
-            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual(read, refreshed(id, outs));
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
         });
     });
@@ -280,8 +310,8 @@ describe("provider against moto", function () {
                 aws.proxy.calls.filter((c) => c.operation === "PutAggregationAuthorization").map((c) => c.region),
                 ["eu-west-1", "ap-southeast-2"],
             );
-            assert.deepEqual(await provider.read!(a.id, a.outs as Outputs), { id: a.id, props: a.outs });
-            assert.deepEqual(await provider.read!(b.id, b.outs as Outputs), { id: b.id, props: b.outs });
+            assert.deepEqual(await provider.read!(a.id, a.outs as Outputs), refreshed(a.id, a.outs as Outputs));
+            assert.deepEqual(await provider.read!(b.id, b.outs as Outputs), refreshed(b.id, b.outs as Outputs));
         });
     });
 });

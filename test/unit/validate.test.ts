@@ -256,11 +256,13 @@ describe("check", () => {
 
     for (const [name, inputs, expected] of cases) {
         it(expected.length ? `rejects ${name}` : `accepts ${name}`, async () => {
+            connections = 0;
             const result = await provider.check!({} as never, inputs as never);
             const failures = (result.failures ?? []).map((f) => [f.property, f.reason]);
             assert.deepEqual(failures, expected);
             assert.deepEqual(result.inputs, inputs, "check returns the inputs unchanged");
-            assert.equal(connections, 0, "check made no network call");
+            // A failure is found before any network call; valid inputs may ask STS for the account (see check.test.ts).
+            if (expected.length) assert.equal(connections, 0, "check made no network call");
         });
     }
 });
