@@ -14,7 +14,11 @@ export const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
  * (DESIGN.md §5). `pulumi.dynamic.Resource` would serialize a closure of the same shape, but its
  * serializer wraps each of the seven methods in ~300 bytes of scaffolding (2.5 KB measured).
  */
-export const PROVIDER_MODULE = `exports.handler = () => require("pulumi-aws-config-aggregation/provider").provider;`;
+export const PROVIDER_MODULE =
+    `exports.handler = () => { try { return require("pulumi-aws-config-aggregation/provider").provider; } catch (e) { ` +
+    `if (e && e.code === "MODULE_NOT_FOUND") e.message = "the package pulumi-aws-config-aggregation must stay installed ` +
+    `until every AggregationAuthorization of the stack is destroyed: install it again, run pulumi up or destroy, then remove it (" + e.message + ")"; ` +
+    `throw e; } };`;
 
 /** The arguments of an {@link AggregationAuthorization}. */
 export interface AggregationAuthorizationArgs {
@@ -146,6 +150,13 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     }
 
     constructor(name: string, args: AggregationAuthorizationArgs, opts?: pulumi.CustomResourceOptions) {
+        if (opts?.import !== undefined) {
+            throw new Error(
+                `AggregationAuthorization ${name}: the import option is not supported: Pulumi cannot import dynamic resources. ` +
+                    `Declare the resource with adoptExisting: true to manage the tags of an authorization made outside Pulumi (destroy leaves it), ` +
+                    `or with takeOwnership: true to migrate one from pulumi-aws or Terraform (destroy deletes it); see the README, "Adopting an existing authorization".`,
+            );
+        }
         super(
             TYPE,
             name,

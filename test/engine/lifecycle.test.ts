@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
 import { faults } from "../harness/proxy";
+import { PROVIDER_MODULE } from "../../sdk";
 import { REPO, Stack, WORK, engineOwner, type PreviewStep } from "../harness/pulumi";
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
@@ -254,7 +255,7 @@ describe("under the pulumi CLI", function () {
         for (const r of auths) {
             const provider = String(r.inputs!.__provider);
             assert.ok(provider.length < 1024, `__provider is ${provider.length} bytes`);
-            assert.equal(provider, 'exports.handler = () => require("pulumi-aws-config-aggregation/provider").provider;');
+            assert.equal(provider, PROVIDER_MODULE);
         }
         for (const secret of Object.values(CREDENTIALS_ENV)) assert.ok(!text.includes(secret), "credential value in state");
     });
