@@ -19,6 +19,7 @@ interface Spec {
     region?: string;
     tags?: Record<string, string>;
     adoptExisting?: boolean;
+    accountTagFrom?: string;
 }
 
 const spec = (over: Partial<Spec> = {}): Spec => ({
@@ -204,8 +205,37 @@ describe("under the pulumi CLI", function () {
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "one Config call per resource");
         const [r] = await s.authorizations();
         assert.deepEqual(r.outputs!.tags, { team: "someone-else", env: "prod", intruder: "yes" });
+        // A reviewer sees which tags the next up restores and removes.
+        const diff = (await s.previewDiff()).stdout;
+        assert.match(diff, /~ tags +: \{\n +env +: "prod"\n +- intruder: "yes"\n +~ team +: "someone-else" => "platform"\n +\}/);
         await s.up();
         assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform", env: "prod", ...owned("a") });
+    });
+
+    it("previews a tag change as one update, and a resource fed its accountId as unchanged; up agrees", async () => {
+        const s = await program([spec({ name: "first" }), spec({ name: "second", region: "us-west-2", accountTagFrom: "first" })]);
+        await s.up();
+        await setResources([
+            spec({ name: "first", tags: { team: "security" } }),
+            spec({ name: "second", region: "us-west-2", accountTagFrom: "first" }),
+        ]);
+        const preview = await s.previewJson();
+        assert.deepEqual(
+            preview.steps
+                .filter((x) => x.op !== "same" && x.urn.includes("AggregationAuthorization"))
+                .map((x) => [x.urn.split("::").pop(), x.op]),
+            [["first", "update"]],
+            "second is unchanged: the accountId it is fed stays known",
+        );
+        aws.proxy.clear();
+        await s.up();
+        const second = arnOf("us-west-2");
+        assert.deepEqual(
+            aws.proxy.calls.filter((c) => c.body?.ResourceArn === second).map((c) => c.operation),
+            [],
+            "up leaves the second alone too",
+        );
+        assert.deepEqual(await aws.tags("us-west-2", second), { team: "platform", source: SOURCE_ACCOUNT, ...owned("second") });
     });
 
     it("destroy leaves no authorization behind, in any source region", async () => {

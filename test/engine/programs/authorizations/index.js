@@ -1,5 +1,5 @@
 // Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
-// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, takeOwnership?, aliases?,
+// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, takeOwnership?, accountTagFrom?, aliases?,
 // parent?}). With `unknownAccount` set, the first entry's account ID comes from another resource's
 // output, so it is unknown during preview. Exports every resource's outputs.
 "use strict";
@@ -35,6 +35,7 @@ function parentOf(spec) {
 }
 
 const out = {};
+const byName = {};
 resources.forEach((spec, i) => {
     let account = spec.authorizedAccountId;
     if (i === 0 && config.getBoolean("unknownAccount")) account = new Later("later-account", account).value;
@@ -52,12 +53,14 @@ resources.forEach((spec, i) => {
             authorizedAccountId: account,
             authorizedAwsRegion: spec.authorizedAwsRegion,
             region: spec.region,
-            tags: spec.tags,
+            // accountTagFrom: tag this one with another resource's source account (an output).
+            tags: spec.accountTagFrom ? byName[spec.accountTagFrom].accountId.apply((a) => ({ ...spec.tags, source: a })) : spec.tags,
             adoptExisting: spec.adoptExisting,
             takeOwnership: spec.takeOwnership,
         },
         opts,
     );
+    byName[spec.name] = r;
     out[spec.name] = {
         arn: r.arn,
         accountId: r.accountId,
