@@ -11,7 +11,8 @@ import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
 import { configureSettings, sourceAccount, type Target } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
-import { buildArn, parseArn, parseKey } from "./id";
+import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
+import { ID_ECHO_LIMIT, truncate } from "./redact";
 import { fromTagList, tagRequests, tagsEqual, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { validate } from "./validate";
@@ -142,8 +143,19 @@ async function resolveId(
     id: string,
     props: Partial<Outputs> | undefined,
 ): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
-    if (id.startsWith("arn:")) return { arn: id };
-    const key = parseKey(id);
+    let parsed: ReturnType<typeof parseId>;
+    try {
+        parsed = parseId(id);
+    } catch {
+        throw authorizationError(
+            "reading",
+            truncate(id, ID_ECHO_LIMIT),
+            `unexpected ID format: ${ID_FORMATS} (AggregationAuthorization.get and pulumi import take either)`,
+            "InvalidId",
+        );
+    }
+    if ("arn" in parsed) return { arn: parsed.arn };
+    const { key } = parsed;
     const region = props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) {
         throw authorizationError(
