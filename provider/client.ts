@@ -12,6 +12,8 @@ import { Backoff } from "./retry";
 export interface Settings {
     /** The `aws:profile` stack config, if set; otherwise the SDK's own chain (AWS_PROFILE, …). */
     profile?: string;
+    /** The stack config `aws:skipRegionValidation`: accept regions the SDK's metadata does not list yet. */
+    skipRegionValidation?: boolean;
 }
 
 const settings: Settings = {};
@@ -19,8 +21,14 @@ const settings: Settings = {};
 /** Records the stack settings the engine passes to the provider's `configure`. */
 export function configureSettings(s: Settings): void {
     settings.profile = s.profile;
+    settings.skipRegionValidation = s.skipRegionValidation;
     configClients.clear();
     accounts.clear();
+}
+
+/** The stack settings recorded by `configure`. */
+export function currentSettings(): Readonly<Settings> {
+    return settings;
 }
 
 /** Attempts per call (the SDK's standard retry: exponential backoff with jitter). `AWS_MAX_ATTEMPTS` overrides. */

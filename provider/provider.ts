@@ -9,7 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
-import { configureSettings, sourceAccount, type Target } from "./client";
+import { configureSettings, currentSettings, sourceAccount, type Target } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
 import { ID_ECHO_LIMIT, truncate } from "./redact";
@@ -168,13 +168,29 @@ async function resolveId(
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
 }
 
+/** The stack config keys `configure` reads: `aws:profile` and `aws:skipRegionValidation`. */
+function stackSettings(config: { get(key: string): unknown }) {
+    const skip = config.get("aws:skipRegionValidation");
+    return {
+        profile: (config.get("aws:profile") as string | undefined) || undefined,
+        skipRegionValidation: skip === true || (typeof skip === "string" && skip.trim().toLowerCase() === "true"),
+    };
+}
+
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        configureSettings({ profile: req.config.get("aws:profile") });
+        configureSettings(stackSettings(req.config));
     },
 
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        const failures = validate(news as unknown as Record<string, unknown>);
+        // Failures go to the engine without a property: for a named property Pulumi prints that
+        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
+        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
+        // map, secret values in plain text, and for any input a value of any length. Each reason
+        // names its input instead.
+        const failures = validate(news as unknown as Record<string, unknown>, {
+            skipRegionValidation: currentSettings().skipRegionValidation,
+        }).map((f) => ({ property: "", reason: f.reason }));
         return failures.length ? { inputs: news, failures } : { inputs: news };
     },
 

@@ -1,6 +1,6 @@
 // Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
-// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, aliases?,
-// parent?}). With `unknownAccount` set, the first entry's account ID comes from another resource's
+// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, secretTag?, adoptExisting?,
+// aliases?, parent?}); `secretTag` names a tag whose value is the secret config `secretTagValue`. With `unknownAccount` set, the first entry's account ID comes from another resource's
 // output, so it is unknown during preview. Exports every resource's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -52,7 +52,7 @@ resources.forEach((spec, i) => {
             authorizedAccountId: account,
             authorizedAwsRegion: spec.authorizedAwsRegion,
             region: spec.region,
-            tags: spec.tags,
+            tags: spec.secretTag ? { ...spec.tags, [spec.secretTag]: config.requireSecret("secretTagValue") } : spec.tags,
             adoptExisting: spec.adoptExisting,
         },
         opts,
