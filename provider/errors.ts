@@ -3,6 +3,8 @@
  * message text. Errors cross the process boundary between the dynamic provider and the engine as
  * plain messages, so identity is a marker field, not `instanceof`.
  */
+import { seconds } from "./limits";
+import { truncate } from "./redact";
 
 /** Marker field carried by every error this package raises. */
 export const ERROR_MARKER = "__awsConfigAggregationError";
@@ -29,7 +31,7 @@ export function isAuthorizationError(e: unknown): e is AuthorizationError {
 
 /** Builds an error whose message is `<verb> Config aggregation authorization (<id>): <cause>`. */
 export function authorizationError(verb: Verb, resource: string, cause: string, code?: string): AuthorizationError {
-    const e = new Error(`${verb} Config aggregation authorization (${resource}): ${cause}`) as AuthorizationError;
+    const e = new Error(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`) as AuthorizationError;
     e[ERROR_MARKER] = true;
     if (code !== undefined) e.code = code;
     return e;
@@ -53,6 +55,8 @@ export interface CallContext {
     region: string;
     endpoint: string;
     profile?: string;
+    /** The HTTP timeouts of the call, for the message of a timed-out call. */
+    timeouts?: { connectMs: number; requestMs: number };
 }
 
 const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "AuthorizationError"]);
@@ -86,6 +90,36 @@ interface AwsLikeError {
     $fault?: string;
     $metadata?: { httpStatusCode?: number; attempts?: number };
     cause?: unknown;
+}
+
+/** The name of the AWS service an IAM action belongs to. */
+function serviceOf(action: string): string {
+    return action.startsWith("sts:") ? "AWS STS" : "AWS Config";
+}
+
+const attemptsText = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
+
+/**
+ * The error for a call still unanswered when its operation's deadline passed: it names the
+ * operation, the call, the region, the endpoint (without userinfo) and how many attempts were made.
+ */
+export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: number): AuthorizationError {
+    const where = `region ${ctx.region}, endpoint ${ctx.endpoint}`;
+    const what =
+        attempts === 0
+            ? `the operation's deadline of ${seconds(deadlineMs)} passed before ${ctx.action} was sent (${where}).`
+            : `${serviceOf(ctx.action)} did not answer ${ctx.action} (${where}) within the operation's deadline of ${seconds(deadlineMs)}, ` +
+              `after ${attemptsText(attempts)}; the call was abandoned.`;
+    // A write that was sent may have been applied: say so, and how the next run finds out.
+    const write = attempts > 0 && !/^(config:(List|Describe)|sts:)/.test(ctx.action);
+    return authorizationError(
+        ctx.verb,
+        ctx.resource,
+        `${what}${write ? " AWS may have applied it; running the command again finishes the job (a create takes back what it made, by its owner tag)." : ""} ` +
+            `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; ` +
+            `to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).`,
+        "DeadlineExceeded",
+    );
 }
 
 /** The system error code (ECONNREFUSED, …) of a network failure, looking through `cause` chains. */
@@ -149,8 +183,17 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
         );
     }
     const net = networkCode(e);
+    if (net === "ETIMEDOUT" && ctx.timeouts) {
+        const t = ctx.timeouts;
+        return fail(
+            `${serviceOf(ctx.action)} did not answer ${ctx.action} in time (${where}) after ${attemptsText(attempts ?? 1)}, the last one timed out ` +
+                `(connect timeout ${seconds(t.connectMs)}, request timeout ${seconds(t.requestMs)}). ` +
+                `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; to wait longer, raise ` +
+                `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`,
+        );
+    }
     if (net) {
-        const service = ctx.action.startsWith("sts:") ? "AWS STS" : "AWS Config";
+        const service = serviceOf(ctx.action);
         return fail(
             `could not reach ${service} (${where})${afterAttempts}: ${net}. ` +
                 `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,

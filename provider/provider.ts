@@ -9,9 +9,10 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
-import { configureSettings, currentSettings, sourceAccount, type Target } from "./client";
+import { configureSettings, currentLimits, currentSettings, sourceAccount, withDeadline, type Deadline, type Target } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
+import { KNOBS } from "./limits";
 import { ID_ECHO_LIMIT, truncate } from "./redact";
 import { fromTagList, tagRequests, tagsEqual, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
@@ -20,8 +21,8 @@ import { validate } from "./validate";
 /** Inputs whose change means a different authorization in AWS, so Pulumi must replace it. */
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
-function target(verb: Verb, resource: string, region: string): Target {
-    return { verb, resource, region };
+function target(verb: Verb, resource: string, region: string, deadline: Deadline): Target {
+    return { verb, resource, region, deadline };
 }
 
 /** The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said. */
@@ -142,6 +143,7 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
 async function resolveId(
     id: string,
     props: Partial<Outputs> | undefined,
+    deadline: Deadline,
 ): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
     let parsed: ReturnType<typeof parseId>;
     try {
@@ -164,21 +166,29 @@ async function resolveId(
             "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION",
         );
     }
-    const found = await findByKey(target("reading", id, region), key.authorizedAccountId, key.authorizedAwsRegion);
+    const found = await findByKey(target("reading", id, region, deadline), key.authorizedAccountId, key.authorizedAwsRegion);
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
 }
 
-/** The stack config keys `configure` reads: `aws:profile` and `aws:skipRegionValidation`. */
+/** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, and this package's timeouts. */
 function stackSettings(config: { get(key: string): unknown }) {
+    const own: Record<string, unknown> = {};
+    for (const knob of Object.values(KNOBS)) {
+        if (knob.config !== undefined && config.get(knob.config) !== undefined) own[knob.config] = config.get(knob.config);
+    }
     const skip = config.get("aws:skipRegionValidation");
     return {
         profile: (config.get("aws:profile") as string | undefined) || undefined,
         skipRegionValidation: skip === true || (typeof skip === "string" && skip.trim().toLowerCase() === "true"),
+        config: own,
     };
 }
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
+        // would report them once, then use the provider unconfigured. `check` fails every resource
+        // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
         configureSettings(stackSettings(req.config));
     },
 
@@ -188,9 +198,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
         // map, secret values in plain text, and for any input a value of any length. Each reason
         // names its input instead.
-        const failures = validate(news as unknown as Record<string, unknown>, {
+        const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
+        const invalid = validate(news as unknown as Record<string, unknown>, {
             skipRegionValidation: currentSettings().skipRegionValidation,
         }).map((f) => ({ property: "", reason: f.reason }));
+        const failures = [...problems, ...invalid];
         return failures.length ? { inputs: news, failures } : { inputs: news };
     },
 
@@ -206,75 +218,86 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target(
-            "creating",
-            `authorizing ${inputs.authorizedAccountId}/${inputs.authorizedAwsRegion} in source region ${inputs.region}`,
-            inputs.region,
-        );
-        const accountId = await sourceAccount(t);
-        const arn = buildArn({
-            region: inputs.region,
-            accountId,
-            authorizedAccountId: inputs.authorizedAccountId,
-            authorizedAwsRegion: inputs.authorizedAwsRegion,
-        });
-        t.resource = arn;
-        if (inputs.authorizedAccountId === accountId) throw selfError(inputs, arn);
-        const existing = await findTagsByArn(t, arn);
-        let outs: Outputs;
-        if (existing === undefined) outs = await createNew(t, inputs, arn);
-        else if (inputs.owner !== undefined && existing[OWNER_TAG] === inputs.owner)
-            outs = await takeExisting(t, inputs, arn, existing, false);
-        else if (inputs.adoptExisting === true) outs = await takeExisting(t, inputs, arn, existing, true);
-        else throw existsError(inputs, arn, existing[OWNER_TAG]);
-        return { id: outs.arn, outs };
+        const resource = `authorizing ${inputs.authorizedAccountId}/${inputs.authorizedAwsRegion} in source region ${inputs.region}`;
+        return withDeadline("creating", resource, (deadline) => create(inputs, target("creating", resource, inputs.region, deadline)));
     },
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        const resolved = await resolveId(id, props);
-        if (!resolved) return {};
-        const { arn } = resolved;
-        const parts = parseArn(arn);
-        const t = target("reading", arn, parts.region);
-        let tags = await findTagsByArn(t, arn);
-        let found = resolved.found;
-        if (tags === undefined || !props?.creationTime) {
-            // Confirm a disappearance (or learn the creation time) by key before reporting it.
-            found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
-            if (!found) return {};
-            // ListTagsForResource said "not found" but the key lookup found it (AWS still
-            // settling): its tags are unknown, so keep the recorded ones rather than claim none.
-            tags ??= props ? awsTagsOf(props) : {};
-        }
-        const inputs: Inputs = {
-            authorizedAccountId: parts.authorizedAccountId,
-            authorizedAwsRegion: parts.authorizedAwsRegion,
-            region: parts.region,
-        };
-        if (props?.owner !== undefined) inputs.owner = props.owner;
-        if (props?.adoptExisting !== undefined) inputs.adoptExisting = props.adoptExisting;
-        return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, tags, props?.adopted === true) };
+        return withDeadline("reading", id, (deadline) => read(id, props, deadline));
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        const t = target("updating", id, olds.region);
-        const next: Outputs = { ...olds, tags: news.tags ?? {} };
-        for (const k of ["owner", "adoptExisting"] as const) {
-            if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
-            else delete next[k];
-        }
-        const applied: Outputs = { ...olds };
-        try {
-            await applyTags(t, id, awsTagsOf(olds), awsTagsOf(next), applied);
-        } catch (err) {
-            throw partial(err as AuthorizationError, id, applied);
-        }
-        return { outs: next };
+        return withDeadline("updating", id, (deadline) => update(id, olds, news, target("updating", id, olds.region, deadline)));
     },
 
     async delete(id: string, props: Outputs): Promise<void> {
         if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
         const parts = parseArn(id);
-        await deleteAuthorization(target("deleting", id, parts.region), parts.authorizedAccountId, parts.authorizedAwsRegion);
+        return withDeadline("deleting", id, (deadline) =>
+            deleteAuthorization(target("deleting", id, parts.region, deadline), parts.authorizedAccountId, parts.authorizedAwsRegion),
+        );
     },
 };
+
+/** Creates the authorization of `inputs`, or takes back its own / adopts an existing one. */
+async function create(inputs: Inputs, t: Target): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    const accountId = await sourceAccount(t);
+    const arn = buildArn({
+        region: inputs.region,
+        accountId,
+        authorizedAccountId: inputs.authorizedAccountId,
+        authorizedAwsRegion: inputs.authorizedAwsRegion,
+    });
+    t.resource = arn;
+    if (inputs.authorizedAccountId === accountId) throw selfError(inputs, arn);
+    const existing = await findTagsByArn(t, arn);
+    let outs: Outputs;
+    if (existing === undefined) outs = await createNew(t, inputs, arn);
+    else if (inputs.owner !== undefined && existing[OWNER_TAG] === inputs.owner) outs = await takeExisting(t, inputs, arn, existing, false);
+    else if (inputs.adoptExisting === true) outs = await takeExisting(t, inputs, arn, existing, true);
+    else throw existsError(inputs, arn, existing[OWNER_TAG]);
+    return { id: outs.arn, outs };
+}
+
+/** Reads an authorization by its ID (refresh, `get`, import); gone ⇒ no ID. */
+async function read(id: string, props: Outputs | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    const resolved = await resolveId(id, props, deadline);
+    if (!resolved) return {};
+    const { arn } = resolved;
+    const parts = parseArn(arn);
+    const t = target("reading", arn, parts.region, deadline);
+    let tags = await findTagsByArn(t, arn);
+    let found = resolved.found;
+    if (tags === undefined || !props?.creationTime) {
+        // Confirm a disappearance (or learn the creation time) by key before reporting it.
+        found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+        if (!found) return {};
+        // ListTagsForResource said "not found" but the key lookup found it (AWS still
+        // settling): its tags are unknown, so keep the recorded ones rather than claim none.
+        tags ??= props ? awsTagsOf(props) : {};
+    }
+    const inputs: Inputs = {
+        authorizedAccountId: parts.authorizedAccountId,
+        authorizedAwsRegion: parts.authorizedAwsRegion,
+        region: parts.region,
+    };
+    if (props?.owner !== undefined) inputs.owner = props.owner;
+    if (props?.adoptExisting !== undefined) inputs.adoptExisting = props.adoptExisting;
+    return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, tags, props?.adopted === true) };
+}
+
+/** Moves the tags to the program's; a failure half way is a partial update with the tags AWS holds. */
+async function update(id: string, olds: Outputs, news: Inputs, t: Target): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    const next: Outputs = { ...olds, tags: news.tags ?? {} };
+    for (const k of ["owner", "adoptExisting"] as const) {
+        if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
+        else delete next[k];
+    }
+    const applied: Outputs = { ...olds };
+    try {
+        await applyTags(t, id, awsTagsOf(olds), awsTagsOf(next), applied);
+    } catch (err) {
+        throw partial(err as AuthorizationError, id, applied);
+    }
+    return { outs: next };
+}

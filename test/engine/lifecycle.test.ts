@@ -5,6 +5,7 @@ import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } fr
 import { faults } from "../harness/proxy";
 import { REPO, Stack, WORK, type PreviewStep } from "../harness/pulumi";
 import { FAKE_SECRETS } from "../harness/secrets";
+import { StalledServer } from "../harness/stalled";
 
 /** `n` tags with distinct keys and values. */
 const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `tag-value-${i}`]));
@@ -194,6 +195,54 @@ describe("under the pulumi CLI", function () {
         for (const [place, out] of Object.entries(places)) {
             const at = out.indexOf(secret);
             assert.equal(at, -1, `secret tag value in plain text in the ${place}: …${out.slice(Math.max(0, at - 300), at + 50)}`);
+        }
+    });
+
+    it("fails an up against an endpoint that never answers within the operation deadline, naming the call", async () => {
+        const stalled = await StalledServer.start();
+        try {
+            const s = await program([spec()]);
+            const env = { AWS_ENDPOINT_URL: stalled.url, PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "3000" };
+            const started = performance.now();
+            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true, env });
+            const took = performance.now() - started;
+            assert.notEqual(r.code, 0);
+            assert.match(
+                r.stdout,
+                new RegExp(
+                    `creating Config aggregation authorization \\(authorizing ${AGGREGATOR_ACCOUNT}/us-east-1 in source region eu-west-1\\): ` +
+                        `AWS STS did not answer sts:GetCallerIdentity \\(region eu-west-1, endpoint ${stalled.url}\\) within the operation's deadline of 3 s, after 1 attempt`,
+                ),
+            );
+            assert.ok(took < 30000, `up took ${Math.round(took)} ms`);
+        } finally {
+            await stalled.stop();
+        }
+    });
+
+    it("ends an up stalled on AWS after the first Ctrl-C no later than the operation deadline", async () => {
+        // Pulumi's Node dynamic-provider host answers the engine's Cancel RPC without telling the
+        // provider (README, "Ctrl-C"); the deadline is what bounds the wait after the first Ctrl-C.
+        const stalled = await StalledServer.start();
+        try {
+            const s = await program([spec()]);
+            const run = s.start(["up", "--yes", "--skip-preview", "--stack", s.name], {
+                AWS_ENDPOINT_URL: stalled.url,
+                PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "5000",
+            });
+            const until = performance.now() + 60000;
+            while (stalled.connections === 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+            assert.ok(stalled.connections > 0, "the provider reached the stalled endpoint");
+            const interrupted = performance.now();
+            run.interrupt();
+            const r = await run.done;
+            const took = performance.now() - interrupted;
+            assert.notEqual(r.code, 0);
+            assert.match(r.stdout, /\^C received; cancelling/);
+            assert.match(r.stdout, /AWS STS did not answer sts:GetCallerIdentity .* within the operation's deadline of 5 s/);
+            assert.ok(took < 8000, `up ended ${Math.round(took)} ms after the first Ctrl-C`);
+        } finally {
+            await stalled.stop();
         }
     });
 

@@ -366,7 +366,10 @@ describe("check", () => {
         Object.assign(process.env, { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_MAX_ATTEMPTS: "1" });
         configureSettings({});
     });
-    afterEach(() => configureSettings({}));
+    afterEach(() => {
+        process.env.AWS_MAX_ATTEMPTS = "1";
+        configureSettings({});
+    });
     after(async () => {
         process.env = saved;
         configureSettings({});
@@ -401,11 +404,42 @@ describe("check", () => {
         for (const [, reason] of failures) assert.ok(!reason.includes(secret), reason);
     });
 
-    it("reads aws:skipRegionValidation from the stack config in configure", async () => {
+    for (const [value, got] of [
+        ["abc", '"abc"'],
+        ["1000000", '"1000000"'],
+        ["0", '"0"'],
+        ["2.5", '"2.5"'],
+        ["-1", '"-1"'],
+    ]) {
+        it(`fails every resource when AWS_MAX_ATTEMPTS is ${value}, naming the variable and the range`, async () => {
+            process.env.AWS_MAX_ATTEMPTS = value;
+            configureSettings({});
+            assert.deepEqual(await check(ok), [
+                ["", `AWS_MAX_ATTEMPTS must be a whole number of attempts from 1 to 20, got ${got}; unset it for the default, 8`],
+            ]);
+        });
+    }
+
+    it("accepts AWS_MAX_ATTEMPTS from 1 to 20", async () => {
+        for (const value of ["1", "20", " 7 "]) {
+            process.env.AWS_MAX_ATTEMPTS = value;
+            configureSettings({});
+            assert.deepEqual(await check(ok), [], value);
+        }
+    });
+
+    it("reads aws:skipRegionValidation and the timeouts from the stack config in configure", async () => {
         const config = (values: Record<string, unknown>) => ({ config: { get: (k: string) => values[k] } }) as never;
         await provider.configure!(config({ "aws:skipRegionValidation": "true" }));
         assert.deepEqual(await check({ ...ok, region: "eu-wset-1" }), []);
         await provider.configure!(config({ "aws:skipRegionValidation": "false" }));
         assert.equal((await check({ ...ok, region: "eu-wset-1" })).length, 1);
+        await provider.configure!(config({ "pulumi-aws-config-aggregation:requestTimeoutMs": "soon" }));
+        assert.deepEqual(await check(ok), [
+            [
+                "",
+                'the stack config pulumi-aws-config-aggregation:requestTimeoutMs must be a whole number of ms from 10 to 600000, got "soon"; unset it for the default, 30000',
+            ],
+        ]);
     });
 });
