@@ -10,8 +10,11 @@
  */
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { loadSharedConfigFiles } from "@smithy/core/config";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import { authorizationError, deadlineError, translate, type CallContext, type Verb } from "./errors";
+import * as os from "node:os";
+import * as path from "node:path";
+import { authorizationError, deadlineError, translate, type CallContext, type ProfileInfo, type Verb } from "./errors";
 import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
 import { Backoff } from "./retry";
 
@@ -169,15 +172,40 @@ function beforeDeadline<T>(call: Promise<T>, deadline: Deadline | undefined, ctx
     });
 }
 
-/** The context of a failed call, for its message. */
-function callContext(target: Target, action: string, endpoint: string, limits: Limits): CallContext {
-    return {
+/** Tag values in a request: AWS must not echo them back into a message. */
+function secretsOf(command: Command): string[] {
+    const tags = (command.input as { Tags?: { Value?: string }[] }).Tags;
+    return Array.isArray(tags) ? tags.map((t) => t.Value ?? "").filter((v) => v !== "") : [];
+}
+
+/** The profile in effect, when it is named and exists in neither shared file. */
+async function missingProfile(): Promise<ProfileInfo | undefined> {
+    const name = settings.profile ?? process.env.AWS_PROFILE;
+    if (!name) return undefined;
+    const home = os.homedir();
+    const configFile = process.env.AWS_CONFIG_FILE ?? path.join(home, ".aws", "config");
+    const credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, ".aws", "credentials");
+    try {
+        const files = await loadSharedConfigFiles({ ignoreCache: true });
+        if (Object.hasOwn(files.configFile ?? {}, name) || Object.hasOwn(files.credentialsFile ?? {}, name)) return undefined;
+    } catch {
+        return undefined; // unreadable files: the SDK's own error is the better guide
+    }
+    return { name, source: settings.profile ? "the aws:profile stack config" : "AWS_PROFILE", configFile, credentialsFile };
+}
+
+/** The context of a failed call, with what only I/O can tell (whether a named profile exists). */
+async function callContext(target: Target, action: string, endpoint: string, err: unknown, limits: Limits, secrets: string[]) {
+    const ctx: CallContext = {
         ...target,
         action,
         endpoint,
         profile: settings.profile,
+        secrets,
         timeouts: { connectMs: limits.connectTimeoutMs, requestMs: limits.requestTimeoutMs },
     };
+    if ((err as { name?: string })?.name === "CredentialsProviderError") ctx.missingProfile = await missingProfile();
+    return ctx;
 }
 
 /** Sends one Config command for `target`, translating any failure. */
@@ -185,8 +213,9 @@ export async function send<Out>(target: Target, command: Command): Promise<Out> 
     const limits = limitsFor(target.verb, target.resource);
     const action = iamAction("config", command);
     const endpoint = configEndpoint(target.region);
+    const secrets = secretsOf(command);
     const attempts = countAttempts(command);
-    const ctx = (): CallContext => ({ ...target, action, endpoint, profile: settings.profile });
+    const ctx = (): CallContext => ({ ...target, action, endpoint, profile: settings.profile, secrets });
     if (target.deadline?.signal.aborted) throw deadlineError(ctx(), 0, target.deadline.timeoutMs);
     try {
         // The SDK's `send` is generic over every command of the client; one cast here keeps callers typed.
@@ -194,7 +223,7 @@ export async function send<Out>(target: Target, command: Command): Promise<Out> 
         return await beforeDeadline(call, target.deadline, ctx, () => attempts.count);
     } catch (err) {
         if (target.deadline?.signal.aborted) throw deadlineError(ctx(), attempts.count, target.deadline.timeoutMs);
-        throw translate(err, callContext(target, action, endpoint, limits));
+        throw translate(err, await callContext(target, action, endpoint, err, limits, secrets));
     }
 }
 
@@ -216,8 +245,8 @@ export async function sourceAccount(target: Target): Promise<string> {
                 if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
                 return r.Account;
             },
-            (err) => {
-                throw translate(err, callContext(target, action, endpoint, limits));
+            async (err) => {
+                throw translate(err, await callContext(target, action, endpoint, err, limits, []));
             },
         );
         // A failure is not cached: the next call asks again.

@@ -1,10 +1,11 @@
 /**
  * Errors that say what failed and what to do. AWS errors are recognised by `error.name`, never by
  * message text. Errors cross the process boundary between the dynamic provider and the engine as
- * plain messages, so identity is a marker field, not `instanceof`.
+ * plain messages, so identity is a marker field, not `instanceof`. Messages carry no secrets: AWS's
+ * own words pass through `scrubAwsMessage`, endpoints lose their userinfo, echoed IDs are cut.
  */
 import { seconds } from "./limits";
-import { truncate } from "./redact";
+import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "./redact";
 
 /** Marker field carried by every error this package raises. */
 export const ERROR_MARKER = "__awsConfigAggregationError";
@@ -31,7 +32,9 @@ export function isAuthorizationError(e: unknown): e is AuthorizationError {
 
 /** Builds an error whose message is `<verb> Config aggregation authorization (<id>): <cause>`. */
 export function authorizationError(verb: Verb, resource: string, cause: string, code?: string): AuthorizationError {
-    const e = new Error(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`) as AuthorizationError;
+    const e = new Error(
+        scrubSecrets(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`),
+    ) as AuthorizationError;
     e[ERROR_MARKER] = true;
     if (code !== undefined) e.code = code;
     return e;
@@ -53,10 +56,24 @@ export interface CallContext {
     /** The IAM action of the call, e.g. `config:PutAggregationAuthorization`. */
     action: string;
     region: string;
+    /** The endpoint URL, as configured; its userinfo is never shown. */
     endpoint: string;
     profile?: string;
+    /** Values sent in the request that AWS must not echo back into a message (tag values). */
+    secrets?: readonly string[];
+    /** Set when the profile in effect exists in neither shared file: see {@link ProfileInfo}. */
+    missingProfile?: ProfileInfo;
     /** The HTTP timeouts of the call, for the message of a timed-out call. */
     timeouts?: { connectMs: number; requestMs: number };
+}
+
+/** A named AWS profile and where it was looked for. */
+export interface ProfileInfo {
+    name: string;
+    /** Where the name came from: the aws:profile stack config or AWS_PROFILE. */
+    source: string;
+    configFile: string;
+    credentialsFile: string;
 }
 
 const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "AuthorizationError"]);
@@ -104,7 +121,7 @@ const attemptsText = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
  * operation, the call, the region, the endpoint (without userinfo) and how many attempts were made.
  */
 export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: number): AuthorizationError {
-    const where = `region ${ctx.region}, endpoint ${ctx.endpoint}`;
+    const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
     const what =
         attempts === 0
             ? `the operation's deadline of ${seconds(deadlineMs)} passed before ${ctx.action} was sent (${where}).`
@@ -147,8 +164,8 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     const name = e.name ?? "Error";
     const attempts = e.$metadata?.attempts;
     const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
-    const awsSays = e.message ? `: ${e.message}` : "";
-    const where = `region ${ctx.region}, endpoint ${ctx.endpoint}`;
+    const awsSays = e.message ? `: ${scrubAwsMessage(e.message, ctx.secrets)}` : "";
+    const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
     const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, name), { cause: err });
 
     if (ACCESS_DENIED.has(name)) {
@@ -171,6 +188,13 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     }
     if (name === "InvalidParameterValueException" || name === "ValidationException" || name === "InvalidParameterValue") {
         return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
+    }
+    if (name === "CredentialsProviderError" && ctx.missingProfile) {
+        const p = ctx.missingProfile;
+        return fail(
+            `the AWS profile ${quote(p.name)} (from ${p.source}) does not exist: it is in neither ${p.configFile} nor ${p.credentialsFile}. ` +
+                `Create it (aws configure --profile ${truncate(p.name)}, or aws configure sso), or set ${p.source} to an existing profile, then run the command again.`,
+        );
     }
     if (name === "CredentialsProviderError" || BAD_CREDENTIALS.has(name)) {
         const what =

@@ -1,9 +1,14 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { configureSettings, currentLimits } from "../../provider/client";
 import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
 import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
+import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
+import { FAKE_SECRETS } from "../harness/secrets";
 import { StalledServer } from "../harness/stalled";
 
 const ARN = arnOf("eu-west-1");
@@ -26,7 +31,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
     return performance.now() - started;
 }
 
-describe("never hang", function () {
+describe("never hang, never leak", function () {
     this.timeout(30000);
     const aws = useAws();
     let stalled: StalledServer;
@@ -120,6 +125,38 @@ describe("never hang", function () {
         });
     });
 
+    describe("endpoint userinfo", () => {
+        const withUserinfo = (url: string) => url.replace("http://", `http://ci:${FAKE_SECRETS.userinfoPassword}@`);
+
+        it("works through a proxy URL with userinfo and never shows the userinfo", async () => {
+            env({ AWS_ENDPOINT_URL: withUserinfo(aws.proxy.url) });
+            const { id, outs } = await provider.create(inputsFor());
+            assert.equal(id, ARN);
+            aws.proxy.inject((c) => (c.operation === "DeleteAggregationAuthorization" ? faults.unavailable() : undefined));
+            await assert.rejects(provider.delete!(id, outs!), {
+                message:
+                    `deleting Config aggregation authorization (${ARN}): AWS Config kept failing after 4 attempts ` +
+                    `(ServiceUnavailable: Service is unavailable, region eu-west-1, endpoint ${aws.proxy.url}). This is a fault on the AWS side; run the command again later.`,
+            });
+        });
+
+        it("shows a stalled or unreachable endpoint without its userinfo", async () => {
+            env({ AWS_ENDPOINT_URL: withUserinfo(stalled.url), [ENV.operationTimeout]: "300" });
+            await assert.rejects(provider.read!(ARN, OUTS), (e: Error) => {
+                assert.ok(e.message.includes(`endpoint ${stalled.url})`), e.message);
+                assert.ok(!e.message.includes(FAKE_SECRETS.userinfoPassword) && !e.message.includes("ci:"), e.message);
+                return true;
+            });
+            const port = await freePort();
+            env({ AWS_ENDPOINT_URL: withUserinfo(`http://127.0.0.1:${port}`), AWS_MAX_ATTEMPTS: "1" });
+            await assert.rejects(provider.read!(ARN, OUTS), {
+                message:
+                    `reading Config aggregation authorization (${ARN}): could not reach AWS Config (region eu-west-1, endpoint http://127.0.0.1:${port}): ECONNREFUSED. ` +
+                    `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
+            });
+        });
+    });
+
     describe("AWS_MAX_ATTEMPTS", () => {
         for (const value of ["abc", "1000000"]) {
             it(`refuses to call AWS with AWS_MAX_ATTEMPTS=${value}, naming the variable and the range`, async () => {
@@ -141,6 +178,76 @@ describe("never hang", function () {
             aws.proxy.inject((c) => (c.operation === "ListTagsForResource" ? faults.throttle() : undefined));
             await assert.rejects(provider.read!(ARN, OUTS), /AWS kept throttling config:ListTagsForResource after 2 attempts/);
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "ListTagsForResource"]);
+        });
+    });
+
+    describe("messages from AWS", () => {
+        it("passes AWS's validation answer on without the tag value it echoes", async () => {
+            aws.proxy.inject((c) =>
+                c.operation === "PutAggregationAuthorization"
+                    ? faults.validation(
+                          `1 validation error detected: Value '${FAKE_SECRETS.tagValue}' at 'tags.1.member.value' failed to satisfy constraint: ` +
+                              "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
+                      )
+                    : undefined,
+            );
+            await assert.rejects(provider.create(inputsFor({ tags: { token: FAKE_SECRETS.tagValue } })), {
+                message:
+                    `creating Config aggregation authorization (${ARN}): AWS rejected the request (ValidationException): 1 validation error detected: ` +
+                    "Value at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*. " +
+                    "Fix the input named above and run the command again.",
+            });
+        });
+    });
+
+    describe("profiles", () => {
+        let dir: string;
+        beforeEach(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "profiles-"));
+            fs.writeFileSync(
+                path.join(dir, "credentials"),
+                `[present]\naws_access_key_id = AKIDPROFILE000000002\naws_secret_access_key = ${FAKE_SECRETS.profileSecret}\n`,
+            );
+            fs.writeFileSync(path.join(dir, "config"), "[profile other]\nregion = eu-west-1\n");
+            env({
+                AWS_ACCESS_KEY_ID: undefined,
+                AWS_SECRET_ACCESS_KEY: undefined,
+                AWS_SESSION_TOKEN: undefined,
+                AWS_PROFILE: undefined,
+                AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
+                AWS_CONFIG_FILE: path.join(dir, "config"),
+                AWS_EC2_METADATA_DISABLED: "true",
+            });
+        });
+        afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+        const stackConfig = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k] } }) as never;
+
+        it("names an aws:profile that does not exist, and where it was looked for, before any AWS call", async () => {
+            await provider.configure!(stackConfig({ "aws:profile": "prod-admn" }));
+            await assert.rejects(provider.create(inputsFor()), {
+                message:
+                    `${CREATING}: the AWS profile "prod-admn" (from the aws:profile stack config) does not exist: it is in neither ` +
+                    `${dir}/config nor ${dir}/credentials. Create it (aws configure --profile prod-admn, or aws configure sso), ` +
+                    `or set the aws:profile stack config to an existing profile, then run the command again.`,
+            });
+            assert.deepEqual(aws.proxy.calls, []);
+        });
+
+        it("names an AWS_PROFILE that does not exist", async () => {
+            env({ AWS_PROFILE: "staging" });
+            await assert.rejects(provider.read!(ARN, OUTS), {
+                message:
+                    `reading Config aggregation authorization (${ARN}): the AWS profile "staging" (from AWS_PROFILE) does not exist: it is in neither ` +
+                    `${dir}/config nor ${dir}/credentials. Create it (aws configure --profile staging, or aws configure sso), ` +
+                    `or set AWS_PROFILE to an existing profile, then run the command again.`,
+            });
+        });
+
+        it("uses a profile that exists", async () => {
+            await provider.configure!(stackConfig({ "aws:profile": "present" }));
+            const { id } = await provider.create(inputsFor());
+            assert.equal(id, ARN);
+            assert.deepEqual([...new Set(aws.proxy.calls.map((c) => c.accessKeyId))], ["AKIDPROFILE000000002"]);
         });
     });
 });

@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import { deadlineError, translate, type CallContext } from "../../provider/errors";
 import { resolveLimits, seconds } from "../../provider/limits";
-import { truncate } from "../../provider/redact";
+import { scrubAwsMessage, truncate, withoutUserinfo } from "../../provider/redact";
+import { provider } from "../../provider/provider";
+import { findLeaks, install, messages } from "../harness/leaks";
+import { FAKE_SECRETS } from "../harness/secrets";
 
 const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 const ctx = (over: Partial<CallContext> = {}): CallContext => ({
@@ -9,12 +12,73 @@ const ctx = (over: Partial<CallContext> = {}): CallContext => ({
     resource: ARN,
     action: "config:PutAggregationAuthorization",
     region: "eu-west-1",
-    endpoint: "http://127.0.0.1:4566",
+    endpoint: `http://ci:${FAKE_SECRETS.userinfoPassword}@127.0.0.1:4566`,
     ...over,
 });
 const awsError = (name: string, message: string, extra: object = {}) => Object.assign(new Error(message), { name, ...extra });
 
-describe("timeout and deadline messages", () => {
+describe("messages carry no secrets", () => {
+    it("drops the userinfo of any URL", () => {
+        assert.equal(
+            withoutUserinfo(`see http://ci:${FAKE_SECRETS.userinfoPassword}@proxy:8080/x and https://a@b/`),
+            "see http://proxy:8080/x and https://b/",
+        );
+        assert.equal(withoutUserinfo("http://127.0.0.1:4566"), "http://127.0.0.1:4566");
+    });
+
+    it("removes the value AWS's request validation echoes, keeping where and what", () => {
+        assert.equal(
+            scrubAwsMessage(
+                `1 validation error detected: Value '${FAKE_SECRETS.tagValue}' at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256`,
+            ),
+            "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint: Member must have length less than or equal to 256",
+        );
+        assert.equal(
+            scrubAwsMessage(`2 validation errors detected: Value null at 'a' failed; Value '[x, y]' at 'tagKeys' failed`),
+            "2 validation errors detected: Value at 'a' failed; Value at 'tagKeys' failed",
+        );
+    });
+
+    it("removes any quoted echo of a tag value the request sent", () => {
+        assert.equal(
+            scrubAwsMessage(`Tag value "${FAKE_SECRETS.tagValue}" is invalid`, [FAKE_SECRETS.tagValue]),
+            `Tag value "…" is invalid`,
+        );
+    });
+
+    it("removes the environment's secret key and session token", () => {
+        const saved = { ...process.env };
+        Object.assign(process.env, { AWS_SECRET_ACCESS_KEY: FAKE_SECRETS.secretAccessKey, AWS_SESSION_TOKEN: FAKE_SECRETS.sessionToken });
+        try {
+            assert.equal(
+                scrubAwsMessage(`signed with ${FAKE_SECRETS.secretAccessKey} and ${FAKE_SECRETS.sessionToken}`),
+                "signed with [redacted] and [redacted]",
+            );
+        } finally {
+            process.env = saved;
+        }
+    });
+
+    it("passes AWS's validation answer through without the value, naming the endpoint without userinfo", () => {
+        const e = translate(
+            awsError(
+                "ValidationException",
+                `1 validation error detected: Value '${FAKE_SECRETS.tagValue}' at 'tags.1.member.value' failed to satisfy constraint`,
+            ),
+            ctx({ secrets: [FAKE_SECRETS.tagValue] }),
+        );
+        assert.equal(
+            e.message,
+            `creating Config aggregation authorization (${ARN}): AWS rejected the request (ValidationException): ` +
+                "1 validation error detected: Value at 'tags.1.member.value' failed to satisfy constraint. Fix the input named above and run the command again.",
+        );
+        const other = translate(awsError("SomethingNew", "odd", { $metadata: { attempts: 1 } }), ctx());
+        assert.equal(
+            other.message,
+            `creating Config aggregation authorization (${ARN}): SomethingNew: odd (region eu-west-1, endpoint http://127.0.0.1:4566).`,
+        );
+    });
+
     it("says which call timed out, where, after how many attempts, and which setting waits longer", () => {
         const e = translate(
             awsError("TimeoutError", "a request has exceeded the configured 250 ms requestTimeout.", {
@@ -39,6 +103,26 @@ describe("timeout and deadline messages", () => {
                 "within the operation's deadline of 1.5 s, after 1 attempt; the call was abandoned. Check the network, the region, and " +
                 "AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS " +
                 "(or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).",
+        );
+    });
+
+    it("names a profile that does not exist, and where it was looked for", () => {
+        const e = translate(
+            awsError("CredentialsProviderError", "Could not load credentials from any providers"),
+            ctx({
+                missingProfile: {
+                    name: "prod-admn",
+                    source: "the aws:profile stack config",
+                    configFile: "/h/.aws/config",
+                    credentialsFile: "/h/.aws/credentials",
+                },
+            }),
+        );
+        assert.equal(
+            e.message,
+            `creating Config aggregation authorization (${ARN}): the AWS profile "prod-admn" (from the aws:profile stack config) does not exist: ` +
+                "it is in neither /h/.aws/config nor /h/.aws/credentials. Create it (aws configure --profile prod-admn, or aws configure sso), " +
+                "or set the aws:profile stack config to an existing profile, then run the command again.",
         );
     });
 
@@ -85,6 +169,33 @@ describe("limits", () => {
 
     it("writes durations in seconds", () => {
         assert.deepEqual([seconds(300000), seconds(250), seconds(1234)], ["300 s", "0.25 s", "1.234 s"]);
+    });
+});
+
+describe("leak scan", () => {
+    it("finds a fake secret in a recorded message, and names which", () => {
+        assert.deepEqual(
+            findLeaks([
+                { source: "create", text: "fine" },
+                { source: "check failure", text: `tags: value ${FAKE_SECRETS.tagValue}` },
+            ]),
+            [`tagValue in check failure: tags: value ${FAKE_SECRETS.tagValue}`],
+        );
+    });
+
+    it("records the messages of the provider's methods and check failures", async () => {
+        install();
+        const before = messages().length;
+        const result = await provider.check!(
+            {} as never,
+            { authorizedAccountId: "1", authorizedAwsRegion: "us-east-1", region: "eu-west-1" } as never,
+        );
+        assert.equal(result.failures?.length, 1);
+        await assert.rejects(provider.read!("not-an-id"));
+        const added = messages()
+            .slice(before)
+            .map((m) => m.source);
+        assert.deepEqual(added, ["validate", "check failure", "read"]);
     });
 });
 
