@@ -14,9 +14,20 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
-import { configureSettings, credentialsInUse, sourceAccount, type Target } from "./client";
+import {
+    configureSettings,
+    credentialsInUse,
+    currentLimits,
+    currentSettings,
+    sourceAccount,
+    withDeadline,
+    type Deadline,
+    type Target,
+} from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
-import { buildArn, parseArn, parseKey } from "./id";
+import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
+import { KNOBS } from "./limits";
+import { ID_ECHO_LIMIT, truncate } from "./redact";
 import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
@@ -24,8 +35,8 @@ import { validate } from "./validate";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
-function target(verb: Verb, resource: string, region: string): Target {
-    return { verb, resource, region };
+function target(verb: Verb, resource: string, region: string, deadline?: Deadline): Target {
+    return { verb, resource, region, deadline };
 }
 
 /** The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said. */
@@ -247,7 +258,7 @@ function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): 
  * would be unknown to every resource that depends on it, and a tag change would preview dependents as
  * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
  * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`, once per region
- * and run). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
+ * and run; one attempt, no retries). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
  * be learned, the inputs go on without it and create reports the failure.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
@@ -258,7 +269,10 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
         if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
     }
     try {
-        const accountId = await sourceAccount(target("creating", describeAuthorization(news), news.region));
+        const resource = describeAuthorization(news);
+        const accountId = await withDeadline("creating", resource, (deadline) =>
+            sourceAccount(target("creating", resource, news.region, deadline), { maxAttempts: 1 }),
+        );
         return identity(buildArn({ ...news, accountId }));
     } catch {
         return news;
@@ -269,9 +283,21 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
 async function resolveId(
     id: string,
     props: Partial<Outputs> | undefined,
+    deadline: Deadline,
 ): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
-    if (id.startsWith("arn:")) return { arn: id };
-    const key = parseKey(id);
+    let parsed: ReturnType<typeof parseId>;
+    try {
+        parsed = parseId(id);
+    } catch {
+        throw authorizationError(
+            "reading",
+            truncate(id, ID_ECHO_LIMIT),
+            `unexpected ID format: ${ID_FORMATS} (AggregationAuthorization.get and pulumi import take either)`,
+            "InvalidId",
+        );
+    }
+    if ("arn" in parsed) return { arn: parsed.arn };
+    const { key } = parsed;
     const region = props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!region) {
         throw authorizationError(
@@ -280,17 +306,43 @@ async function resolveId(
             "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION",
         );
     }
-    const found = await findByKey(target("reading", id, region), key.authorizedAccountId, key.authorizedAwsRegion);
+    const found = await findByKey(target("reading", id, region, deadline), key.authorizedAccountId, key.authorizedAwsRegion);
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
+}
+
+/** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, and this package's timeouts. */
+function stackSettings(config: { get(key: string): unknown }) {
+    const own: Record<string, unknown> = {};
+    for (const knob of Object.values(KNOBS)) {
+        if (knob.config !== undefined && config.get(knob.config) !== undefined) own[knob.config] = config.get(knob.config);
+    }
+    const skip = config.get("aws:skipRegionValidation");
+    return {
+        profile: (config.get("aws:profile") as string | undefined) || undefined,
+        skipRegionValidation: skip === true || (typeof skip === "string" && skip.trim().toLowerCase() === "true"),
+        config: own,
+    };
 }
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        configureSettings({ profile: req.config.get("aws:profile") });
+        // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
+        // would report them once, then use the provider unconfigured. `check` fails every resource
+        // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
+        configureSettings(stackSettings(req.config));
     },
 
     async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        const failures = validate(news as unknown as Record<string, unknown>);
+        // Failures go to the engine without a property: for a named property Pulumi prints that
+        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
+        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
+        // map, secret values in plain text, and for any input a value of any length. Each reason
+        // names its input instead.
+        const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
+        const invalid = validate(news as unknown as Record<string, unknown>, {
+            skipRegionValidation: currentSettings().skipRegionValidation,
+        }).map((f) => ({ property: "", reason: f.reason }));
+        const failures = [...problems, ...invalid];
         return failures.length ? { inputs: news, failures } : { inputs: await withIdentity(olds as Partial<Outputs>, news) };
     },
 
@@ -307,115 +359,136 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target("creating", describeAuthorization(inputs), inputs.region);
-        if (inputs.owner === undefined) {
-            throw authorizationError(
-                "creating",
-                t.resource,
-                "the owner input is missing: create resources with the AggregationAuthorization class.",
-            );
-        }
-        const accountId = await sourceAccount(t);
-        const arn = buildArn({
-            region: inputs.region,
-            accountId,
-            authorizedAccountId: inputs.authorizedAccountId,
-            authorizedAwsRegion: inputs.authorizedAwsRegion,
-        });
-        t.resource = arn;
-        const existing = await findTagsByArn(t, arn);
-        const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
-        return { id: outs.arn, outs };
+        return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
     },
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
-        const lookup = props?.arn === undefined;
-        const resolved = await resolveId(id, props);
-        if (!resolved) throw notFoundError(id, props);
-        const { arn } = resolved;
-        const parts = parseArn(arn);
-        const t = target("reading", arn, parts.region);
-        await checkAccount(t, parts.accountId);
-        let tags = await findTagsByArn(t, arn);
-        let found = resolved.found;
-        if (tags === undefined || !props?.creationTime) {
-            // Confirm a disappearance (or learn the creation time) by key before reporting it.
-            found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
-            if (!found) {
-                if (lookup) throw notFoundError(id, props);
-                return {};
-            }
-            // ListTagsForResource said "not found" but the key lookup found it (AWS still
-            // settling): its tags are unknown, so keep the recorded ones rather than claim none.
-            tags ??= props ? awsTagsOf(props) : {};
-        }
-        const adopted = props?.adopted === true;
-        // A managed resource whose authorization now carries another owner tag (or none): the one this
-        // resource created is gone, and what stands in its place is someone else's. Report it gone, so
-        // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
-        if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
-        const inputs: Inputs = {
-            authorizedAccountId: parts.authorizedAccountId,
-            authorizedAwsRegion: parts.authorizedAwsRegion,
-            region: parts.region,
-        };
-        for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
-            if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
-        }
-        const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tags)));
-        const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted);
-        // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
-        // `pulumi preview --diff` names the tag keys the next up restores or removes.
-        const { creationTime: _c, adopted: _a, ...asInputs } = outs;
-        return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
+        return withDeadline("reading", id, (deadline) => readAuthorization(id, props, deadline));
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        const parts = parseArn(id);
-        const t = target("updating", id, parts.region);
-        await checkAccount(t, parts.accountId);
-        const held = await findTagsByArn(t, id);
-        if (held === undefined) {
-            throw authorizationError(
-                "updating",
-                id,
-                `the authorization no longer exists in AWS (ResourceNotFoundException): it was deleted outside Pulumi. ` +
-                    `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
-                "ResourceNotFoundException",
-            );
-        }
-        const wasAdopted = olds.adopted === true;
-        // takeOwnership on an adopted authorization makes it this resource's own (migration).
-        const adopted = wasAdopted && news.takeOwnership !== true;
-        if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
-        const next: Outputs = { ...olds, tags: { ...news.tags } };
-        for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
-            if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
-            else delete next[k];
-        }
-        if (!adopted) delete next.adopted;
-        const managed = managedKeys(adopted, olds.tags, news.tags);
-        const desired = adopted ? { ...news.tags } : withOwner(news.tags, news.owner ?? olds.owner);
-        const applied: Outputs = { ...olds, tags: userTags(pickTags(held, managedKeys(wasAdopted, olds.tags))) };
-        try {
-            await applyTags(t, id, pickTags(held, managed), desired, applied);
-        } catch (err) {
-            throw partial(err as AuthorizationError, id, applied);
-        }
-        return { outs: next };
+        return withDeadline("updating", id, (deadline) => updateAuthorization(id, olds, news, deadline));
     },
 
     async delete(id: string, props: Outputs): Promise<void> {
-        if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
-        const parts = parseArn(id);
-        const t = target("deleting", id, parts.region);
-        await checkAccount(t, parts.accountId);
-        const held = await findTagsByArn(t, id);
-        if (held === undefined) return; // already gone
-        // Its owner tag names someone else: the authorization this resource created is gone, and the one
-        // in its place is not ours to delete. Leave it (README, "Guarantees").
-        if (!ownedBy(held, props.owner)) return;
-        await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+        return withDeadline("deleting", id, (deadline) => deleteOwned(id, props, deadline));
     },
 };
+
+async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    const t = target("creating", describeAuthorization(inputs), inputs.region, deadline);
+    if (inputs.owner === undefined) {
+        throw authorizationError(
+            "creating",
+            t.resource,
+            "the owner input is missing: create resources with the AggregationAuthorization class.",
+        );
+    }
+    const accountId = await sourceAccount(t);
+    const arn = buildArn({
+        region: inputs.region,
+        accountId,
+        authorizedAccountId: inputs.authorizedAccountId,
+        authorizedAwsRegion: inputs.authorizedAwsRegion,
+    });
+    t.resource = arn;
+    const existing = await findTagsByArn(t, arn);
+    const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
+    return { id: outs.arn, outs };
+}
+
+async function readAuthorization(id: string, props: Outputs | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
+    const lookup = props?.arn === undefined;
+    const resolved = await resolveId(id, props, deadline);
+    if (!resolved) throw notFoundError(id, props);
+    const { arn } = resolved;
+    const parts = parseArn(arn);
+    const t = target("reading", arn, parts.region, deadline);
+    await checkAccount(t, parts.accountId);
+    let tags = await findTagsByArn(t, arn);
+    let found = resolved.found;
+    if (tags === undefined || !props?.creationTime) {
+        // Confirm a disappearance (or learn the creation time) by key before reporting it.
+        found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+        if (!found) {
+            if (lookup) throw notFoundError(id, props);
+            return {};
+        }
+        // ListTagsForResource said "not found" but the key lookup found it (AWS still
+        // settling): its tags are unknown, so keep the recorded ones rather than claim none.
+        tags ??= props ? awsTagsOf(props) : {};
+    }
+    const adopted = props?.adopted === true;
+    // A managed resource whose authorization now carries another owner tag (or none): the one this
+    // resource created is gone, and what stands in its place is someone else's. Report it gone, so
+    // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
+    if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
+    const inputs: Inputs = {
+        authorizedAccountId: parts.authorizedAccountId,
+        authorizedAwsRegion: parts.authorizedAwsRegion,
+        region: parts.region,
+    };
+    for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+        if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
+    }
+    const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tags)));
+    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted);
+    // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
+    // `pulumi preview --diff` names the tag keys the next up restores or removes.
+    const { creationTime: _c, adopted: _a, ...asInputs } = outs;
+    return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
+}
+
+async function updateAuthorization(
+    id: string,
+    olds: Outputs,
+    news: Inputs,
+    deadline: Deadline,
+): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    const parts = parseArn(id);
+    const t = target("updating", id, parts.region, deadline);
+    await checkAccount(t, parts.accountId);
+    const held = await findTagsByArn(t, id);
+    if (held === undefined) {
+        throw authorizationError(
+            "updating",
+            id,
+            `the authorization no longer exists in AWS (ResourceNotFoundException): it was deleted outside Pulumi. ` +
+                `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
+            "ResourceNotFoundException",
+        );
+    }
+    const wasAdopted = olds.adopted === true;
+    // takeOwnership on an adopted authorization makes it this resource's own (migration).
+    const adopted = wasAdopted && news.takeOwnership !== true;
+    if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
+    const next: Outputs = { ...olds, tags: { ...news.tags } };
+    for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
+        if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
+        else delete next[k];
+    }
+    if (!adopted) delete next.adopted;
+    const managed = managedKeys(adopted, olds.tags, news.tags);
+    const desired = adopted ? { ...news.tags } : withOwner(news.tags, news.owner ?? olds.owner);
+    const applied: Outputs = { ...olds, tags: userTags(pickTags(held, managedKeys(wasAdopted, olds.tags))) };
+    try {
+        await applyTags(t, id, pickTags(held, managed), desired, applied);
+    } catch (err) {
+        throw partial(err as AuthorizationError, id, applied);
+    }
+    return { outs: next };
+}
+
+async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Promise<void> {
+    if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
+    const parts = parseArn(id);
+    const t = target("deleting", id, parts.region, deadline);
+    await checkAccount(t, parts.accountId);
+    const held = await findTagsByArn(t, id);
+    if (held === undefined) return; // already gone
+    // Its owner tag names someone else: the authorization this resource created is gone, and the one
+    // in its place is not ours to delete. Leave it (README, "Guarantees").
+    if (!ownedBy(held, props.owner)) return;
+    await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+}

@@ -40,8 +40,9 @@ export interface AggregationAuthorizationArgs {
      */
     readonly region?: pulumi.Input<string>;
     /**
-     * Tags of the authorization: at most 50; keys 1–128 characters, values 0–256, letters, digits,
-     * spaces and `_ . : / = + - @`; keys must not start with `aws:`. Changed in place with
+     * Tags of the authorization: at most 49 (AWS allows 50; one is the owner tag); keys 1–128
+     * characters, values 0–256 (AWS Config's limits; AWS answers for anything else); keys must not
+     * start with `aws:`. Values may be secrets: no message shows a tag value. Changed in place with
      * TagResource/UntagResource.
      * @default - no tags
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_TagResource.html

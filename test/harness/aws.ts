@@ -19,6 +19,7 @@ import { fromTagList, toTagList } from "../../provider/tags";
 import type { Inputs, Tags } from "../../provider/types";
 import { Moto } from "./moto";
 import { RecordingProxy } from "./proxy";
+import { CREDENTIALS_ENV } from "./secrets";
 
 /** The account moto answers for (sts:GetCallerIdentity). */
 export const SOURCE_ACCOUNT = "123456789012";
@@ -48,11 +49,7 @@ export const inputsFor = (over: Partial<Inputs> = {}): Inputs => ({
     ...over,
 });
 
-export const CREDENTIALS_ENV = {
-    AWS_ACCESS_KEY_ID: "AKIDTESTINGONLY00000",
-    AWS_SECRET_ACCESS_KEY: "testing-secret-not-real",
-    AWS_SESSION_TOKEN: "testing-session-token",
-};
+export { CREDENTIALS_ENV };
 
 export interface AwsFixture {
     moto: Moto;

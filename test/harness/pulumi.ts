@@ -131,10 +131,10 @@ export class Stack {
      * Starts `pulumi <args>` in its own process group, so that `kill()` can take the CLI and every
      * plugin it started down at once with SIGKILL, as a crashed machine or a cancelled CI job would.
      */
-    start(args: string[]): { done: Promise<Result>; kill: () => void } {
+    start(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<Result>; kill: () => void; interrupt: () => void } {
         const child = spawn("pulumi", [...args, "--non-interactive"], {
             cwd: this.dir,
-            env: this.env,
+            env: { ...this.env, ...env },
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -147,6 +147,8 @@ export class Stack {
         );
         return {
             done,
+            /** SIGINT to the CLI alone, as a terminal's Ctrl-C reaches it (plugins run in process groups of their own). */
+            interrupt: () => child.kill("SIGINT"),
             kill: () => {
                 // Plugins run in process groups of their own: collect the whole tree first, then kill it.
                 for (const pid of [child.pid!, ...descendants(child.pid!)]) {

@@ -245,4 +245,19 @@ describe("AWS failures", function () {
             assert.deepEqual(await aws.tags("eu-west-1", ARN), { old: "x" }, "a tag someone else set is never removed on adoption");
         });
     });
+
+    describe("malformed IDs", () => {
+        it("says that an ARN is accepted too when get is given a malformed ID, echoing at most 256 characters", async () => {
+            const formats =
+                "expected the authorization's ARN, arn:<partition>:config:<source region>:<source account>:aggregation-authorization/<authorized account>/<authorized region>, " +
+                "or <authorized account>:<authorized region>, e.g. 123456789012:us-east-1 (AggregationAuthorization.get and pulumi import take either)";
+            await assert.rejects(provider.read!("111122223333/us-east-1"), {
+                message: `reading Config aggregation authorization (111122223333/us-east-1): unexpected ID format: ${formats}`,
+            });
+            await assert.rejects(provider.read!("arn:" + "x".repeat(1000)), {
+                message: `reading Config aggregation authorization (arn:${"x".repeat(252)}…): unexpected ID format: ${formats}`,
+            });
+            assert.deepEqual(aws.proxy.calls, []);
+        });
+    });
 });

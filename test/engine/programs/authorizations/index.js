@@ -1,6 +1,7 @@
 // Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
-// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, takeOwnership?, accountTagFrom?, aliases?,
-// parent?}). With `unknownAccount` set, the first entry's account ID comes from another resource's
+// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, secretTag?, adoptExisting?, takeOwnership?,
+// accountTagFrom?, aliases?, parent?}); `secretTag` names a tag whose value is the secret config `secretTagValue`.
+// With `unknownAccount` set, the first entry's account ID comes from another resource's
 // output, so it is unknown during preview. Exports every resource's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -53,8 +54,13 @@ resources.forEach((spec, i) => {
             authorizedAccountId: account,
             authorizedAwsRegion: spec.authorizedAwsRegion,
             region: spec.region,
-            // accountTagFrom: tag this one with another resource's source account (an output).
-            tags: spec.accountTagFrom ? byName[spec.accountTagFrom].accountId.apply((a) => ({ ...spec.tags, source: a })) : spec.tags,
+            // accountTagFrom: tag this one with another resource's source account (an output);
+            // secretTag: a tag whose value is the secret config secretTagValue.
+            tags: spec.accountTagFrom
+                ? byName[spec.accountTagFrom].accountId.apply((a) => ({ ...spec.tags, source: a }))
+                : spec.secretTag
+                  ? { ...spec.tags, [spec.secretTag]: config.requireSecret("secretTagValue") }
+                  : spec.tags,
             adoptExisting: spec.adoptExisting,
             takeOwnership: spec.takeOwnership,
         },
