@@ -4,6 +4,12 @@
  * plain messages, so identity is a marker field, not `instanceof`. Messages carry no secrets: AWS's
  * own words pass through `scrubAwsMessage`, endpoints lose their userinfo, echoed IDs are cut.
  */
+import {
+    InvalidParameterValueException,
+    ResourceNotFoundException,
+    TooManyTagsException,
+    ValidationException,
+} from "@aws-sdk/client-config-service";
 import { seconds } from "./limits";
 import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "./redact";
 
@@ -87,6 +93,13 @@ const BAD_CREDENTIALS = new Set([
     "SignatureDoesNotMatch",
     "IncompleteSignature",
 ]);
+/**
+ * Errors of the AWS Config API model that this package handles, by the names of the SDK's modelled
+ * exception classes (the API reference's error lists for the six operations it calls).
+ */
+export const NOT_FOUND = ResourceNotFoundException.name;
+const REJECTED = new Set([InvalidParameterValueException.name, ValidationException.name]);
+const TOO_MANY_TAGS = TooManyTagsException.name;
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** The credential sources the AWS SDK's default chain tries, in order. */
@@ -180,14 +193,20 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
                 `Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`,
         );
     }
-    if (name === "ResourceNotFoundException" || name === "NoSuchAggregationAuthorizationException") {
+    if (name === NOT_FOUND) {
         return fail(
             `the authorization no longer exists in AWS (${name}): it was deleted outside Pulumi. ` +
                 `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
         );
     }
-    if (name === "InvalidParameterValueException" || name === "ValidationException" || name === "InvalidParameterValue") {
+    if (REJECTED.has(name)) {
         return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
+    }
+    if (name === TOO_MANY_TAGS) {
+        return fail(
+            `AWS allows at most 50 tags on an authorization, counting those it has (${name})${awsSays}. ` +
+                `Tags set outside the program count too: remove some, then run the command again.`,
+        );
     }
     if (name === "CredentialsProviderError" && ctx.missingProfile) {
         const p = ctx.missingProfile;

@@ -130,6 +130,20 @@ describe("provider against moto", function () {
             assert.equal((await aws.list("eu-west-1"))[0].CreationTime!.toISOString(), outs!.creationTime, "same authorization");
         });
 
+        it("says what to do when AWS's 50-tag limit is reached by tags set outside the program", async () => {
+            const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"]));
+            const { id, outs } = await provider.create(inputs({ tags: many }));
+            await aws.tagOutOfBand("eu-west-1", id, { "set-by-hand": "x" });
+            await assert.rejects(provider.update!(id, outs!, inputs({ tags: { ...many, k0: "changed", extra: "y" } })), (e: Error) => {
+                assert.match(
+                    e.message,
+                    /^updating Config aggregation authorization \(arn:[^)]+\): AWS allows at most 50 tags on an authorization, counting those it has \(TooManyTagsException\)/,
+                );
+                assert.match(e.message, /Tags set outside the program count too: remove some, then run the command again\.$/);
+                return true;
+            });
+        });
+
         it("removes every tag when the tags input goes away", async () => {
             const { id, outs } = await provider.create(inputs({ tags: { a: "1", b: "2" } }));
             const { outs: after } = await provider.update!(id, outs!, inputs({ tags: undefined }));
