@@ -252,19 +252,19 @@ export async function sourceAccount(target: Target, opts: { maxAttempts?: number
         // HTTP timeouts and attempts bound it.
         const command = new GetCallerIdentityCommand({});
         attempts = countAttempts(command);
-        account = new STSClient(common(target.region, limits)).send(command).then(
-            (r) => {
-                if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
-                return r.Account;
-            },
-            async (err) => {
-                throw translate(err, await callContext(target, action, endpoint, err, limits, []));
-            },
-        );
+        account = new STSClient(common(target.region, limits)).send(command).then((r) => {
+            if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
+            return r.Account;
+        });
         // A failure is not cached: the next call asks again.
         account.catch(() => accounts.delete(target.region));
         accounts.set(target.region, { account, attempts });
     }
     const ctx = (): CallContext => ({ ...target, action, endpoint, profile: settings.profile });
-    return beforeDeadline(account, target.deadline, ctx, () => attempts.count);
+    try {
+        return await beforeDeadline(account, target.deadline, ctx, () => attempts.count);
+    } catch (err) {
+        // Translated for this waiter, so the message names the resource that asked, not the first one.
+        throw translate(err, await callContext(target, action, endpoint, err, limits, []));
+    }
 }

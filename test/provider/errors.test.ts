@@ -120,6 +120,30 @@ describe("AWS failures", function () {
         });
     });
 
+    describe("concurrent creates", () => {
+        it("names each resource in its own error when the shared account lookup fails", async () => {
+            const port = await freePort(); // nothing listens there
+            const saved = process.env.AWS_ENDPOINT_URL;
+            process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
+            process.env.AWS_MAX_ATTEMPTS = "1";
+            configureSettings({});
+            try {
+                const accounts = ["111100000001", "111100000002", "111100000003"];
+                const results = await Promise.allSettled(accounts.map((a) => provider.create(inputs({ authorizedAccountId: a }))));
+                assert.deepEqual(
+                    results.map((r) => (r.status === "rejected" ? (r.reason as Error).message.split("): ")[0] : "created")),
+                    accounts.map(
+                        (a) =>
+                            `creating Config aggregation authorization (an authorization for aggregator account ${a} in us-east-1 in source region eu-west-1`,
+                    ),
+                );
+            } finally {
+                process.env.AWS_ENDPOINT_URL = saved;
+                process.env.AWS_MAX_ATTEMPTS = "4";
+            }
+        });
+    });
+
     describe("credentials", () => {
         it("says which credential sources were tried when there are none", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-creds-"));
