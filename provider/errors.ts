@@ -10,6 +10,7 @@ import {
     TooManyTagsException,
     ValidationException,
 } from "@aws-sdk/client-config-service";
+import type { PartialFailure } from "./dynamic";
 import { seconds } from "./limits";
 import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "./redact";
 
@@ -27,9 +28,9 @@ export interface AuthorizationError extends Error {
      * Set when AWS holds the authorization although the operation failed: Pulumi records it as a
      * partially created (or updated) resource with these properties, and the next `up` finishes.
      */
-    id?: string;
-    properties?: object;
-    reasons?: string[];
+    id?: PartialFailure["id"];
+    properties?: PartialFailure["properties"];
+    reasons?: PartialFailure["reasons"];
 }
 
 export function isAuthorizationError(e: unknown): e is AuthorizationError {

@@ -28,6 +28,7 @@ import { authorizationError, isAmbiguous, partial, type AuthorizationError, type
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
 import { KNOBS } from "./limits";
 import { ID_ECHO_LIMIT, truncate } from "./redact";
+import { regionFromEnvironment } from "./regions";
 import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
@@ -124,7 +125,7 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
 function notFoundError(id: string, props: Partial<Outputs> | undefined): AuthorizationError {
     const where = id.startsWith("arn:")
         ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
-        : `source region ${props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION} of the account of the credentials in use (${credentialsInUse()})`;
+        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse()})`;
     return authorizationError(
         "reading",
         id,
@@ -298,7 +299,7 @@ async function resolveId(
     }
     if ("arn" in parsed) return { arn: parsed.arn };
     const { key } = parsed;
-    const region = props?.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const region = props?.region ?? regionFromEnvironment();
     if (!region) {
         throw authorizationError(
             "reading",

@@ -83,3 +83,11 @@ export function closestRegion(region: string): string | undefined {
     }
     return bestDistance <= Math.max(2, Math.floor(region.length / 4)) ? best : undefined;
 }
+
+/**
+ * The source region when a resource names none, as the AWS SDK and pulumi-aws read the environment:
+ * `AWS_REGION`, then `AWS_DEFAULT_REGION`. The resource class puts the stack's `aws:region` first.
+ */
+export function regionFromEnvironment(): string | undefined {
+    return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
+}

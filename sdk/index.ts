@@ -1,24 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tags } from "../provider/types";
+import { PROVIDER_MODULE, TYPE } from "../provider/dynamic";
 import { ownerOf } from "../provider/owner";
+import { regionFromEnvironment } from "../provider/regions";
 
 export type { Inputs, Outputs, Tags } from "../provider/types";
 
-/** The type token: what `pulumi.dynamic.Resource` makes of module "aws-config" and type "AggregationAuthorization". */
-export const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
-
-/**
- * The provider as it is stored in every resource's state (`__provider`) and loaded by Pulumi's
- * dynamic-provider process: a module whose `handler()` returns the provider, here reached by
- * package name, so the state holds under 100 bytes and never an SDK client or credentials
- * (DESIGN.md §5). `pulumi.dynamic.Resource` would serialize a closure of the same shape, but its
- * serializer wraps each of the seven methods in ~300 bytes of scaffolding (2.5 KB measured).
- */
-export const PROVIDER_MODULE =
-    `exports.handler = () => { try { return require("pulumi-aws-config-aggregation/provider").provider; } catch (e) { ` +
-    `if (e && e.code === "MODULE_NOT_FOUND") e.message = "the package pulumi-aws-config-aggregation must stay installed ` +
-    `until every AggregationAuthorization of the stack is destroyed: install it again, run pulumi up or destroy, then remove it (" + e.message + ")"; ` +
-    `throw e; } };`;
+/** What `AggregationAuthorization.get` needs besides the ID. */
+export interface AggregationAuthorizationState {
+    /** The source region to look an `authorizedAccountId:authorizedAwsRegion` ID up in. @default - the default region */
+    readonly region?: pulumi.Input<string>;
+}
 
 /** The arguments of an {@link AggregationAuthorization}. */
 export interface AggregationAuthorizationArgs {
@@ -67,8 +59,8 @@ export interface AggregationAuthorizationArgs {
 }
 
 /** The source region a resource is created in when its `region` input is not set. */
-export function defaultRegion(): string | undefined {
-    return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+function defaultRegion(): string | undefined {
+    return new pulumi.Config("aws").get("region") ?? regionFromEnvironment();
 }
 
 /** The Pulumi organization of the running update; DIY backends run in the organization "organization". */
@@ -138,15 +130,20 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     declare public readonly adopted: pulumi.Output<boolean | undefined>;
 
     /**
-     * Reads an existing authorization into the program without managing it.
-     * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (searched in `region`, or the default region)
+     * Reads an existing authorization into the program without managing it, following Pulumi's
+     * convention `get(name, id, state?, opts?)`.
+     * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (looked up in `state.region`, or the default region)
+     * @param state `region`: the source region to look a key up in
      */
     public static get(
         name: string,
         id: pulumi.Input<string>,
-        region?: pulumi.Input<string>,
+        state?: AggregationAuthorizationState | pulumi.Input<string>,
         opts?: pulumi.CustomResourceOptions,
     ): AggregationAuthorization {
+        // 0.1.0 took the region itself as the third argument; that still works until 0.3.0 (CHANGELOG).
+        const region =
+            typeof state === "string" || pulumi.Output.isInstance(state) ? state : (state as AggregationAuthorizationState)?.region;
         return new AggregationAuthorization(name, { region } as AggregationAuthorizationArgs, { ...opts, id });
     }
 

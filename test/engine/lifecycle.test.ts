@@ -3,17 +3,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
 import { faults } from "../harness/proxy";
-import { PROVIDER_MODULE } from "../../sdk";
+import { PROVIDER_MODULE, TYPE } from "../../provider/dynamic";
 import { REPO, Stack, WORK, engineOwner, type PreviewStep } from "../harness/pulumi";
 import { FAKE_SECRETS } from "../harness/secrets";
 import { StalledServer } from "../harness/stalled";
+import { OWNER_TAG } from "../../provider/types";
 
 /** `n` tags with distinct keys and values. */
 const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `tag-value-${i}`]));
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
-const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 /** The owner tag of resource `name` in the engine tests' stacks. */
 const owned = (name: string) => ({ [OWNER]: engineOwner(name) });
 
@@ -357,6 +357,8 @@ describe("under the pulumi CLI", function () {
             gets: JSON.stringify([
                 { name: "by-arn", id: existing.AggregationAuthorizationArn },
                 { name: "by-key", id: `${AGGREGATOR_ACCOUNT}:us-east-1`, region: "eu-west-1" },
+                // 0.1.0's form, get(name, id, region), still works.
+                { name: "by-key-0.1", id: `${AGGREGATOR_ACCOUNT}:us-east-1`, region: "eu-west-1", legacy: true },
             ]),
         });
         await s.up();
@@ -368,7 +370,7 @@ describe("under the pulumi CLI", function () {
             creationTime: existing.CreationTime!.toISOString(),
             tags: { "managed-by": "control-tower" },
         };
-        assert.deepEqual(read, { "by-arn": expected, "by-key": expected });
+        assert.deepEqual(read, { "by-arn": expected, "by-key": expected, "by-key-0.1": expected });
         await s.destroy();
         assert.deepEqual(await aws.list("eu-west-1"), [existing], "destroy leaves what get read");
     });

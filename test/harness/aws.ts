@@ -20,6 +20,7 @@ import type { Inputs, Tags } from "../../provider/types";
 import { Moto } from "./moto";
 import { RecordingProxy } from "./proxy";
 import { CREDENTIALS_ENV } from "./secrets";
+import { TYPE } from "../../provider/dynamic";
 
 /** The account moto answers for (sts:GetCallerIdentity). */
 export const SOURCE_ACCOUNT = "123456789012";
@@ -34,7 +35,7 @@ export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = 
 
 /** The owner the resource class computes for resource `name` of stack `stack` of project `proj` (organization `org`). */
 export const ownerFor = (name: string, stack = "dev", org = "organization", parents = "") =>
-    ownerOf(org, `urn:pulumi:${stack}::proj::${parents}pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`);
+    ownerOf(org, `urn:pulumi:${stack}::proj::${parents}${TYPE}::${name}`);
 
 /** The owner of the default inputs: resource `a` of stack `dev`. */
 export const OWNER_A = ownerFor("a");

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ownerOf } from "../../provider/owner";
 import { CREDENTIALS_ENV } from "./aws";
+import { TYPE } from "../../provider/dynamic";
 
 export const REPO = path.resolve(__dirname, "../../..");
 export const WORK = path.join(REPO, ".pulumi-test");
@@ -22,10 +23,7 @@ export const ORGANIZATION = "organization";
  */
 export function engineOwner(name: string, stack = "test", project = "engine-test", parentType?: string): string {
     const types = parentType ? `${parentType}$` : "";
-    return ownerOf(
-        ORGANIZATION,
-        `urn:pulumi:${stack}::${project}::${types}pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`,
-    );
+    return ownerOf(ORGANIZATION, `urn:pulumi:${stack}::${project}::${types}${TYPE}::${name}`);
 }
 
 export interface Result {
@@ -202,7 +200,7 @@ export class Stack {
 
     /** The authorization resources in the state. */
     async authorizations(): Promise<StateResource[]> {
-        return (await this.exportState()).resources.filter((r) => r.type === "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization");
+        return (await this.exportState()).resources.filter((r) => r.type === TYPE);
     }
 
     remove(): void {

@@ -12,9 +12,10 @@ import {
 } from "@aws-sdk/client-config-service";
 import { provider } from "../../provider/provider";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, ownerFor, useAws } from "../harness/aws";
+import { OWNER_TAG } from "../../provider/types";
 
 const inputs = inputsFor;
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 const ARN = arnOf("eu-west-1");
 
 describe("ownership on AWS's semantics", function () {

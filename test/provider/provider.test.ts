@@ -3,8 +3,9 @@ import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
 import { faults } from "../harness/proxy";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor } from "../harness/aws";
+import { OWNER_TAG } from "../../provider/types";
 
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 
 const inputs = inputsFor;
 

@@ -77,11 +77,13 @@ resources.forEach((spec, i) => {
 });
 exports.authorizations = out;
 
-// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?}]), not managed.
+// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?, legacy?}]; legacy: 0.1.0's get(name, id, region)), not managed.
 const gets = JSON.parse(config.get("gets") || "[]");
 exports.read = Object.fromEntries(
     gets.map((g) => {
-        const r = AggregationAuthorization.get(g.name, g.id, g.region);
+        const r = g.legacy
+            ? AggregationAuthorization.get(g.name, g.id, g.region)
+            : AggregationAuthorization.get(g.name, g.id, { region: g.region });
         return [g.name, { arn: r.arn, accountId: r.accountId, region: r.region, creationTime: r.creationTime, tags: r.tags }];
     }),
 );
