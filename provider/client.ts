@@ -74,7 +74,7 @@ export function maxAttempts(): number {
 
 const configClients = new Map<string, ConfigServiceClient>();
 /** The account lookup of each region: shared by every operation that waits for it, with its attempts so far. */
-const accounts = new Map<string, { account: Promise<string>; attempts: { count: number } }>();
+const accounts = new Map<string, { account: Promise<string>; attempts: { readonly count: number; readonly endpoint?: string } }>();
 
 function common(region: string, limits: Limits) {
     return {
@@ -154,11 +154,17 @@ export function iamAction(service: string, command: Command): string {
 }
 
 /** Counts the attempts the SDK makes for `command` (a middleware inside the retry loop). */
-function countAttempts(command: Command): { readonly count: number } {
-    const counter = { count: 0 };
+function countAttempts(command: Command): { readonly count: number; readonly endpoint?: string } {
+    const counter: { count: number; endpoint?: string } = { count: 0 };
     command.middlewareStack?.add(
         (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
             counter.count++;
+            // The endpoint the SDK resolved for this call (FIPS, dual-stack, China and ISO partitions,
+            // AWS_ENDPOINT_URL*): what messages name, rather than a host name built by hand.
+            const request = (args as { request?: { protocol?: string; hostname?: string; port?: number } }).request;
+            if (request?.hostname) {
+                counter.endpoint = `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
+            }
             return next(args);
         },
         { step: "deserialize", priority: "low", name: "awsConfigAggregationAttemptCounter" },
@@ -221,10 +227,11 @@ async function callContext(target: Target, action: string, endpoint: string, err
 export async function send<Out>(target: Target, command: Command): Promise<Out> {
     const limits = limitsFor(target.verb, target.resource);
     const action = iamAction("config", command);
-    const endpoint = configEndpoint(target.region);
     const secrets = secretsOf(command);
     const attempts = countAttempts(command);
-    const ctx = (): CallContext => ({ ...target, action, endpoint, profile: settings.profile, secrets });
+    // Before the SDK has built a request (no credentials, say), the endpoint it would use, as far as the environment says.
+    const endpoint = () => attempts.endpoint ?? configEndpoint(target.region);
+    const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile, secrets });
     if (target.deadline?.signal.aborted) throw deadlineError(ctx(), 0, target.deadline.timeoutMs);
     try {
         // The SDK's `send` is generic over every command of the client; one cast here keeps callers typed.
@@ -232,7 +239,7 @@ export async function send<Out>(target: Target, command: Command): Promise<Out> 
         return await beforeDeadline(call, target.deadline, ctx, () => attempts.count);
     } catch (err) {
         if (target.deadline?.signal.aborted) throw deadlineError(ctx(), attempts.count, target.deadline.timeoutMs);
-        throw translate(err, await callContext(target, action, endpoint, err, limits, secrets));
+        throw translate(err, await callContext(target, action, endpoint(), err, limits, secrets));
     }
 }
 
@@ -241,10 +248,9 @@ export async function sourceAccount(target: Target, opts: { maxAttempts?: number
     const configured = limitsFor(target.verb, target.resource);
     // A best-effort lookup (check's, for previews) asks once and does not retry.
     const limits = opts.maxAttempts ? { ...configured, maxAttempts: Math.min(opts.maxAttempts, configured.maxAttempts) } : configured;
-    const endpoint = stsEndpoint(target.region);
     const action = "sts:GetCallerIdentity";
     const shared = accounts.get(target.region);
-    let attempts = shared?.attempts ?? { count: 0 };
+    let attempts: { readonly count: number; readonly endpoint?: string } = shared?.attempts ?? { count: 0 };
     let account = shared?.account;
     if (!account) {
         // One call per region and process: the client is not kept, the answer is. The call is shared
@@ -260,11 +266,12 @@ export async function sourceAccount(target: Target, opts: { maxAttempts?: number
         account.catch(() => accounts.delete(target.region));
         accounts.set(target.region, { account, attempts });
     }
-    const ctx = (): CallContext => ({ ...target, action, endpoint, profile: settings.profile });
+    const endpoint = () => attempts.endpoint ?? stsEndpoint(target.region);
+    const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile });
     try {
         return await beforeDeadline(account, target.deadline, ctx, () => attempts.count);
     } catch (err) {
         // Translated for this waiter, so the message names the resource that asked, not the first one.
-        throw translate(err, await callContext(target, action, endpoint, err, limits, []));
+        throw translate(err, await callContext(target, action, endpoint(), err, limits, []));
     }
 }

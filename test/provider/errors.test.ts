@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { provider } from "../../provider/provider";
 import { configureSettings } from "../../provider/client";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
+import { partitionOf } from "../../provider/id";
 import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
 
@@ -118,6 +119,39 @@ describe("AWS failures", function () {
                 process.env.AWS_MAX_ATTEMPTS = "4";
             }
         });
+    });
+
+    describe("the endpoint in messages", () => {
+        // STS answers through the proxy; Config has no override, so the SDK resolves AWS's own endpoint,
+        // which does not resolve on this network (no connection is ever made).
+        for (const [what, env, region, host] of [
+            // (FIPS and dual-stack cannot be shown this way: the SDK refuses them beside the STS override.)
+            ["a China endpoint", {}, "cn-north-1", "https://config.cn-north-1.amazonaws.com.cn"],
+            ["an ISO endpoint", {}, "us-iso-east-1", "https://config.us-iso-east-1.c2s.ic.gov"],
+        ] as const) {
+            it(`names ${what} as the SDK resolved it`, async () => {
+                const saved = { ...process.env };
+                Object.assign(process.env, env, { AWS_ENDPOINT_URL_STS: aws.proxy.url, AWS_MAX_ATTEMPTS: "1" });
+                delete process.env.AWS_ENDPOINT_URL;
+                configureSettings({});
+                const arn = `arn:${partitionOf(region)}:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
+                try {
+                    await assert.rejects(
+                        provider.delete!(arn, { ...inputs({ region }), arn, accountId: SOURCE_ACCOUNT, creationTime: "x" }),
+                        (e: Error) => {
+                            assert.match(
+                                e.message,
+                                new RegExp(`could not reach AWS Config \\(region ${region}, endpoint ${host.replace(/\./g, "\\.")}\\)`),
+                            );
+                            return true;
+                        },
+                    );
+                } finally {
+                    process.env = saved;
+                    configureSettings({});
+                }
+            });
+        }
     });
 
     describe("concurrent creates", () => {
