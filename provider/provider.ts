@@ -55,7 +55,7 @@ function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | un
     for (const k of ["owner", "adoptExisting", "takeOwnership"] as const) {
         if (inputs[k] !== undefined) (outs as unknown as Record<string, unknown>)[k] = inputs[k];
     }
-    if (adopted) outs.adopted = true;
+    outs.adopted = adopted;
     return outs;
 }
 
@@ -469,7 +469,7 @@ async function updateAuthorization(
         if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
         else delete next[k];
     }
-    if (!adopted) delete next.adopted;
+    next.adopted = adopted;
     const managed = managedKeys(adopted, olds.tags, news.tags);
     const desired = adopted ? { ...news.tags } : withOwner(news.tags, news.owner ?? olds.owner);
     const applied: Outputs = { ...olds, tags: userTags(pickTags(held, managedKeys(wasAdopted, olds.tags))) };

@@ -50,7 +50,10 @@ export interface Outputs extends Inputs {
     accountId: string;
     /** When AWS created the authorization, as an ISO-8601 string. */
     creationTime: string;
-    /** Whether this resource adopted an authorization that existed before it (see `adoptExisting`). */
+    /**
+     * Whether this resource adopted an authorization that existed before it (see `adoptExisting`).
+     * Always written since 0.2.0; absent in state written by 0.1.0, where absent means false.
+     */
     adopted?: boolean;
 }
 

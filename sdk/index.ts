@@ -127,7 +127,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     /** When AWS created the authorization, ISO-8601. */
     declare public readonly creationTime: pulumi.Output<string>;
     /** True when this resource adopted an authorization it did not create (destroy leaves it in place). */
-    declare public readonly adopted: pulumi.Output<boolean | undefined>;
+    declare public readonly adopted: pulumi.Output<boolean>;
 
     /**
      * Reads an existing authorization into the program without managing it, following Pulumi's

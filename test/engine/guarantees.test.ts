@@ -309,7 +309,7 @@ describe("guarantees under the pulumi CLI", function () {
             );
             assert.deepEqual(await awsState(aws), expected([spec]));
             const [owned] = await s.authorizations();
-            assert.equal(owned.outputs!.adopted, undefined);
+            assert.equal(owned.outputs!.adopted, false);
             await s.destroy();
             assert.deepEqual(await awsState(aws), {}, "now it is this stack's: destroy deletes it");
         });

@@ -269,6 +269,7 @@ describe("AWS failures", function () {
                             arn: ARN,
                             accountId: SOURCE_ACCOUNT,
                             creationTime: undefined,
+                            adopted: false,
                         },
                     );
                     assert.match(

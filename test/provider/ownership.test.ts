@@ -171,7 +171,7 @@ describe("ownership on AWS's semantics", function () {
                     : undefined,
             );
             const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
-            assert.equal(outs!.adopted, undefined, "it created it, so it is its own");
+            assert.equal(outs!.adopted, false, "it created it, so it is its own");
             assert.deepEqual(aws.proxy.operations(), [
                 "ListTagsForResource",
                 "DescribeAggregationAuthorizations",
@@ -187,7 +187,7 @@ describe("ownership on AWS's semantics", function () {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "from-terraform", team: "old" });
             aws.proxy.clear();
             const { id, outs } = await provider.create(inputs({ takeOwnership: true }));
-            assert.equal(outs!.adopted, undefined);
+            assert.equal(outs!.adopted, false);
             assert.equal(outs!.creationTime, before.CreationTime!.toISOString(), "the same authorization, never deleted");
             assert.ok(!aws.proxy.operations().includes("DeleteAggregationAuthorization"));
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
@@ -199,7 +199,7 @@ describe("ownership on AWS's semantics", function () {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "x" });
             const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
             const { outs: owned } = await provider.update!(id, outs!, inputs({ takeOwnership: true }));
-            assert.equal(owned!.adopted, undefined);
+            assert.equal(owned!.adopted, false);
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
             await provider.delete!(id, owned!);
             assert.deepEqual(await aws.list("eu-west-1"), []);

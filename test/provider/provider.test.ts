@@ -36,6 +36,7 @@ describe("provider against moto", function () {
                     arn,
                     accountId: SOURCE_ACCOUNT,
                     creationTime: undefined,
+                    adopted: false,
                 },
             );
             // Read back through the AWS SDK, independently of the provider.
@@ -245,7 +246,7 @@ describe("provider against moto", function () {
         it("takes back its own authorization left by an interrupted up, as its own creation", async () => {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: OWNER_A, stale: "1" });
             const { id, outs } = await provider.create(inputs());
-            assert.equal(outs!.adopted, undefined, "its own, so destroy deletes it");
+            assert.equal(outs!.adopted, false, "its own, so destroy deletes it");
             assert.equal(outs!.creationTime, before.CreationTime!.toISOString());
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
             await provider.delete!(id, outs!);
