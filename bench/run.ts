@@ -22,6 +22,7 @@ import { measure, type Aws, type CommandName, type Measure, type Variant } from 
 import { report, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { writeSpecs } from "./specs";
+import { TYPE } from "../provider/dynamic";
 
 const PROGRAMS: Record<Variant, string> = {
     ours: path.join(REPO, "bench/programs/authorizations"),
@@ -31,7 +32,7 @@ const PROGRAMS: Record<Variant, string> = {
 const VARIANTS: Variant[] = ["ours", "floor", "lean"];
 /** The resource types in the state (ours as in sdk/index.ts; importing it would load @pulumi/pulumi here). */
 const TYPES: Record<Variant, string> = {
-    ours: "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization",
+    ours: TYPE,
     floor: "pulumi-nodejs:dynamic/bench:Noop",
     lean: "pulumi-nodejs:dynamic/bench:LeanNoop",
 };

@@ -17,15 +17,13 @@ import {
     type PutAggregationAuthorizationCommandOutput,
 } from "@aws-sdk/client-config-service";
 import { send, type Target } from "./client";
-import { isAuthorizationError } from "./errors";
+import { isAuthorizationError, NOT_FOUND } from "./errors";
 import { fromTagList, toTagList } from "./tags";
 import type { Tags } from "./types";
 
 /** AWS's page size limits. */
 const TAGS_PAGE = 50;
 const DESCRIBE_PAGE = 100;
-
-const NOT_FOUND = "ResourceNotFoundException";
 
 function isNotFound(err: unknown): boolean {
     return isAuthorizationError(err) && err.code === NOT_FOUND;

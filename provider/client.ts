@@ -1,7 +1,12 @@
 /**
  * AWS clients, created inside the provider process (never captured in the serialized provider),
- * one per credentials identity and source region, and every call made through `send`, which translates
- * failures into errors that name the operation, the resource and the missing permission.
+ * one per credentials identity and source region, and every call made through `send`, which
+ * translates failures into errors that name the operation, the resource and the missing permission.
+ *
+ * Nothing waits for AWS without a bound: every HTTP request has a connection and a request timeout
+ * (the SDK's own request-handler settings), every call a number of attempts and a total backoff,
+ * and every provider operation a deadline, after which the call in flight is aborted and the
+ * operation fails with a message naming the call, the region, the endpoint and the attempts made.
  *
  * The credentials of a call are the stack's (`aws:accessKey`…, `aws:profile`, or the SDK's default
  * chain), then every role of `aws:assumeRoles` in order, then the resource's own `assumeRole`, each
@@ -12,13 +17,21 @@
 import { ConfigServiceClient } from "@aws-sdk/client-config-service";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { loadSharedConfigFiles } from "@smithy/core/config";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { createHash } from "node:crypto";
-import { authorizationError, translate, type Verb } from "./errors";
+import * as os from "node:os";
+import * as path from "node:path";
+import { authorizationError, deadlineError, translate, type CallContext, type ProfileInfo, type Verb } from "./errors";
+import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
 
+export type { Settings };
+
 let settings: Settings = EMPTY_SETTINGS;
+let resolved: ResolvedLimits | undefined;
 /**
  * Why the stack's settings were refused, if they were. Pulumi's dynamic-provider host keeps a
  * provider whose `configure` threw and goes on using it unconfigured for the next resources, so
@@ -37,9 +50,7 @@ export function currentSettings(): Settings {
 export function refuseSettings(err: Error): void {
     refused = err;
     settings = EMPTY_SETTINGS;
-    configClients.clear();
-    accounts.clear();
-    chains.clear();
+    forgetClients();
 }
 
 /** The refusal of the stack's settings, if any. */
@@ -47,16 +58,20 @@ export function settingsRefusal(): Error | undefined {
     return refused;
 }
 
-/** Records the stack settings the engine passes to the provider's `configure`, and forgets every client. */
+/** Records the stack settings the engine passes to the provider's `configure`, forgets every client, and reads the environment again. */
 export function configureSettings(s: Partial<Settings>): void {
     refused = undefined;
     settings = { ...EMPTY_SETTINGS, ...s };
+    resolved = undefined;
+    forgetClients();
+}
+
+function forgetClients(): void {
     configClients.clear();
     accounts.clear();
     chains.clear();
     limiters.clear();
 }
-
 /** The stack's own credentials, for messages: where they come from, never what they are. */
 function baseCredentials(): string {
     if (settings.staticCredentials) return "the aws:accessKey/aws:secretKey stack config";
@@ -75,19 +90,31 @@ export function credentialsInUse(role?: RoleSetting): string {
     return roles.length ? `${roles.reverse().join(" assumed from ")} assumed from ${baseCredentials()}` : baseCredentials();
 }
 
-/** Attempts per call (the SDK's standard retry: exponential backoff with jitter). `AWS_MAX_ATTEMPTS` overrides. */
+/** The limits in effect (environment and stack config), and what is wrong with their settings. */
+export function currentLimits(): ResolvedLimits {
+    resolved ??= resolveLimits(process.env, settings.config);
+    return resolved;
+}
+
+/** The limits in effect, or an error naming every bad setting (no AWS call is made with a setting that is wrong). */
+function limitsFor(verb: Verb, resource: string): Limits {
+    const { limits, problems } = currentLimits();
+    if (problems.length) throw authorizationError(verb, resource, `${problems.join("; ")}.`, "InvalidSetting");
+    return limits;
+}
+
+/** Attempts per call (exponential backoff with jitter). `AWS_MAX_ATTEMPTS` overrides; 1 to 20. */
 export function maxAttempts(): number {
-    const n = Number(process.env.AWS_MAX_ATTEMPTS);
-    return Number.isInteger(n) && n > 0 ? n : 8;
+    return currentLimits().limits.maxAttempts;
 }
 
 const configClients = new Map<string, ConfigServiceClient>();
-const accounts = new Map<string, Promise<string>>();
+/** The account lookup of each credentials identity and region: shared by every operation that waits for it, with its attempts so far. */
+const accounts = new Map<string, { account: Promise<string>; attempts: { readonly count: number; readonly endpoint?: string } }>();
 /** Credential providers by identity (see `identity`). */
 const chains = new Map<string, AwsCredentialIdentityProvider>();
 /** One retry strategy, hence one send-rate limiter, per (account, region). */
 const limiters = new Map<string, Backoff>();
-
 /** Marks a failure to assume a role, so that `send` and `sourceAccount` can name the role. */
 const ROLE_FAILURE = "__assumeRoleFailure";
 interface RoleFailure extends Error {
@@ -151,7 +178,11 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
                 ...(r.tags ? { Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
                 ...(r.transitiveTagKeys ? { TransitiveTagKeys: r.transitiveTagKeys } : {}),
             },
-            clientConfig: { region: settings.region ?? region, maxAttempts: maxAttempts() },
+            clientConfig: {
+                region: settings.region ?? region,
+                maxAttempts: maxAttempts(),
+                requestHandler: requestHandler(currentLimits().limits),
+            },
         });
         const assumedFrom = from;
         current = refreshing(async () => {
@@ -187,27 +218,42 @@ function roleError(err: unknown, target: Target): Error | undefined {
     );
 }
 
-function limiter(account: string, region: string): Backoff {
+function requestHandler(limits: Limits): NodeHttpHandler {
+    return new NodeHttpHandler({
+        connectionTimeout: limits.connectTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
+        // Without this the SDK only logs a warning when requestTimeout passes, and keeps waiting.
+        throwOnRequestTimeout: true,
+    });
+}
+
+function limiter(account: string, region: string, limits: Limits): Backoff {
     const key = `${account}/${region}`;
     let b = limiters.get(key);
     if (!b) {
-        b = new Backoff({ maxAttempts: maxAttempts() });
+        b = new Backoff({ maxAttempts: limits.maxAttempts, maxTotalBackoffMs: limits.maxTotalBackoffMs });
         limiters.set(key, b);
     }
     return b;
 }
 
-function common(region: string, role: RoleSetting | undefined, retry: Backoff) {
+/** The retry strategy, and with it the send-rate limiter, of every client acting in `account` and `region`. */
+export function rateLimiter(account: string, region: string): Backoff {
+    return limiter(account, region, currentLimits().limits);
+}
+
+function common(region: string, limits: Limits, role: RoleSetting | undefined, retry: Backoff) {
     const credentials = credentialsFor(region, role);
     return {
         region,
         retryStrategy: retry,
+        requestHandler: requestHandler(limits),
         ...(credentials ? { credentials } : settings.profile ? { profile: settings.profile } : {}),
     };
 }
 
 /** The AWS Config client for a call: one per credentials identity and source region, limited per (account, region). */
-async function configClient(target: Target): Promise<ConfigServiceClient> {
+async function configClient(target: Target, limits: Limits): Promise<ConfigServiceClient> {
     if (refused) throw refused;
     const key = `${identity(target.role)}@${target.region}`;
     let c = configClients.get(key);
@@ -215,7 +261,7 @@ async function configClient(target: Target): Promise<ConfigServiceClient> {
         const account = await sourceAccount(target);
         c = configClients.get(key); // another call may have made it meanwhile
         if (!c) {
-            c = new ConfigServiceClient(common(target.region, target.role, limiter(account, target.region)));
+            c = new ConfigServiceClient(common(target.region, limits, target.role, limiter(account, target.region, limits)));
             configClients.set(key, c);
         }
     }
@@ -231,11 +277,37 @@ export function configEndpoint(region: string): string {
     );
 }
 
-/** What a call is about, for its error message. */
+function stsEndpoint(region: string): string {
+    return process.env.AWS_ENDPOINT_URL_STS ?? process.env.AWS_ENDPOINT_URL ?? `https://sts.${region}.amazonaws.com`;
+}
+
+/** The deadline of one provider operation: every call it makes is abandoned when it passes. */
+export interface Deadline {
+    readonly signal: AbortSignal;
+    readonly timeoutMs: number;
+}
+
+/**
+ * Runs one provider operation under its deadline (`PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS`):
+ * `fn` passes the deadline on in its targets, and `send` aborts the call in flight when it passes.
+ */
+export async function withDeadline<T>(verb: Verb, resource: string, fn: (deadline: Deadline) => Promise<T>): Promise<T> {
+    const { operationTimeoutMs } = limitsFor(verb, resource);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), operationTimeoutMs);
+    try {
+        return await fn({ signal: controller.signal, timeoutMs: operationTimeoutMs });
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/** What a call is about, for its error message, and the deadline of the operation it belongs to. */
 export interface Target {
     verb: Verb;
     resource: string;
     region: string;
+    deadline?: Deadline;
     /** The resource's own role (its `assumeRole` input), assumed after the stack's `aws:assumeRoles`. */
     role?: RoleSetting;
 }
@@ -243,6 +315,7 @@ export interface Target {
 interface Command {
     readonly input: object;
     constructor: { name: string };
+    middlewareStack?: { add(mw: unknown, options: object): void };
 }
 
 /** The IAM action of a command: `PutAggregationAuthorizationCommand` ⇒ `config:PutAggregationAuthorization`. */
@@ -250,21 +323,95 @@ export function iamAction(service: string, command: Command): string {
     return `${service}:${command.constructor.name.replace(/Command$/, "")}`;
 }
 
+/** Counts the attempts the SDK makes for `command` (a middleware inside the retry loop). */
+function countAttempts(command: Command): { readonly count: number; readonly endpoint?: string } {
+    const counter: { count: number; endpoint?: string } = { count: 0 };
+    command.middlewareStack?.add(
+        (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+            counter.count++;
+            // The endpoint the SDK resolved for this call (FIPS, dual-stack, China and ISO partitions,
+            // AWS_ENDPOINT_URL*): what messages name, rather than a host name built by hand.
+            const request = (args as { request?: { protocol?: string; hostname?: string; port?: number } }).request;
+            if (request?.hostname) {
+                counter.endpoint = `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
+            }
+            return next(args);
+        },
+        { step: "deserialize", priority: "low", name: "awsConfigAggregationAttemptCounter" },
+    );
+    return counter;
+}
+
+/**
+ * Waits for `call` until the deadline passes, then rejects with the deadline error of `ctx`. The
+ * call itself is aborted through the same signal (the SDK passes it to the HTTP request).
+ */
+function beforeDeadline<T>(call: Promise<T>, deadline: Deadline | undefined, ctx: () => CallContext, attempts: () => number): Promise<T> {
+    if (!deadline) return call;
+    call.catch(() => undefined); // the answer may come after the deadline: nobody waits for it then
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(deadlineError(ctx(), attempts(), deadline.timeoutMs));
+        if (deadline.signal.aborted) return onAbort();
+        deadline.signal.addEventListener("abort", onAbort, { once: true });
+        call.then(resolve, reject).finally(() => deadline.signal.removeEventListener("abort", onAbort));
+    });
+}
+
+/** Tag values in a request: AWS must not echo them back into a message. */
+function secretsOf(command: Command): string[] {
+    const tags = (command.input as { Tags?: { Value?: string }[] }).Tags;
+    return Array.isArray(tags) ? tags.map((t) => t.Value ?? "").filter((v) => v !== "") : [];
+}
+
+/** The profile in effect, when it is named and exists in neither shared file. */
+async function missingProfile(): Promise<ProfileInfo | undefined> {
+    const name = settings.profile ?? process.env.AWS_PROFILE;
+    if (!name) return undefined;
+    const home = os.homedir();
+    const configFile = process.env.AWS_CONFIG_FILE ?? path.join(home, ".aws", "config");
+    const credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, ".aws", "credentials");
+    try {
+        const files = await loadSharedConfigFiles({ ignoreCache: true });
+        if (Object.hasOwn(files.configFile ?? {}, name) || Object.hasOwn(files.credentialsFile ?? {}, name)) return undefined;
+    } catch {
+        return undefined; // unreadable files: the SDK's own error is the better guide
+    }
+    return { name, source: settings.profile ? "the aws:profile stack config" : "AWS_PROFILE", configFile, credentialsFile };
+}
+
+/** The context of a failed call, with what only I/O can tell (whether a named profile exists). */
+async function callContext(target: Target, action: string, endpoint: string, err: unknown, limits: Limits, secrets: string[]) {
+    const ctx: CallContext = {
+        ...target,
+        action,
+        endpoint,
+        profile: settings.profile,
+        secrets,
+        timeouts: { connectMs: limits.connectTimeoutMs, requestMs: limits.requestTimeoutMs },
+    };
+    if ((err as { name?: string })?.name === "CredentialsProviderError") ctx.missingProfile = await missingProfile();
+    return ctx;
+}
+
 /** Sends one Config command for `target`, translating any failure. */
 export async function send<Out>(target: Target, command: Command): Promise<Out> {
+    const limits = limitsFor(target.verb, target.resource);
+    const action = iamAction("config", command);
+    const secrets = secretsOf(command);
+    const attempts = countAttempts(command);
+    // Before the SDK has built a request (no credentials, say), the endpoint it would use, as far as the environment says.
+    const endpoint = () => attempts.endpoint ?? configEndpoint(target.region);
+    const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile, secrets });
+    if (target.deadline?.signal.aborted) throw deadlineError(ctx(), 0, target.deadline.timeoutMs);
     try {
         // The SDK's `send` is generic over every command of the client; one cast here keeps callers typed.
-        return (await (await configClient(target)).send(command as never)) as Out;
+        const client = await configClient(target, limits);
+        const call = client.send(command as never, { abortSignal: target.deadline?.signal }) as Promise<Out>;
+        return await beforeDeadline(call, target.deadline, ctx, () => attempts.count);
     } catch (err) {
-        throw (
-            roleError(err, target) ??
-            translate(err, {
-                ...target,
-                action: iamAction("config", command),
-                endpoint: configEndpoint(target.region),
-                profile: settings.profile,
-            })
-        );
+        if (err === refused) throw err;
+        if (target.deadline?.signal.aborted) throw deadlineError(ctx(), attempts.count, target.deadline.timeoutMs);
+        throw roleError(err, target) ?? translate(err, await callContext(target, action, endpoint(), err, limits, secrets));
     }
 }
 
@@ -272,41 +419,37 @@ export async function send<Out>(target: Target, command: Command): Promise<Out> 
  * The source account the credentials of `target` (the stack's, and its role if any) belong to, asked
  * once per credentials identity and region and process (sts:GetCallerIdentity).
  */
-export function sourceAccount(target: Target): Promise<string> {
-    if (refused) return Promise.reject(refused);
+export async function sourceAccount(target: Target, opts: { maxAttempts?: number } = {}): Promise<string> {
+    if (refused) throw refused;
+    const configured = limitsFor(target.verb, target.resource);
+    // A best-effort lookup (check's, for previews) asks once and does not retry.
+    const limits = opts.maxAttempts ? { ...configured, maxAttempts: Math.min(opts.maxAttempts, configured.maxAttempts) } : configured;
+    const action = "sts:GetCallerIdentity";
     const key = `${identity(target.role)}@${target.region}`;
-    let account = accounts.get(key);
+    const shared = accounts.get(key);
+    let attempts: { readonly count: number; readonly endpoint?: string } = shared?.attempts ?? { count: 0 };
+    let account = shared?.account;
     if (!account) {
-        // One call per identity and region: the client is not kept, the answer is.
-        const sts = new STSClient({ ...common(target.region, target.role, new Backoff({ maxAttempts: maxAttempts() })) });
-        account = sts.send(new GetCallerIdentityCommand({})).then(
-            (r) => {
-                if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
-                return r.Account;
-            },
-            (err) => {
-                throw (
-                    roleError(err, target) ??
-                    translate(err, {
-                        ...target,
-                        action: "sts:GetCallerIdentity",
-                        endpoint:
-                            process.env.AWS_ENDPOINT_URL_STS ??
-                            process.env.AWS_ENDPOINT_URL ??
-                            `https://sts.${target.region}.amazonaws.com`,
-                        profile: settings.profile,
-                    })
-                );
-            },
-        );
+        // One call per identity, region and process: the client is not kept, the answer is. The call is shared
+        // by every operation that waits for it, so no single operation's deadline aborts it; its
+        // HTTP timeouts and attempts bound it.
+        const command = new GetCallerIdentityCommand({});
+        attempts = countAttempts(command);
+        const retry = new Backoff({ maxAttempts: limits.maxAttempts, maxTotalBackoffMs: limits.maxTotalBackoffMs });
+        account = new STSClient(common(target.region, limits, target.role, retry)).send(command).then((r) => {
+            if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
+            return r.Account;
+        });
         // A failure is not cached: the next call asks again.
         account.catch(() => accounts.delete(key));
-        accounts.set(key, account);
+        accounts.set(key, { account, attempts });
     }
-    return account;
-}
-
-/** The retry strategy, and with it the send-rate limiter, of every client acting in `account` and `region`. */
-export function rateLimiter(account: string, region: string): Backoff {
-    return limiter(account, region);
+    const endpoint = () => attempts.endpoint ?? stsEndpoint(target.region);
+    const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile });
+    try {
+        return await beforeDeadline(account, target.deadline, ctx, () => attempts.count);
+    } catch (err) {
+        // Translated for this waiter, so the message names the resource that asked, not the first one.
+        throw roleError(err, target) ?? translate(err, await callContext(target, action, endpoint(), err, limits, []));
+    }
 }

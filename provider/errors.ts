@@ -1,8 +1,18 @@
 /**
  * Errors that say what failed and what to do. AWS errors are recognised by `error.name`, never by
  * message text. Errors cross the process boundary between the dynamic provider and the engine as
- * plain messages, so identity is a marker field, not `instanceof`.
+ * plain messages, so identity is a marker field, not `instanceof`. Messages carry no secrets: AWS's
+ * own words pass through `scrubAwsMessage`, endpoints lose their userinfo, echoed IDs are cut.
  */
+import {
+    InvalidParameterValueException,
+    ResourceNotFoundException,
+    TooManyTagsException,
+    ValidationException,
+} from "@aws-sdk/client-config-service";
+import type { PartialFailure } from "./dynamic";
+import { seconds } from "./limits";
+import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "./redact";
 
 /** Marker field carried by every error this package raises. */
 export const ERROR_MARKER = "__awsConfigAggregationError";
@@ -18,9 +28,9 @@ export interface AuthorizationError extends Error {
      * Set when AWS holds the authorization although the operation failed: Pulumi records it as a
      * partially created (or updated) resource with these properties, and the next `up` finishes.
      */
-    id?: string;
-    properties?: object;
-    reasons?: string[];
+    id?: PartialFailure["id"];
+    properties?: PartialFailure["properties"];
+    reasons?: PartialFailure["reasons"];
 }
 
 export function isAuthorizationError(e: unknown): e is AuthorizationError {
@@ -29,7 +39,9 @@ export function isAuthorizationError(e: unknown): e is AuthorizationError {
 
 /** Builds an error whose message is `<verb> Config aggregation authorization (<id>): <cause>`. */
 export function authorizationError(verb: Verb, resource: string, cause: string, code?: string): AuthorizationError {
-    const e = new Error(`${verb} Config aggregation authorization (${resource}): ${cause}`) as AuthorizationError;
+    const e = new Error(
+        scrubSecrets(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`),
+    ) as AuthorizationError;
     e[ERROR_MARKER] = true;
     if (code !== undefined) e.code = code;
     return e;
@@ -51,8 +63,24 @@ export interface CallContext {
     /** The IAM action of the call, e.g. `config:PutAggregationAuthorization`. */
     action: string;
     region: string;
+    /** The endpoint URL, as configured; its userinfo is never shown. */
     endpoint: string;
     profile?: string;
+    /** Values sent in the request that AWS must not echo back into a message (tag values). */
+    secrets?: readonly string[];
+    /** Set when the profile in effect exists in neither shared file: see {@link ProfileInfo}. */
+    missingProfile?: ProfileInfo;
+    /** The HTTP timeouts of the call, for the message of a timed-out call. */
+    timeouts?: { connectMs: number; requestMs: number };
+}
+
+/** A named AWS profile and where it was looked for. */
+export interface ProfileInfo {
+    name: string;
+    /** Where the name came from: the aws:profile stack config or AWS_PROFILE. */
+    source: string;
+    configFile: string;
+    credentialsFile: string;
 }
 
 const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "AuthorizationError"]);
@@ -66,6 +94,13 @@ const BAD_CREDENTIALS = new Set([
     "SignatureDoesNotMatch",
     "IncompleteSignature",
 ]);
+/**
+ * Errors of the AWS Config API model that this package handles, by the names of the SDK's modelled
+ * exception classes (the API reference's error lists for the six operations it calls).
+ */
+export const NOT_FOUND = ResourceNotFoundException.name;
+const REJECTED = new Set([InvalidParameterValueException.name, ValidationException.name]);
+const TOO_MANY_TAGS = TooManyTagsException.name;
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH"]);
 
 /** The credential sources the AWS SDK's default chain tries, in order. */
@@ -86,6 +121,36 @@ interface AwsLikeError {
     $fault?: string;
     $metadata?: { httpStatusCode?: number; attempts?: number };
     cause?: unknown;
+}
+
+/** The name of the AWS service an IAM action belongs to. */
+function serviceOf(action: string): string {
+    return action.startsWith("sts:") ? "AWS STS" : "AWS Config";
+}
+
+const attemptsText = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
+
+/**
+ * The error for a call still unanswered when its operation's deadline passed: it names the
+ * operation, the call, the region, the endpoint (without userinfo) and how many attempts were made.
+ */
+export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: number): AuthorizationError {
+    const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
+    const what =
+        attempts === 0
+            ? `the operation's deadline of ${seconds(deadlineMs)} passed before ${ctx.action} was sent (${where}).`
+            : `${serviceOf(ctx.action)} did not answer ${ctx.action} (${where}) within the operation's deadline of ${seconds(deadlineMs)}, ` +
+              `after ${attemptsText(attempts)}; the call was abandoned.`;
+    // A write that was sent may have been applied: say so, and how the next run finds out.
+    const write = attempts > 0 && !/^(config:(List|Describe)|sts:)/.test(ctx.action);
+    return authorizationError(
+        ctx.verb,
+        ctx.resource,
+        `${what}${write ? " AWS may have applied it; running the command again finishes the job (a create takes back what it made, by its owner tag)." : ""} ` +
+            `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; ` +
+            `to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).`,
+        "DeadlineExceeded",
+    );
 }
 
 /** The system error code (ECONNREFUSED, …) of a network failure, looking through `cause` chains. */
@@ -113,8 +178,8 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     const name = e.name ?? "Error";
     const attempts = e.$metadata?.attempts;
     const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
-    const awsSays = e.message ? `: ${e.message}` : "";
-    const where = `region ${ctx.region}, endpoint ${ctx.endpoint}`;
+    const awsSays = e.message ? `: ${scrubAwsMessage(e.message, ctx.secrets)}` : "";
+    const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
     const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, name), { cause: err });
 
     if (ACCESS_DENIED.has(name)) {
@@ -129,14 +194,27 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
                 `Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`,
         );
     }
-    if (name === "ResourceNotFoundException" || name === "NoSuchAggregationAuthorizationException") {
+    if (name === NOT_FOUND) {
         return fail(
             `the authorization no longer exists in AWS (${name}): it was deleted outside Pulumi. ` +
                 `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
         );
     }
-    if (name === "InvalidParameterValueException" || name === "ValidationException" || name === "InvalidParameterValue") {
+    if (REJECTED.has(name)) {
         return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
+    }
+    if (name === TOO_MANY_TAGS) {
+        return fail(
+            `AWS allows at most 50 tags on an authorization, counting those it has (${name})${awsSays}. ` +
+                `Tags set outside the program count too: remove some, then run the command again.`,
+        );
+    }
+    if (name === "CredentialsProviderError" && ctx.missingProfile) {
+        const p = ctx.missingProfile;
+        return fail(
+            `the AWS profile ${quote(p.name)} (from ${p.source}) does not exist: it is in neither ${p.configFile} nor ${p.credentialsFile}. ` +
+                `Create it (aws configure --profile ${truncate(p.name)}, or aws configure sso), or set ${p.source} to an existing profile, then run the command again.`,
+        );
     }
     if (name === "CredentialsProviderError" || BAD_CREDENTIALS.has(name)) {
         const what =
@@ -149,8 +227,17 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
         );
     }
     const net = networkCode(e);
+    if (net === "ETIMEDOUT" && ctx.timeouts) {
+        const t = ctx.timeouts;
+        return fail(
+            `${serviceOf(ctx.action)} did not answer ${ctx.action} in time (${where}) after ${attemptsText(attempts ?? 1)}, the last one timed out ` +
+                `(connect timeout ${seconds(t.connectMs)}, request timeout ${seconds(t.requestMs)}). ` +
+                `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; to wait longer, raise ` +
+                `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`,
+        );
+    }
     if (net) {
-        const service = ctx.action.startsWith("sts:") ? "AWS STS" : "AWS Config";
+        const service = serviceOf(ctx.action);
         return fail(
             `could not reach ${service} (${where})${afterAttempts}: ${net}. ` +
                 `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,

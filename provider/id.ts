@@ -4,6 +4,8 @@
  * account and region).
  */
 
+import { ID_ECHO_LIMIT, quote } from "./redact";
+
 /** Separator of the lookup key `authorizedAccountId:authorizedAwsRegion`. */
 export const KEY_SEPARATOR = ":";
 
@@ -27,7 +29,7 @@ const ARN_FORMAT =
 export function parseArn(arn: string): ArnParts {
     const m = ARN_PATTERN.exec(arn);
     if (!m) {
-        throw new Error(`unexpected format for aggregation authorization ARN "${arn}", expected ${ARN_FORMAT}`);
+        throw new Error(`unexpected format for aggregation authorization ARN ${quote(arn, ID_ECHO_LIMIT)}, expected ${ARN_FORMAT}`);
     }
     return { partition: m[1], region: m[2], accountId: m[3], authorizedAccountId: m[4], authorizedAwsRegion: m[5] };
 }
@@ -55,13 +57,26 @@ export function buildKey(authorizedAccountId: string, authorizedAwsRegion: strin
     return `${authorizedAccountId}${KEY_SEPARATOR}${authorizedAwsRegion}`;
 }
 
-/** Parses the lookup key, or throws an error that states the expected format. */
+const KEY_FORMAT = `<authorized account>${KEY_SEPARATOR}<authorized region>, e.g. 123456789012${KEY_SEPARATOR}us-east-1`;
+
+/** The ID formats `AggregationAuthorization.get` (and an import) accepts. */
+export const ID_FORMATS = `expected the authorization's ARN, ${ARN_FORMAT}, or ${KEY_FORMAT}`;
+
+/** Parses the lookup key, or throws an error that states the accepted formats (the key, or the ARN). */
 export function parseKey(key: string): { authorizedAccountId: string; authorizedAwsRegion: string } {
     const parts = key.split(KEY_SEPARATOR);
     if (parts.length !== 2 || !/^\d{12}$/.test(parts[0]) || parts[1] === "") {
-        throw new Error(
-            `unexpected format for aggregation authorization key "${key}", expected <authorized account>${KEY_SEPARATOR}<authorized region>, e.g. 123456789012${KEY_SEPARATOR}us-east-1`,
-        );
+        throw new Error(`unexpected format for aggregation authorization ID ${quote(key, ID_ECHO_LIMIT)}: ${ID_FORMATS}`);
     }
     return { authorizedAccountId: parts[0], authorizedAwsRegion: parts[1] };
+}
+
+/** Parses a resource ID given by a user: the ARN, or the lookup key. Errors name both formats. */
+export function parseId(
+    id: string,
+): { arn: string; parts: ArnParts } | { key: { authorizedAccountId: string; authorizedAwsRegion: string } } {
+    if (!id.startsWith("arn:")) return { key: parseKey(id) };
+    const m = ARN_PATTERN.exec(id);
+    if (!m) throw new Error(`unexpected format for aggregation authorization ID ${quote(id, ID_ECHO_LIMIT)}: ${ID_FORMATS}`);
+    return { arn: id, parts: parseArn(id) };
 }

@@ -1,10 +1,6 @@
 /**
- * The dynamic provider of `AggregationAuthorization`, and the pieces it is made of.
- * `require("pulumi-aws-config-aggregation/provider").provider` is what the serialized provider calls.
+ * The dynamic provider of \`AggregationAuthorization\`: what the provider module stored in each
+ * resource's state loads (\`require("pulumi-aws-config-aggregation/provider").provider\`). Nothing else is
+ * public here; programs use the resource classes of the package's main entry.
  */
-export { provider, REPLACE_KEYS } from "./provider";
-export { validate, type Failure } from "./validate";
-export { buildArn, parseArn, buildKey, parseKey, KEY_SEPARATOR, type ArnParts } from "./id";
-export { diffTags, tagRequests, tagsEqual, toTagList, fromTagList, type TagDiff } from "./tags";
-export { isAuthorizationError, ERROR_MARKER, type AuthorizationError } from "./errors";
-export { UNKNOWN, isUnknown, type Inputs, type Outputs, type Tags } from "./types";
+export { provider } from "./provider";

@@ -17,14 +17,20 @@ import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAut
 import {
     configureSettings,
     credentialsInUse,
+    currentLimits,
     currentSettings,
     refuseSettings,
     settingsRefusal,
     sourceAccount,
+    withDeadline,
+    type Deadline,
     type Target,
 } from "./client";
 import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
-import { buildArn, parseArn, parseKey } from "./id";
+import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
+import { KNOBS } from "./limits";
+import { ID_ECHO_LIMIT, truncate } from "./redact";
+import { regionFromEnvironment } from "./regions";
 import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
@@ -46,8 +52,8 @@ function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> 
     };
 }
 
-function target(verb: Verb, resource: string, region: string, role?: RoleSetting): Target {
-    return { verb, resource, region, ...(role ? { role } : {}) };
+function target(verb: Verb, resource: string, region: string, deadline?: Deadline, role?: RoleSetting): Target {
+    return { verb, resource, region, deadline, ...(role ? { role } : {}) };
 }
 
 /**
@@ -72,7 +78,7 @@ function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | un
     for (const k of CARRIED) {
         if (inputs[k] !== undefined) (outs as unknown as Record<string, unknown>)[k] = inputs[k];
     }
-    if (adopted) outs.adopted = true;
+    outs.adopted = adopted;
     return outs;
 }
 
@@ -142,6 +148,19 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
                 ? pulumiOwnedAdvice(inputs, winner)
                 : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
         "AlreadyExists",
+    );
+}
+
+/** The message for `AggregationAuthorization.get` of an authorization that does not exist. */
+function notFoundError(id: string, props: Partial<Outputs> | undefined): AuthorizationError {
+    const where = id.startsWith("arn:")
+        ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
+        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse()})`;
+    return authorizationError(
+        "reading",
+        id,
+        `no such authorization in ${where}. Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.`,
+        "ResourceNotFoundException",
     );
 }
 
@@ -289,14 +308,60 @@ function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): 
     throw existsError(inputs, arn, owner);
 }
 
+/**
+ * The checked inputs, with the `arn` and `accountId` that the authorization has (or will have) when
+ * they can be known. A dynamic provider does not take part in previews: the engine previews an
+ * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
+ * would be unknown to every resource that depends on it, and a tag change would preview dependents as
+ * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
+ * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`, once per region
+ * and run; one attempt, no retries). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
+ * be learned, the inputs go on without it and create reports the failure.
+ */
+async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
+    if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
+    const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
+    // With a role, the source account is the role's: known without asking AWS, even in a first preview.
+    if (news.assumeRole !== undefined) {
+        const roleArn = news.assumeRole?.roleArn;
+        const accountId = roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
+        return accountId === undefined ? news : identity(buildArn({ ...news, accountId }));
+    }
+    if (typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined) {
+        const parts = parseArn(olds.arn);
+        if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
+    }
+    try {
+        const resource = describeAuthorization(news);
+        const accountId = await withDeadline("creating", resource, (deadline) =>
+            sourceAccount(target("creating", resource, news.region, deadline), { maxAttempts: 1 }),
+        );
+        return identity(buildArn({ ...news, accountId }));
+    } catch {
+        return news;
+    }
+}
+
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
 async function resolveId(
     id: string,
     props: Partial<Outputs> | undefined,
+    deadline: Deadline,
 ): Promise<{ arn: string; found?: AggregationAuthorization } | undefined> {
-    if (id.startsWith("arn:")) return { arn: id };
-    const key = parseKey(id);
-    const region = props?.region ?? currentSettings().region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    let parsed: ReturnType<typeof parseId>;
+    try {
+        parsed = parseId(id);
+    } catch {
+        throw authorizationError(
+            "reading",
+            truncate(id, ID_ECHO_LIMIT),
+            `unexpected ID format: ${ID_FORMATS} (AggregationAuthorization.get and pulumi import take either)`,
+            "InvalidId",
+        );
+    }
+    if ("arn" in parsed) return { arn: parsed.arn };
+    const { key } = parsed;
+    const region = props?.region ?? currentSettings().region ?? regionFromEnvironment();
     if (!region) {
         throw authorizationError(
             "reading",
@@ -304,55 +369,41 @@ async function resolveId(
             "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION",
         );
     }
-    const found = await findByKey(target("reading", id, region, roleOf(props)), key.authorizedAccountId, key.authorizedAwsRegion);
+    const found = await findByKey(target("reading", id, region, deadline, roleOf(props)), key.authorizedAccountId, key.authorizedAwsRegion);
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
 }
 
+/** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, and this package's timeouts. */
+function stackSettings(config: { get(key: string): unknown }) {
+    const own: Record<string, unknown> = {};
+    for (const knob of Object.values(KNOBS)) {
+        if (knob.config !== undefined && config.get(knob.config) !== undefined) own[knob.config] = config.get(knob.config);
+    }
+    const skip = config.get("aws:skipRegionValidation");
+    return {
+        profile: (config.get("aws:profile") as string | undefined) || undefined,
+        skipRegionValidation: skip === true || (typeof skip === "string" && skip.trim().toLowerCase() === "true"),
+        config: own,
+    };
+}
+
 /** Check failures of the `assumeRole` input; the external ID is described, never echoed. */
-function validateRole(news: Inputs): { property: string; reason: string }[] {
+function validateRole(news: Inputs): string[] {
     if (news.assumeRole === undefined || isUnknown(news.assumeRole) || isUnknown(news.assumeRoleExternalId)) return [];
     const given = { ...news.assumeRole, ...(news.assumeRoleExternalId !== undefined ? { externalId: news.assumeRoleExternalId } : {}) };
     const problem = roleProblem("assumeRole", given);
-    return problem ? [{ property: "assumeRole", reason: problem }] : [];
-}
-
-/**
- * With a role, the source account is the role's, so the ARN is known before anything exists: check
- * adds `accountId` and `arn`, and a preview shows them (and what a program derives from them, such
- * as an aggregator's account list) instead of unknowns. Without a role the account is the
- * credentials', which check does not ask AWS for.
- */
-function withKnownArn(news: Inputs): Inputs {
-    const roleArn = news.assumeRole?.roleArn;
-    const known = [roleArn, news.region, news.authorizedAccountId, news.authorizedAwsRegion];
-    if (roleArn === undefined || known.some(isUnknown)) return news;
-    const accountId = roleAccount(roleArn);
-    if (accountId === undefined) return news;
-    const arn = buildArn({
-        region: news.region,
-        accountId,
-        authorizedAccountId: news.authorizedAccountId,
-        authorizedAwsRegion: news.authorizedAwsRegion,
-    });
-    return { ...news, accountId, arn } as Inputs;
+    return problem ? [problem] : [];
 }
 
 /** With the stack's `aws:defaultTags` merged in, the tags must still fit AWS's cap (one tag is the owner's). */
-function validateMerged(news: Inputs): { property: string; reason: string }[] {
+function validateMerged(news: Inputs): string[] {
     const s = currentSettings();
-    if (
-        Object.keys(s.defaultTags).length === 0 ||
-        isUnknown(news.tags) ||
-        (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null))
-    )
-        return [];
+    if (Object.keys(s.defaultTags).length === 0 || isUnknown(news.tags)) return [];
+    if (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null || Array.isArray(news.tags))) return [];
     const n = Object.keys(desiredTags(news.tags)).length;
     if (n <= MAX_TAGS) return [];
     return [
-        {
-            property: "tags",
-            reason: `tags with the stack's aws:defaultTags make ${n} tags, but at most ${MAX_TAGS} are allowed (AWS allows 50; the owner tag takes one)`,
-        },
+        `tags with the stack's aws:defaultTags make ${n} tags, but at most ${MAX_TAGS} are allowed (AWS allows 50; the owner tag takes one)`,
     ];
 }
 
@@ -373,14 +424,19 @@ async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"repla
     const oldAccount = id.startsWith("arn:") ? parseArn(id).accountId : (olds.accountId ?? roleAccount(before?.roleArn ?? ""));
     const region = olds.region ?? (id.startsWith("arn:") ? parseArn(id).region : news.region);
     // Without a role the account is the stack credentials' own: asked of STS only when a role is dropped.
-    const newAccount = after ? roleAccount(after.roleArn) : await sourceAccount(target("reading", id, region));
+    const newAccount = after
+        ? roleAccount(after.roleArn)
+        : await withDeadline("reading", id, (deadline) => sourceAccount(target("reading", id, region, deadline)));
     return newAccount === oldAccount ? "update" : "replace";
 }
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
+        // would report them once, then use the provider unconfigured. `check` fails every resource
+        // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
         try {
-            configureSettings(parseSettings((key) => req.config.get(key)));
+            configureSettings({ ...parseSettings((key) => req.config.get(key)), ...stackSettings(req.config) });
         } catch (err) {
             // The host keeps using this provider for the next resources: every one must fail too.
             refuseSettings(err as Error);
@@ -388,11 +444,21 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         }
     },
 
-    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+    async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        // Failures go to the engine without a property: for a named property Pulumi prints that
+        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
+        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
+        // map, secret values in plain text, and for any input a value of any length. Each reason
+        // names its input instead.
         const refusal = settingsRefusal();
         if (refusal) return { inputs: news, failures: [{ property: "", reason: refusal.message }] };
-        const failures = [...validate(news as unknown as Record<string, unknown>), ...validateRole(news), ...validateMerged(news)];
-        return failures.length ? { inputs: news, failures } : { inputs: withKnownArn(news) };
+        const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
+        const invalid = validate(news as unknown as Record<string, unknown>, {
+            skipRegionValidation: currentSettings().skipRegionValidation,
+        }).map((f) => ({ property: "", reason: f.reason }));
+        const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
+        const failures = [...problems, ...invalid, ...roles];
+        return failures.length ? { inputs: news, failures } : { inputs: await withIdentity(olds as Partial<Outputs>, news) };
     },
 
     async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
@@ -416,111 +482,141 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        const t = target("creating", describeAuthorization(inputs), inputs.region, roleOf(inputs));
-        if (inputs.owner === undefined) {
-            throw authorizationError(
-                "creating",
-                t.resource,
-                "the owner input is missing: create resources with the AggregationAuthorization class.",
-            );
-        }
-        const accountId = await sourceAccount(t);
-        checkAllowed(t, accountId);
-        const arn = buildArn({
-            region: inputs.region,
-            accountId,
-            authorizedAccountId: inputs.authorizedAccountId,
-            authorizedAwsRegion: inputs.authorizedAwsRegion,
-        });
-        t.resource = arn;
-        const existing = await findTagsByArn(t, arn);
-        const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
-        return { id: outs.arn, outs };
+        return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
     },
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        const resolved = await resolveId(id, props);
-        if (!resolved) return {};
-        const { arn } = resolved;
-        const parts = parseArn(arn);
-        const t = target("reading", arn, parts.region, roleOf(props));
-        await checkAccount(t, parts.accountId);
-        let tags = await findTagsByArn(t, arn);
-        let found = resolved.found;
-        if (tags === undefined || !props?.creationTime) {
-            // Confirm a disappearance (or learn the creation time) by key before reporting it.
-            found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
-            if (!found) return {};
-            // ListTagsForResource said "not found" but the key lookup found it (AWS still
-            // settling): its tags are unknown, so keep the recorded ones rather than claim none.
-            tags ??= props ? awsTagsOf(props) : {};
-        }
-        const adopted = props?.adopted === true;
-        // A managed resource whose authorization now carries another owner tag (or none): the one this
-        // resource created is gone, and what stands in its place is someone else's. Report it gone, so
-        // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
-        if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
-        const inputs: Inputs = {
-            authorizedAccountId: parts.authorizedAccountId,
-            authorizedAwsRegion: parts.authorizedAwsRegion,
-            region: parts.region,
-        };
-        for (const k of CARRIED) {
-            if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
-        }
-        if (props?.tags !== undefined) inputs.tags = props.tags;
-        const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tagsAll ?? props?.tags)));
-        return { id: arn, props: outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted) };
+        return withDeadline("reading", id, (deadline) => readAuthorization(id, props, deadline));
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        const parts = parseArn(id);
-        const t = target("updating", id, parts.region, roleOf(news));
-        await checkAccount(t, parts.accountId);
-        const held = await findTagsByArn(t, id);
-        if (held === undefined) {
-            throw authorizationError(
-                "updating",
-                id,
-                `the authorization no longer exists in AWS (ResourceNotFoundException): it was deleted outside Pulumi. ` +
-                    `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
-                "ResourceNotFoundException",
-            );
-        }
-        const wasAdopted = olds.adopted === true;
-        // takeOwnership on an adopted authorization makes it this resource's own (migration).
-        const adopted = wasAdopted && news.takeOwnership !== true;
-        if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
-        const wanted = desiredTags(news.tags);
-        const next: Outputs = { ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted };
-        for (const k of CARRIED) {
-            if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
-            else delete next[k];
-        }
-        if (!adopted) delete next.adopted;
-        const oldAll = olds.tagsAll ?? olds.tags;
-        const managed = managedKeys(adopted, oldAll, wanted);
-        const desired = adopted ? wanted : withOwner(wanted, news.owner ?? olds.owner);
-        const heldAll = userTags(pickTags(held, managedKeys(wasAdopted, oldAll)));
-        const applied: Outputs = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
-        try {
-            await applyTags(t, id, pickTags(held, managed), desired, applied);
-        } catch (err) {
-            throw partial(err as AuthorizationError, id, applied);
-        }
-        return { outs: next };
+        return withDeadline("updating", id, (deadline) => updateAuthorization(id, olds, news, deadline));
     },
 
     async delete(id: string, props: Outputs): Promise<void> {
-        if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
-        const parts = parseArn(id);
-        const t = target("deleting", id, parts.region, roleOf(props));
-        await checkAccount(t, parts.accountId);
-        const held = await findTagsByArn(t, id);
-        if (held === undefined) return; // already gone
-        // Its owner tag names someone else: the authorization this resource created is gone, and the one
-        // in its place is not ours to delete. Leave it (README, "Guarantees").
-        if (!ownedBy(held, props.owner)) return;
-        await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+        return withDeadline("deleting", id, (deadline) => deleteOwned(id, props, deadline));
     },
 };
+
+async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    const t = target("creating", describeAuthorization(inputs), inputs.region, deadline, roleOf(inputs));
+    if (inputs.owner === undefined) {
+        throw authorizationError(
+            "creating",
+            t.resource,
+            "the owner input is missing: create resources with the AggregationAuthorization class.",
+        );
+    }
+    const accountId = await sourceAccount(t);
+    checkAllowed(t, accountId);
+    const arn = buildArn({
+        region: inputs.region,
+        accountId,
+        authorizedAccountId: inputs.authorizedAccountId,
+        authorizedAwsRegion: inputs.authorizedAwsRegion,
+    });
+    t.resource = arn;
+    const existing = await findTagsByArn(t, arn);
+    const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
+    return { id: outs.arn, outs };
+}
+
+async function readAuthorization(id: string, props: Outputs | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
+    const lookup = props?.arn === undefined;
+    const resolved = await resolveId(id, props, deadline);
+    if (!resolved) throw notFoundError(id, props);
+    const { arn } = resolved;
+    const parts = parseArn(arn);
+    const t = target("reading", arn, parts.region, deadline, roleOf(props));
+    await checkAccount(t, parts.accountId);
+    let tags = await findTagsByArn(t, arn);
+    let found = resolved.found;
+    if (tags === undefined || !props?.creationTime) {
+        // Confirm a disappearance (or learn the creation time) by key before reporting it.
+        found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+        if (!found) {
+            if (lookup) throw notFoundError(id, props);
+            return {};
+        }
+        // ListTagsForResource said "not found" but the key lookup found it (AWS still
+        // settling): its tags are unknown, so keep the recorded ones rather than claim none.
+        tags ??= props ? awsTagsOf(props) : {};
+    }
+    const adopted = props?.adopted === true;
+    // A managed resource whose authorization now carries another owner tag (or none): the one this
+    // resource created is gone, and what stands in its place is someone else's. Report it gone, so
+    // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
+    if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
+    const inputs: Inputs = {
+        authorizedAccountId: parts.authorizedAccountId,
+        authorizedAwsRegion: parts.authorizedAwsRegion,
+        region: parts.region,
+    };
+    for (const k of CARRIED) {
+        if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
+    }
+    if (props?.tags !== undefined) inputs.tags = props.tags;
+    const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tagsAll ?? props?.tags)));
+    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted);
+    // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
+    // `pulumi preview --diff` names the tag keys the next up restores or removes.
+    const { creationTime: _c, adopted: _a, tagsAll: _t, ...asInputs } = outs;
+    return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
+}
+
+async function updateAuthorization(
+    id: string,
+    olds: Outputs,
+    news: Inputs,
+    deadline: Deadline,
+): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    const parts = parseArn(id);
+    const t = target("updating", id, parts.region, deadline, roleOf(news));
+    await checkAccount(t, parts.accountId);
+    const held = await findTagsByArn(t, id);
+    if (held === undefined) {
+        throw authorizationError(
+            "updating",
+            id,
+            `the authorization no longer exists in AWS (ResourceNotFoundException): it was deleted outside Pulumi. ` +
+                `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
+            "ResourceNotFoundException",
+        );
+    }
+    const wasAdopted = olds.adopted === true;
+    // takeOwnership on an adopted authorization makes it this resource's own (migration).
+    const adopted = wasAdopted && news.takeOwnership !== true;
+    if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
+    const wanted = desiredTags(news.tags);
+    const next: Outputs = { ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted };
+    for (const k of CARRIED) {
+        if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
+        else delete next[k];
+    }
+    next.adopted = adopted;
+    const oldAll = olds.tagsAll ?? olds.tags;
+    const managed = managedKeys(adopted, oldAll, wanted);
+    const desired = adopted ? wanted : withOwner(wanted, news.owner ?? olds.owner);
+    const heldAll = userTags(pickTags(held, managedKeys(wasAdopted, oldAll)));
+    const applied: Outputs = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
+    try {
+        await applyTags(t, id, pickTags(held, managed), desired, applied);
+    } catch (err) {
+        throw partial(err as AuthorizationError, id, applied);
+    }
+    return { outs: next };
+}
+
+async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Promise<void> {
+    if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
+    const parts = parseArn(id);
+    const t = target("deleting", id, parts.region, deadline, roleOf(props));
+    await checkAccount(t, parts.accountId);
+    const held = await findTagsByArn(t, id);
+    if (held === undefined) return; // already gone
+    // Its owner tag names someone else: the authorization this resource created is gone, and the one
+    // in its place is not ours to delete. Leave it (README, "Guarantees").
+    if (!ownedBy(held, props.owner)) return;
+    await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+}

@@ -1,13 +1,21 @@
 /**
  * How the provider retries AWS calls: throttling, 5xx and connection faults are retried with
- * exponential backoff and full jitter, up to a number of attempts; client errors are not. Unlike
- * the SDK's standard strategy there is no shared retry quota that a burst of throttling (hundreds
- * of authorizations in one `pulumi up`) could drain, which would turn retryable faults into
- * failures. On throttling, the send rate of the client (one per source region, so per AWS rate
- * limit) is also halved, and it recovers gradually on success, so a large `up` converges on the
- * rate AWS allows instead of stampeding.
+ * exponential backoff and full jitter, up to a number of attempts and a total backoff per call;
+ * client errors are not. Unlike the SDK's standard strategy there is no shared retry quota that a
+ * burst of throttling (hundreds of authorizations in one `pulumi up`) could drain, which would turn
+ * retryable faults into failures. On throttling, the send rate of the client (one per source region,
+ * so per AWS rate limit) is also halved, and it recovers gradually on success, so a large `up`
+ * converges on the rate AWS allows instead of stampeding.
+ *
+ * Every duration here is measured on a monotonic clock (`performance.now()`), never the wall clock:
+ * a clock step (NTP, a suspended laptop, a VM migration) must not lengthen or shorten a wait.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+
+/** Milliseconds on a monotonic clock; only differences mean anything. */
+export type Clock = () => number;
+
+export const monotonic: Clock = () => performance.now();
 
 export interface BackoffOptions {
     maxAttempts: number;
@@ -17,11 +25,34 @@ export interface BackoffOptions {
     throttleBaseMs?: number;
     /** Largest single backoff, ms. */
     capMs?: number;
+    /** Largest total backoff of one call across its retries, ms. */
+    maxTotalBackoffMs?: number;
     /** Random source in [0, 1), for tests. */
     random?: () => number;
+    /** Monotonic clock, for tests. */
+    clock?: Clock;
 }
 
-const token = (count: number, delay: number): RetryToken => ({ getRetryCount: () => count, getRetryDelay: () => delay });
+/** A retry token that also carries how much backoff the call has spent so far. */
+interface Token extends RetryToken {
+    readonly spentMs: number;
+}
+
+const token = (count: number, delay: number, spentMs: number): Token => ({
+    getRetryCount: () => count,
+    getRetryDelay: () => delay,
+    spentMs,
+});
+
+export interface SendRateOptions {
+    /** Slowest rate, requests per second. */
+    minRate?: number;
+    /** Additive increase per answered request, requests per second. */
+    increase?: number;
+    /** Time within which further throttled answers count as the same burst, ms. */
+    holdMs?: number;
+    clock?: Clock;
+}
 
 /**
  * A send-rate limiter that halves on throttling and grows back additively (AIMD). One burst of
@@ -33,14 +64,19 @@ export class SendRate {
     rate = Infinity;
     private next = 0;
     private lastDecrease = -Infinity;
+    private readonly minRate: number;
+    private readonly increase: number;
+    private readonly holdMs: number;
+    readonly clock: Clock;
 
-    constructor(
-        private readonly minRate = 0.5,
-        private readonly increase = 0.5,
-        private readonly holdMs = 1000,
-    ) {}
+    constructor(options: SendRateOptions = {}) {
+        this.minRate = options.minRate ?? 0.5;
+        this.increase = options.increase ?? 0.5;
+        this.holdMs = options.holdMs ?? 1000;
+        this.clock = options.clock ?? monotonic;
+    }
 
-    /** Reserves the next send slot at or after `earliest` (ms since epoch) and returns it. */
+    /** Reserves the next send slot at or after `earliest` (on the limiter's clock) and returns it. */
     reserve(earliest: number): number {
         if (this.rate === Infinity) return earliest;
         const slot = Math.max(earliest, this.next);
@@ -50,13 +86,13 @@ export class SendRate {
 
     /** Waits for this request's slot. */
     async acquire(): Promise<void> {
-        const now = Date.now();
+        const now = this.clock();
         const slot = this.reserve(now);
         if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
     }
 
     /** AWS throttled a request while `observed` requests per second were getting through. */
-    throttled(observed: number, now = Date.now()): void {
+    throttled(observed: number, now = this.clock()): void {
         if (now - this.lastDecrease < this.holdMs) return;
         this.lastDecrease = now;
         const base = this.rate === Infinity ? observed : Math.min(this.rate, Math.max(observed, this.minRate));
@@ -73,16 +109,21 @@ export class Backoff implements RetryStrategyV2 {
     private readonly baseMs: number;
     private readonly throttleBaseMs: number;
     private readonly capMs: number;
+    private readonly maxTotalBackoffMs: number;
     private readonly random: () => number;
-    readonly sendRate = new SendRate();
-    /** Requests AWS answered without throttling in the last second: the rate it allowed. */
+    private readonly clock: Clock;
+    readonly sendRate: SendRate;
+    /** When AWS answered requests without throttling in the last second (clock ms): the rate it allowed. */
     private recent: number[] = [];
 
     constructor(private readonly options: BackoffOptions) {
         this.baseMs = options.baseMs ?? 100;
         this.throttleBaseMs = options.throttleBaseMs ?? 500;
         this.capMs = options.capMs ?? 20000;
+        this.maxTotalBackoffMs = options.maxTotalBackoffMs ?? 120000;
         this.random = options.random ?? Math.random;
+        this.clock = options.clock ?? monotonic;
+        this.sendRate = new SendRate({ clock: this.clock });
     }
 
     /** The delay before retry number `retry` (1-based): full jitter under a doubling ceiling. */
@@ -93,11 +134,12 @@ export class Backoff implements RetryStrategyV2 {
 
     async acquireInitialRetryToken(): Promise<RetryToken> {
         await this.sendRate.acquire();
-        return token(0, 0);
+        return token(0, 0, 0);
     }
 
     async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
         const retry = previous.getRetryCount() + 1;
+        const spent = (previous as Partial<Token>).spentMs ?? 0;
         if (info.errorType === "CLIENT_ERROR") {
             // AWS answered (e.g. ResourceNotFoundException from an existence check): not throttled.
             this.accepted();
@@ -106,15 +148,21 @@ export class Backoff implements RetryStrategyV2 {
         if (retry >= this.options.maxAttempts) throw new Error(`gave up after ${retry} attempts`);
         const throttled = info.errorType === "THROTTLING";
         if (throttled) {
-            const now = Date.now();
+            const now = this.clock();
             this.recent = this.recent.filter((t) => now - t < 1000);
-            this.sendRate.throttled(Math.max(1, this.recent.length));
+            this.sendRate.throttled(Math.max(1, this.recent.length), now);
         }
         let wait = this.delay(retry, throttled);
+        // retryAfterHint is an absolute date from AWS (Retry-After): the one place the wall clock is
+        // needed, to turn it into a duration; the wait itself then runs on the monotonic clock.
         if (info.retryAfterHint) wait = Math.max(wait, Math.min(this.capMs, info.retryAfterHint.getTime() - Date.now()));
         // The SDK sleeps for the token's delay before the retry: backoff, then the next free send slot.
-        const now = Date.now();
-        return token(retry, this.sendRate.reserve(now + wait) - now);
+        const now = this.clock();
+        const delay = Math.max(0, this.sendRate.reserve(now + wait) - now);
+        if (spent + delay > this.maxTotalBackoffMs) {
+            throw new Error(`gave up after ${retry} attempts: the total backoff of ${this.maxTotalBackoffMs} ms is spent`);
+        }
+        return token(retry, delay, spent + delay);
     }
 
     recordSuccess(): void {
@@ -122,7 +170,7 @@ export class Backoff implements RetryStrategyV2 {
     }
 
     private accepted(): void {
-        this.recent.push(Date.now());
+        this.recent.push(this.clock());
         if (this.recent.length > 1000) this.recent = this.recent.slice(-1000);
         this.sendRate.accepted();
     }

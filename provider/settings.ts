@@ -37,6 +37,10 @@ export interface Settings {
     defaultTags: Tags;
     /** `aws:ignoreTags`: tag keys never managed and never shown. */
     ignoreTags: { keys: string[]; keyPrefixes: string[] };
+    /** The stack config `aws:skipRegionValidation`: accept regions the SDK's metadata does not list yet. */
+    skipRegionValidation?: boolean;
+    /** This package's own stack config keys (`pulumi-aws-config-aggregation:*`): timeouts. */
+    config?: Readonly<Record<string, unknown>>;
 }
 
 export const EMPTY_SETTINGS: Settings = Object.freeze({

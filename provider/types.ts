@@ -62,7 +62,10 @@ export interface Outputs extends Inputs {
     creationTime: string;
     /** The tags the authorization holds as this resource manages them: `aws:defaultTags` under `tags`, `aws:ignoreTags` left out. */
     tagsAll?: Tags;
-    /** Whether this resource adopted an authorization that existed before it (see `adoptExisting`). */
+    /**
+     * Whether this resource adopted an authorization that existed before it (see `adoptExisting`).
+     * Always written since 0.2.0; absent in state written by 0.1.0, where absent means false.
+     */
     adopted?: boolean;
 }
 

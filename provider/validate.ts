@@ -1,8 +1,18 @@
 /**
  * Validation of inputs, as a pure function: no network, no state. Each failure names the input
  * and says what is allowed and what was given. Values Pulumi does not know yet (the preview
- * sentinel) are skipped, never validated as if they were real.
+ * sentinel) are skipped, never validated as if they were real. A tag value is never echoed: it
+ * may be a Pulumi secret, and the provider receives secrets in plain text.
+ *
+ * Tags follow the AWS Config API model (Tag, TagKey, TagValue shapes: key 1–128 characters,
+ * value 0–256, no pattern on either; at most 50 per resource), see
+ * https://docs.aws.amazon.com/config/latest/APIReference/API_Tag.html. The provider is stricter
+ * than the model only where an AWS document says so (the `aws:` prefix) or where it needs a key
+ * itself (the owner tag); any other value AWS refuses comes back as AWS's own answer, translated
+ * and with the value removed.
  */
+import { closestRegion, knownRegions, partitionOfRegion } from "./regions";
+import { quote } from "./redact";
 import { OWNER_TAG, UNKNOWN } from "./types";
 
 export interface Failure {
@@ -10,26 +20,47 @@ export interface Failure {
     reason: string;
 }
 
+/** Settings from the stack that change what is valid. */
+export interface ValidateOptions {
+    /**
+     * The stack config `aws:skipRegionValidation` (pulumi-aws's name): accept a region that has the form
+     * of its partition's regions but that the AWS SDK's metadata does not list yet (a brand-new region).
+     */
+    skipRegionValidation?: boolean;
+}
+
 /** AWS allows 50 tags per authorization; one is the owner tag. */
 export const MAX_TAGS = 49;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
+/** At most this many tag failures are listed one by one; the rest are counted. */
+export const MAX_TAG_FAILURES = 10;
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** Region names: lowercase letters, digits and hyphens, e.g. us-east-1, us-gov-west-1, eusc-de-east-1. */
 const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
-/** Characters AWS accepts in tag keys and values: letters, digits, spaces and _ . : / = + - @ */
+/**
+ * Characters AWS's general tagging guidance allows: letters, digits, spaces and _ . : / = + - @.
+ * The Config API does not enforce them on tags; only owner tag values are kept within them.
+ */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const TAG_CHARS_ALLOWED = "letters, digits, spaces and _ . : / = + - @";
 
-/** How a value looks in a message: strings quoted, everything else named by its type. */
+/** How a value looks in a message: strings quoted (cut to 64 characters), everything else named by its type. */
 export function describe(value: unknown): string {
-    if (typeof value === "string") return JSON.stringify(value);
+    if (typeof value === "string") return quote(value);
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
     if (typeof value === "number") return `the number ${value}`;
     if (typeof value === "boolean") return `the boolean ${value}`;
     return typeof value === "object" ? "an object" : String(value);
+}
+
+/** The type of a value, never the value: for values that may be secret. */
+function kind(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 function accountId(property: string, value: unknown): Failure[] {
@@ -49,7 +80,7 @@ function accountId(property: string, value: unknown): Failure[] {
     return [];
 }
 
-function region(property: string, value: unknown, missing: string): Failure[] {
+function region(property: string, value: unknown, missing: string, options: ValidateOptions): Failure[] {
     if (value === undefined || value === null) return [{ property, reason: `${property} is required: ${missing}` }];
     if (value === UNKNOWN) return [];
     if (typeof value !== "string" || !REGION.test(value)) {
@@ -60,49 +91,76 @@ function region(property: string, value: unknown, missing: string): Failure[] {
             },
         ];
     }
-    return [];
+    const known = knownRegions();
+    if (known === undefined || known.includes(value)) return [];
+    const partition = partitionOfRegion(value);
+    const closest = closestRegion(value);
+    const suggestion = closest ? ` Did you mean ${closest}?` : "";
+    if (!partition) {
+        return [
+            {
+                property,
+                reason: `${property} ${quote(value)} is not a region of any AWS partition (aws, aws-cn, aws-us-gov, …).${suggestion}`,
+            },
+        ];
+    }
+    if (options.skipRegionValidation) return [];
+    return [
+        {
+            property,
+            reason:
+                `${property} ${quote(value)} is not a known region of the ${partition.id} partition.${suggestion} ` +
+                `If it is a region newer than this provider's AWS SDK, set the stack config aws:skipRegionValidation to true ` +
+                `(pulumi config set aws:skipRegionValidation true) to accept it.`,
+        },
+    ];
+}
+
+/** The problems of one tag. Never shows the value: its type or its length only. */
+function tagProblems(key: string, v: unknown): string[] {
+    const problems: string[] = [];
+    const length = [...key].length;
+    if (length === 0) {
+        problems.push(`tags: keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters, got an empty key`);
+    } else if (length > MAX_TAG_KEY_LENGTH) {
+        problems.push(`tags: key ${quote(key)} is ${length} characters long; keys must be 1 to ${MAX_TAG_KEY_LENGTH}`);
+    } else if (key === OWNER_TAG) {
+        problems.push(`tags: key ${quote(key)} is reserved: it records which Pulumi resource created the authorization`);
+    } else if (key.toLowerCase().startsWith("aws:")) {
+        // AWS reserves the prefix in any case (aws:, AWS:, …) for its own tags, which users cannot
+        // edit or delete: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+        // ("Tag naming limits and requirements"). The Config API model does not check it.
+        problems.push(`tags: key ${quote(key)} must not start with "aws:" (the prefix is reserved for AWS)`);
+    }
+    if (v === UNKNOWN) return problems;
+    if (typeof v !== "string") {
+        problems.push(`tags: the value of key ${quote(key)} must be a string, got ${kind(v)}`);
+    } else if ([...v].length > MAX_TAG_VALUE_LENGTH) {
+        problems.push(
+            `tags: the value of key ${quote(key)} is ${[...v].length} characters long; values must be 0 to ${MAX_TAG_VALUE_LENGTH} (the value is not shown)`,
+        );
+    }
+    return problems;
 }
 
 function tags(value: unknown): Failure[] {
     if (value === undefined || value === null || value === UNKNOWN) return [];
     if (typeof value !== "object" || Array.isArray(value)) {
-        return [{ property: "tags", reason: `tags must be a map of string keys to string values, got ${describe(value)}` }];
+        return [{ property: "tags", reason: `tags must be a map of string keys to string values, got ${kind(value)}` }];
     }
-    const failures: Failure[] = [];
+    const reasons: string[] = [];
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length > MAX_TAGS) {
-        failures.push({
-            property: "tags",
-            reason: `tags may hold at most ${MAX_TAGS} tags (AWS allows 50; one marks which Pulumi resource created the authorization), got ${entries.length}`,
-        });
+        reasons.push(
+            `tags: at most ${MAX_TAGS} tags (AWS allows 50; one marks which Pulumi resource created the authorization), got ${entries.length}`,
+        );
     }
     for (const [key, v] of entries) {
-        const property = `tags[${JSON.stringify(key)}]`;
-        if (key === UNKNOWN) continue;
-        if (key.length === 0) {
-            failures.push({ property, reason: `tag keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters, got an empty key` });
-        } else if ([...key].length > MAX_TAG_KEY_LENGTH) {
-            failures.push({ property, reason: `tag keys must be 1 to ${MAX_TAG_KEY_LENGTH} characters, got ${[...key].length}` });
-        } else if (key === OWNER_TAG) {
-            failures.push({
-                property,
-                reason: `the tag key "${OWNER_TAG}" is reserved: it records which Pulumi resource created the authorization`,
-            });
-        } else if (key.toLowerCase().startsWith("aws:")) {
-            failures.push({ property, reason: `tag keys must not start with "aws:" (reserved for AWS), got ${describe(key)}` });
-        } else if (!TAG_CHARS.test(key)) {
-            failures.push({ property, reason: `tag keys may contain only ${TAG_CHARS_ALLOWED}, got ${describe(key)}` });
-        }
-        if (v === UNKNOWN) continue;
-        if (typeof v !== "string") {
-            failures.push({ property, reason: `tag values must be strings, got ${describe(v)}` });
-        } else if ([...v].length > MAX_TAG_VALUE_LENGTH) {
-            failures.push({ property, reason: `tag values must be 0 to ${MAX_TAG_VALUE_LENGTH} characters, got ${[...v].length}` });
-        } else if (!TAG_CHARS.test(v)) {
-            failures.push({ property, reason: `tag values may contain only ${TAG_CHARS_ALLOWED}, got ${describe(v)}` });
-        }
+        if (key !== UNKNOWN) reasons.push(...tagProblems(key, v));
     }
-    return failures;
+    const shown = reasons.length > MAX_TAG_FAILURES + 1 ? reasons.slice(0, MAX_TAG_FAILURES) : reasons;
+    if (shown.length < reasons.length) shown.push(`tags: ${reasons.length - shown.length} more problems with tags, not shown`);
+    return shown.map((reason) => ({ property: "tags", reason }));
 }
 
 function ownerTag(value: unknown): Failure[] {
@@ -138,16 +196,18 @@ function exclusive(inputs: Record<string, unknown>): Failure[] {
 
 /**
  * Validates the inputs of an aggregation authorization. Returns one failure per bad input
- * (per bad tag for tags), in input order; an empty list when everything known is valid.
+ * (per bad tag for tags, the first few of them), in input order; an empty list when everything
+ * known is valid.
  */
-export function validate(inputs: Record<string, unknown>): Failure[] {
+export function validate(inputs: Record<string, unknown>, options: ValidateOptions = {}): Failure[] {
     return [
         ...accountId("authorizedAccountId", inputs.authorizedAccountId),
-        ...region("authorizedAwsRegion", inputs.authorizedAwsRegion, "the region of the aggregator, e.g. us-east-1"),
+        ...region("authorizedAwsRegion", inputs.authorizedAwsRegion, "the region of the aggregator, e.g. us-east-1", options),
         ...region(
             "region",
             inputs.region,
             "set the region input, the aws:region stack config (pulumi config set aws:region us-east-1), or AWS_REGION",
+            options,
         ),
         ...tags(inputs.tags),
         ...boolean("adoptExisting", inputs.adoptExisting),

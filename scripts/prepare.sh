@@ -9,4 +9,4 @@ echo "[prepare] building (tsc)" >&2
 npx tsc -p tsconfig.json
 # Programs under this folder (examples/, the engine tests' work dirs) resolve the package by name,
 # as an installed user's program would, through node_modules/pulumi-aws-config-aggregation.
-ln -sfn .. node_modules/pulumi-aws-config-aggregation
+node scripts/link-self.js

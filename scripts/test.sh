@@ -40,8 +40,12 @@ for t in "${tiers[@]}"; do
         fi
         continue
     fi
+    # The unit and provider tiers run under the leak scan: every message the code under test produces
+    # is recorded, and the run fails if one holds a test's fake secret (test/harness/leaks.ts).
+    hooks=()
+    if [ "$t" = unit ] || [ "$t" = provider ]; then hooks=(--require dist/test/harness/leaks.js); fi
     set +e
-    npx mocha --color --timeout 60000 "dist/test/$t/**/*.test.js" "$@" 2>&1 | tee "$log"
+    npx mocha --color --timeout 60000 "${hooks[@]}" "dist/test/$t/**/*.test.js" "$@" 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     set -e
     p=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -Eo '^ *[0-9]+ passing' | grep -Eo '[0-9]+' | tail -1 || true)

@@ -1,20 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Tags } from "../provider/types";
+import { PROVIDER_MODULE, TYPE } from "../provider/dynamic";
 import { ownerOf } from "../provider/owner";
+import { regionFromEnvironment } from "../provider/regions";
 
 export type { Inputs, Outputs, Tags } from "../provider/types";
 
-/** The type token: what `pulumi.dynamic.Resource` makes of module "aws-config" and type "AggregationAuthorization". */
-export const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
-
-/**
- * The provider as it is stored in every resource's state (`__provider`) and loaded by Pulumi's
- * dynamic-provider process: a module whose `handler()` returns the provider, here reached by
- * package name, so the state holds under 100 bytes and never an SDK client or credentials
- * (DESIGN.md §5). `pulumi.dynamic.Resource` would serialize a closure of the same shape, but its
- * serializer wraps each of the seven methods in ~300 bytes of scaffolding (2.5 KB measured).
- */
-export const PROVIDER_MODULE = `exports.handler = () => require("pulumi-aws-config-aggregation/provider").provider;`;
+/** What `AggregationAuthorization.get` needs besides the ID. */
+export interface AggregationAuthorizationState {
+    /** The source region to look an `authorizedAccountId:authorizedAwsRegion` ID up in. @default - the default region */
+    readonly region?: pulumi.Input<string>;
+}
 
 /** The role an {@link AggregationAuthorization} assumes in its source account. */
 export interface AssumeRoleArgs {
@@ -59,8 +55,9 @@ export interface AggregationAuthorizationArgs {
      */
     readonly region?: pulumi.Input<string>;
     /**
-     * Tags of the authorization: at most 50; keys 1–128 characters, values 0–256, letters, digits,
-     * spaces and `_ . : / = + - @`; keys must not start with `aws:`. Changed in place with
+     * Tags of the authorization: at most 49 (AWS allows 50; one is the owner tag); keys 1–128
+     * characters, values 0–256 (AWS Config's limits; AWS answers for anything else); keys must not
+     * start with `aws:`. Values may be secrets: no message shows a tag value. Changed in place with
      * TagResource/UntagResource.
      * @default - no tags
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_TagResource.html
@@ -93,8 +90,8 @@ export interface AggregationAuthorizationArgs {
 }
 
 /** The source region a resource is created in when its `region` input is not set. */
-export function defaultRegion(): string | undefined {
-    return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+function defaultRegion(): string | undefined {
+    return new pulumi.Config("aws").get("region") ?? regionFromEnvironment();
 }
 
 /** The Pulumi organization of the running update; DIY backends run in the organization "organization". */
@@ -165,22 +162,34 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     /** When AWS created the authorization, ISO-8601. */
     declare public readonly creationTime: pulumi.Output<string>;
     /** True when this resource adopted an authorization it did not create (destroy leaves it in place). */
-    declare public readonly adopted: pulumi.Output<boolean | undefined>;
+    declare public readonly adopted: pulumi.Output<boolean>;
 
     /**
-     * Reads an existing authorization into the program without managing it.
-     * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (searched in `region`, or the default region)
+     * Reads an existing authorization into the program without managing it, following Pulumi's
+     * convention `get(name, id, state?, opts?)`.
+     * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (looked up in `state.region`, or the default region)
+     * @param state `region`: the source region to look a key up in
      */
     public static get(
         name: string,
         id: pulumi.Input<string>,
-        region?: pulumi.Input<string>,
+        state?: AggregationAuthorizationState | pulumi.Input<string>,
         opts?: pulumi.CustomResourceOptions,
     ): AggregationAuthorization {
+        // 0.1.0 took the region itself as the third argument; that still works until 0.3.0 (CHANGELOG).
+        const region =
+            typeof state === "string" || pulumi.Output.isInstance(state) ? state : (state as AggregationAuthorizationState)?.region;
         return new AggregationAuthorization(name, { region } as AggregationAuthorizationArgs, { ...opts, id });
     }
 
     constructor(name: string, args: AggregationAuthorizationArgs, opts?: pulumi.CustomResourceOptions) {
+        if (opts?.import !== undefined) {
+            throw new Error(
+                `AggregationAuthorization ${name}: the import option is not supported: Pulumi cannot import dynamic resources. ` +
+                    `Declare the resource with adoptExisting: true to manage the tags of an authorization made outside Pulumi (destroy leaves it), ` +
+                    `or with takeOwnership: true to migrate one from pulumi-aws or Terraform (destroy deletes it); see the README, "Adopting an existing authorization".`,
+            );
+        }
         super(
             TYPE,
             name,
@@ -207,9 +216,20 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 adopted: undefined,
                 tagsAll: undefined,
             },
-            opts,
+            mayHoldSecrets(args?.tags) ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] } : opts,
         );
     }
+}
+
+/**
+ * True unless `tags` is a plain map of plain strings. Pulumi marks an output secret when the input of
+ * the same name was, and `tagsAll` has no input: when a tag value may be a secret (it comes from an
+ * Output, such as secret config), `tagsAll` is made a secret output so that the state holds it encrypted.
+ */
+function mayHoldSecrets(tags: AggregationAuthorizationArgs["tags"]): boolean {
+    if (tags === undefined) return false;
+    if (typeof tags !== "object" || tags === null || pulumi.Output.isInstance(tags) || tags instanceof Promise) return true;
+    return Object.values(tags).some((v) => typeof v !== "string");
 }
 
 export {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws } from "../harness/aws";
 import { REPO, Stack, WORK, engineOwner } from "../harness/pulumi";
+import { OWNER_TAG } from "../../provider/types";
 
 describe("examples under the pulumi CLI", function () {
     this.timeout(10 * 60 * 1000);
@@ -29,7 +30,7 @@ describe("examples under the pulumi CLI", function () {
                 assert.deepEqual(await aws.tags(region, arns[region]), {
                     "managed-by": "pulumi",
                     purpose: "config-aggregation",
-                    "pulumi-aws-config-aggregation:owner": engineOwner(`authorize-${region}`, "dev", "source-account"),
+                    [OWNER_TAG]: engineOwner(`authorize-${region}`, "dev", "source-account"),
                 });
             }
             const outs = await source.outputs();

@@ -10,9 +10,11 @@ import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture } from "../
 import { REPO, Stack, engineOwner } from "../harness/pulumi";
 import { faults, type Fault } from "../harness/proxy";
 import { seeded } from "../harness/random";
+import { TYPE } from "../../provider/dynamic";
+import { OWNER_TAG } from "../../provider/types";
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 const REGIONS = ["eu-west-1", "us-west-2", "ap-southeast-2"];
 /** The component type of the test program's `parent` groups. */
 const GROUP = "test:index:Group";
@@ -278,7 +280,7 @@ describe("guarantees under the pulumi CLI", function () {
                 [
                     "pulumi:pulumi:Stack::engine-test-test",
                     "test:index:Group::group",
-                    ...specs.map((x) => `test:index:Group$pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${x.name}`),
+                    ...specs.map((x) => `test:index:Group$${TYPE}::${x.name}`),
                 ].sort(),
             );
             await s.up();
@@ -307,7 +309,7 @@ describe("guarantees under the pulumi CLI", function () {
             );
             assert.deepEqual(await awsState(aws), expected([spec]));
             const [owned] = await s.authorizations();
-            assert.equal(owned.outputs!.adopted, undefined);
+            assert.equal(owned.outputs!.adopted, false);
             await s.destroy();
             assert.deepEqual(await awsState(aws), {}, "now it is this stack's: destroy deletes it");
         });

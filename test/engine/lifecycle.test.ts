@@ -3,11 +3,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
 import { faults } from "../harness/proxy";
+import { PROVIDER_MODULE, TYPE } from "../../provider/dynamic";
 import { REPO, Stack, WORK, engineOwner, type PreviewStep } from "../harness/pulumi";
+import { FAKE_SECRETS } from "../harness/secrets";
+import { StalledServer } from "../harness/stalled";
+import { OWNER_TAG } from "../../provider/types";
+
+/** `n` tags with distinct keys and values. */
+const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `tag-value-${i}`]));
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
-const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 /** The owner tag of resource `name` in the engine tests' stacks. */
 const owned = (name: string) => ({ [OWNER]: engineOwner(name) });
 
@@ -17,7 +23,10 @@ interface Spec {
     authorizedAwsRegion: string;
     region?: string;
     tags?: Record<string, string>;
+    /** A tag whose value is the secret stack config `secretTagValue`. */
+    secretTag?: string;
     adoptExisting?: boolean;
+    accountTagFrom?: string;
 }
 
 const spec = (over: Partial<Spec> = {}): Spec => ({
@@ -140,16 +149,106 @@ describe("under the pulumi CLI", function () {
         );
     });
 
-    it("fails the preview on bad input with the input's message, and creates nothing", async () => {
-        const s = await program([spec({ authorizedAccountId: "12345", tags: { "aws:reserved": "x" } })]);
+    it("fails the preview on bad input with the input's message, one short line each, and creates nothing", async () => {
+        const s = await program([
+            spec({ authorizedAccountId: "12345", authorizedAwsRegion: "us-esat-1", tags: { "aws:reserved": "x", ...manyTags(59) } }),
+        ]);
         const r = await s.run(["preview", "--stack", s.name], { allowFail: true });
         assert.notEqual(r.code, 0);
-        assert.match(r.stdout, /authorizedAccountId must be 12 digits, got "12345"/);
-        assert.match(r.stdout, /tag keys must not start with "aws:" \(reserved for AWS\), got "aws:reserved"/);
+        // Each diagnostic shows twice (progress, then the summary); the summary lines start with "error:".
+        const problems = r.stdout.split("\n").filter((l) => l.trim().startsWith("error:") && l.includes("has a problem:"));
+        const prefix = `error: ${TYPE} resource 'a' has a problem: `;
+        assert.deepEqual(
+            problems.map((l) => l.trim()),
+            [
+                `${prefix}authorizedAccountId must be 12 digits, got "12345"`,
+                `${prefix}authorizedAwsRegion "us-esat-1" is not a known region of the aws partition. Did you mean us-east-1? ` +
+                    "If it is a region newer than this provider's AWS SDK, set the stack config aws:skipRegionValidation to true " +
+                    "(pulumi config set aws:skipRegionValidation true) to accept it.",
+                `${prefix}tags: at most 49 tags (AWS allows 50; one marks which Pulumi resource created the authorization), got 60`,
+                `${prefix}tags: key "aws:reserved" must not start with "aws:" (the prefix is reserved for AWS)`,
+            ],
+            "no property value is printed: not the tag map, not {<nil>}",
+        );
+        assert.ok(!r.stdout.includes("tag-value-"), "the tag map is not dumped");
         const up = await s.run(["up", "--yes", "--stack", s.name], { allowFail: true });
         assert.notEqual(up.code, 0);
         assert.deepEqual(await aws.list("eu-west-1"), []);
         assert.deepEqual(aws.proxy.calls, [], "no AWS call");
+    });
+
+    it("never prints or stores a secret tag value: not in a check failure, the state, or the outputs", async () => {
+        const secret = FAKE_SECRETS.tagValue;
+        const s = await program([spec({ tags: {}, secretTag: "token" })]);
+        const setSecret = (v: string) => s.run(["config", "set", "--secret", "--stack", s.name, "secretTagValue", v]);
+        await setSecret(secret.repeat(10));
+        const failed = await s.run(["preview", "--stack", s.name], { allowFail: true });
+        assert.notEqual(failed.code, 0);
+        assert.match(
+            failed.stdout,
+            /tags: the value of key "token" is 300 characters long; values must be 0 to 256 \(the value is not shown\)/,
+        );
+        await setSecret(secret);
+        const up = await s.up();
+        assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { token: secret, ...owned("a") }, "AWS has the value");
+        const { text } = await s.exportState();
+        const outputs = await s.run(["stack", "output", "--json", "--stack", s.name]);
+        const places = { preview: failed.stdout + failed.stderr, up: up.stdout + up.stderr, state: text, outputs: outputs.stdout };
+        for (const [place, out] of Object.entries(places)) {
+            const at = out.indexOf(secret);
+            assert.equal(at, -1, `secret tag value in plain text in the ${place}: …${out.slice(Math.max(0, at - 300), at + 50)}`);
+        }
+    });
+
+    it("fails an up against an endpoint that never answers within the operation deadline, naming the call", async () => {
+        const stalled = await StalledServer.start();
+        try {
+            const s = await program([spec()]);
+            const env = { AWS_ENDPOINT_URL: stalled.url, PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "3000" };
+            const started = performance.now();
+            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true, env });
+            const took = performance.now() - started;
+            assert.notEqual(r.code, 0);
+            assert.match(
+                r.stdout,
+                new RegExp(
+                    `creating Config aggregation authorization \\(an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1\\): ` +
+                        `AWS STS did not answer sts:GetCallerIdentity \\(region eu-west-1, endpoint ${stalled.url}\\) within the operation's deadline of 3 s, after 1 attempt`,
+                ),
+            );
+            assert.ok(took < 30000, `up took ${Math.round(took)} ms`);
+        } finally {
+            await stalled.stop();
+        }
+    });
+
+    it("ends an up stalled on AWS after the first Ctrl-C no later than the operation deadline", async () => {
+        // Pulumi's Node dynamic-provider host answers the engine's Cancel RPC without telling the
+        // provider (README, "Ctrl-C"); the deadline is what bounds the wait after the first Ctrl-C.
+        const stalled = await StalledServer.start();
+        try {
+            const s = await program([spec()]);
+            const run = s.start(["up", "--yes", "--skip-preview", "--stack", s.name], {
+                AWS_ENDPOINT_URL: stalled.url,
+                PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "5000",
+            });
+            const until = performance.now() + 60000;
+            while (stalled.connections === 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
+            assert.ok(stalled.connections > 0, "the provider reached the stalled endpoint");
+            const interrupted = performance.now();
+            run.interrupt();
+            const r = await run.done;
+            const took = performance.now() - interrupted;
+            assert.notEqual(r.code, 0);
+            assert.match(r.stdout, /\^C received; cancelling/);
+            // The stalled call is check's account lookup (for the ARN the preview shows). It gives up at the
+            // deadline; the engine, already cancelling, then starts no create.
+            assert.match(r.stdout, /error: update canceled/);
+            assert.doesNotMatch(r.stdout, /creating Config aggregation authorization/);
+            assert.ok(took < 8000, `up ended ${Math.round(took)} ms after the first Ctrl-C`);
+        } finally {
+            await stalled.stop();
+        }
     });
 
     it("records a create whose answer was lost as partially created, and the next up finishes it", async () => {
@@ -203,8 +302,37 @@ describe("under the pulumi CLI", function () {
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "one Config call per resource");
         const [r] = await s.authorizations();
         assert.deepEqual(r.outputs!.tags, { team: "someone-else", env: "prod", intruder: "yes" });
+        // A reviewer sees which tags the next up restores and removes.
+        const diff = (await s.previewDiff()).stdout;
+        assert.match(diff, /~ tags +: \{\n +env +: "prod"\n +- intruder: "yes"\n +~ team +: "someone-else" => "platform"\n +\}/);
         await s.up();
         assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform", env: "prod", ...owned("a") });
+    });
+
+    it("previews a tag change as one update, and a resource fed its accountId as unchanged; up agrees", async () => {
+        const s = await program([spec({ name: "first" }), spec({ name: "second", region: "us-west-2", accountTagFrom: "first" })]);
+        await s.up();
+        await setResources([
+            spec({ name: "first", tags: { team: "security" } }),
+            spec({ name: "second", region: "us-west-2", accountTagFrom: "first" }),
+        ]);
+        const preview = await s.previewJson();
+        assert.deepEqual(
+            preview.steps
+                .filter((x) => x.op !== "same" && x.urn.includes("AggregationAuthorization"))
+                .map((x) => [x.urn.split("::").pop(), x.op]),
+            [["first", "update"]],
+            "second is unchanged: the accountId it is fed stays known",
+        );
+        aws.proxy.clear();
+        await s.up();
+        const second = arnOf("us-west-2");
+        assert.deepEqual(
+            aws.proxy.calls.filter((c) => c.body?.ResourceArn === second).map((c) => c.operation),
+            [],
+            "up leaves the second alone too",
+        );
+        assert.deepEqual(await aws.tags("us-west-2", second), { team: "platform", source: SOURCE_ACCOUNT, ...owned("second") });
     });
 
     it("destroy leaves no authorization behind, in any source region", async () => {
@@ -229,6 +357,8 @@ describe("under the pulumi CLI", function () {
             gets: JSON.stringify([
                 { name: "by-arn", id: existing.AggregationAuthorizationArn },
                 { name: "by-key", id: `${AGGREGATOR_ACCOUNT}:us-east-1`, region: "eu-west-1" },
+                // 0.1.0's form, get(name, id, region), still works.
+                { name: "by-key-0.1", id: `${AGGREGATOR_ACCOUNT}:us-east-1`, region: "eu-west-1", legacy: true },
             ]),
         });
         await s.up();
@@ -240,7 +370,7 @@ describe("under the pulumi CLI", function () {
             creationTime: existing.CreationTime!.toISOString(),
             tags: { "managed-by": "control-tower" },
         };
-        assert.deepEqual(read, { "by-arn": expected, "by-key": expected });
+        assert.deepEqual(read, { "by-arn": expected, "by-key": expected, "by-key-0.1": expected });
         await s.destroy();
         assert.deepEqual(await aws.list("eu-west-1"), [existing], "destroy leaves what get read");
     });
@@ -254,7 +384,7 @@ describe("under the pulumi CLI", function () {
         for (const r of auths) {
             const provider = String(r.inputs!.__provider);
             assert.ok(provider.length < 1024, `__provider is ${provider.length} bytes`);
-            assert.equal(provider, 'exports.handler = () => require("pulumi-aws-config-aggregation/provider").provider;');
+            assert.equal(provider, PROVIDER_MODULE);
         }
         for (const secret of Object.values(CREDENTIALS_ENV)) assert.ok(!text.includes(secret), "credential value in state");
     });
@@ -262,7 +392,10 @@ describe("under the pulumi CLI", function () {
     it("takes the source region from aws:region and credentials from the aws:profile stack config", async () => {
         const dir = fs.mkdtempSync(path.join(WORK, "creds-"));
         const file = path.join(dir, "credentials");
-        fs.writeFileSync(file, "[engine-profile]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = profile-secret\n");
+        fs.writeFileSync(
+            file,
+            `[engine-profile]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = ${FAKE_SECRETS.profileSecret}\n`,
+        );
         const s = await program([spec({ region: undefined })], { "aws:profile": "engine-profile", "aws:region": "eu-north-1" });
         await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], {
             env: {

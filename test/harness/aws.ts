@@ -19,6 +19,8 @@ import { fromTagList, toTagList } from "../../provider/tags";
 import type { Inputs, Tags } from "../../provider/types";
 import { Moto } from "./moto";
 import { RecordingProxy } from "./proxy";
+import { CREDENTIALS_ENV } from "./secrets";
+import { TYPE } from "../../provider/dynamic";
 
 /** The account moto answers for (sts:GetCallerIdentity). */
 export const SOURCE_ACCOUNT = "123456789012";
@@ -39,7 +41,7 @@ export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = 
 
 /** The owner the resource class computes for resource `name` of stack `stack` of project `proj` (organization `org`). */
 export const ownerFor = (name: string, stack = "dev", org = "organization", parents = "") =>
-    ownerOf(org, `urn:pulumi:${stack}::proj::${parents}pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`);
+    ownerOf(org, `urn:pulumi:${stack}::proj::${parents}${TYPE}::${name}`);
 
 /** The owner of the default inputs: resource `a` of stack `dev`. */
 export const OWNER_A = ownerFor("a");
@@ -54,11 +56,7 @@ export const inputsFor = (over: Partial<Inputs> = {}): Inputs => ({
     ...over,
 });
 
-export const CREDENTIALS_ENV = {
-    AWS_ACCESS_KEY_ID: "AKIDTESTINGONLY00000",
-    AWS_SECRET_ACCESS_KEY: "testing-secret-not-real",
-    AWS_SESSION_TOKEN: "testing-session-token",
-};
+export { CREDENTIALS_ENV };
 
 export interface AwsFixture {
     moto: Moto;

@@ -59,6 +59,8 @@ export const faults = {
     }),
     notFound: (message: string): Fault => ({ kind: "error", status: 400, code: "ResourceNotFoundException", message }),
     invalidParameter: (message: string): Fault => ({ kind: "error", status: 400, code: "InvalidParameterValueException", message }),
+    /** AWS's request validation, which echoes the offending value in its message. */
+    validation: (message: string): Fault => ({ kind: "error", status: 400, code: "ValidationException", message }),
 };
 
 function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"> {

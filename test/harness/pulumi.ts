@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ownerOf } from "../../provider/owner";
 import { CREDENTIALS_ENV } from "./aws";
+import { TYPE } from "../../provider/dynamic";
 
 export const REPO = path.resolve(__dirname, "../../..");
 export const WORK = path.join(REPO, ".pulumi-test");
@@ -22,10 +23,7 @@ export const ORGANIZATION = "organization";
  */
 export function engineOwner(name: string, stack = "test", project = "engine-test", parentType?: string): string {
     const types = parentType ? `${parentType}$` : "";
-    return ownerOf(
-        ORGANIZATION,
-        `urn:pulumi:${stack}::${project}::${types}pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`,
-    );
+    return ownerOf(ORGANIZATION, `urn:pulumi:${stack}::${project}::${types}${TYPE}::${name}`);
 }
 
 export interface Result {
@@ -131,10 +129,10 @@ export class Stack {
      * Starts `pulumi <args>` in its own process group, so that `kill()` can take the CLI and every
      * plugin it started down at once with SIGKILL, as a crashed machine or a cancelled CI job would.
      */
-    start(args: string[]): { done: Promise<Result>; kill: () => void } {
+    start(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<Result>; kill: () => void; interrupt: () => void } {
         const child = spawn("pulumi", [...args, "--non-interactive"], {
             cwd: this.dir,
-            env: this.env,
+            env: { ...this.env, ...env },
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -147,6 +145,8 @@ export class Stack {
         );
         return {
             done,
+            /** SIGINT to the CLI alone, as a terminal's Ctrl-C reaches it (plugins run in process groups of their own). */
+            interrupt: () => child.kill("SIGINT"),
             kill: () => {
                 // Plugins run in process groups of their own: collect the whole tree first, then kill it.
                 for (const pid of [child.pid!, ...descendants(child.pid!)]) {
@@ -200,7 +200,7 @@ export class Stack {
 
     /** The authorization resources in the state. */
     async authorizations(): Promise<StateResource[]> {
-        return (await this.exportState()).resources.filter((r) => r.type === "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization");
+        return (await this.exportState()).resources.filter((r) => r.type === TYPE);
     }
 
     remove(): void {

@@ -63,7 +63,7 @@ describe("several accounts", function () {
             );
 
             const read = await provider.read!(id, outs);
-            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual([read.id, read.props], [id, outs]);
             const upd = await provider.update!(id, outs!, viaRole(OTHER_ACCOUNT, { tags: { team: "security" } }));
             assert.deepEqual(upd.outs!.tags, { team: "security" });
             assert.deepEqual(await aws.tagsIn(OTHER_ACCOUNT, "eu-west-1", arn), { team: "security", [OWNER]: OWNER_A });
@@ -138,7 +138,7 @@ describe("several accounts", function () {
             const bad = await provider.check!({} as Inputs, viaRole(OTHER_ACCOUNT, { assumeRoleExternalId: "x" }));
             assert.deepEqual(bad.failures, [
                 {
-                    property: "assumeRole",
+                    property: "",
                     reason: "assumeRole.externalId must be 2–1224 letters, digits or _+=,.@:/- (AWS STS), got a string of 1 characters",
                 },
             ]);
@@ -155,8 +155,15 @@ describe("several accounts", function () {
             });
             const unknownRegion = viaRole(OTHER_ACCOUNT, { region: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
             assert.deepEqual(await provider.check!({} as Inputs, unknownRegion), { inputs: unknownRegion });
-            assert.deepEqual(await provider.check!({} as Inputs, inputsFor()), { inputs: inputsFor() }, "without a role: unchanged");
-            assert.deepEqual(aws.proxy.calls, []);
+            assert.equal(aws.proxy.calls.length, 0, "with a role, check asks AWS nothing");
+            // Without a role the account is the credentials': check asks STS once (best effort).
+            assert.deepEqual(await provider.check!({} as Inputs, inputsFor()), {
+                inputs: { ...inputsFor(), accountId: SOURCE_ACCOUNT, arn: arnOf("eu-west-1") },
+            });
+            assert.deepEqual(
+                aws.proxy.calls.map((c) => c.operation),
+                ["GetCallerIdentity"],
+            );
         });
 
         it("check names a bad role ARN before any AWS call", async () => {
@@ -164,7 +171,7 @@ describe("several accounts", function () {
             const r = await provider.check!({} as Inputs, inputsFor({ assumeRole: { roleArn: "arn:aws:iam::1234:user/bob" } }));
             assert.deepEqual(r.failures, [
                 {
-                    property: "assumeRole",
+                    property: "",
                     reason: 'assumeRole.roleArn must be an IAM role ARN such as arn:aws:iam::123456789012:role/config-authorizer, got "arn:aws:iam::1234:user/bob"',
                 },
             ]);
@@ -307,7 +314,7 @@ describe("several accounts", function () {
             const r = await provider.check!({} as Inputs, inputsFor({ tags }));
             assert.deepEqual(r.failures, [
                 {
-                    property: "tags",
+                    property: "",
                     reason: "tags with the stack's aws:defaultTags make 50 tags, but at most 49 are allowed (AWS allows 50; the owner tag takes one)",
                 },
             ]);

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { provider } from "../../provider/provider";
 import { configureSettings } from "../../provider/client";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
+import { partitionOf } from "../../provider/id";
 import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
 
@@ -120,6 +121,63 @@ describe("AWS failures", function () {
         });
     });
 
+    describe("the endpoint in messages", () => {
+        // STS answers through the proxy; Config has no override, so the SDK resolves AWS's own endpoint,
+        // which does not resolve on this network (no connection is ever made).
+        for (const [what, env, region, host] of [
+            // (FIPS and dual-stack cannot be shown this way: the SDK refuses them beside the STS override.)
+            ["a China endpoint", {}, "cn-north-1", "https://config.cn-north-1.amazonaws.com.cn"],
+            ["an ISO endpoint", {}, "us-iso-east-1", "https://config.us-iso-east-1.c2s.ic.gov"],
+        ] as const) {
+            it(`names ${what} as the SDK resolved it`, async () => {
+                const saved = { ...process.env };
+                Object.assign(process.env, env, { AWS_ENDPOINT_URL_STS: aws.proxy.url, AWS_MAX_ATTEMPTS: "1" });
+                delete process.env.AWS_ENDPOINT_URL;
+                configureSettings({});
+                const arn = `arn:${partitionOf(region)}:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
+                try {
+                    await assert.rejects(
+                        provider.delete!(arn, { ...inputs({ region }), arn, accountId: SOURCE_ACCOUNT, creationTime: "x" }),
+                        (e: Error) => {
+                            assert.match(
+                                e.message,
+                                new RegExp(`could not reach AWS Config \\(region ${region}, endpoint ${host.replace(/\./g, "\\.")}\\)`),
+                            );
+                            return true;
+                        },
+                    );
+                } finally {
+                    process.env = saved;
+                    configureSettings({});
+                }
+            });
+        }
+    });
+
+    describe("concurrent creates", () => {
+        it("names each resource in its own error when the shared account lookup fails", async () => {
+            const port = await freePort(); // nothing listens there
+            const saved = process.env.AWS_ENDPOINT_URL;
+            process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
+            process.env.AWS_MAX_ATTEMPTS = "1";
+            configureSettings({});
+            try {
+                const accounts = ["111100000001", "111100000002", "111100000003"];
+                const results = await Promise.allSettled(accounts.map((a) => provider.create(inputs({ authorizedAccountId: a }))));
+                assert.deepEqual(
+                    results.map((r) => (r.status === "rejected" ? (r.reason as Error).message.split("): ")[0] : "created")),
+                    accounts.map(
+                        (a) =>
+                            `creating Config aggregation authorization (an authorization for aggregator account ${a} in us-east-1 in source region eu-west-1`,
+                    ),
+                );
+            } finally {
+                process.env.AWS_ENDPOINT_URL = saved;
+                process.env.AWS_MAX_ATTEMPTS = "4";
+            }
+        });
+    });
+
     describe("credentials", () => {
         it("says which credential sources were tried when there are none", async () => {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "no-creds-"));
@@ -212,6 +270,7 @@ describe("AWS failures", function () {
                             arn: ARN,
                             accountId: SOURCE_ACCOUNT,
                             creationTime: undefined,
+                            adopted: false,
                         },
                     );
                     assert.match(
@@ -244,6 +303,21 @@ describe("AWS failures", function () {
                 },
             );
             assert.deepEqual(await aws.tags("eu-west-1", ARN), { old: "x" }, "a tag someone else set is never removed on adoption");
+        });
+    });
+
+    describe("malformed IDs", () => {
+        it("says that an ARN is accepted too when get is given a malformed ID, echoing at most 256 characters", async () => {
+            const formats =
+                "expected the authorization's ARN, arn:<partition>:config:<source region>:<source account>:aggregation-authorization/<authorized account>/<authorized region>, " +
+                "or <authorized account>:<authorized region>, e.g. 123456789012:us-east-1 (AggregationAuthorization.get and pulumi import take either)";
+            await assert.rejects(provider.read!("111122223333/us-east-1"), {
+                message: `reading Config aggregation authorization (111122223333/us-east-1): unexpected ID format: ${formats}`,
+            });
+            await assert.rejects(provider.read!("arn:" + "x".repeat(1000)), {
+                message: `reading Config aggregation authorization (arn:${"x".repeat(252)}…): unexpected ID format: ${formats}`,
+            });
+            assert.deepEqual(aws.proxy.calls, []);
         });
     });
 });

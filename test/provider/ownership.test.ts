@@ -12,9 +12,10 @@ import {
 } from "@aws-sdk/client-config-service";
 import { provider } from "../../provider/provider";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, ownerFor, useAws } from "../harness/aws";
+import { OWNER_TAG } from "../../provider/types";
 
 const inputs = inputsFor;
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 const ARN = arnOf("eu-west-1");
 
 describe("ownership on AWS's semantics", function () {
@@ -170,7 +171,7 @@ describe("ownership on AWS's semantics", function () {
                     : undefined,
             );
             const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
-            assert.equal(outs!.adopted, undefined, "it created it, so it is its own");
+            assert.equal(outs!.adopted, false, "it created it, so it is its own");
             assert.deepEqual(aws.proxy.operations(), [
                 "ListTagsForResource",
                 "DescribeAggregationAuthorizations",
@@ -186,7 +187,7 @@ describe("ownership on AWS's semantics", function () {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "from-terraform", team: "old" });
             aws.proxy.clear();
             const { id, outs } = await provider.create(inputs({ takeOwnership: true }));
-            assert.equal(outs!.adopted, undefined);
+            assert.equal(outs!.adopted, false);
             assert.equal(outs!.creationTime, before.CreationTime!.toISOString(), "the same authorization, never deleted");
             assert.ok(!aws.proxy.operations().includes("DeleteAggregationAuthorization"));
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
@@ -198,7 +199,7 @@ describe("ownership on AWS's semantics", function () {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "x" });
             const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
             const { outs: owned } = await provider.update!(id, outs!, inputs({ takeOwnership: true }));
-            assert.equal(owned!.adopted, undefined);
+            assert.equal(owned!.adopted, false);
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
             await provider.delete!(id, owned!);
             assert.deepEqual(await aws.list("eu-west-1"), []);

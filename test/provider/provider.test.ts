@@ -3,10 +3,17 @@ import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
 import { faults } from "../harness/proxy";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor } from "../harness/aws";
+import { OWNER_TAG } from "../../provider/types";
 
-const OWNER = "pulumi-aws-config-aggregation:owner";
+const OWNER = OWNER_TAG;
 
 const inputs = inputsFor;
+
+/** What a refresh reads back for a resource in state: its outputs, and the same as the next diff's inputs. */
+function refreshed(id: string, outs: Outputs | undefined) {
+    const { creationTime: _c, adopted: _a, tagsAll: _t, ...asInputs } = outs!;
+    return { id, props: outs, inputs: asInputs };
+}
 
 describe("provider against moto", function () {
     this.timeout(30000);
@@ -30,6 +37,7 @@ describe("provider against moto", function () {
                     arn,
                     accountId: SOURCE_ACCOUNT,
                     creationTime: undefined,
+                    adopted: false,
                 },
             );
             // Read back through the AWS SDK, independently of the provider.
@@ -50,7 +58,7 @@ describe("provider against moto", function () {
             assert.deepEqual(aws.proxy.operations("sts"), ["GetCallerIdentity"]);
             aws.proxy.clear();
             const read = await provider.read!(id, outs);
-            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual(read, refreshed(id, outs));
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"]);
             assert.deepEqual(aws.proxy.operations("sts"), [], "the account is asked once per region and process");
         });
@@ -65,6 +73,30 @@ describe("provider against moto", function () {
             } finally {
                 delete process.env.AWS_REGION;
             }
+        });
+    });
+
+    describe("get", () => {
+        it("fails, naming what was looked up where, when the authorization does not exist", async () => {
+            await assert.rejects(provider.read!(arnOf("eu-west-1"), { region: "eu-west-1" } as Outputs), {
+                message:
+                    `reading Config aggregation authorization (${arnOf("eu-west-1")}): no such authorization in account ${SOURCE_ACCOUNT}, source region eu-west-1. ` +
+                    "Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.",
+            });
+            await assert.rejects(provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`, { region: "eu-west-1" } as Outputs), {
+                message:
+                    `reading Config aggregation authorization (${AGGREGATOR_ACCOUNT}:us-east-1): no such authorization in source region eu-west-1 of the account of the credentials in use ` +
+                    "(the AWS_ACCESS_KEY_ID environment variable). Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.",
+            });
+        });
+    });
+
+    describe("check", () => {
+        it("gives a new authorization the ARN and source account it will have, so previews of dependents know them", async () => {
+            const result = await provider.check!({} as never, inputs());
+            assert.deepEqual(result.inputs, { ...inputs(), arn: arnOf("eu-west-1"), accountId: SOURCE_ACCOUNT });
+            assert.deepEqual(aws.proxy.operations("sts"), ["GetCallerIdentity"]);
+            assert.deepEqual(aws.proxy.operations(), [], "no Config call");
         });
     });
 
@@ -99,6 +131,20 @@ describe("provider against moto", function () {
                 ],
             );
             assert.equal((await aws.list("eu-west-1"))[0].CreationTime!.toISOString(), outs!.creationTime, "same authorization");
+        });
+
+        it("says what to do when AWS's 50-tag limit is reached by tags set outside the program", async () => {
+            const many = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`k${i}`, "v"]));
+            const { id, outs } = await provider.create(inputs({ tags: many }));
+            await aws.tagOutOfBand("eu-west-1", id, { "set-by-hand": "x" });
+            await assert.rejects(provider.update!(id, outs!, inputs({ tags: { ...many, k0: "changed", extra: "y" } })), (e: Error) => {
+                assert.match(
+                    e.message,
+                    /^updating Config aggregation authorization \(arn:[^)]+\): AWS allows at most 50 tags on an authorization, counting those it has \(TooManyTagsException\)/,
+                );
+                assert.match(e.message, /Tags set outside the program count too: remove some, then run the command again\.$/);
+                return true;
+            });
         });
 
         it("removes every tag when the tags input goes away", async () => {
@@ -142,7 +188,7 @@ describe("provider against moto", function () {
                 c.operation === "ListTagsForResource" ? faults.notFound(`ResourceArn '${id}' does not exist`) : undefined,
             );
             const read = await provider.read!(id, outs);
-            assert.deepEqual(read, { id, props: outs });
+            assert.deepEqual(read, refreshed(id, outs));
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
         });
     });
@@ -201,7 +247,7 @@ describe("provider against moto", function () {
         it("takes back its own authorization left by an interrupted up, as its own creation", async () => {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: OWNER_A, stale: "1" });
             const { id, outs } = await provider.create(inputs());
-            assert.equal(outs!.adopted, undefined, "its own, so destroy deletes it");
+            assert.equal(outs!.adopted, false, "its own, so destroy deletes it");
             assert.equal(outs!.creationTime, before.CreationTime!.toISOString());
             assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
             await provider.delete!(id, outs!);
@@ -281,8 +327,8 @@ describe("provider against moto", function () {
                 aws.proxy.calls.filter((c) => c.operation === "PutAggregationAuthorization").map((c) => c.region),
                 ["eu-west-1", "ap-southeast-2"],
             );
-            assert.deepEqual(await provider.read!(a.id, a.outs as Outputs), { id: a.id, props: a.outs });
-            assert.deepEqual(await provider.read!(b.id, b.outs as Outputs), { id: b.id, props: b.outs });
+            assert.deepEqual(await provider.read!(a.id, a.outs as Outputs), refreshed(a.id, a.outs as Outputs));
+            assert.deepEqual(await provider.read!(b.id, b.outs as Outputs), refreshed(b.id, b.outs as Outputs));
         });
     });
 });

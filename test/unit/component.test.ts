@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
+import { PROVIDER_MODULE } from "../../provider/dynamic";
 import { buildArn } from "../../provider/id";
 import { roleAccount } from "../../provider/settings";
 
@@ -80,7 +81,7 @@ describe("AggregationAuthorizations (mocked engine)", () => {
                 tags: { team: "security" },
                 assumeRole: role("777788889999"),
                 owner: undefined,
-                __provider: sdk.PROVIDER_MODULE,
+                __provider: PROVIDER_MODULE,
             },
         );
         const arn = (a: string, r: string) => `arn:aws:config:${r}:${a}:aggregation-authorization/111122223333/us-east-1`;

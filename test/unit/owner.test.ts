@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { describeOwner, ownedBy, ownerOf, sameStack } from "../../provider/owner";
 import { OWNER_TAG } from "../../provider/types";
+import { TYPE } from "../../provider/dynamic";
 
-const TYPE = "pulumi-nodejs:dynamic/aws-config:AggregationAuthorization";
 const urn = (stack: string, project: string, name: string, parents = "") => `urn:pulumi:${stack}::${project}::${parents}${TYPE}::${name}`;
 
 describe("owner", () => {

@@ -45,7 +45,7 @@ describe("retry", () => {
     });
 
     it("halves once per burst of throttled answers, not once per answer", () => {
-        const r = new SendRate();
+        const r = new SendRate({ clock: () => 0 });
         r.throttled(10, 1000);
         r.throttled(10, 1010);
         r.throttled(10, 1500);
@@ -57,8 +57,79 @@ describe("retry", () => {
     });
 
     it("spaces sends at the limited rate", () => {
-        const r = new SendRate();
+        const r = new SendRate({ clock: () => 0 });
         r.rate = 10;
         assert.deepEqual([r.reserve(1000), r.reserve(1000), r.reserve(1000), r.reserve(5000)], [1000, 1100, 1200, 5000]);
+    });
+
+    it("bounds the total backoff of one call, not only the attempts", async () => {
+        // Every delay at its ceiling: 100, 200, 400, 800 ms; a budget of 1000 ms allows the first three.
+        const b = new Backoff({ maxAttempts: 20, random: () => 0.999999, maxTotalBackoffMs: 1000, clock: () => 0 });
+        let t = await b.acquireInitialRetryToken();
+        const delays: number[] = [];
+        for (let i = 0; i < 3; i++) {
+            t = await b.refreshRetryTokenForRetry(t, err("SERVER_ERROR"));
+            delays.push(t.getRetryDelay());
+        }
+        assert.deepEqual(delays, [99, 199, 399]);
+        await assert.rejects(b.refreshRetryTokenForRetry(t, err("SERVER_ERROR")), {
+            message: "gave up after 4 attempts: the total backoff of 1000 ms is spent",
+        });
+    });
+
+    it("schedules send slots on its injected clock", async () => {
+        let now = 5000;
+        const r = new SendRate({ clock: () => now });
+        r.rate = 10;
+        assert.equal(r.reserve(now), 5000);
+        assert.equal(r.reserve(now), 5100);
+        now = 9000;
+        assert.equal(r.reserve(now), 9000, "a slot is never in the past of the clock");
+    });
+
+    describe("monotonic clock", () => {
+        const realNow = Date.now;
+        afterEach(() => {
+            Date.now = realNow;
+        });
+
+        it("does not lengthen the wait for a send slot when the wall clock steps back an hour", async () => {
+            const r = new SendRate();
+            r.rate = 10; // one send per 100 ms
+            await r.acquire(); // takes the first slot
+            Date.now = () => realNow() - 3_600_000; // NTP steps the wall clock back an hour
+            // Record the wait the limiter asks for instead of sleeping it (a regression would sleep an hour).
+            const waits: number[] = [];
+            const realSetTimeout = global.setTimeout;
+            global.setTimeout = ((fn: () => void, ms?: number) => {
+                waits.push(ms ?? 0);
+                return realSetTimeout(fn, 0);
+            }) as typeof setTimeout;
+            try {
+                await r.acquire(); // the next slot is 100 ms after the first
+            } finally {
+                global.setTimeout = realSetTimeout;
+            }
+            assert.equal(waits.length, 1);
+            assert.ok(waits[0] > 0 && waits[0] <= 100, `asked to wait ${waits[0]} ms`);
+        });
+
+        it("does not forget the rate AWS allowed when the wall clock steps forward an hour", async () => {
+            const b = new Backoff({ maxAttempts: 5, random: () => 0 });
+            for (let i = 0; i < 8; i++) b.recordSuccess();
+            Date.now = () => realNow() + 3_600_000;
+            await b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("THROTTLING"));
+            assert.equal(b.sendRate.rate, 4, "8 answers in the last (monotonic) second ⇒ 4 per second, not the minimum");
+        });
+
+        it("turns AWS's Retry-After date into a wait with the wall clock, and only that", async () => {
+            const b = new Backoff({ maxAttempts: 5, random: () => 0, clock: () => 0 });
+            const t = await b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), {
+                errorType: "THROTTLING",
+                retryAfterHint: new Date(Date.now() + 3000),
+            });
+            const delay = t.getRetryDelay();
+            assert.ok(delay > 2900 && delay <= 3000, `delay ${delay}`);
+        });
     });
 });

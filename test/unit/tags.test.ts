@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { diffTags, fromTagList, isAwsReserved, tagRequests, tagsEqual, toTagList, userTags } from "../../provider/tags";
+import { OWNER_TAG } from "../../provider/types";
 
 const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 
@@ -75,7 +76,7 @@ describe("tags", () => {
         assert.deepEqual(
             userTags({
                 "aws:cloudformation:stack-name": "s",
-                "pulumi-aws-config-aggregation:owner": "o",
+                [OWNER_TAG]: "o",
                 "aws-control-tower": "managed",
                 a: "1",
             }),

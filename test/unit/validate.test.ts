@@ -2,7 +2,10 @@ import * as assert from "node:assert/strict";
 import * as net from "node:net";
 import { provider } from "../../provider/provider";
 import { configureSettings } from "../../provider/client";
+import { closestRegion, distance, loadPartitions } from "../../provider/regions";
 import { UNKNOWN } from "../../provider/types";
+import { validate } from "../../provider/validate";
+import { FAKE_SECRETS } from "../harness/secrets";
 
 const ok = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1" };
 const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
@@ -127,6 +130,74 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
         [["region", 'region must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens), got " eu-west-1"']],
     ],
     [
+        "aggregator region with a typo",
+        { ...ok, authorizedAwsRegion: "us-esat-1" },
+        [
+            [
+                "authorizedAwsRegion",
+                'authorizedAwsRegion "us-esat-1" is not a known region of the aws partition. Did you mean us-east-1? ' +
+                    "If it is a region newer than this provider's AWS SDK, set the stack config aws:skipRegionValidation to true " +
+                    "(pulumi config set aws:skipRegionValidation true) to accept it.",
+            ],
+        ],
+    ],
+    [
+        "source region with a typo",
+        { ...ok, region: "eu-wset-1" },
+        [
+            [
+                "region",
+                'region "eu-wset-1" is not a known region of the aws partition. Did you mean eu-west-1? ' +
+                    "If it is a region newer than this provider's AWS SDK, set the stack config aws:skipRegionValidation to true " +
+                    "(pulumi config set aws:skipRegionValidation true) to accept it.",
+            ],
+        ],
+    ],
+    [
+        "a GovCloud region with a typo",
+        { ...ok, region: "us-gov-wset-1" },
+        [
+            [
+                "region",
+                'region "us-gov-wset-1" is not a known region of the aws-us-gov partition. Did you mean us-gov-west-1? ' +
+                    "If it is a region newer than this provider's AWS SDK, set the stack config aws:skipRegionValidation to true " +
+                    "(pulumi config set aws:skipRegionValidation true) to accept it.",
+            ],
+        ],
+    ],
+    [
+        "a region of no partition",
+        { ...ok, authorizedAwsRegion: "uz-east-1" },
+        [
+            [
+                "authorizedAwsRegion",
+                'authorizedAwsRegion "uz-east-1" is not a region of any AWS partition (aws, aws-cn, aws-us-gov, …). Did you mean us-east-1?',
+            ],
+        ],
+    ],
+    [
+        "a region far from any known one, without a suggestion",
+        { ...ok, authorizedAwsRegion: "ap-nowhere-9" },
+        [
+            [
+                "authorizedAwsRegion",
+                'authorizedAwsRegion "ap-nowhere-9" is not a known region of the aws partition. ' +
+                    "If it is a region newer than this provider's AWS SDK, set the stack config aws:skipRegionValidation to true " +
+                    "(pulumi config set aws:skipRegionValidation true) to accept it.",
+            ],
+        ],
+    ],
+    [
+        "a 10 MB region, echoed cut to 64 characters",
+        { ...ok, region: "x".repeat(10_000_000) },
+        [
+            [
+                "region",
+                `region must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens), got "${"x".repeat(64)}…"`,
+            ],
+        ],
+    ],
+    [
         "source region unresolved",
         { ...ok, region: undefined },
         [
@@ -139,7 +210,7 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
     [
         "50 tags",
         { ...ok, tags: many(50) },
-        [["tags", "tags may hold at most 49 tags (AWS allows 50; one marks which Pulumi resource created the authorization), got 50"]],
+        [["tags", "tags: at most 49 tags (AWS allows 50; one marks which Pulumi resource created the authorization), got 50"]],
     ],
     ["49 tags is fine", { ...ok, tags: many(49) }, []],
     [
@@ -147,8 +218,8 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
         { ...ok, tags: { "pulumi-aws-config-aggregation:owner": "x" } },
         [
             [
-                'tags["pulumi-aws-config-aggregation:owner"]',
-                'the tag key "pulumi-aws-config-aggregation:owner" is reserved: it records which Pulumi resource created the authorization',
+                "tags",
+                'tags: key "pulumi-aws-config-aggregation:owner" is reserved: it records which Pulumi resource created the authorization',
             ],
         ],
     ],
@@ -157,42 +228,56 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
         { ...ok, owner: "proj/stack/a#b" },
         [["owner", 'owner must be a tag value (1 to 256 of letters, digits, spaces and _ . : / = + - @), got "proj/stack/a#b"']],
     ],
-    ["empty tag key", { ...ok, tags: { "": "x" } }, [['tags[""]', "tag keys must be 1 to 128 characters, got an empty key"]]],
+    ["empty tag key", { ...ok, tags: { "": "x" } }, [["tags", "tags: keys must be 1 to 128 characters, got an empty key"]]],
     [
-        "tag key over 128",
+        "tag key over 128, echoed cut to 64 characters",
         { ...ok, tags: { ["k".repeat(129)]: "x" } },
-        [[`tags["${"k".repeat(129)}"]`, "tag keys must be 1 to 128 characters, got 129"]],
+        [["tags", `tags: key "${"k".repeat(64)}…" is 129 characters long; keys must be 1 to 128`]],
     ],
     ["tag key of 128 is fine", { ...ok, tags: { ["k".repeat(128)]: "x" } }, []],
-    ["tag value over 256", { ...ok, tags: { big: "v".repeat(257) } }, [['tags["big"]', "tag values must be 0 to 256 characters, got 257"]]],
     [
-        "tag key with a character AWS refuses",
-        { ...ok, tags: { "team#1": "x" } },
-        [['tags["team#1"]', 'tag keys may contain only letters, digits, spaces and _ . : / = + - @, got "team#1"']],
+        "tag value over 256, by its length only",
+        { ...ok, tags: { big: FAKE_SECRETS.tagValue.repeat(10) } },
+        [
+            [
+                "tags",
+                `tags: the value of key "big" is ${FAKE_SECRETS.tagValue.length * 10} characters long; values must be 0 to 256 (the value is not shown)`,
+            ],
+        ],
     ],
-    [
-        "tag value with a character AWS refuses",
-        { ...ok, tags: { team: "a&b" } },
-        [['tags["team"]', 'tag values may contain only letters, digits, spaces and _ . : / = + - @, got "a&b"']],
-    ],
+    ["tag value of 256 is fine", { ...ok, tags: { big: "v".repeat(256) } }, []],
+    // The Config API model has no pattern on tag keys or values (API_Tag.html): AWS answers for them.
+    ["tag key with # (no pattern in the Config model)", { ...ok, tags: { "team#1": "x" } }, []],
+    ["tag value with & and a newline (no pattern in the Config model)", { ...ok, tags: { team: "a&b\nc" } }, []],
     [
         "tag key with aws: prefix",
         { ...ok, tags: { "aws:cloudformation:stack-name": "x" } },
-        [
-            [
-                'tags["aws:cloudformation:stack-name"]',
-                'tag keys must not start with "aws:" (reserved for AWS), got "aws:cloudformation:stack-name"',
-            ],
-        ],
+        [["tags", 'tags: key "aws:cloudformation:stack-name" must not start with "aws:" (the prefix is reserved for AWS)']],
     ],
     [
         "tag key with AWS: prefix in capitals",
         { ...ok, tags: { "AWS:x": "y" } },
-        [['tags["AWS:x"]', 'tag keys must not start with "aws:" (reserved for AWS), got "AWS:x"']],
+        [["tags", 'tags: key "AWS:x" must not start with "aws:" (the prefix is reserved for AWS)']],
     ],
-    ["tag value a number", { ...ok, tags: { n: 42 } }, [['tags["n"]', "tag values must be strings, got the number 42"]]],
-    ["tag value null", { ...ok, tags: { n: null } }, [['tags["n"]', "tag values must be strings, got null"]]],
+    [
+        "tag value a number, by its type only",
+        { ...ok, tags: { n: 42 } },
+        [["tags", 'tags: the value of key "n" must be a string, got a number']],
+    ],
+    ["tag value null", { ...ok, tags: { n: null } }, [["tags", 'tags: the value of key "n" must be a string, got null']]],
     ["tags a list", { ...ok, tags: ["a", "b"] }, [["tags", "tags must be a map of string keys to string values, got an array"]]],
+    [
+        "60 tags with bad keys: the count, the first ten, and how many more",
+        { ...ok, tags: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`aws:k${i}`, FAKE_SECRETS.tagValue])) },
+        [
+            ["tags", "tags: at most 49 tags (AWS allows 50; one marks which Pulumi resource created the authorization), got 60"],
+            ...Array.from({ length: 9 }, (_, i): [string, string] => [
+                "tags",
+                `tags: key "aws:k${i}" must not start with "aws:" (the prefix is reserved for AWS)`,
+            ]),
+            ["tags", "tags: 51 more problems with tags, not shown"],
+        ],
+    ],
     ["adoptExisting a string", { ...ok, adoptExisting: "yes" }, [["adoptExisting", 'adoptExisting must be true or false, got "yes"']]],
     [
         "several bad inputs at once, one failure each",
@@ -203,7 +288,7 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
                 "authorizedAwsRegion",
                 'authorizedAwsRegion must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens), got "Mars"',
             ],
-            ['tags["aws:x"]', 'tag keys must not start with "aws:" (reserved for AWS), got "aws:x"'],
+            ["tags", 'tags: key "aws:x" must not start with "aws:" (the prefix is reserved for AWS)'],
         ],
     ],
     [
@@ -224,9 +309,46 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
     [
         "unknown tag value passes, known bad key still fails",
         { ...ok, tags: { good: UNKNOWN, "aws:bad": UNKNOWN } },
-        [['tags["aws:bad"]', 'tag keys must not start with "aws:" (reserved for AWS), got "aws:bad"']],
+        [["tags", 'tags: key "aws:bad" must not start with "aws:" (the prefix is reserved for AWS)']],
     ],
 ];
+
+describe("validate", () => {
+    it(`has at least 30 failure cases in its table`, () => {
+        assert.ok(cases.filter(([, , f]) => f.length > 0).length >= 30);
+    });
+
+    for (const [name, inputs, expected] of cases) {
+        it(expected.length ? `rejects ${name}` : `accepts ${name}`, () => {
+            const failures = validate(inputs).map((f) => [f.property, f.reason]);
+            assert.deepEqual(failures, expected);
+        });
+    }
+
+    it("accepts a region of its partition's form that the SDK does not list, with aws:skipRegionValidation", () => {
+        assert.deepEqual(validate({ ...ok, authorizedAwsRegion: "us-esat-1", region: "eu-wset-1" }, { skipRegionValidation: true }), []);
+        assert.deepEqual(
+            validate({ ...ok, authorizedAwsRegion: "uz-east-1" }, { skipRegionValidation: true }).map((f) => f.property),
+            ["authorizedAwsRegion"],
+            "a region of no partition is refused even then",
+        );
+    });
+
+    it("knows the regions from the SDK's own partition metadata", () => {
+        const parts = loadPartitions()!;
+        assert.deepEqual(
+            parts.map((p) => p.id),
+            ["aws", "aws-cn", "aws-eusc", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-us-gov"],
+        );
+        const aws = parts.find((p) => p.id === "aws")!;
+        for (const r of ["us-east-1", "eu-west-1", "ap-southeast-2", "mx-central-1"]) assert.ok(aws.regions.includes(r), r);
+        assert.ok(!aws.regions.includes("aws-global"), "pseudo-regions are left out");
+        assert.ok(aws.regionRegex.test("us-esat-1"), "a typo still has the partition's form");
+        assert.equal(closestRegion("us-esat-1"), "us-east-1");
+        assert.equal(closestRegion("eu-wset-1"), "eu-west-1");
+        assert.equal(distance("us-esat-1", "us-east-1"), 1, "a transposition is one edit");
+    });
+});
 
 describe("check", () => {
     let server: net.Server;
@@ -244,23 +366,83 @@ describe("check", () => {
         Object.assign(process.env, { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_MAX_ATTEMPTS: "1" });
         configureSettings({});
     });
+    afterEach(() => {
+        process.env.AWS_MAX_ATTEMPTS = "1";
+        configureSettings({});
+    });
     after(async () => {
         process.env = saved;
         configureSettings({});
         await new Promise((r) => server.close(r));
     });
 
-    it(`has at least 30 failure cases in its table`, () => {
-        assert.ok(cases.filter(([, , f]) => f.length > 0).length >= 30);
-    });
+    const check = async (inputs: Record<string, unknown>) => {
+        connections = 0;
+        const result = await provider.check!({} as never, inputs as never);
+        const failures = (result.failures ?? []).map((f) => [f.property, f.reason]);
+        // Valid inputs may ask STS for the source account (check.test.ts); here it fails, so nothing is added.
+        assert.deepEqual(result.inputs, inputs, "check returns the inputs unchanged");
+        if (failures.length) assert.equal(connections, 0, "a failure is found before any network call");
+        return failures;
+    };
 
     for (const [name, inputs, expected] of cases) {
-        it(expected.length ? `rejects ${name}` : `accepts ${name}`, async () => {
-            const result = await provider.check!({} as never, inputs as never);
-            const failures = (result.failures ?? []).map((f) => [f.property, f.reason]);
-            assert.deepEqual(failures, expected);
-            assert.deepEqual(result.inputs, inputs, "check returns the inputs unchanged");
-            assert.equal(connections, 0, "check made no network call");
+        it(`${expected.length ? "fails" : "passes"} ${name}, naming the input in the reason, with no property for Pulumi to print`, async () => {
+            // Pulumi prints the whole value of a failure's property next to it: a tag map with its
+            // secret values, or a 10 MB input. The reason names the input instead.
+            assert.deepEqual(
+                await check(inputs),
+                expected.map(([, reason]) => ["", reason]),
+            );
         });
     }
+
+    it("never puts a tag value in a failure, whatever is wrong with the tags", async () => {
+        const secret = FAKE_SECRETS.tagValue;
+        const failures = await check({
+            ...ok,
+            tags: { long: secret.repeat(9), "aws:x": secret, n: 1, "": secret, ["k".repeat(200)]: secret },
+        });
+        assert.equal(failures.length, 5);
+        for (const [, reason] of failures) assert.ok(!reason.includes(secret), reason);
+    });
+
+    for (const [value, got] of [
+        ["abc", '"abc"'],
+        ["1000000", '"1000000"'],
+        ["0", '"0"'],
+        ["2.5", '"2.5"'],
+        ["-1", '"-1"'],
+    ]) {
+        it(`fails every resource when AWS_MAX_ATTEMPTS is ${value}, naming the variable and the range`, async () => {
+            process.env.AWS_MAX_ATTEMPTS = value;
+            configureSettings({});
+            assert.deepEqual(await check(ok), [
+                ["", `AWS_MAX_ATTEMPTS must be a whole number of attempts from 1 to 20, got ${got}; unset it for the default, 8`],
+            ]);
+        });
+    }
+
+    it("accepts AWS_MAX_ATTEMPTS from 1 to 20", async () => {
+        for (const value of ["1", "20", " 7 "]) {
+            process.env.AWS_MAX_ATTEMPTS = value;
+            configureSettings({});
+            assert.deepEqual(await check(ok), [], value);
+        }
+    });
+
+    it("reads aws:skipRegionValidation and the timeouts from the stack config in configure", async () => {
+        const config = (values: Record<string, unknown>) => ({ config: { get: (k: string) => values[k] } }) as never;
+        await provider.configure!(config({ "aws:skipRegionValidation": "true" }));
+        assert.deepEqual(await check({ ...ok, region: "eu-wset-1" }), []);
+        await provider.configure!(config({ "aws:skipRegionValidation": "false" }));
+        assert.equal((await check({ ...ok, region: "eu-wset-1" })).length, 1);
+        await provider.configure!(config({ "pulumi-aws-config-aggregation:requestTimeoutMs": "soon" }));
+        assert.deepEqual(await check(ok), [
+            [
+                "",
+                'the stack config pulumi-aws-config-aggregation:requestTimeoutMs must be a whole number of ms from 10 to 600000, got "soon"; unset it for the default, 30000',
+            ],
+        ]);
+    });
 });

@@ -1,6 +1,7 @@
 // Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
-// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, adoptExisting?, takeOwnership?, aliases?,
-// parent?}). With `unknownAccount` set, the first entry's account ID comes from another resource's
+// of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, secretTag?, adoptExisting?, takeOwnership?,
+// accountTagFrom?, aliases?, parent?}); `secretTag` names a tag whose value is the secret config `secretTagValue`.
+// With `unknownAccount` set, the first entry's account ID comes from another resource's
 // output, so it is unknown during preview. Exports every resource's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -35,6 +36,7 @@ function parentOf(spec) {
 }
 
 const out = {};
+const byName = {};
 resources.forEach((spec, i) => {
     let account = spec.authorizedAccountId;
     if (i === 0 && config.getBoolean("unknownAccount")) account = new Later("later-account", account).value;
@@ -52,12 +54,19 @@ resources.forEach((spec, i) => {
             authorizedAccountId: account,
             authorizedAwsRegion: spec.authorizedAwsRegion,
             region: spec.region,
-            tags: spec.tags,
+            // accountTagFrom: tag this one with another resource's source account (an output);
+            // secretTag: a tag whose value is the secret config secretTagValue.
+            tags: spec.accountTagFrom
+                ? byName[spec.accountTagFrom].accountId.apply((a) => ({ ...spec.tags, source: a }))
+                : spec.secretTag
+                  ? { ...spec.tags, [spec.secretTag]: config.requireSecret("secretTagValue") }
+                  : spec.tags,
             adoptExisting: spec.adoptExisting,
             takeOwnership: spec.takeOwnership,
         },
         opts,
     );
+    byName[spec.name] = r;
     out[spec.name] = {
         arn: r.arn,
         accountId: r.accountId,
@@ -68,11 +77,13 @@ resources.forEach((spec, i) => {
 });
 exports.authorizations = out;
 
-// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?}]), not managed.
+// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?, legacy?}]; legacy: 0.1.0's get(name, id, region)), not managed.
 const gets = JSON.parse(config.get("gets") || "[]");
 exports.read = Object.fromEntries(
     gets.map((g) => {
-        const r = AggregationAuthorization.get(g.name, g.id, g.region);
+        const r = g.legacy
+            ? AggregationAuthorization.get(g.name, g.id, g.region)
+            : AggregationAuthorization.get(g.name, g.id, { region: g.region });
         return [g.name, { arn: r.arn, accountId: r.accountId, region: r.region, creationTime: r.creationTime, tags: r.tags }];
     }),
 );

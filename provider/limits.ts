@@ -1,0 +1,117 @@
+/**
+ * How long and how often the provider waits for AWS: attempts per call, the connection and request
+ * timeouts of every HTTP request (the SDK's own request-handler settings), the deadline of every
+ * provider operation, and the total backoff of one call. Each has a default, an environment
+ * variable, and (the timeouts) a stack config key; a value that is not a whole number in its range
+ * is an error that names the variable and the range, never silently replaced by the default.
+ */
+import { quote } from "./redact";
+
+/** The namespace of this package's own stack config keys. */
+export const CONFIG_NAMESPACE = "pulumi-aws-config-aggregation";
+
+export interface Limits {
+    /** Attempts per AWS call, the first included. */
+    maxAttempts: number;
+    /** Longest wait for a TCP (and TLS) connection, ms. */
+    connectTimeoutMs: number;
+    /** Longest wait for one request's complete answer, ms. */
+    requestTimeoutMs: number;
+    /** Longest a provider operation (create, read, update, delete) may take, ms. */
+    operationTimeoutMs: number;
+    /** Longest total backoff of one call across its retries, ms. */
+    maxTotalBackoffMs: number;
+}
+
+interface Knob {
+    /** Environment variable. */
+    env: string;
+    /** Stack config key, when there is one. */
+    config?: string;
+    min: number;
+    max: number;
+    default: number;
+    /** What the number counts, for messages. */
+    unit: string;
+}
+
+export const KNOBS: { readonly [K in keyof Limits]: Knob } = {
+    maxAttempts: { env: "AWS_MAX_ATTEMPTS", min: 1, max: 20, default: 8, unit: "attempts" },
+    connectTimeoutMs: {
+        env: "PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS",
+        config: `${CONFIG_NAMESPACE}:connectTimeoutMs`,
+        min: 10,
+        max: 120_000,
+        default: 5_000,
+        unit: "ms",
+    },
+    requestTimeoutMs: {
+        env: "PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS",
+        config: `${CONFIG_NAMESPACE}:requestTimeoutMs`,
+        min: 10,
+        max: 600_000,
+        default: 30_000,
+        unit: "ms",
+    },
+    operationTimeoutMs: {
+        env: "PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS",
+        config: `${CONFIG_NAMESPACE}:operationTimeoutMs`,
+        min: 100,
+        max: 3_600_000,
+        default: 300_000,
+        unit: "ms",
+    },
+    maxTotalBackoffMs: {
+        env: "PULUMI_AWS_CONFIG_AGGREGATION_MAX_TOTAL_BACKOFF_MS",
+        config: `${CONFIG_NAMESPACE}:maxTotalBackoffMs`,
+        min: 0,
+        max: 600_000,
+        default: 120_000,
+        unit: "ms",
+    },
+};
+
+/** The limits in effect, and what is wrong with the settings (each problem names its variable and range). */
+export interface ResolvedLimits {
+    limits: Limits;
+    problems: string[];
+}
+
+function parse(raw: unknown): number | undefined {
+    if (typeof raw === "number") return Number.isSafeInteger(raw) ? raw : undefined;
+    if (typeof raw !== "string" || !/^\s*\d+\s*$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/**
+ * The limits from the environment and the stack config (`config` holds the stack config keys the
+ * engine passed to `configure`; a stack config value wins over the environment variable).
+ */
+export function resolveLimits(env: NodeJS.ProcessEnv, config: Readonly<Record<string, unknown>> = {}): ResolvedLimits {
+    const limits = {} as Limits;
+    const problems: string[] = [];
+    for (const [name, knob] of Object.entries(KNOBS) as [keyof Limits, Knob][]) {
+        const fromConfig = knob.config !== undefined && config[knob.config] !== undefined && config[knob.config] !== "";
+        const raw = fromConfig ? config[knob.config!] : env[knob.env];
+        limits[name] = knob.default;
+        if (raw === undefined || raw === "") continue;
+        const n = parse(raw);
+        if (n === undefined || n < knob.min || n > knob.max) {
+            const where = fromConfig ? `the stack config ${knob.config}` : knob.env;
+            const got = typeof raw === "string" ? quote(raw) : typeof raw;
+            problems.push(
+                `${where} must be a whole number of ${knob.unit} from ${knob.min} to ${knob.max}, got ${got}; ` +
+                    `unset it for the default, ${knob.default}`,
+            );
+            continue;
+        }
+        limits[name] = n;
+    }
+    return { limits, problems };
+}
+
+/** `12000` ⇒ `"12 s"`, `500` ⇒ `"0.5 s"`. */
+export function seconds(ms: number): string {
+    return `${Number((ms / 1000).toFixed(3))} s`;
+}

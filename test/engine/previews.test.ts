@@ -1,0 +1,98 @@
+/**
+ * The `pulumi preview --diff` a reviewer reads in a pull request, for the common changes. The README
+ * section "Previews in pull requests" shows these outputs as captured here: this test fails when they
+ * differ, and `npm run previews` (UPDATE_README_PREVIEWS=1) writes the new ones into the README.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AGGREGATOR_ACCOUNT, arnOf, useAws } from "../harness/aws";
+import { REPO, Stack } from "../harness/pulumi";
+
+const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
+const README = path.join(REPO, "README.md");
+const START = "<!-- previews:start (written by test/engine/previews.test.ts: npm run previews) -->";
+const END = "<!-- previews:end -->";
+
+const spec = (over: Record<string, unknown> = {}) => ({
+    name: "authorize-eu-west-1",
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform", env: "dev" },
+    ...over,
+});
+
+describe("previews in pull requests", function () {
+    this.timeout(10 * 60 * 1000);
+    const aws = useAws();
+    const captured: [string, string][] = [];
+    const stacks: Stack[] = [];
+
+    async function program(resources: object[]): Promise<Stack> {
+        const s = await Stack.create(PROGRAM, aws.proxy.url, { stack: "pr" });
+        stacks.push(s);
+        await s.setConfig({ resources: JSON.stringify(resources) });
+        return s;
+    }
+    async function capture(title: string, s: Stack, resources: object[]): Promise<string> {
+        await s.setConfig({ resources: JSON.stringify(resources) });
+        // Creation times differ from run to run; nothing else in these previews does.
+        const text = (await s.previewDiff()).stdout
+            .replace(/[ \t]+$/gm, "")
+            .replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/g, '"<creation time>"')
+            .trim();
+        captured.push([title, text]);
+        return text;
+    }
+    afterEach(() => stacks.splice(0).forEach((s) => s.remove()));
+
+    it("a tag added, changed and removed is one in-place update naming each key", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        const text = await capture("A tag added, one changed and one removed", s, [spec({ tags: { team: "security", owner: "ops" } })]);
+        assert.match(text, /~ pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(update\)/);
+        assert.match(text, /- env +: "dev"/);
+        assert.match(text, /\+ owner: "ops"/);
+        assert.match(text, /~ team +: "platform" => "security"/);
+    });
+
+    it("a change of the aggregator region is a replacement naming the input", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        const text = await capture("The aggregator region changed (a replacement)", s, [spec({ authorizedAwsRegion: "eu-central-1" })]);
+        assert.match(text, /\+-pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(replace\)/);
+        assert.match(text, /~ authorizedAwsRegion: "us-east-1" => "eu-central-1"/);
+    });
+
+    it("adopting an authorization AWS Control Tower made is a create with adoptExisting", async () => {
+        await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "aws-control-tower": "managed-by-control-tower" });
+        const s = await program([]);
+        const text = await capture("Adopting an authorization that AWS Control Tower created", s, [spec({ adoptExisting: true })]);
+        assert.match(text, /\+ pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(create\)/);
+        assert.match(text, /adoptExisting +: true/);
+    });
+
+    it("after a refresh that found drift, the preview names the keys the up restores", async () => {
+        const s = await program([spec()]);
+        await s.up();
+        await aws.tagOutOfBand("eu-west-1", arnOf("eu-west-1"), { env: "prod", intruder: "yes" });
+        await s.refresh();
+        const text = await capture("After `pulumi refresh` found tags changed outside Pulumi", s, [spec()]);
+        assert.match(text, /- intruder: "yes"/);
+        assert.match(text, /~ env +: "prod" => "dev"/);
+    });
+
+    after(() => {
+        const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
+        const readme = fs.readFileSync(README, "utf8");
+        const [before, rest] = readme.split(START);
+        assert.ok(rest !== undefined && rest.includes(END), `README.md has the markers ${START} … ${END}`);
+        const current = START + rest.split(END)[0] + END;
+        if (process.env.UPDATE_README_PREVIEWS === "1") {
+            fs.writeFileSync(README, before + section + rest.split(END).slice(1).join(END));
+        } else if (captured.length === 4) {
+            assert.equal(current, section, "README previews are out of date: run npm run previews");
+        }
+    });
+});

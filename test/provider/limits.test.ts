@@ -1,0 +1,264 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { configureSettings, currentLimits } from "../../provider/client";
+import { provider } from "../../provider/provider";
+import type { Outputs } from "../../provider/types";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
+import { freePort } from "../harness/moto";
+import { faults } from "../harness/proxy";
+import { FAKE_SECRETS } from "../harness/secrets";
+import { StalledServer } from "../harness/stalled";
+
+const ARN = arnOf("eu-west-1");
+/** The state of an authorization created earlier, for read, update and delete. */
+const OUTS: Outputs = { ...inputsFor(), arn: ARN, accountId: SOURCE_ACCOUNT, creationTime: "2026-01-01T00:00:00.000Z" };
+const CREATING = `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1)`;
+const ENV = {
+    requestTimeout: "PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS",
+    connectTimeout: "PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS",
+    operationTimeout: "PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS",
+};
+const CHECK_NETWORK = "Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set";
+const RAISE_DEADLINE =
+    "to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).";
+
+/** Runs `fn` and returns how long it took to settle, ms. */
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+    const started = performance.now();
+    await fn();
+    return performance.now() - started;
+}
+
+describe("never hang, never leak", function () {
+    this.timeout(30000);
+    const aws = useAws();
+    let stalled: StalledServer;
+    let saved: NodeJS.ProcessEnv;
+
+    const env = (values: Record<string, string | undefined>) => {
+        for (const [k, v] of Object.entries(values)) {
+            if (v === undefined) delete process.env[k];
+            else process.env[k] = v;
+        }
+        configureSettings({});
+    };
+
+    beforeEach(async () => {
+        saved = { ...process.env };
+        stalled = await StalledServer.start();
+    });
+    afterEach(async () => {
+        process.env = saved;
+        configureSettings({});
+        await stalled.stop();
+    });
+
+    describe("a stalled endpoint (accepts the connection, never answers)", () => {
+        it("fails a read after the attempts, each cut by the request timeout, naming the call, region, endpoint and attempts", async () => {
+            // Only AWS Config stalls: STS (the account check before every read) answers through the proxy.
+            env({
+                AWS_ENDPOINT_URL_CONFIG_SERVICE: stalled.url,
+                AWS_MAX_ATTEMPTS: "3",
+                [ENV.requestTimeout]: "200",
+                [ENV.connectTimeout]: "200",
+            });
+            let message = "";
+            const took = await timed(() =>
+                provider.read!(ARN, OUTS).then(
+                    () => assert.fail("read succeeded"),
+                    (e: Error) => (message = e.message),
+                ),
+            );
+            assert.equal(
+                message,
+                `reading Config aggregation authorization (${ARN}): AWS Config did not answer config:ListTagsForResource in time ` +
+                    `(region eu-west-1, endpoint ${stalled.url}) after 3 attempts, the last one timed out (connect timeout 0.2 s, request timeout 0.2 s). ` +
+                    `${CHECK_NETWORK}; to wait longer, raise PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`,
+            );
+            // 3 × 200 ms of waiting plus at most 100 + 200 ms of backoff.
+            assert.ok(took >= 600 && took < 2000, `took ${Math.round(took)} ms`);
+            assert.equal(stalled.connections, 3, "one connection per attempt");
+            await stalled.allClosed(1000);
+        });
+
+        it("abandons a delete at the operation's deadline, and closes the connection of the call in flight", async () => {
+            env({
+                AWS_ENDPOINT_URL_CONFIG_SERVICE: stalled.url,
+                AWS_MAX_ATTEMPTS: "3",
+                [ENV.requestTimeout]: "20000",
+                [ENV.operationTimeout]: "800",
+            });
+            let message = "";
+            const took = await timed(() =>
+                provider.delete!(ARN, OUTS).then(
+                    () => assert.fail("delete succeeded"),
+                    (e: Error) => (message = e.message),
+                ),
+            );
+            assert.equal(
+                message,
+                // A delete first reads the owner tag (ListTagsForResource): that is the call in flight.
+                `deleting Config aggregation authorization (${ARN}): AWS Config did not answer config:ListTagsForResource ` +
+                    `(region eu-west-1, endpoint ${stalled.url}) within the operation's deadline of 0.8 s, after 1 attempt; the call was abandoned. ` +
+                    `${CHECK_NETWORK}; ${RAISE_DEADLINE}`,
+            );
+            assert.ok(took >= 790 && took < 1500, `took ${Math.round(took)} ms`);
+            await stalled.allClosed(1000);
+            assert.equal(stalled.connections, 1, "no retry after the deadline");
+        });
+
+        it("abandons a create waiting for sts:GetCallerIdentity at the deadline", async () => {
+            env({ AWS_ENDPOINT_URL: stalled.url, [ENV.requestTimeout]: "20000", [ENV.operationTimeout]: "500" });
+            let message = "";
+            const took = await timed(() =>
+                provider.create(inputsFor()).then(
+                    () => assert.fail("create succeeded"),
+                    (e: Error) => (message = e.message),
+                ),
+            );
+            assert.equal(
+                message,
+                `${CREATING}: AWS STS did not answer sts:GetCallerIdentity (region eu-west-1, endpoint ${stalled.url}) ` +
+                    `within the operation's deadline of 0.5 s, after 1 attempt; the call was abandoned. ${CHECK_NETWORK}; ${RAISE_DEADLINE}`,
+            );
+            assert.ok(took >= 490 && took < 1200, `took ${Math.round(took)} ms`);
+        });
+
+        it("has finite defaults, as documented: 8 attempts, 5 s to connect, 30 s per request, 300 s per operation", () => {
+            env({ AWS_MAX_ATTEMPTS: undefined });
+            const { limits } = currentLimits();
+            assert.deepEqual(
+                [limits.connectTimeoutMs, limits.requestTimeoutMs, limits.operationTimeoutMs, limits.maxAttempts],
+                [5000, 30000, 300000, 8],
+            );
+        });
+    });
+
+    describe("endpoint userinfo", () => {
+        const withUserinfo = (url: string) => url.replace("http://", `http://ci:${FAKE_SECRETS.userinfoPassword}@`);
+
+        it("works through a proxy URL with userinfo and never shows the userinfo", async () => {
+            env({ AWS_ENDPOINT_URL: withUserinfo(aws.proxy.url) });
+            const { id, outs } = await provider.create(inputsFor());
+            assert.equal(id, ARN);
+            aws.proxy.inject((c) => (c.operation === "DeleteAggregationAuthorization" ? faults.unavailable() : undefined));
+            await assert.rejects(provider.delete!(id, outs!), {
+                message:
+                    `deleting Config aggregation authorization (${ARN}): AWS Config kept failing after 4 attempts ` +
+                    `(ServiceUnavailable: Service is unavailable, region eu-west-1, endpoint ${aws.proxy.url}). This is a fault on the AWS side; run the command again later.`,
+            });
+        });
+
+        it("shows a stalled or unreachable endpoint without its userinfo", async () => {
+            env({ AWS_ENDPOINT_URL_CONFIG_SERVICE: withUserinfo(stalled.url), [ENV.operationTimeout]: "300" });
+            await assert.rejects(provider.read!(ARN, OUTS), (e: Error) => {
+                assert.ok(e.message.includes(`endpoint ${stalled.url})`), e.message);
+                assert.ok(!e.message.includes(FAKE_SECRETS.userinfoPassword) && !e.message.includes("ci:"), e.message);
+                return true;
+            });
+            const port = await freePort();
+            env({ AWS_ENDPOINT_URL_CONFIG_SERVICE: withUserinfo(`http://127.0.0.1:${port}`), AWS_MAX_ATTEMPTS: "1" });
+            await assert.rejects(provider.read!(ARN, OUTS), {
+                message:
+                    `reading Config aggregation authorization (${ARN}): could not reach AWS Config (region eu-west-1, endpoint http://127.0.0.1:${port}): ECONNREFUSED. ` +
+                    `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
+            });
+        });
+    });
+
+    describe("AWS_MAX_ATTEMPTS", () => {
+        for (const value of ["abc", "1000000"]) {
+            it(`refuses to call AWS with AWS_MAX_ATTEMPTS=${value}, naming the variable and the range`, async () => {
+                env({ AWS_MAX_ATTEMPTS: value });
+                const problem = `AWS_MAX_ATTEMPTS must be a whole number of attempts from 1 to 20, got "${value}"; unset it for the default, 8.`;
+                await assert.rejects(provider.create(inputsFor()), { message: `${CREATING}: ${problem}` });
+                await assert.rejects(provider.read!(ARN, OUTS), {
+                    message: `reading Config aggregation authorization (${ARN}): ${problem}`,
+                });
+                await assert.rejects(provider.delete!(ARN, OUTS), {
+                    message: `deleting Config aggregation authorization (${ARN}): ${problem}`,
+                });
+                assert.deepEqual(aws.proxy.calls, [], "no AWS call");
+            });
+        }
+
+        it("makes exactly AWS_MAX_ATTEMPTS attempts", async () => {
+            env({ AWS_MAX_ATTEMPTS: "2" });
+            aws.proxy.inject((c) => (c.operation === "ListTagsForResource" ? faults.throttle() : undefined));
+            await assert.rejects(provider.read!(ARN, OUTS), /AWS kept throttling config:ListTagsForResource after 2 attempts/);
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "ListTagsForResource"]);
+        });
+    });
+
+    describe("messages from AWS", () => {
+        it("passes AWS's validation answer on without the tag value it echoes", async () => {
+            aws.proxy.inject((c) =>
+                c.operation === "PutAggregationAuthorization"
+                    ? faults.validation(
+                          `1 validation error detected: Value '${FAKE_SECRETS.tagValue}' at 'tags.1.member.value' failed to satisfy constraint: ` +
+                              "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
+                      )
+                    : undefined,
+            );
+            await assert.rejects(provider.create(inputsFor({ tags: { token: FAKE_SECRETS.tagValue } })), {
+                message:
+                    `creating Config aggregation authorization (${ARN}): AWS rejected the request (ValidationException): 1 validation error detected: ` +
+                    "Value at 'tags.1.member.value' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*. " +
+                    "Fix the input named above and run the command again.",
+            });
+        });
+    });
+
+    describe("profiles", () => {
+        let dir: string;
+        beforeEach(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "profiles-"));
+            fs.writeFileSync(
+                path.join(dir, "credentials"),
+                `[present]\naws_access_key_id = AKIDPROFILE000000002\naws_secret_access_key = ${FAKE_SECRETS.profileSecret}\n`,
+            );
+            fs.writeFileSync(path.join(dir, "config"), "[profile other]\nregion = eu-west-1\n");
+            env({
+                AWS_ACCESS_KEY_ID: undefined,
+                AWS_SECRET_ACCESS_KEY: undefined,
+                AWS_SESSION_TOKEN: undefined,
+                AWS_PROFILE: undefined,
+                AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"),
+                AWS_CONFIG_FILE: path.join(dir, "config"),
+                AWS_EC2_METADATA_DISABLED: "true",
+            });
+        });
+        afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+        const stackConfig = (values: Record<string, string>) => ({ config: { get: (k: string) => values[k] } }) as never;
+
+        it("names an aws:profile that does not exist, and where it was looked for, before any AWS call", async () => {
+            await provider.configure!(stackConfig({ "aws:profile": "prod-admn" }));
+            await assert.rejects(provider.create(inputsFor()), {
+                message:
+                    `${CREATING}: the AWS profile "prod-admn" (from the aws:profile stack config) does not exist: it is in neither ` +
+                    `${dir}/config nor ${dir}/credentials. Create it (aws configure --profile prod-admn, or aws configure sso), ` +
+                    `or set the aws:profile stack config to an existing profile, then run the command again.`,
+            });
+            assert.deepEqual(aws.proxy.calls, []);
+        });
+
+        it("names an AWS_PROFILE that does not exist", async () => {
+            env({ AWS_PROFILE: "staging" });
+            await assert.rejects(provider.read!(ARN, OUTS), {
+                message:
+                    `reading Config aggregation authorization (${ARN}): the AWS profile "staging" (from AWS_PROFILE) does not exist: it is in neither ` +
+                    `${dir}/config nor ${dir}/credentials. Create it (aws configure --profile staging, or aws configure sso), ` +
+                    `or set AWS_PROFILE to an existing profile, then run the command again.`,
+            });
+        });
+
+        it("uses a profile that exists", async () => {
+            await provider.configure!(stackConfig({ "aws:profile": "present" }));
+            const { id } = await provider.create(inputsFor());
+            assert.equal(id, ARN);
+            assert.deepEqual([...new Set(aws.proxy.calls.map((c) => c.accessKeyId))], ["AKIDPROFILE000000002"]);
+        });
+    });
+});
