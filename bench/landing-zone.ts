@@ -249,7 +249,7 @@ function section(
         `## Landing-zone scale: ${o.n} authorizations over ${o.accounts} accounts × ${SOURCE_REGIONS.length} regions`,
         "",
         `\`npm run bench\` (bench/landing-zone.ts), one run of each command, ${new Date().toISOString().slice(0, 16)}Z, ` +
-            `${env.cpu}, ${env.nproc} CPUs shared with other work; pulumi ${env.pulumi}; moto on loopback through the recording proxy. ` +
+            `${env.cpu}, ${env.nproc} CPUs shared with other work; pulumi ${env.pulumi}; source ${env.git}; moto on loopback through the recording proxy. ` +
             `Every authorization is created through a role in its account (\`assumeRole\`); the lean floor is the same N as no-op resources stored as ours is. ` +
             `Took ${(seconds / 60).toFixed(1)} min.`,
         "",
