@@ -7,7 +7,7 @@ export default tseslint.config(
         ignores: [
             "dist/**",
             "node_modules/**",
-            ".pulumi-test/**",
+            ".pulumi-test*/**",
             ".pulumi-manual/**",
             "examples/*/node_modules/**",
             "scripts/toolchain/**",

@@ -87,12 +87,30 @@ async function assertStateMatches(stack: Stack, specs: Spec[]): Promise<void> {
     }
 }
 
-/** Puts back the checkpoint the file backend saved before its last write (`<stack>.json.bak`; README "Recovering"). */
+/**
+ * Puts back the last whole checkpoint of a file backend whose current one the kill cut short: the one
+ * it saved before its last write (`<stack>.json.bak`), else the newest of the stack's history
+ * (`.pulumi/history/…/*.checkpoint.json`, one per finished update). README "Recovering".
+ */
 function restoreCheckpointBackup(s: Stack): void {
-    const root = path.join(s.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi", "stacks");
-    const backups = fs.readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(`${s.name}.json.bak`));
-    assert.equal(backups.length, 1, `one checkpoint backup in ${root}`);
-    fs.copyFileSync(path.join(root, backups[0]), path.join(root, backups[0].replace(/\.bak$/, "")));
+    const backend = path.join(s.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi");
+    const files = (dir: string) =>
+        fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => path.join(dir, f)) : [];
+    const current = files(path.join(backend, "stacks")).find((f) => f.endsWith(`${s.name}.json`));
+    assert.ok(current, `the stack's checkpoint in ${backend}`);
+    const whole = (f: string) => {
+        try {
+            return JSON.parse(fs.readFileSync(f, "utf8")).checkpoint !== undefined;
+        } catch {
+            return false;
+        }
+    };
+    const history = files(path.join(backend, "history"))
+        .filter((f) => f.endsWith(".checkpoint.json"))
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    const source = [`${current}.bak`, ...history].find((f) => fs.existsSync(f) && whole(f));
+    assert.ok(source, "a whole checkpoint to restore");
+    fs.copyFileSync(source, current);
 }
 
 describe("guarantees under the pulumi CLI", function () {

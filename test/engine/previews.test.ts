@@ -6,10 +6,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AGGREGATOR_ACCOUNT, arnOf, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, arnOf, roleIn, useAws } from "../harness/aws";
 import { REPO, Stack } from "../harness/pulumi";
 
 const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
+const ORGANIZATION = path.join(REPO, "test/engine/programs/organization");
 const README = path.join(REPO, "README.md");
 const START = "<!-- previews:start (written by test/engine/previews.test.ts: npm run previews) -->";
 const END = "<!-- previews:end -->";
@@ -29,14 +30,14 @@ describe("previews in pull requests", function () {
     const captured: [string, string][] = [];
     const stacks: Stack[] = [];
 
-    async function program(resources: object[]): Promise<Stack> {
-        const s = await Stack.create(PROGRAM, aws.proxy.url, { stack: "pr" });
+    async function program(resources: object[], dir = PROGRAM): Promise<Stack> {
+        const s = await Stack.create(dir, aws.proxy.url, { stack: "pr" });
         stacks.push(s);
         await s.setConfig({ resources: JSON.stringify(resources) });
         return s;
     }
-    async function capture(title: string, s: Stack, resources: object[]): Promise<string> {
-        await s.setConfig({ resources: JSON.stringify(resources) });
+    async function capture(title: string, s: Stack, config: object[] | Record<string, string>): Promise<string> {
+        await s.setConfig(Array.isArray(config) ? { resources: JSON.stringify(config) } : config);
         // Creation times differ from run to run; nothing else in these previews does.
         const text = (await s.previewDiff()).stdout
             .replace(/[ \t]+$/gm, "")
@@ -83,6 +84,27 @@ describe("previews in pull requests", function () {
         assert.match(text, /~ env +: "prod" => "dev"/);
     });
 
+    it("the fan-out component adding a region previews as exactly those creates", async () => {
+        const sources = (regions: string[]) =>
+            JSON.stringify([OTHER_ACCOUNT, THIRD_ACCOUNT].map((accountId) => ({ accountId, regions, roleArn: roleIn(accountId) })));
+        const s = await Stack.create(ORGANIZATION, aws.proxy.url, { stack: "pr" });
+        stacks.push(s);
+        await s.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1", sources: sources(["eu-west-1"]) });
+        await s.up();
+        const text = await capture("`AggregationAuthorizations` over two accounts gains a region", s, {
+            sources: sources(["eu-west-1", "us-west-2"]),
+        });
+        assert.match(
+            text,
+            new RegExp(
+                `\\+ pulumi-nodejs:dynamic/aws-config:AggregationAuthorization: \\(create\\)[\\s\\S]*org-${OTHER_ACCOUNT}-us-west-2`,
+            ),
+        );
+        assert.match(text, new RegExp(`org-${THIRD_ACCOUNT}-us-west-2`));
+        assert.match(text, /\+ 2 to create/);
+        assert.doesNotMatch(text, /to update|to replace|to delete/);
+    });
+
     after(() => {
         const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
         const readme = fs.readFileSync(README, "utf8");
@@ -91,7 +113,7 @@ describe("previews in pull requests", function () {
         const current = START + rest.split(END)[0] + END;
         if (process.env.UPDATE_README_PREVIEWS === "1") {
             fs.writeFileSync(README, before + section + rest.split(END).slice(1).join(END));
-        } else if (captured.length === 4) {
+        } else if (captured.length === 5) {
             assert.equal(current, section, "README previews are out of date: run npm run previews");
         }
     });
