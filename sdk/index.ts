@@ -216,7 +216,9 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 adopted: undefined,
                 tagsAll: undefined,
             },
-            mayHoldSecrets(args?.tags) ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] } : opts,
+            mayHoldSecrets(args?.tags) || defaultTagsMayBeSecret()
+                ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] }
+                : opts,
         );
     }
 }
@@ -226,6 +228,17 @@ export class AggregationAuthorization extends pulumi.CustomResource {
  * the same name was, and `tagsAll` has no input: when a tag value may be a secret (it comes from an
  * Output, such as secret config), `tagsAll` is made a secret output so that the state holds it encrypted.
  */
+/**
+ * True when the stack's `aws:defaultTags` (merged into `tagsAll` by the provider, which receives stack
+ * config in plain text) is secret config. Pulumi knows through `runtime.isConfigSecret`, which it marks
+ * internal; without it, any `aws:defaultTags` counts as secret.
+ */
+function defaultTagsMayBeSecret(): boolean {
+    if (pulumi.runtime.getConfig("aws:defaultTags") === undefined) return false;
+    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
+    return typeof isConfigSecret === "function" ? isConfigSecret("aws:defaultTags") : true;
+}
+
 function mayHoldSecrets(tags: AggregationAuthorizationArgs["tags"]): boolean {
     if (tags === undefined) return false;
     if (typeof tags !== "object" || tags === null || pulumi.Output.isInstance(tags) || tags instanceof Promise) return true;

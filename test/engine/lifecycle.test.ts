@@ -375,6 +375,18 @@ describe("under the pulumi CLI", function () {
         assert.deepEqual(await aws.list("eu-west-1"), [existing], "destroy leaves what get read");
     });
 
+    it("keeps a secret aws:defaultTags value out of the state and the outputs in plain text", async () => {
+        const secret = "default-tag-secret-4711";
+        const s = await program([spec()]);
+        await s.run(["config", "set", "--secret", "--path", "aws:defaultTags.tags.cost-center", secret, "--stack", s.name]);
+        await s.up();
+        assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform", "cost-center": secret, ...owned("a") });
+        const { text } = await s.exportState();
+        assert.ok(!text.includes(secret), "the secret default tag is encrypted in the state");
+        const shown = await s.run(["stack", "output", "--json", "--stack", s.name]);
+        assert.ok(!shown.stdout.includes(secret), "and not shown in outputs");
+    });
+
     it("keeps the serialized provider under 1 KB per resource and no credentials in the state", async () => {
         const s = await program([spec({ name: "one" }), spec({ name: "two", region: "us-west-2" })]);
         await s.up();
