@@ -306,7 +306,10 @@ async function main(): Promise<number> {
     const benchSeconds = (performance.now() - started) / 1000;
     const load = { start: loadStart, end: loadAverage() };
     const markdown = report({ env, options, aws: roundTrip!, results, states, rate, failures, benchSeconds, rateLimit: RATE, load });
-    fs.writeFileSync(options.out, markdown);
+    // The landing-zone section (bench/landing-zone.ts, between its markers) is its own run: keep it.
+    const previous = fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : "";
+    const landingZone = /<!-- landing-zone:start -->[\s\S]*<!-- landing-zone:end -->/.exec(previous)?.[0];
+    fs.writeFileSync(options.out, landingZone ? `${markdown.replace(/\s*$/, "")}\n\n${landingZone}\n` : markdown);
     process.stdout.write(markdown);
     log(`wrote ${path.relative(REPO, options.out)} in ${(benchSeconds / 60).toFixed(1)} min`);
     return failures.length ? 1 : 0;
