@@ -13,7 +13,9 @@ const EXAMPLE = path.join(ROOT, "examples", "github-actions");
 const SERVICES = { "@aws-sdk/client-config-service": "config", "@aws-sdk/client-sts": "sts" };
 // sts:GetCallerIdentity needs no permission (AWS answers it even under an explicit deny); the
 // policies may name it so that the role's purpose reads complete.
-const OPTIONAL = new Set(["sts:GetCallerIdentity"]);
+// sts:AssumeRole is what the SDK's credential providers call for the assumeRole input and the stack's
+// aws:assumeRoles (no command import shows it); the deploy policy grants it on the source accounts' roles.
+const OPTIONAL = new Set(["sts:GetCallerIdentity", "sts:AssumeRole"]);
 const READ_ONLY = /^[a-z0-9-]+:(Describe|List|Get)[A-Za-z]+$/;
 
 const problems = [];
