@@ -3,11 +3,12 @@
  * rate-limited run, every target as MET or MISSED with its figure, and for a miss the figures that
  * say where the difference comes from.
  */
+import * as fs from "node:fs";
 import type { Environment } from "./environment";
 import type { CommandName, Measure, Variant } from "./measure";
 import { ROLES } from "./processes";
 import type { Options } from "./run";
-import { perRegion, SOURCE_REGIONS } from "./specs";
+import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
 
 export interface StateSize {
     n: number;
@@ -158,7 +159,7 @@ same Node.js runtime (plain JavaScript), the same inputs and no outputs:
   each step, so the engine floor pays for its bigger state; the lean floor shows how much.
 
 The N authorizations go round-robin over the
-source regions ${SOURCE_REGIONS.join(", ")}, then over 5 aggregator accounts and 14 aggregator regions, so every key
+source regions ${SOURCE_REGIONS.join(", ")}, then over ${AGGREGATOR_ACCOUNTS.length} aggregator accounts and ${AGGREGATOR_REGIONS.length} aggregator regions, so every key
 is unique; each has the tags \`team\` and \`cost-center\` (plus the provider's owner tag).
 
 Per run, in this order: \`up\` (creates N), \`preview\` (no changes), \`refresh\`, \`up\` with changed tags (removes
@@ -395,7 +396,7 @@ function rateSection(i: ReportInput, r: Results): string {
                 `N=${rate.n}`,
                 "result",
                 "time (s)",
-                "rate floor: the busiest region's Config calls that were not throttled ÷ 10/s (s)",
+                `rate floor: the busiest region's Config calls that were not throttled ÷ ${lim.ratePerSecond}/s (s)`,
                 "time / rate floor",
                 "Config attempts",
                 "throttled answers (by region)",
@@ -715,4 +716,11 @@ export function report(i: ReportInput): string {
         allRunsSection(i),
         "",
     ].join("\n");
+}
+
+// Renders a run's data again: node dist/bench/report.js BENCHMARKS.json > BENCHMARKS.md
+if (require.main === module) {
+    const file = process.argv[2];
+    if (!file) throw new Error("usage: node dist/bench/report.js <results .json written by bench/run.ts>");
+    process.stdout.write(report(JSON.parse(fs.readFileSync(file, "utf8")) as ReportInput));
 }

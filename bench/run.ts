@@ -19,7 +19,7 @@ import { RecordingProxy } from "../test/harness/proxy";
 import { REPO, Stack, WORK } from "../test/harness/pulumi";
 import { environment, loadAverage } from "./environment";
 import { measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
-import { report, type Probe, type RateLimited, type StateSize } from "./report";
+import { report, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { writeSpecs } from "./specs";
 import { TYPE } from "../provider/dynamic";
@@ -305,7 +305,11 @@ async function main(): Promise<number> {
     }
     const benchSeconds = (performance.now() - started) / 1000;
     const load = { start: loadStart, end: loadAverage() };
-    const markdown = report({ env, options, aws: roundTrip!, results, states, rate, failures, benchSeconds, rateLimit: RATE, load });
+    // The results as data (bench/report.ts renders them again: node dist/bench/report.js <file>), then the report.
+    const input: ReportInput = { env, options, aws: roundTrip!, results, states, rate, failures, benchSeconds, rateLimit: RATE, load };
+    const data = options.out.replace(/\.md$/, "") + ".json";
+    fs.writeFileSync(data, JSON.stringify(input, null, 1) + "\n");
+    const markdown = report(input);
     // The landing-zone section (bench/landing-zone.ts, between its markers) is its own run: keep it.
     const previous = fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : "";
     const landingZone = /<!-- landing-zone:start -->[\s\S]*<!-- landing-zone:end -->/.exec(previous)?.[0];
