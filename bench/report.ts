@@ -718,9 +718,21 @@ export function report(i: ReportInput): string {
     ].join("\n");
 }
 
-// Renders a run's data again: node dist/bench/report.js BENCHMARKS.json > BENCHMARKS.md
+/**
+ * Writes the report of `input` to `out`, keeping the landing-zone section that bench/landing-zone.ts
+ * keeps there between its markers (its own run). Returns the report.
+ */
+export function writeReport(input: ReportInput, out: string): string {
+    const markdown = report(input);
+    const previous = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : "";
+    const landingZone = /<!-- landing-zone:start -->[\s\S]*<!-- landing-zone:end -->/.exec(previous)?.[0];
+    fs.writeFileSync(out, landingZone ? `${markdown.replace(/\s*$/, "")}\n\n${landingZone}\n` : markdown);
+    return markdown;
+}
+
+// Renders a run's data again: node dist/bench/report.js BENCHMARKS.json BENCHMARKS.md
 if (require.main === module) {
-    const file = process.argv[2];
-    if (!file) throw new Error("usage: node dist/bench/report.js <results .json written by bench/run.ts>");
-    process.stdout.write(report(JSON.parse(fs.readFileSync(file, "utf8")) as ReportInput));
+    const [data, out] = process.argv.slice(2);
+    if (!data || !out) throw new Error("usage: node dist/bench/report.js <results .json written by bench/run.ts> <report .md>");
+    writeReport(JSON.parse(fs.readFileSync(data, "utf8")) as ReportInput, out);
 }

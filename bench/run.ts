@@ -19,7 +19,7 @@ import { RecordingProxy } from "../test/harness/proxy";
 import { REPO, Stack, WORK } from "../test/harness/pulumi";
 import { environment, loadAverage } from "./environment";
 import { measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
-import { report, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
+import { writeReport, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { writeSpecs } from "./specs";
 import { TYPE } from "../provider/dynamic";
@@ -309,11 +309,7 @@ async function main(): Promise<number> {
     const input: ReportInput = { env, options, aws: roundTrip!, results, states, rate, failures, benchSeconds, rateLimit: RATE, load };
     const data = options.out.replace(/\.md$/, "") + ".json";
     fs.writeFileSync(data, JSON.stringify(input, null, 1) + "\n");
-    const markdown = report(input);
-    // The landing-zone section (bench/landing-zone.ts, between its markers) is its own run: keep it.
-    const previous = fs.existsSync(options.out) ? fs.readFileSync(options.out, "utf8") : "";
-    const landingZone = /<!-- landing-zone:start -->[\s\S]*<!-- landing-zone:end -->/.exec(previous)?.[0];
-    fs.writeFileSync(options.out, landingZone ? `${markdown.replace(/\s*$/, "")}\n\n${landingZone}\n` : markdown);
+    const markdown = writeReport(input, options.out);
     process.stdout.write(markdown);
     log(`wrote ${path.relative(REPO, options.out)} in ${(benchSeconds / 60).toFixed(1)} min`);
     return failures.length ? 1 : 0;
