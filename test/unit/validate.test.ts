@@ -350,6 +350,9 @@ describe("validate", () => {
     });
 });
 
+const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
+const news = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "a" } };
+
 describe("check", () => {
     let server: net.Server;
     let connections = 0;
@@ -380,7 +383,7 @@ describe("check", () => {
         connections = 0;
         const result = await provider.check!({} as never, inputs as never);
         const failures = (result.failures ?? []).map((f) => [f.property, f.reason]);
-        // Valid inputs may ask STS for the source account (check.test.ts); here it fails, so nothing is added.
+        // Valid inputs may ask STS for the source account (the tests at the end of this block); here it fails, so nothing is added.
         assert.deepEqual(result.inputs, inputs, "check returns the inputs unchanged");
         if (failures.length) assert.equal(connections, 0, "a failure is found before any network call");
         return failures;
@@ -444,5 +447,27 @@ describe("check", () => {
                 'the stack config pulumi-aws-config-aggregation:requestTimeoutMs must be a whole number of ms from 10 to 600000, got "soon"; unset it for the default, 30000',
             ],
         ]);
+    });
+
+    // The identity an update previews with (provider.ts withIdentity).
+    it("keeps the ARN and source account of the previous inputs while the keys stay, with no AWS call", async () => {
+        connections = 0;
+        const result = await provider.check!({ ...news, arn: ARN, accountId: "123456789012" } as never, { ...news, tags: { team: "b" } });
+        assert.deepEqual(result.inputs, { ...news, tags: { team: "b" }, arn: ARN, accountId: "123456789012" });
+        assert.equal(connections, 0);
+    });
+
+    it("asks nothing and adds nothing when a key is not known yet", async () => {
+        connections = 0;
+        const result = await provider.check!({ ...news, arn: ARN } as never, { ...news, authorizedAccountId: UNKNOWN });
+        assert.deepEqual(result.inputs, { ...news, authorizedAccountId: UNKNOWN });
+        assert.equal(connections, 0);
+    });
+
+    it("does not keep the ARN when a key changes (a replacement), and goes on without it when the account cannot be learned", async () => {
+        connections = 0;
+        const result = await provider.check!({ ...news, arn: ARN } as never, { ...news, region: "us-west-2" });
+        assert.deepEqual(result.inputs, { ...news, region: "us-west-2" });
+        assert.equal(connections, 1, "one sts:GetCallerIdentity, which failed");
     });
 });
