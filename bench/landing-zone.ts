@@ -23,6 +23,7 @@ import { REPO, Stack, WORK } from "../test/harness/pulumi";
 import { environment } from "./environment";
 import { measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS } from "./specs";
+import { eachFlag } from "./flags";
 
 const PROGRAMS: Partial<Record<Variant, string>> = {
     ours: path.join(REPO, "bench/programs/landing-zone"),
@@ -42,20 +43,14 @@ interface Options {
 
 function parseOptions(argv: string[]): Options {
     const o: Options = { n: 1000, accounts: 10, latencyMs: 250, out: path.join(REPO, "BENCHMARKS.md") };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split("=", 2);
-        const value = () => inline ?? argv[++i];
-        const int = (v: string) => {
-            const n = Number(v);
-            if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a positive integer, got ${v}`);
-            return n;
-        };
+    eachFlag(argv, "bench/landing-zone.ts", (flag, value, int) => {
         if (flag === "--n") o.n = int(value());
         else if (flag === "--accounts") o.accounts = int(value());
         else if (flag === "--latency-ms") o.latencyMs = int(value());
         else if (flag === "--out") o.out = path.resolve(value());
-        else throw new Error(`unknown option ${argv[i]} (see the comment at the top of bench/landing-zone.ts)`);
-    }
+        else return false;
+        return true;
+    });
     return o;
 }
 

@@ -23,6 +23,7 @@ import { writeReport, type ReportInput, type Probe, type RateLimited, type State
 import { tokenBucket } from "./rules";
 import { writeSpecs } from "./specs";
 import { TYPE } from "../provider/dynamic";
+import { eachFlag } from "./flags";
 
 const PROGRAMS: Record<Variant, string> = {
     ours: path.join(REPO, "bench/programs/authorizations"),
@@ -60,14 +61,7 @@ function parseOptions(argv: string[]): Options {
         warmup: true,
         out: path.join(REPO, "BENCHMARKS.md"),
     };
-    for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].split("=", 2);
-        const value = () => inline ?? argv[++i];
-        const int = (v: string) => {
-            const n = Number(v);
-            if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a positive integer, got ${v}`);
-            return n;
-        };
+    eachFlag(argv, "bench/run.ts", (flag, value, int) => {
         if (flag === "--sizes") o.sizes = value().split(",").map(int);
         else if (flag === "--reps") o.reps = int(value());
         else if (flag === "--reps-large") o.repsLarge = int(value());
@@ -76,8 +70,9 @@ function parseOptions(argv: string[]): Options {
         else if (flag === "--no-rate-limit") o.rateLimitN = undefined;
         else if (flag === "--no-warmup") o.warmup = false;
         else if (flag === "--out") o.out = path.resolve(value());
-        else throw new Error(`unknown option ${argv[i]} (see the comment at the top of bench/run.ts)`);
-    }
+        else return false;
+        return true;
+    });
     return o;
 }
 
