@@ -64,9 +64,11 @@ export interface AggregationAuthorizationArgs {
      */
     readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /**
-     * Adopt an authorization that already exists for this aggregator account and region instead of
-     * failing. Its tags then follow the program, and `pulumi destroy` leaves it in place, because this
-     * stack did not create it. Off by default: AWS Control Tower and other stacks create these too.
+     * Adopt an authorization that already exists for this aggregator account and region, made outside
+     * Pulumi (AWS Control Tower, the console), instead of failing. Only the tag keys the program
+     * declares are managed (tags someone else set stay), and `pulumi destroy` leaves it in place,
+     * because this stack did not create it. Never applies to one another Pulumi resource manages.
+     * Off by default.
      * @default false
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
