@@ -483,7 +483,8 @@ function targets(i: ReportInput, r: Results): Target[] {
                   .join("; "),
     });
 
-    const perResource = (c: CommandName, max: number, name: string) => {
+    /** `cause`: why the provider makes more calls than the target, when it does so by design. */
+    const perResource = (c: CommandName, max: number, name: string, cause?: string) => {
         const ms = all(c);
         const worst = Math.max(...ms.map((m) => m.configTotal / m.n));
         const ok = ms.length ? worst <= max : undefined;
@@ -498,14 +499,16 @@ function targets(i: ReportInput, r: Results): Target[] {
                 .join("; "),
             why:
                 ok === false
-                    ? ms
-                          .filter((m) => m.configTotal / m.n > max)
-                          .map((m) => `N=${m.n} per resource: ${opsPerResource(m)}`)
-                          .join("; ")
+                    ? (cause ? `${cause} Per resource: ` : "") +
+                      [...new Set(ms.filter((m) => m.configTotal / m.n > max).map((m) => `N=${m.n}: ${opsPerResource(m)}`))].join("; ")
                     : undefined,
         });
     };
-    perResource("up", 2, "create makes at most 2 Config calls per resource");
+    const OWNERSHIP =
+        'By design since the ownership checks (README "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, ' +
+        "so a create reads the owner tag back after its Put (one more ListTagsForResource), and an update or a delete first checks that the " +
+        "authorization is still this resource's (one ListTagsForResource each): the price of never changing or deleting one that is not ours.";
+    perResource("up", 2, "create makes at most 2 Config calls per resource", OWNERSHIP);
 
     // STS: one GetCallerIdentity per source region per provider process, whatever the command.
     const ours = r.all.filter((m) => m.variant === "ours" && m.rep >= 0 && !m.error);
@@ -527,8 +530,13 @@ function targets(i: ReportInput, r: Results): Target[] {
                   .join("; ")
             : undefined,
     });
-    perResource("update-tags", 2, "a tag update makes at most 2 Config calls per resource (here Untag + Tag, the most one can need)");
-    perResource("destroy", 1, "delete makes 1 Config call per resource");
+    perResource(
+        "update-tags",
+        2,
+        "a tag update makes at most 2 Config calls per resource (here Untag + Tag, the most one can need)",
+        OWNERSHIP,
+    );
+    perResource("destroy", 1, "delete makes 1 Config call per resource", OWNERSHIP);
 
     const provider = i.states.filter((s) => s.variant === "ours");
     const worstProvider = Math.max(0, ...provider.map((s) => s.providerBytes));
