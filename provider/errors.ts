@@ -47,6 +47,14 @@ export function authorizationError(verb: Verb, resource: string, cause: string, 
     return e;
 }
 
+/** Why a change to an authorization that AWS no longer has failed, and what to do. */
+export function goneCause(): string {
+    return (
+        `the authorization no longer exists in AWS (${NOT_FOUND}): it was deleted outside Pulumi. ` +
+        `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`
+    );
+}
+
 /** Marks `e` as a partial failure: AWS holds `id`, and Pulumi should record `properties`. */
 export function partial(e: AuthorizationError, id: string, properties: object): AuthorizationError {
     e.id = id;
@@ -194,12 +202,7 @@ export function translate(err: unknown, ctx: CallContext): AuthorizationError {
                 `Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`,
         );
     }
-    if (name === NOT_FOUND) {
-        return fail(
-            `the authorization no longer exists in AWS (${name}): it was deleted outside Pulumi. ` +
-                `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
-        );
-    }
+    if (name === NOT_FOUND) return fail(goneCause());
     if (REJECTED.has(name)) {
         return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
     }

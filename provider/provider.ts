@@ -1,7 +1,8 @@
 /**
  * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`.
  *
- * Guarantees (README "Guarantees"): `check` calls nothing remote. Every call that decides existence
+ * Guarantees (README "Guarantees"): `check` validates before any AWS call (valid inputs may then ask
+ * STS once for the account, so that previews know the ARN; see `withIdentity`). Every call that decides existence
  * or changes anything first checks that the credentials belong to the authorization's account
  * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
  * deleting another account's authorization). `create` never takes over an authorization it did not
@@ -26,7 +27,7 @@ import {
     type Deadline,
     type Target,
 } from "./client";
-import { authorizationError, isAmbiguous, partial, type AuthorizationError, type Verb } from "./errors";
+import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./errors";
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
 import { KNOBS } from "./limits";
 import { ID_ECHO_LIMIT, truncate } from "./redact";
@@ -52,6 +53,15 @@ function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> 
     };
 }
 
+/** `to` with the carried inputs of `from`; `drop`: remove those `from` does not have. */
+function withCarried<T extends object>(to: T, from: Partial<Inputs> | undefined, drop = false): T {
+    for (const k of CARRIED) {
+        if (from?.[k] !== undefined) (to as Record<string, unknown>)[k] = from[k];
+        else if (drop) delete (to as Record<string, unknown>)[k];
+    }
+    return to;
+}
+
 function target(verb: Verb, resource: string, region: string, deadline?: Deadline, role?: RoleSetting): Target {
     return { verb, resource, region, deadline, ...(role ? { role } : {}) };
 }
@@ -75,9 +85,7 @@ function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | un
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
     };
-    for (const k of CARRIED) {
-        if (inputs[k] !== undefined) (outs as unknown as Record<string, unknown>)[k] = inputs[k];
-    }
+    withCarried(outs, inputs);
     outs.adopted = adopted;
     return outs;
 }
@@ -302,7 +310,7 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
 /** Decides what a create does with an authorization that exists already (`existing` are its tags). */
 function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): Promise<Outputs> {
     const owner = ownerTagOf(existing);
-    if (owner !== undefined && owner === inputs.owner) return takeExisting(t, inputs, arn, existing, "owned"); // left by an interrupted up
+    if (ownedBy(existing, inputs.owner)) return takeExisting(t, inputs, arn, existing, "owned"); // left by an interrupted up
     if (inputs.takeOwnership === true) return takeExisting(t, inputs, arn, existing, "owned");
     if (owner === undefined && inputs.adoptExisting === true) return takeExisting(t, inputs, arn, existing, "adopted");
     throw existsError(inputs, arn, owner);
@@ -323,7 +331,7 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
     const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
     // With a role, the source account is the role's: known without asking AWS, even in a first preview.
     if (news.assumeRole !== undefined) {
-        const roleArn = news.assumeRole?.roleArn;
+        const roleArn = news.assumeRole.roleArn;
         const accountId = roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
         return accountId === undefined ? news : identity(buildArn({ ...news, accountId }));
     }
@@ -548,14 +556,10 @@ async function readAuthorization(id: string, props: Outputs | undefined, deadlin
     // resource created is gone, and what stands in its place is someone else's. Report it gone, so
     // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
     if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
-    const inputs: Inputs = {
-        authorizedAccountId: parts.authorizedAccountId,
-        authorizedAwsRegion: parts.authorizedAwsRegion,
-        region: parts.region,
-    };
-    for (const k of CARRIED) {
-        if (props?.[k] !== undefined) (inputs as unknown as Record<string, unknown>)[k] = props[k];
-    }
+    const inputs: Inputs = withCarried(
+        { authorizedAccountId: parts.authorizedAccountId, authorizedAwsRegion: parts.authorizedAwsRegion, region: parts.region },
+        props,
+    );
     if (props?.tags !== undefined) inputs.tags = props.tags;
     const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tagsAll ?? props?.tags)));
     const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted);
@@ -576,24 +580,14 @@ async function updateAuthorization(
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
     if (held === undefined) {
-        throw authorizationError(
-            "updating",
-            id,
-            `the authorization no longer exists in AWS (ResourceNotFoundException): it was deleted outside Pulumi. ` +
-                `Run \`pulumi refresh\` to drop it from the state, then \`pulumi up\` to create it again.`,
-            "ResourceNotFoundException",
-        );
+        throw authorizationError("updating", id, goneCause(), NOT_FOUND);
     }
     const wasAdopted = olds.adopted === true;
     // takeOwnership on an adopted authorization makes it this resource's own (migration).
     const adopted = wasAdopted && news.takeOwnership !== true;
     if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
     const wanted = desiredTags(news.tags);
-    const next: Outputs = { ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted };
-    for (const k of CARRIED) {
-        if (news[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = news[k];
-        else delete next[k];
-    }
+    const next: Outputs = withCarried({ ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted }, news, true);
     next.adopted = adopted;
     const oldAll = olds.tagsAll ?? olds.tags;
     const managed = managedKeys(adopted, oldAll, wanted);
