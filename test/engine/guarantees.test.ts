@@ -87,32 +87,6 @@ async function assertStateMatches(stack: Stack, specs: Spec[]): Promise<void> {
     }
 }
 
-/**
- * Puts back the last whole checkpoint of a file backend whose current one the kill cut short: the one
- * it saved before its last write (`<stack>.json.bak`), else the newest of the stack's history
- * (`.pulumi/history/…/*.checkpoint.json`, one per finished update). README "Recovering".
- */
-function restoreCheckpointBackup(s: Stack): void {
-    const backend = path.join(s.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, ""), ".pulumi");
-    const files = (dir: string) =>
-        fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => path.join(dir, f)) : [];
-    const current = files(path.join(backend, "stacks")).find((f) => f.endsWith(`${s.name}.json`));
-    assert.ok(current, `the stack's checkpoint in ${backend}`);
-    const whole = (f: string) => {
-        try {
-            return JSON.parse(fs.readFileSync(f, "utf8")).checkpoint !== undefined;
-        } catch {
-            return false;
-        }
-    };
-    const history = files(path.join(backend, "history"))
-        .filter((f) => f.endsWith(".checkpoint.json"))
-        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-    const source = [`${current}.bak`, ...history].find((f) => fs.existsSync(f) && whole(f));
-    assert.ok(source, "a whole checkpoint to restore");
-    fs.copyFileSync(source, current);
-}
-
 describe("guarantees under the pulumi CLI", function () {
     this.timeout(15 * 60 * 1000);
     const aws = useAws();
@@ -187,14 +161,33 @@ describe("guarantees under the pulumi CLI", function () {
         async function recover(s: Stack): Promise<void> {
             const cancel = await s.run(["cancel", "--yes"], { allowFail: true });
             if (cancel.code !== 0) {
-                // A kill that lands while the file backend rewrites the checkpoint leaves it cut short
-                // ("failed to load checkpoint: EOF"); the backend keeps the previous one beside it.
-                assert.match(cancel.stderr, /failed to load checkpoint/, cancel.stderr);
-                restoreCheckpointBackup(s);
+                // The kill landed while the file backend wrote a sidecar `.attrs` file (README "Recovering").
+                assert.match(cancel.stderr, /failed to load checkpoint: EOF/, cancel.stderr);
+                assert.notDeepEqual(s.removeCutShortSidecars(), [], "a cut-short sidecar to remove");
                 await s.run(["cancel", "--yes"]);
             }
             await s.up();
         }
+
+        it("recovers as README says when a kill cut short the state's sidecar: cancel names the EOF, deleting the empty .attrs loses nothing", async () => {
+            const specs = fleet(3);
+            const s = await program(specs);
+            await s.up();
+            const [sidecar] = s.backendFiles().filter((f) => f.endsWith(`${s.name}.json.attrs`));
+            fs.writeFileSync(sidecar, ""); // what a SIGKILL between fileblob's os.Create and its write leaves
+            const cancel = await s.run(["cancel", "--yes"], { allowFail: true });
+            assert.equal(cancel.code, 1);
+            assert.equal(cancel.stderr.trim(), "error: failed to load checkpoint: EOF");
+            assert.deepEqual(s.removeCutShortSidecars(), [sidecar]);
+            await s.run(["cancel", "--yes"]);
+            const preview = await s.previewJson();
+            assert.deepEqual(
+                preview.changeSummary,
+                { same: specs.length + 1 },
+                "the stack and its authorizations, nothing to do: the state is whole",
+            );
+            await assertStateMatches(s, specs);
+        });
 
         for (const [point, before, after, when] of [
             ["during creates", [] as Spec[], fleet(12), (op: string, n: number) => op === "PutAggregationAuthorization" && n === 5],

@@ -203,6 +203,37 @@ export class Stack {
         return (await this.exportState()).resources.filter((r) => r.type === TYPE);
     }
 
+    /** Every file of this stack's `file://` backend. */
+    backendFiles(): string[] {
+        const backend = this.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
+        return fs
+            .readdirSync(backend, { recursive: true, encoding: "utf8" })
+            .map((f) => path.join(backend, f))
+            .filter((f) => fs.statSync(f).isFile());
+    }
+
+    /**
+     * The recovery README "Recovering from an interrupted up" gives for a `file://` backend: removes
+     * every sidecar `<file>.attrs` a kill cut short, and returns their paths. gocloud's fileblob, under
+     * Pulumi's DIY backend, writes each state file atomically (a temp file, then a rename), but the
+     * `.attrs` beside it in place (`setAttrs`: os.Create, then encode); every read of the state file
+     * decodes it, so an empty one fails every command with "failed to load checkpoint: EOF". It holds
+     * only a content type and an MD5 sum, and fileblob reads a missing one as defaults.
+     */
+    removeCutShortSidecars(): string[] {
+        const removed: string[] = [];
+        for (const file of this.backendFiles()) {
+            if (!file.endsWith(".attrs")) continue;
+            try {
+                JSON.parse(fs.readFileSync(file, "utf8"));
+            } catch {
+                fs.rmSync(file);
+                removed.push(file);
+            }
+        }
+        return removed;
+    }
+
     remove(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
     }
