@@ -12,11 +12,11 @@ import {
     type AggregationAuthorization,
     type TagResourceCommandInput,
     type UntagResourceCommandInput,
-    type DescribeAggregationAuthorizationsCommandOutput,
-    type ListTagsForResourceCommandOutput,
+    paginateDescribeAggregationAuthorizations,
+    paginateListTagsForResource,
     type PutAggregationAuthorizationCommandOutput,
 } from "@aws-sdk/client-config-service";
-import { send, type Target } from "./client";
+import { pages, send, type Target } from "./client";
 import { isAuthorizationError, NOT_FOUND } from "./errors";
 import { fromTagList, toTagList } from "./tags";
 import type { Tags } from "./types";
@@ -35,16 +35,14 @@ function isNotFound(err: unknown): boolean {
  */
 export async function findTagsByArn(target: Target, arn: string): Promise<Tags | undefined> {
     let tags: Tags = {};
-    let token: string | undefined;
     try {
-        do {
-            const page = await send<ListTagsForResourceCommandOutput>(
-                target,
-                new ListTagsForResourceCommand({ ResourceArn: arn, Limit: TAGS_PAGE, NextToken: token }),
-            );
+        for await (const page of pages(
+            target,
+            paginateListTagsForResource,
+            new ListTagsForResourceCommand({ ResourceArn: arn, Limit: TAGS_PAGE }),
+        )) {
             tags = { ...tags, ...fromTagList(page.Tags) };
-            token = page.NextToken || undefined;
-        } while (token);
+        }
     } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;
@@ -54,27 +52,22 @@ export async function findTagsByArn(target: Target, arn: string): Promise<Tags |
 
 /**
  * The authorization for `authorizedAccountId`/`authorizedAwsRegion` in the target's source
- * region, paging through DescribeAggregationAuthorizations (AWS has no server-side filter).
- * Used only where the ARN cannot answer: lookups by key, the creation time of an existing
- * authorization, and confirming a disappearance.
+ * region, paging through DescribeAggregationAuthorizations (AWS has no server-side filter) up to
+ * the page that holds it. Used only where the ARN cannot answer: lookups by key, the creation time
+ * of an existing authorization, and confirming a disappearance.
  */
 export async function findByKey(
     target: Target,
     authorizedAccountId: string,
     authorizedAwsRegion: string,
 ): Promise<AggregationAuthorization | undefined> {
-    let token: string | undefined;
-    do {
-        const page = await send<DescribeAggregationAuthorizationsCommandOutput>(
-            target,
-            new DescribeAggregationAuthorizationsCommand({ Limit: DESCRIBE_PAGE, NextToken: token }),
-        );
+    const first = new DescribeAggregationAuthorizationsCommand({ Limit: DESCRIBE_PAGE });
+    for await (const page of pages(target, paginateDescribeAggregationAuthorizations, first)) {
         const found = page.AggregationAuthorizations?.find(
             (a) => a.AuthorizedAccountId === authorizedAccountId && a.AuthorizedAwsRegion === authorizedAwsRegion,
         );
         if (found) return found;
-        token = page.NextToken || undefined;
-    } while (token);
+    }
     return undefined;
 }
 

@@ -14,7 +14,7 @@
  * process only. The send-rate limiter is shared by every client of one (account, region), the unit
  * AWS rate-limits by.
  */
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { ConfigServiceClient, type ConfigServicePaginationConfiguration } from "@aws-sdk/client-config-service";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain, fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { loadSharedConfigFiles } from "@smithy/core/config";
@@ -393,25 +393,94 @@ async function callContext(target: Target, action: string, endpoint: string, err
     return ctx;
 }
 
-/** Sends one Config command for `target`, translating any failure. */
-export async function send<Out>(target: Target, command: Command): Promise<Out> {
+/** What messages say of the request in flight: its IAM action, the tag values to redact, its attempts and endpoint. */
+class Request {
+    readonly action: string;
+    readonly secrets: string[];
+    readonly attempts: { readonly count: number; readonly endpoint?: string };
+
+    constructor(command: Command) {
+        this.action = iamAction("config", command);
+        this.secrets = secretsOf(command);
+        this.attempts = countAttempts(command);
+    }
+}
+
+/**
+ * Makes one Config request for `target` within its operation's deadline, translating any failure:
+ * `make` sends it on the client, after passing the command it sends to `observe` if that is not the
+ * one of `expected` (what messages say before it exists).
+ */
+async function request<Out>(
+    target: Target,
+    expected: Request,
+    make: (client: ConfigServiceClient, observe: (command: Command) => void) => Promise<Out>,
+): Promise<Out> {
     const limits = limitsFor(target.verb, target.resource);
-    const action = iamAction("config", command);
-    const secrets = secretsOf(command);
-    const attempts = countAttempts(command);
+    let current = expected;
+    const observe = (command: Command) => (current = new Request(command));
     // Before the SDK has built a request (no credentials, say), the endpoint it would use, as far as the environment says.
-    const endpoint = () => attempts.endpoint ?? configEndpoint(target.region);
-    const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile, secrets });
+    const endpoint = () => current.attempts.endpoint ?? configEndpoint(target.region);
+    const ctx = (): CallContext => ({
+        ...target,
+        action: current.action,
+        endpoint: endpoint(),
+        profile: settings.profile,
+        secrets: current.secrets,
+    });
     if (target.deadline?.signal.aborted) throw deadlineError(ctx(), 0, target.deadline.timeoutMs);
     try {
-        // The SDK's `send` is generic over every command of the client; one cast here keeps callers typed.
         const client = await configClient(target, limits);
-        const call = client.send(command as never, { abortSignal: target.deadline?.signal }) as Promise<Out>;
-        return await beforeDeadline(call, target.deadline, ctx, () => attempts.count);
+        return await beforeDeadline(make(client, observe), target.deadline, ctx, () => current.attempts.count);
     } catch (err) {
         if (err === refused) throw err;
-        if (target.deadline?.signal.aborted) throw deadlineError(ctx(), attempts.count, target.deadline.timeoutMs);
-        throw roleError(err, target) ?? translate(err, await callContext(target, action, endpoint(), err, limits, secrets));
+        if (target.deadline?.signal.aborted) throw deadlineError(ctx(), current.attempts.count, target.deadline.timeoutMs);
+        throw roleError(err, target) ?? translate(err, await callContext(target, current.action, endpoint(), err, limits, current.secrets));
+    }
+}
+
+/** Sends one Config command for `target`, translating any failure. */
+export function send<Out>(target: Target, command: Command): Promise<Out> {
+    // The SDK's `send` is generic over every command of the client; one cast here keeps callers typed.
+    return request(
+        target,
+        new Request(command),
+        (client) => client.send(command as never, { abortSignal: target.deadline?.signal }) as Promise<Out>,
+    );
+}
+
+/** An SDK paginator (`paginateListTagsForResource`…): pages of `Out` for an input, on a client. */
+export type Paginate<In, Out> = (
+    config: ConfigServicePaginationConfiguration,
+    input: In,
+    options: { abortSignal?: AbortSignal },
+) => AsyncIterable<Out>;
+
+/**
+ * The pages of a paginated Config operation through the SDK's own paginator, starting with the
+ * command `first`: each page's request made as `send` makes one (within the operation's deadline,
+ * its attempts counted, its endpoint the one the SDK resolved, any failure translated).
+ */
+export async function* pages<In extends object, Out>(
+    target: Target,
+    paginate: Paginate<In, Out>,
+    first: Command & { input: In },
+): AsyncGenerator<Out> {
+    const expected = new Request(first);
+    let observe: (command: Command) => void = () => undefined;
+    let iterator: AsyncIterator<Out> | undefined;
+    for (;;) {
+        const next = await request(target, expected, (client, observeThis) => {
+            observe = observeThis;
+            iterator ??= paginate(
+                { client, withCommand: (command) => (observe(command), undefined) },
+                { ...first.input },
+                { abortSignal: target.deadline?.signal },
+            )[Symbol.asyncIterator]();
+            return iterator.next();
+        });
+        if (next.done) return;
+        yield next.value;
     }
 }
 

@@ -89,6 +89,35 @@ describe("provider against moto", function () {
                     "(the AWS_ACCESS_KEY_ID environment variable). Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.",
             });
         });
+
+        it("finds an authorization by key past the first page through the SDK's paginator, and reads every page before saying it is not there", async () => {
+            // 130 authorizations in one region: DescribeAggregationAuthorizations answers 100 a page at most
+            // (the API model's Limit), sorted by key on moto, so the one looked up is on the second page.
+            const accounts = Array.from({ length: 130 }, (_, i) => String(100000000000 + i));
+            for (const account of accounts) await aws.putOutOfBand("eu-west-1", account, "us-east-1");
+            const last = await aws.putOutOfBand("eu-west-1", "999999999999", "us-east-1");
+            aws.proxy.clear();
+            const read = await provider.read!("999999999999:us-east-1", { region: "eu-west-1" } as Outputs);
+            assert.equal(read.id, last.AggregationAuthorizationArn);
+            const describes = aws.proxy.calls.filter((c) => c.operation === "DescribeAggregationAuthorizations").map((c) => c.body);
+            assert.equal(describes.length, 2);
+            assert.deepEqual(describes[0], { Limit: 100 });
+            assert.deepEqual(Object.keys(describes[1]!).sort(), ["Limit", "NextToken"]);
+
+            aws.proxy.clear();
+            await assert.rejects(provider.read!("999999999998:us-east-1", { region: "eu-west-1" } as Outputs), /no such authorization/);
+            assert.equal(aws.proxy.operations().filter((o) => o === "DescribeAggregationAuthorizations").length, 2);
+
+            // A page's request fails as a single call does: translated, naming the action.
+            aws.proxy.inject((c) => (c.body?.NextToken ? faults.accessDenied("config:DescribeAggregationAuthorizations") : undefined));
+            await assert.rejects(provider.read!("999999999999:us-east-1", { region: "eu-west-1" } as Outputs), (e: Error) => {
+                assert.match(
+                    e.message,
+                    /^reading Config aggregation authorization \(999999999999:us-east-1\): access denied to config:DescribeAggregationAuthorizations /,
+                );
+                return true;
+            });
+        });
     });
 
     describe("check", () => {
