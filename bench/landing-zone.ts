@@ -129,17 +129,17 @@ function write(stack: Stack, o: Options, set: 1 | 2): void {
     fs.writeFileSync(path.join(stack.dir, "resources.json"), JSON.stringify(landingZoneSpecs(o.n, o.accounts, set)));
 }
 
-function run(stack: Stack, command: CommandName, extra: string[] = []): () => Promise<unknown> {
+function run(stack: Stack, command: CommandName, parallel?: number): () => Promise<unknown> {
     switch (command) {
         case "up":
         case "update-tags":
-            return () => stack.up(extra);
+            return () => stack.up({ parallel });
         case "preview":
-            return () => stack.run(["preview", "--expect-no-changes", "--stack", stack.name, ...extra]);
+            return () => stack.preview({ expectNoChanges: true });
         case "refresh":
-            return () => stack.refresh(extra);
+            return () => stack.refresh({ parallel });
         case "destroy":
-            return () => stack.destroy(extra);
+            return () => stack.destroy({ parallel });
     }
 }
 
@@ -191,13 +191,13 @@ async function main(): Promise<number> {
         if (up.error) failures.push(`rate-limited up: ${up.error}`);
 
         proxy.beforeForward = () => new Promise((r) => setTimeout(r, o.latencyMs));
-        for (const extra of [[], ["--parallel", "256"]]) {
-            log(`refresh with ${o.latencyMs} ms added to every AWS call ${extra.join(" ")}`);
+        for (const parallel of [undefined, 256]) {
+            log(`refresh with ${o.latencyMs} ms added to every AWS call${parallel ? ` --parallel ${parallel}` : ""}`);
             const m = await measure(
                 aws,
                 stack,
-                { n: o.n, variant: "ours", command: "refresh", rep: extra.length ? -3 : -2 },
-                run(stack, "refresh", extra),
+                { n: o.n, variant: "ours", command: "refresh", rep: parallel ? -3 : -2 },
+                run(stack, "refresh", parallel),
             );
             proxy.beforeForward = () => new Promise((r) => setTimeout(r, o.latencyMs));
             latency.push(m);

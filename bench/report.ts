@@ -138,7 +138,7 @@ function environmentSection(i: ReportInput): string {
         `- **Source**: git ${e.git}`,
         `- **AWS**: moto on loopback behind the recording proxy (test/harness/proxy.ts); one Config call through both takes ` +
             `${i.aws.sequentialMs.toFixed(1)} ms (median, one at a time); 8 at a time they serve ${i.aws.parallelPerSecond.toFixed(0)} calls/s.`,
-        `- **Settings**: Pulumi's default parallelism (8 on this machine, the same for every program); \`up\`, \`refresh\`, \`destroy\` with ` +
+        `- **Settings**: the CLI run through Pulumi's Automation API (test/harness/pulumi.ts); Pulumi's default parallelism (8 on this machine, the same for every program); \`up\`, \`refresh\`, \`destroy\` with ` +
             `\`--yes --skip-preview\`; \`preview --expect-no-changes\`; AWS_MAX_ATTEMPTS unset (the provider's default, 8); ` +
             `runs per command: ${i.options.reps} for N < ${i.options.largeFrom}, ${i.options.repsLarge} for N ≥ ${i.options.largeFrom}; ` +
             `${i.options.warmup ? "one untimed warm-up up/destroy of N=1 for each program first" : "no warm-up"}.`,

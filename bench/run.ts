@@ -122,7 +122,7 @@ function commandOf(stack: Stack, command: CommandName): () => Promise<unknown> {
         case "update-tags":
             return () => stack.up();
         case "preview":
-            return () => stack.run(["preview", "--expect-no-changes", "--stack", stack.name]);
+            return () => stack.preview({ expectNoChanges: true });
         case "refresh":
             return () => stack.refresh();
         case "destroy":
@@ -132,7 +132,7 @@ function commandOf(stack: Stack, command: CommandName): () => Promise<unknown> {
 
 /** The `__provider` text and the whole resource in `pulumi stack export`, bytes per resource. */
 async function stateSize(stack: Stack, variant: Variant, n: number): Promise<StateSize> {
-    const resources = (await stack.exportState()).resources.filter((r) => r.type === TYPES[variant]);
+    const resources = stack.exportState().resources.filter((r) => r.type === TYPES[variant]);
     if (resources.length !== n)
         throw new Error(`${variant}: the state holds ${resources.length} resources of ${TYPES[variant]}, expected ${n}`);
     const bytes = (v: unknown) => Buffer.byteLength(typeof v === "string" ? v : JSON.stringify(v ?? ""));
@@ -222,7 +222,7 @@ async function rateLimited(n: number, aws: Aws): Promise<RateLimited> {
         log(`rate-limited: up of ${n} under ${RATE.ratePerSecond} Config calls/s per region (bucket of ${RATE.capacity})`);
         const up = await measure(aws, stack, { n, variant: "ours", command: "up", rep: -1 }, () => stack.up(), tokenBucket(RATE).rule);
         log(`  ${describe(up)}`);
-        const inState = (await stack.exportState()).resources.filter((r) => r.type === TYPES.ours).length;
+        const inState = stack.exportState().resources.filter((r) => r.type === TYPES.ours).length;
         log(`rate-limited: destroy of ${inState} under the same limit`);
         const destroy = await measure(
             aws,

@@ -2,22 +2,23 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws } from "../harness/aws";
-import { REPO, Stack, WORK, engineOwner } from "../harness/pulumi";
+import { WORK, engineOwner } from "../harness/pulumi";
+import { PROGRAMS, useStacks } from "../harness/engine";
 import { OWNER_TAG } from "../../provider/types";
 
 describe("examples under the pulumi CLI", function () {
     this.timeout(10 * 60 * 1000);
     const aws = useAws();
+    const stacks = useStacks(aws);
 
     it("source-account authorizes every listed region; aggregator turns its outputs into aggregation sources", async () => {
         const backendDir = fs.mkdtempSync(path.join(WORK + "-examples-"));
-        const source = await Stack.create(path.join(REPO, "examples/source-account"), aws.proxy.url, { stack: "dev", backendDir });
-        const aggregator = await Stack.create(path.join(REPO, "examples/aggregator"), aws.proxy.url, { stack: "dev", backendDir });
+        const source = await stacks.create(PROGRAMS.sourceAccountExample, {}, { stack: "dev", backendDir });
+        const aggregator = await stacks.create(PROGRAMS.aggregatorExample, {}, { stack: "dev", backendDir });
         const regions = ["us-east-1", "eu-west-1", "ap-southeast-2"];
         try {
             await source.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1" });
-            for (const [i, region] of regions.entries())
-                await source.run(["config", "set", "--stack", "dev", "--path", `sourceRegions[${i}]`, region]);
+            await source.setConfigObjects({ sourceRegions: regions });
             await source.up();
 
             const arns: Record<string, string> = {};
@@ -38,7 +39,7 @@ describe("examples under the pulumi CLI", function () {
             assert.equal(outs.sourceAccountId, SOURCE_ACCOUNT);
             assert.deepEqual(outs.regions, regions);
 
-            await aggregator.run(["config", "set", "--stack", "dev", "--path", "sourceStacks[0]", "organization/source-account/dev"]);
+            await aggregator.setConfigObjects({ sourceStacks: ["organization/source-account/dev"] });
             await aggregator.up();
             const agg = await aggregator.outputs();
             assert.deepEqual(agg.accountAggregationSources, [
@@ -50,24 +51,20 @@ describe("examples under the pulumi CLI", function () {
             await source.destroy();
             for (const region of regions) assert.deepEqual(await aws.list(region), [], region);
         } finally {
-            source.remove();
-            aggregator.remove();
             fs.rmSync(backendDir, { recursive: true, force: true });
         }
     });
 
     it("organization authorizes every account × region through roles; aggregator reads its outputs", async () => {
         const backendDir = fs.mkdtempSync(path.join(WORK + "-examples-"));
-        const org = await Stack.create(path.join(REPO, "examples/organization"), aws.proxy.url, { stack: "dev", backendDir });
-        const aggregator = await Stack.create(path.join(REPO, "examples/aggregator"), aws.proxy.url, { stack: "dev", backendDir });
+        const org = await stacks.create(PROGRAMS.organizationExample, {}, { stack: "dev", backendDir });
+        const aggregator = await stacks.create(PROGRAMS.aggregatorExample, {}, { stack: "dev", backendDir });
         const accounts = [OTHER_ACCOUNT, THIRD_ACCOUNT, SOURCE_ACCOUNT];
         const regions = ["eu-west-1", "us-east-1"];
         try {
             await org.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1" });
-            for (const [i, a] of accounts.entries())
-                await org.run(["config", "set", "--stack", "dev", "--type", "string", "--path", `sourceAccounts[${i}]`, a]);
-            for (const [i, r] of regions.entries()) await org.run(["config", "set", "--stack", "dev", "--path", `sourceRegions[${i}]`, r]);
-            await org.run(["config", "set", "--stack", "dev", "--secret", "externalId", "example-external-id"]);
+            await org.setConfigObjects({ sourceAccounts: accounts, sourceRegions: regions });
+            await org.setConfig({ externalId: "example-external-id" }, { secret: true });
             await org.up();
 
             const arns: Record<string, Record<string, string>> = {};
@@ -103,7 +100,7 @@ describe("examples under the pulumi CLI", function () {
             assert.deepEqual(outs.arns, arns);
             assert.deepEqual(outs.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
 
-            await aggregator.run(["config", "set", "--stack", "dev", "--path", "sourceStacks[0]", "organization/organization/dev"]);
+            await aggregator.setConfigObjects({ sourceStacks: ["organization/organization/dev"] });
             await aggregator.up();
             const agg = await aggregator.outputs();
             assert.deepEqual(agg.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
@@ -122,8 +119,6 @@ describe("examples under the pulumi CLI", function () {
             for (const account of accounts)
                 for (const region of regions) assert.deepEqual(await aws.listIn(account, region), [], `${account}/${region}`);
         } finally {
-            org.remove();
-            aggregator.remove();
             fs.rmSync(backendDir, { recursive: true, force: true });
         }
     });

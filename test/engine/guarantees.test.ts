@@ -5,31 +5,18 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture } from "../harness/aws";
-import { REPO, Stack, engineOwner } from "../harness/pulumi";
+import { Stack, engineOwner } from "../harness/pulumi";
+import { declare, useStacks, type Spec } from "../harness/engine";
 import { faults, type Fault } from "../harness/proxy";
 import { seeded } from "../harness/random";
 import { TYPE } from "../../provider/dynamic";
 import { OWNER_TAG } from "../../provider/types";
 
-const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
 const OWNER = OWNER_TAG;
 const REGIONS = ["eu-west-1", "us-west-2", "ap-southeast-2"];
 /** The component type of the test program's `parent` groups. */
 const GROUP = "test:index:Group";
-
-interface Spec {
-    name: string;
-    authorizedAccountId: string;
-    authorizedAwsRegion: string;
-    region: string;
-    tags?: Record<string, string>;
-    adoptExisting?: boolean;
-    takeOwnership?: boolean;
-    parent?: string;
-    aliases?: { name?: string; parent?: string }[];
-}
 
 /** `n` authorizations spread over the three source regions, each with a distinct key. */
 function fleet(n: number, tags: Record<string, string> = { team: "platform" }): Spec[] {
@@ -75,7 +62,7 @@ function expected(specs: Spec[], stack = "test"): Record<string, Record<string, 
 
 /** Asserts the state holds exactly `specs`, each with the ARN and tags AWS has. */
 async function assertStateMatches(stack: Stack, specs: Spec[]): Promise<void> {
-    const inState = await stack.authorizations();
+    const inState = stack.authorizations();
     assert.deepEqual(inState.map((r) => r.urn.split("::").pop()).sort(), specs.map((s) => s.name).sort(), "resources in state");
     for (const s of specs) {
         const r = inState.find((x) => x.urn.endsWith(`::${s.name}`))!;
@@ -90,17 +77,9 @@ async function assertStateMatches(stack: Stack, specs: Spec[]): Promise<void> {
 describe("guarantees under the pulumi CLI", function () {
     this.timeout(15 * 60 * 1000);
     const aws = useAws();
-    const stacks: Stack[] = [];
-
-    async function program(specs: Spec[], opts: { stack?: string; backendDir?: string } = {}): Promise<Stack> {
-        const s = await Stack.create(PROGRAM, aws.proxy.url, opts);
-        s.env.AWS_MAX_ATTEMPTS = "8";
-        stacks.push(s);
-        await s.setConfig({ resources: JSON.stringify(specs) });
-        return s;
-    }
-    const configure = (s: Stack, specs: Spec[]) => s.setConfig({ resources: JSON.stringify(specs) });
-    afterEach(() => stacks.splice(0).forEach((s) => s.remove()));
+    const stacks = useStacks(aws);
+    const program = (specs: Spec[], opts: { stack?: string } = {}) =>
+        stacks.authorizations(specs, {}, { ...opts, env: { AWS_MAX_ATTEMPTS: "8" } });
 
     describe("faults", () => {
         const seed = Number(process.env.FAULT_SEED ?? 20261125);
@@ -121,7 +100,7 @@ describe("guarantees under the pulumi CLI", function () {
             await assertStateMatches(s, specs);
 
             const retagged = fleet(30, { team: "security", env: "prod" });
-            await configure(s, retagged);
+            await declare(s, retagged);
             await s.up();
             assert.deepEqual(await awsState(aws), expected(retagged), "after the tag change");
             await assertStateMatches(s, retagged);
@@ -132,7 +111,7 @@ describe("guarantees under the pulumi CLI", function () {
 
             await s.destroy();
             assert.deepEqual(await awsState(aws), {}, "after destroy");
-            assert.deepEqual(await s.authorizations(), []);
+            assert.deepEqual(s.authorizations(), []);
             assert.ok(injected >= 20, `faults injected: ${injected}`);
         });
     });
@@ -141,7 +120,7 @@ describe("guarantees under the pulumi CLI", function () {
         /** Runs `up`, kills it (SIGKILL, CLI and plugins) when `when` first holds for a call, and waits for it to die. */
         async function upKilled(s: Stack, when: (operation: string, count: number) => boolean): Promise<void> {
             const counts: Record<string, number> = {};
-            const run = s.start(["up", "--yes", "--skip-preview", "--parallel", "4"]);
+            const run = s.startUp(["--parallel", "4"]);
             let killed = false;
             aws.proxy.inject((c) => {
                 counts[c.operation] = (counts[c.operation] ?? 0) + 1;
@@ -159,12 +138,12 @@ describe("guarantees under the pulumi CLI", function () {
 
         /** The documented recovery (README "Recovering from an interrupted up"). */
         async function recover(s: Stack): Promise<void> {
-            const cancel = await s.run(["cancel", "--yes"], { allowFail: true });
+            const cancel = await s.cancel({ allowFail: true });
             if (cancel.code !== 0) {
                 // The kill landed while the file backend wrote a sidecar `.attrs` file (README "Recovering").
                 assert.match(cancel.stderr, /failed to load checkpoint: EOF/, cancel.stderr);
                 assert.notDeepEqual(s.removeCutShortSidecars(), [], "a cut-short sidecar to remove");
-                await s.run(["cancel", "--yes"]);
+                await s.cancel();
             }
             await s.up();
         }
@@ -175,11 +154,11 @@ describe("guarantees under the pulumi CLI", function () {
             await s.up();
             const [sidecar] = s.backendFiles().filter((f) => f.endsWith(`${s.name}.json.attrs`));
             fs.writeFileSync(sidecar, ""); // what a SIGKILL between fileblob's os.Create and its write leaves
-            const cancel = await s.run(["cancel", "--yes"], { allowFail: true });
+            const cancel = await s.cancel({ allowFail: true });
             assert.equal(cancel.code, 1);
             assert.equal(cancel.stderr.trim(), "error: failed to load checkpoint: EOF");
             assert.deepEqual(s.removeCutShortSidecars(), [sidecar]);
-            await s.run(["cancel", "--yes"]);
+            await s.cancel();
             const preview = await s.previewJson();
             assert.deepEqual(
                 preview.changeSummary,
@@ -202,15 +181,14 @@ describe("guarantees under the pulumi CLI", function () {
             it(`converges after a SIGKILL ${point} with pulumi cancel and pulumi up, nothing orphaned or lost`, async () => {
                 const s = await program([...before]);
                 if (before.length) await s.up();
-                await configure(s, [...after]);
+                await declare(s, [...after]);
                 await upKilled(s, when);
                 await recover(s);
                 assert.deepEqual(await awsState(aws), expected([...after]), "AWS equals the program");
                 await assertStateMatches(s, [...after]);
                 // The interrupted run's bookkeeping; the resources themselves are already right.
-                await s.refresh(["--clear-pending-creates"]);
-                const { text } = await s.exportState();
-                assert.equal(JSON.parse(text).deployment.pending_operations?.length ?? 0, 0);
+                await s.refresh({ clearPendingCreates: true });
+                assert.deepEqual(s.exportState().deployment.pending_operations ?? [], []);
                 assert.deepEqual(await awsState(aws), expected([...after]));
                 await s.destroy();
                 assert.deepEqual(await awsState(aws), {}, "destroy removes all, nothing orphaned");
@@ -225,7 +203,7 @@ describe("guarantees under the pulumi CLI", function () {
             });
             const spec = single("ct");
             const s = await program([spec]);
-            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            const r = await s.up({ allowFail: true });
             assert.notEqual(r.code, 0);
             assert.match(
                 r.stdout,
@@ -234,16 +212,16 @@ describe("guarantees under the pulumi CLI", function () {
             assert.deepEqual(await awsState(aws), {
                 [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower" },
             });
-            assert.deepEqual(await s.authorizations(), []);
+            assert.deepEqual(s.authorizations(), []);
 
-            await configure(s, [{ ...spec, adoptExisting: true }]);
+            await declare(s, [{ ...spec, adoptExisting: true }]);
             await s.up();
             assert.deepEqual(
                 await awsState(aws),
                 { [`eu-west-1/${AGGREGATOR_ACCOUNT}/us-east-1`]: { "aws-control-tower": "managed-by-control-tower", team: "platform" } },
                 "the declared tag is added, Control Tower's stays, no owner tag",
             );
-            const [adopted] = await s.authorizations();
+            const [adopted] = s.authorizations();
             assert.equal(adopted.outputs!.adopted, true);
             assert.equal(adopted.outputs!.creationTime, existing.CreationTime!.toISOString());
 
@@ -253,7 +231,7 @@ describe("guarantees under the pulumi CLI", function () {
                 [existing.AggregationAuthorizationArn],
                 "destroy leaves it",
             );
-            assert.deepEqual(await s.authorizations(), []);
+            assert.deepEqual(s.authorizations(), []);
         });
 
         it("fails the second stack that declares the same authorization, naming the owner, and leaves the first untouched", async () => {
@@ -262,7 +240,7 @@ describe("guarantees under the pulumi CLI", function () {
             await first.up();
             const before = await aws.list("eu-west-1");
             const second = await program(specs, { stack: "second" });
-            const r = await second.run(["up", "--yes", "--skip-preview", "--stack", "second"], { allowFail: true });
+            const r = await second.up({ allowFail: true });
             assert.notEqual(r.code, 0);
             assert.match(
                 r.stdout,
@@ -270,7 +248,7 @@ describe("guarantees under the pulumi CLI", function () {
             );
             assert.deepEqual(await aws.list("eu-west-1"), before);
             assert.deepEqual(await awsState(aws), expected(specs, "first"));
-            assert.deepEqual(await second.authorizations(), []);
+            assert.deepEqual(second.authorizations(), []);
             await second.destroy();
             assert.deepEqual(await awsState(aws), expected(specs, "first"), "the second stack's destroy deletes nothing");
             await first.destroy();
@@ -306,11 +284,11 @@ describe("guarantees under the pulumi CLI", function () {
         it("takes over an authorization made by pulumi-aws or Terraform with takeOwnership, never deleting it, and destroy deletes it", async () => {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "made-by-terraform" });
             const spec = single("migrated");
-            const s = await program([{ ...spec, takeOwnership: true } as Spec]);
+            const s = await program([{ ...spec, takeOwnership: true }]);
             aws.proxy.clear();
             await s.up();
             // Then the README's last step: drop the flag; nothing changes in AWS.
-            await configure(s, [spec]);
+            await declare(s, [spec]);
             await s.up();
             assert.ok(!aws.proxy.operations().includes("DeleteAggregationAuthorization"), "never deleted on the way");
             assert.ok(!aws.proxy.operations().includes("PutAggregationAuthorization"), "never created again");
@@ -319,7 +297,7 @@ describe("guarantees under the pulumi CLI", function () {
                 [before.CreationTime!.toISOString()],
             );
             assert.deepEqual(await awsState(aws), expected([spec]));
-            const [owned] = await s.authorizations();
+            const [owned] = s.authorizations();
             assert.equal(owned.outputs!.adopted, false);
             await s.destroy();
             assert.deepEqual(await awsState(aws), {}, "now it is this stack's: destroy deletes it");
@@ -329,13 +307,13 @@ describe("guarantees under the pulumi CLI", function () {
             const base = single("old");
             const s = await program([base]);
             await s.up();
-            await configure(s, [{ ...base, name: "new", adoptExisting: true }]);
-            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            await declare(s, [{ ...base, name: "new", adoptExisting: true }]);
+            const r = await s.up({ allowFail: true });
             assert.notEqual(r.code, 0);
             assert.match(r.stdout, /adoptExisting does not apply to authorizations that a Pulumi resource manages/);
             assert.deepEqual(await awsState(aws), expected([base]), "AWS keeps it, with the old owner");
             assert.deepEqual(
-                (await s.authorizations()).map((x) => x.urn.split("::").pop()),
+                s.authorizations().map((x) => x.urn.split("::").pop()),
                 ["old"],
             );
         });
@@ -360,7 +338,7 @@ describe("guarantees under the pulumi CLI", function () {
         it("renames with an alias in place: no create, no delete, the owner tag follows", async () => {
             const { s, creationTime } = await created();
             aws.proxy.clear();
-            await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
+            await declare(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
             await s.up();
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "TagResource"], "is it still ours? then retag");
             await sameAuthorization(creationTime);
@@ -369,8 +347,8 @@ describe("guarantees under the pulumi CLI", function () {
 
         it("fails a rename without an alias, suggesting one, and keeps the authorization", async () => {
             const { s, creationTime } = await created();
-            await configure(s, [{ ...base, name: "new" }]);
-            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            await declare(s, [{ ...base, name: "new" }]);
+            const r = await s.up({ allowFail: true });
             assert.notEqual(r.code, 0);
             assert.match(
                 r.stdout,
@@ -378,11 +356,11 @@ describe("guarantees under the pulumi CLI", function () {
             );
             await sameAuthorization(creationTime);
             assert.deepEqual(
-                (await s.authorizations()).map((x) => x.urn.split("::").pop()),
+                s.authorizations().map((x) => x.urn.split("::").pop()),
                 ["old"],
                 "the state still has it",
             );
-            await configure(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
+            await declare(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
             await s.up();
             await sameAuthorization(creationTime);
             assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: engineOwner("new") } });
@@ -390,11 +368,11 @@ describe("guarantees under the pulumi CLI", function () {
 
         it("moves into a component with an alias in place, and fails safe without one", async () => {
             const { s, creationTime } = await created();
-            await configure(s, [{ ...base, parent: "group" }]);
-            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+            await declare(s, [{ ...base, parent: "group" }]);
+            const r = await s.up({ allowFail: true });
             assert.notEqual(r.code, 0, "without an alias the create meets the old authorization");
             await sameAuthorization(creationTime);
-            await configure(s, [{ ...base, parent: "group", aliases: [{ parent: "root" }] }]);
+            await declare(s, [{ ...base, parent: "group", aliases: [{ parent: "root" }] }]);
             await s.up();
             await sameAuthorization(creationTime);
             assert.deepEqual(await awsState(aws), {

@@ -4,7 +4,8 @@ import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
 import { faults } from "../harness/proxy";
 import { PROVIDER_MODULE, TYPE } from "../../provider/dynamic";
-import { REPO, Stack, WORK, engineOwner, type PreviewStep } from "../harness/pulumi";
+import { Stack, WORK, engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
+import { declare, useStacks, type Spec } from "../harness/engine";
 import { FAKE_SECRETS } from "../harness/secrets";
 import { StalledServer } from "../harness/stalled";
 import { OWNER_TAG } from "../../provider/types";
@@ -12,21 +13,21 @@ import { OWNER_TAG } from "../../provider/types";
 /** `n` tags with distinct keys and values. */
 const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `tag-value-${i}`]));
 
-const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
 const OWNER = OWNER_TAG;
 /** The owner tag of resource `name` in the engine tests' stacks. */
 const owned = (name: string) => ({ [OWNER]: engineOwner(name) });
 
-interface Spec {
-    name: string;
-    authorizedAccountId: string;
-    authorizedAwsRegion: string;
-    region?: string;
-    tags?: Record<string, string>;
-    /** A tag whose value is the secret stack config `secretTagValue`. */
-    secretTag?: string;
-    adoptExisting?: boolean;
-    accountTagFrom?: string;
+/**
+ * Asserts that the stack output at `keys` (or the output or map holding it) is stored as a Pulumi
+ * secret: what `pulumi stack output` then shows as [secret].
+ */
+function assertSecretOutput(s: Stack, ...keys: string[]): void {
+    let value: unknown = s.exportState().resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs;
+    for (const key of keys) {
+        if (isSecret(value)) break;
+        value = (value as Record<string, unknown> | undefined)?.[key];
+    }
+    assert.ok(isSecret(value), `stack output ${keys.join(".")} is a secret: ${JSON.stringify(value)?.slice(0, 200)}`);
 }
 
 const spec = (over: Partial<Spec> = {}): Spec => ({
@@ -45,32 +46,20 @@ const spec = (over: Partial<Spec> = {}): Spec => ({
  */
 function changes(steps: PreviewStep[]): [string, string, string[]][] {
     const changed = (s: PreviewStep) => {
-        const o = s.oldState?.inputs ?? {};
-        const n = s.newState?.inputs ?? {};
+        const o = s.old?.inputs ?? {};
+        const n = s.new?.inputs ?? {};
         return [...new Set([...Object.keys(o), ...Object.keys(n)])].filter((k) => JSON.stringify(o[k]) !== JSON.stringify(n[k]));
     };
     return steps
         .filter((s) => s.op !== "same")
-        .map((s) => [s.op, s.urn.split("::").pop()!, [...(s.op === "replace" ? (s.replaceReasons ?? []) : changed(s))].sort()]);
+        .map((s) => [s.op, s.urn.split("::").pop()!, [...(s.op === "replace" ? (s.keys ?? []) : changed(s))].sort()]);
 }
 
 describe("under the pulumi CLI", function () {
     this.timeout(10 * 60 * 1000);
     const aws = useAws();
-    let stack: Stack | undefined;
-
-    async function program(resources: Spec[], config: Record<string, string> = {}): Promise<Stack> {
-        stack = await Stack.create(PROGRAM, aws.proxy.url);
-        await stack.setConfig({ resources: JSON.stringify(resources), ...config });
-        return stack;
-    }
-    const setResources = (resources: Spec[]) => stack!.setConfig({ resources: JSON.stringify(resources) });
-
-    afterEach(() => {
-        stack?.remove();
-        stack = undefined;
-    });
-    after(() => fs.rmSync(WORK, { recursive: true, force: true }));
+    const stacks = useStacks(aws);
+    const program = stacks.authorizations;
 
     it("up creates the authorization; a second up changes nothing and calls no AWS API", async () => {
         const s = await program([spec()]);
@@ -88,6 +77,7 @@ describe("under the pulumi CLI", function () {
             region: "eu-west-1",
             creationTime: listed[0].CreationTime!.toISOString(),
             tags: { team: "platform" },
+            tagsAll: { team: "platform" },
         });
 
         aws.proxy.clear();
@@ -102,7 +92,7 @@ describe("under the pulumi CLI", function () {
         await s.up();
         aws.proxy.clear();
 
-        await setResources([spec({ tags: { team: "security" } })]);
+        await declare(s, [spec({ tags: { team: "security" } })]);
         assert.deepEqual(changes((await s.previewJson()).steps), [["update", "a", ["tags"]]]);
         const human = await s.previewDiff();
         assert.match(human.stdout, /~ pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(update\)/);
@@ -114,7 +104,7 @@ describe("under the pulumi CLI", function () {
             ["region", "ap-southeast-2"],
         ];
         for (const [key, value] of replacing) {
-            await setResources([spec({ [key]: value })]);
+            await declare(s, [spec({ [key]: value })]);
             const planned = changes((await s.previewJson()).steps);
             assert.deepEqual(planned, [["replace", "a", [key]]], `changing ${key}`);
             const text = (await s.previewDiff()).stdout;
@@ -127,7 +117,7 @@ describe("under the pulumi CLI", function () {
     it("applies a replace: creates the new authorization and deletes the old one", async () => {
         const s = await program([spec()]);
         await s.up();
-        await setResources([spec({ region: "ap-southeast-2" })]);
+        await declare(s, [spec({ region: "ap-southeast-2" })]);
         await s.up();
         assert.deepEqual(await aws.list("eu-west-1"), []);
         assert.deepEqual(
@@ -139,9 +129,9 @@ describe("under the pulumi CLI", function () {
     it("previews an authorization whose account ID is unknown until apply", async () => {
         const s = await program([spec()], { unknownAccount: "true" });
         const preview = await s.previewJson();
-        const create = preview.steps.find((x) => x.newState?.type === TYPE)!;
+        const create = preview.steps.find((x) => x.new?.type === TYPE)!;
         assert.equal(create.op, "create");
-        assert.equal(create.newState!.inputs!.authorizedAccountId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+        assert.equal(create.new!.inputs.authorizedAccountId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
         await s.up();
         assert.deepEqual(
             (await aws.list("eu-west-1")).map((a) => a.AuthorizedAccountId),
@@ -153,7 +143,7 @@ describe("under the pulumi CLI", function () {
         const s = await program([
             spec({ authorizedAccountId: "12345", authorizedAwsRegion: "us-esat-1", tags: { "aws:reserved": "x", ...manyTags(59) } }),
         ]);
-        const r = await s.run(["preview", "--stack", s.name], { allowFail: true });
+        const r = await s.preview({ allowFail: true });
         assert.notEqual(r.code, 0);
         // Each diagnostic shows twice (progress, then the summary); the summary lines start with "error:".
         const problems = r.stdout.split("\n").filter((l) => l.trim().startsWith("error:") && l.includes("has a problem:"));
@@ -171,7 +161,7 @@ describe("under the pulumi CLI", function () {
             "no property value is printed: not the tag map, not {<nil>}",
         );
         assert.ok(!r.stdout.includes("tag-value-"), "the tag map is not dumped");
-        const up = await s.run(["up", "--yes", "--stack", s.name], { allowFail: true });
+        const up = await s.up({ allowFail: true });
         assert.notEqual(up.code, 0);
         assert.deepEqual(await aws.list("eu-west-1"), []);
         assert.deepEqual(aws.proxy.calls, [], "no AWS call");
@@ -180,9 +170,9 @@ describe("under the pulumi CLI", function () {
     it("never prints or stores a secret tag value: not in a check failure, the state, or the outputs", async () => {
         const secret = FAKE_SECRETS.tagValue;
         const s = await program([spec({ tags: {}, secretTag: "token" })]);
-        const setSecret = (v: string) => s.run(["config", "set", "--secret", "--stack", s.name, "secretTagValue", v]);
+        const setSecret = (v: string) => s.setConfig({ secretTagValue: v }, { secret: true });
         await setSecret(secret.repeat(10));
-        const failed = await s.run(["preview", "--stack", s.name], { allowFail: true });
+        const failed = await s.preview({ allowFail: true });
         assert.notEqual(failed.code, 0);
         assert.match(
             failed.stdout,
@@ -191,9 +181,9 @@ describe("under the pulumi CLI", function () {
         await setSecret(secret);
         const up = await s.up();
         assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { token: secret, ...owned("a") }, "AWS has the value");
-        const { text } = await s.exportState();
-        const outputs = await s.run(["stack", "output", "--json", "--stack", s.name]);
-        const places = { preview: failed.stdout + failed.stderr, up: up.stdout + up.stderr, state: text, outputs: outputs.stdout };
+        const { text } = s.exportState();
+        const places = { preview: failed.stdout + failed.stderr, up: up.stdout + up.stderr, state: text };
+        assertSecretOutput(s, "authorizations", "a", "tags", "token");
         for (const [place, out] of Object.entries(places)) {
             const at = out.indexOf(secret);
             assert.equal(at, -1, `secret tag value in plain text in the ${place}: …${out.slice(Math.max(0, at - 300), at + 50)}`);
@@ -206,7 +196,7 @@ describe("under the pulumi CLI", function () {
             const s = await program([spec()]);
             const env = { AWS_ENDPOINT_URL: stalled.url, PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "3000" };
             const started = performance.now();
-            const r = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true, env });
+            const r = await s.up({ allowFail: true, env });
             const took = performance.now() - started;
             assert.notEqual(r.code, 0);
             assert.match(
@@ -228,16 +218,18 @@ describe("under the pulumi CLI", function () {
         const stalled = await StalledServer.start();
         try {
             const s = await program([spec()]);
-            const run = s.start(["up", "--yes", "--skip-preview", "--stack", s.name], {
-                AWS_ENDPOINT_URL: stalled.url,
-                PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "5000",
+            const ctrlC = new AbortController(); // the Automation API's cancellation: SIGINT to the CLI, as a terminal's Ctrl-C
+            const run = s.up({
+                allowFail: true,
+                signal: ctrlC.signal,
+                env: { AWS_ENDPOINT_URL: stalled.url, PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "5000" },
             });
             const until = performance.now() + 60000;
             while (stalled.connections === 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 100));
             assert.ok(stalled.connections > 0, "the provider reached the stalled endpoint");
             const interrupted = performance.now();
-            run.interrupt();
-            const r = await run.done;
+            ctrlC.abort();
+            const r = await run;
             const took = performance.now() - interrupted;
             assert.notEqual(r.code, 0);
             assert.match(r.stdout, /\^C received; cancelling/);
@@ -254,7 +246,7 @@ describe("under the pulumi CLI", function () {
     it("records a create whose answer was lost as partially created, and the next up finishes it", async () => {
         const s = await program([spec()]);
         aws.proxy.inject((c) => (c.operation === "PutAggregationAuthorization" ? faults.lostAnswer() : undefined));
-        const failed = await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], { allowFail: true });
+        const failed = await s.up({ allowFail: true });
         assert.notEqual(failed.code, 0);
         assert.match(failed.stdout, /creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* ECONNRESET/);
         assert.deepEqual(
@@ -262,12 +254,12 @@ describe("under the pulumi CLI", function () {
             [arnOf("eu-west-1")],
             "AWS holds it",
         );
-        const [partial] = await s.authorizations();
+        const [partial] = s.authorizations();
         assert.equal(partial.id, arnOf("eu-west-1"), "the state knows it, with its ID");
 
         aws.proxy.inject(undefined);
         await s.up();
-        const [done] = await s.authorizations();
+        const [done] = s.authorizations();
         assert.equal(done.id, arnOf("eu-west-1"));
         assert.deepEqual(done.outputs!.tags, { team: "platform" });
         assert.equal(done.outputs!.creationTime, (await aws.list("eu-west-1"))[0].CreationTime!.toISOString());
@@ -283,7 +275,7 @@ describe("under the pulumi CLI", function () {
         await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
         aws.proxy.clear();
         await s.refresh();
-        assert.deepEqual(await s.authorizations(), []);
+        assert.deepEqual(s.authorizations(), []);
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"]);
         await s.up();
         assert.deepEqual(
@@ -300,7 +292,7 @@ describe("under the pulumi CLI", function () {
         aws.proxy.clear();
         await s.refresh();
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "one Config call per resource");
-        const [r] = await s.authorizations();
+        const [r] = s.authorizations();
         assert.deepEqual(r.outputs!.tags, { team: "someone-else", env: "prod", intruder: "yes" });
         // A reviewer sees which tags the next up restores and removes.
         const diff = (await s.previewDiff()).stdout;
@@ -312,7 +304,7 @@ describe("under the pulumi CLI", function () {
     it("previews a tag change as one update, and a resource fed its accountId as unchanged; up agrees", async () => {
         const s = await program([spec({ name: "first" }), spec({ name: "second", region: "us-west-2", accountTagFrom: "first" })]);
         await s.up();
-        await setResources([
+        await declare(s, [
             spec({ name: "first", tags: { team: "security" } }),
             spec({ name: "second", region: "us-west-2", accountTagFrom: "first" }),
         ]);
@@ -348,7 +340,7 @@ describe("under the pulumi CLI", function () {
         );
         await s.destroy();
         for (const region of ["eu-west-1", "ap-southeast-2", "eu-central-1"]) assert.deepEqual(await aws.list(region), [], region);
-        assert.deepEqual(await s.authorizations(), []);
+        assert.deepEqual(s.authorizations(), []);
     });
 
     it("reads an existing authorization with get, by ARN or by account:region, and never deletes it", async () => {
@@ -378,19 +370,18 @@ describe("under the pulumi CLI", function () {
     it("keeps a secret aws:defaultTags value out of the state and the outputs in plain text", async () => {
         const secret = "default-tag-secret-4711";
         const s = await program([spec()]);
-        await s.run(["config", "set", "--secret", "--path", "aws:defaultTags.tags.cost-center", secret, "--stack", s.name]);
+        await s.setConfig({ "aws:defaultTags.tags.cost-center": secret }, { secret: true, path: true });
         await s.up();
         assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { team: "platform", "cost-center": secret, ...owned("a") });
-        const { text } = await s.exportState();
+        const { text } = s.exportState();
         assert.ok(!text.includes(secret), "the secret default tag is encrypted in the state");
-        const shown = await s.run(["stack", "output", "--json", "--stack", s.name]);
-        assert.ok(!shown.stdout.includes(secret), "and not shown in outputs");
+        assertSecretOutput(s, "authorizations", "a", "tagsAll");
     });
 
     it("keeps the serialized provider under 1 KB per resource and no credentials in the state", async () => {
         const s = await program([spec({ name: "one" }), spec({ name: "two", region: "us-west-2" })]);
         await s.up();
-        const { text, resources } = await s.exportState();
+        const { text, resources } = s.exportState();
         const auths = resources.filter((r) => r.type === TYPE);
         assert.equal(auths.length, 2);
         for (const r of auths) {
@@ -409,7 +400,7 @@ describe("under the pulumi CLI", function () {
             `[engine-profile]\naws_access_key_id = AKIDPROFILE000000001\naws_secret_access_key = ${FAKE_SECRETS.profileSecret}\n`,
         );
         const s = await program([spec({ region: undefined })], { "aws:profile": "engine-profile", "aws:region": "eu-north-1" });
-        await s.run(["up", "--yes", "--skip-preview", "--stack", s.name], {
+        await s.up({
             env: {
                 AWS_ACCESS_KEY_ID: "",
                 AWS_SECRET_ACCESS_KEY: "",

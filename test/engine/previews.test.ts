@@ -8,14 +8,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, arnOf, roleIn, useAws } from "../harness/aws";
 import { REPO, Stack } from "../harness/pulumi";
+import { PROGRAMS, useStacks, type Spec } from "../harness/engine";
 
-const PROGRAM = path.join(REPO, "test/engine/programs/authorizations");
-const ORGANIZATION = path.join(REPO, "test/engine/programs/organization");
 const README = path.join(REPO, "README.md");
 const START = "<!-- previews:start (written by test/engine/previews.test.ts: npm run previews) -->";
 const END = "<!-- previews:end -->";
 
-const spec = (over: Record<string, unknown> = {}) => ({
+const spec = (over: Partial<Spec> = {}): Spec => ({
     name: "authorize-eu-west-1",
     authorizedAccountId: AGGREGATOR_ACCOUNT,
     authorizedAwsRegion: "us-east-1",
@@ -24,29 +23,48 @@ const spec = (over: Record<string, unknown> = {}) => ({
     ...over,
 });
 
+/**
+ * The preview with each run of sibling resource blocks in URN order. The engine serves the program's
+ * registrations concurrently, so resources registered together (a component's children) are shown in
+ * the order their registrations happen to arrive, which differs from run to run.
+ */
+function inUrnOrder(text: string): string {
+    const lines = text.split("\n");
+    const header = /^ {4}[-+~]{1,2} ?\S+: \([a-z-]+\)$/;
+    const out: string[] = [];
+    for (let i = 0; i < lines.length;) {
+        if (!header.test(lines[i])) {
+            out.push(lines[i++]);
+            continue;
+        }
+        const blocks: string[][] = [];
+        while (i < lines.length && header.test(lines[i])) {
+            const block = [lines[i++]];
+            while (i < lines.length && /^ {5,}/.test(lines[i])) block.push(lines[i++]);
+            blocks.push(block);
+        }
+        const urn = (b: string[]) => b.find((l) => l.trim().startsWith("[urn=")) ?? b.join("\n");
+        out.push(...blocks.sort((x, y) => urn(x).localeCompare(urn(y))).flat());
+    }
+    return out.join("\n");
+}
+
 describe("previews in pull requests", function () {
     this.timeout(10 * 60 * 1000);
     const aws = useAws();
     const captured: [string, string][] = [];
-    const stacks: Stack[] = [];
-
-    async function program(resources: object[], dir = PROGRAM): Promise<Stack> {
-        const s = await Stack.create(dir, aws.proxy.url, { stack: "pr" });
-        stacks.push(s);
-        await s.setConfig({ resources: JSON.stringify(resources) });
-        return s;
-    }
-    async function capture(title: string, s: Stack, config: object[] | Record<string, string>): Promise<string> {
+    const stacks = useStacks(aws);
+    const program = (resources: Spec[]) => stacks.authorizations(resources, {}, { stack: "pr" });
+    async function capture(title: string, s: Stack, config: Spec[] | Record<string, string>): Promise<string> {
         await s.setConfig(Array.isArray(config) ? { resources: JSON.stringify(config) } : config);
         // Creation times differ from run to run; nothing else in these previews does.
-        const text = (await s.previewDiff()).stdout
+        const text = inUrnOrder((await s.previewDiff()).stdout)
             .replace(/[ \t]+$/gm, "")
             .replace(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/g, '"<creation time>"')
             .trim();
         captured.push([title, text]);
         return text;
     }
-    afterEach(() => stacks.splice(0).forEach((s) => s.remove()));
 
     it("a tag added, changed and removed is one in-place update naming each key", async () => {
         const s = await program([spec()]);
@@ -87,9 +105,11 @@ describe("previews in pull requests", function () {
     it("the fan-out component adding a region previews as exactly those creates", async () => {
         const sources = (regions: string[]) =>
             JSON.stringify([OTHER_ACCOUNT, THIRD_ACCOUNT].map((accountId) => ({ accountId, regions, roleArn: roleIn(accountId) })));
-        const s = await Stack.create(ORGANIZATION, aws.proxy.url, { stack: "pr" });
-        stacks.push(s);
-        await s.setConfig({ aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1", sources: sources(["eu-west-1"]) });
+        const s = await stacks.create(
+            PROGRAMS.organization,
+            { aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1", sources: sources(["eu-west-1"]) },
+            { stack: "pr" },
+        );
         await s.up();
         const text = await capture("`AggregationAuthorizations` over two accounts gains a region", s, {
             sources: sources(["eu-west-1", "us-west-2"]),

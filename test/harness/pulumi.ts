@@ -1,14 +1,31 @@
 /**
- * Runs the real `pulumi` CLI on a program in a fresh work dir under the repo (so the program
- * resolves `pulumi-aws-config-aggregation` and `@pulumi/pulumi` from the repo's node_modules, as an
- * installed user's program would), with a local file:// backend and its own stack.
+ * Runs the real `pulumi` CLI on a program through Pulumi's Automation API (`LocalWorkspace`), in a
+ * fresh work dir under the repo (so the program resolves `pulumi-aws-config-aggregation` and
+ * `@pulumi/pulumi` from the repo's node_modules, as an installed user's program would), with a local
+ * file:// backend and its own stack. The one thing the Automation API cannot do, a SIGKILL of the CLI
+ * and every plugin it started, has a hand-written helper (`Stack.startUp`).
+ *
+ * The CLI inherits this process's environment (the Automation API starts it with the parent's
+ * environment plus the workspace's variables), so the ambient AWS and Pulumi settings are dropped here:
+ * a developer's AWS_PROFILE or PULUMI_BACKEND_URL never reaches a test's CLI.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import {
+    CommandError,
+    LocalWorkspace,
+    PulumiCommand,
+    type ConfigMap,
+    type EngineEvent,
+    type Stack as AutomationStack,
+    type StepEventMetadata,
+} from "@pulumi/pulumi/automation";
 import { ownerOf } from "../../provider/owner";
 import { CREDENTIALS_ENV } from "./aws";
 import { TYPE } from "../../provider/dynamic";
+
+for (const key of Object.keys(process.env)) if (/^(AWS_|PULUMI_)/.test(key)) delete process.env[key];
 
 export const REPO = path.resolve(__dirname, "../../..");
 export const WORK = path.join(REPO, ".pulumi-test");
@@ -26,6 +43,11 @@ export function engineOwner(name: string, stack = "test", project = "engine-test
     return ownerOf(ORGANIZATION, `urn:pulumi:${stack}::${project}::${types}${TYPE}::${name}`);
 }
 
+/** Whether `value`, as Pulumi serializes state, is a secret (its signature key and value; sdk/go/common/resource/sig). */
+export function isSecret(value: unknown): boolean {
+    return (value as Record<string, unknown> | undefined)?.["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+}
+
 export interface Result {
     code: number;
     stdout: string;
@@ -34,14 +56,35 @@ export interface Result {
 
 export class PulumiError extends Error {
     constructor(
-        readonly args: string[],
+        readonly command: string,
         readonly result: Result,
     ) {
-        super(`pulumi ${args.join(" ")} exited with ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
+        super(`pulumi ${command} exited with ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
     }
 }
 
+/** What a failed Automation API command printed. Its CommandError keeps the exec error (execa's) privately. */
+function failure(e: unknown): Result {
+    if (!(e instanceof CommandError)) throw e;
+    const exec = (e as unknown as { commandResult: { stderr: string; err?: { exitCode?: number; stdout?: string; stderr?: string } } })
+        .commandResult;
+    if (!exec.err) return { code: 1, stdout: "", stderr: exec.stderr };
+    return { code: exec.err.exitCode ?? 1, stdout: exec.err.stdout ?? "", stderr: exec.err.stderr ?? "" };
+}
+
+/** The steps of a replacement (resource/deploy/step.go `IsReplacementStep`). */
+const REPLACEMENT_STEPS = [
+    "replace",
+    "create-replacement",
+    "delete-replaced",
+    "read-replacement",
+    "discard-replaced",
+    "remove-pending-replace",
+    "import-replacement",
+];
+
 let counter = 0;
+let cli: Promise<PulumiCommand> | undefined;
 
 /** The pids of every process below `root`, read from /proc. */
 export function descendants(root: number): number[] {
@@ -63,35 +106,35 @@ export function descendants(root: number): number[] {
     return out;
 }
 
+/** Options of one command: extra environment for its CLI, and whether a failure resolves instead of rejecting. */
+export interface RunOptions {
+    env?: Record<string, string>;
+    allowFail?: boolean;
+}
+
 /** One Pulumi project + stack in its own directory, with its own state backend. */
 export class Stack {
-    readonly env: NodeJS.ProcessEnv;
+    /** The environment of every command of this stack (beyond this process's); tests may change it between commands. */
+    readonly env: Record<string, string>;
 
     private constructor(
         readonly dir: string,
-        readonly name: string,
-        endpoint: string,
-        backend: string,
+        readonly backendDir: string,
+        private readonly ownsBackend: boolean,
+        private readonly project: string,
+        private readonly stack: AutomationStack,
+        env: Record<string, string>,
     ) {
-        this.env = {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            ...CREDENTIALS_ENV,
-            AWS_ENDPOINT_URL: endpoint,
-            AWS_MAX_ATTEMPTS: process.env.ENGINE_AWS_MAX_ATTEMPTS ?? "4",
-            PULUMI_BACKEND_URL: backend,
-            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_HOME: path.join(WORK, "pulumi-home"),
-            PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
-            PULUMI_SKIP_CONFIRMATIONS: "true",
-            NO_COLOR: "1",
-        };
+        this.env = env;
+    }
+
+    get name(): string {
+        return this.stack.name;
     }
 
     /**
      * Copies the program in `programDir` (index.ts/index.js, Pulumi.yaml, tsconfig.json) to a new work
-     * dir and initialises a stack there.
+     * dir and creates a stack there.
      */
     static async create(programDir: string, endpoint: string, opts: { stack?: string; backendDir?: string } = {}): Promise<Stack> {
         const id = `${process.pid}-${Date.now()}-${counter++}`;
@@ -103,36 +146,137 @@ export class Stack {
         }
         const backendDir = opts.backendDir ?? path.join(WORK, `state-${id}`);
         fs.mkdirSync(backendDir, { recursive: true });
-        const s = new Stack(dir, opts.stack ?? "test", endpoint, `file://${backendDir}`);
-        await s.run(["stack", "init", s.name]);
-        return s;
+        const env: Record<string, string> = {
+            ...CREDENTIALS_ENV,
+            AWS_ENDPOINT_URL: endpoint,
+            AWS_MAX_ATTEMPTS: process.env.ENGINE_AWS_MAX_ATTEMPTS ?? "4",
+            PULUMI_BACKEND_URL: `file://${backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
+            PULUMI_SKIP_CONFIRMATIONS: "true",
+            NO_COLOR: "1",
+        };
+        cli ??= PulumiCommand.get();
+        const stack = await LocalWorkspace.createStack(
+            { stackName: opts.stack ?? "test", workDir: dir },
+            { pulumiHome: path.join(WORK, "pulumi-home"), envVars: { ...env }, pulumiCommand: await cli },
+        );
+        return new Stack(dir, backendDir, !opts.backendDir, (await stack.workspace.projectSettings()).name, stack, env);
     }
 
-    /** Runs `pulumi <args>` in the program dir; rejects with the full output on a non-zero exit unless `allowFail`. */
-    run(args: string[], opts: { allowFail?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Result> {
-        return new Promise((resolve, reject) => {
-            execFile(
-                "pulumi",
-                [...args, "--non-interactive"],
-                { cwd: this.dir, env: { ...this.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 },
-                (err, stdout, stderr) => {
-                    const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-                    const result = { code, stdout: String(stdout), stderr: String(stderr) };
-                    if (code !== 0 && !opts.allowFail) reject(new PulumiError(args, result));
-                    else resolve(result);
-                },
-            );
-        });
+    /** Runs one Automation API command with this stack's environment (plus `opts.env`) as it is now. */
+    private async command<T extends { stdout: string; stderr: string }>(
+        name: string,
+        opts: RunOptions,
+        run: (stack: AutomationStack) => Promise<T>,
+    ): Promise<Result & { value?: T }> {
+        this.stack.workspace.envVars = { ...this.env, ...opts.env };
+        try {
+            const value = await run(this.stack);
+            return { code: 0, stdout: value.stdout, stderr: value.stderr, value };
+        } catch (e) {
+            const result = failure(e);
+            if (!opts.allowFail) throw new PulumiError(name, result);
+            return result;
+        }
+    }
+
+    up(opts: RunOptions & { parallel?: number; signal?: AbortSignal } = {}): Promise<Result> {
+        return this.command("up", opts, (s) => s.up({ parallel: opts.parallel, signal: opts.signal }));
+    }
+
+    preview(opts: RunOptions & { diff?: boolean; expectNoChanges?: boolean } = {}): Promise<Result> {
+        return this.command("preview", opts, (s) => s.preview({ diff: opts.diff, expectNoChanges: opts.expectNoChanges }));
+    }
+
+    previewDiff(): Promise<Result> {
+        return this.preview({ diff: true });
     }
 
     /**
-     * Starts `pulumi <args>` in its own process group, so that `kill()` can take the CLI and every
-     * plugin it started down at once with SIGKILL, as a crashed machine or a cancelled CI job would.
+     * A preview's steps as `pulumi preview --json` lists them, from the engine's resource-pre events,
+     * and its change summary. The event log also carries what the CLI's display leaves out; left out
+     * here as there (pulumi v3.260.0): the engine's internal steps, those of default providers
+     * (engine/update.go `isInternalStep`), and what display.go `shouldShow` hides, unchanged resources
+     * other than the stack (unless only `protect` changed) and the steps of a replacement that are not the logical one.
      */
-    start(args: string[], env: NodeJS.ProcessEnv = {}): { done: Promise<Result>; kill: () => void; interrupt: () => void } {
-        const child = spawn("pulumi", [...args, "--non-interactive"], {
+    async previewJson(): Promise<{ steps: PreviewStep[]; changeSummary: Record<string, number> }> {
+        const steps: PreviewStep[] = [];
+        const shown = (m: PreviewStep) => {
+            if (/^pulumi:providers:[^:]+$/.test(m.type) && /::default(_[^:]*)?$/.test(m.urn)) return false;
+            if (m.op === "same") return m.type === "pulumi:pulumi:Stack" || m.old?.protect !== m.new?.protect;
+            return m.logical === true || !REPLACEMENT_STEPS.includes(m.op);
+        };
+        const onEvent = (e: EngineEvent) =>
+            e.resourcePreEvent && shown(e.resourcePreEvent.metadata) && steps.push(e.resourcePreEvent.metadata);
+        const r = await this.command("preview", {}, (s) => s.preview({ onEvent }));
+        return { steps, changeSummary: r.value!.changeSummary as Record<string, number> };
+    }
+
+    refresh(opts: RunOptions & { parallel?: number; clearPendingCreates?: boolean } = {}): Promise<Result> {
+        return this.command("refresh", opts, (s) => s.refresh({ parallel: opts.parallel, clearPendingCreates: opts.clearPendingCreates }));
+    }
+
+    destroy(opts: RunOptions & { parallel?: number } = {}): Promise<Result> {
+        return this.command("destroy", opts, (s) => s.destroy({ parallel: opts.parallel }));
+    }
+
+    /** `pulumi cancel`: ends the update a killed run left in progress (its lock). */
+    cancel(opts: RunOptions = {}): Promise<Result> {
+        return this.command("cancel", opts, (s) => s.cancel().then(() => ({ stdout: "", stderr: "" })));
+    }
+
+    /** Sets stack config, plain unless `secret`; `path` reads the keys as paths (`a.b[0]`). */
+    async setConfig(values: Record<string, string>, opts: { secret?: boolean; path?: boolean } = {}): Promise<void> {
+        const config: ConfigMap = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: opts.secret }]));
+        await this.command("config set-all", {}, (s) => s.setAllConfig(config, opts.path).then(() => ({ stdout: "", stderr: "" })));
+    }
+
+    /** Sets stack config to structured values (lists, objects), kept as they are: no value is read as a number. */
+    async setConfigObjects(values: Record<string, unknown>): Promise<void> {
+        const json = Object.fromEntries(
+            Object.entries(values).map(([k, v]) => [k, { value: JSON.stringify(v), objectValue: v, secret: false }]),
+        );
+        await this.command("config set-all --json", {}, (s) =>
+            s.setAllConfigJson(JSON.stringify(json)).then(() => ({ stdout: "", stderr: "" })),
+        );
+    }
+
+    /** The stack outputs' values. */
+    async outputs(): Promise<Record<string, unknown>> {
+        this.stack.workspace.envVars = { ...this.env };
+        return Object.fromEntries(Object.entries(await this.stack.outputs()).map(([k, o]) => [k, o.value]));
+    }
+
+    /**
+     * The state as the backend stores it (`.pulumi/stacks/<project>/<stack>.json`), secrets encrypted:
+     * the Automation API's `exportStack` decrypts them (`stack export --show-secrets`).
+     */
+    exportState(): {
+        text: string;
+        deployment: { resources?: StateResource[]; pending_operations?: unknown[] };
+        resources: StateResource[];
+    } {
+        const text = fs.readFileSync(path.join(this.backendDir, ".pulumi", "stacks", this.project, `${this.name}.json`), "utf8");
+        const deployment = JSON.parse(text).checkpoint.latest ?? {};
+        return { text, deployment, resources: deployment.resources ?? [] };
+    }
+
+    /** The authorization resources in the state. */
+    authorizations(): StateResource[] {
+        return this.exportState().resources.filter((r) => r.type === TYPE);
+    }
+
+    /**
+     * Starts `pulumi up` in its own process group, so that `kill()` can take the CLI and every plugin
+     * it started down at once with SIGKILL, as a crashed machine or a cancelled CI job would: the one
+     * thing the Automation API cannot do (its cancellation is a SIGINT to the CLI alone).
+     */
+    startUp(args: string[] = []): { done: Promise<Result>; kill: () => void } {
+        const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", this.name, ...args], {
             cwd: this.dir,
-            env: { ...this.env, ...env },
+            env: { ...process.env, PULUMI_HOME: path.join(WORK, "pulumi-home"), ...this.env },
             detached: true,
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -145,8 +289,6 @@ export class Stack {
         );
         return {
             done,
-            /** SIGINT to the CLI alone, as a terminal's Ctrl-C reaches it (plugins run in process groups of their own). */
-            interrupt: () => child.kill("SIGINT"),
             kill: () => {
                 // Plugins run in process groups of their own: collect the whole tree first, then kill it.
                 for (const pid of [child.pid!, ...descendants(child.pid!)]) {
@@ -160,55 +302,11 @@ export class Stack {
         };
     }
 
-    async setConfig(values: Record<string, string>): Promise<void> {
-        for (const [k, v] of Object.entries(values)) {
-            await this.run(["config", "set", "--stack", this.name, k, v]);
-        }
-    }
-
-    up(extra: string[] = []): Promise<Result> {
-        return this.run(["up", "--yes", "--skip-preview", "--stack", this.name, ...extra]);
-    }
-
-    /** `pulumi preview --json`: the steps the engine plans. */
-    async previewJson(extra: string[] = []): Promise<{ steps: PreviewStep[]; changeSummary: Record<string, number> }> {
-        const r = await this.run(["preview", "--json", "--stack", this.name, ...extra]);
-        return JSON.parse(r.stdout);
-    }
-
-    previewDiff(extra: string[] = []): Promise<Result> {
-        return this.run(["preview", "--diff", "--stack", this.name, ...extra]);
-    }
-
-    refresh(extra: string[] = []): Promise<Result> {
-        return this.run(["refresh", "--yes", "--skip-preview", "--stack", this.name, ...extra]);
-    }
-
-    destroy(extra: string[] = []): Promise<Result> {
-        return this.run(["destroy", "--yes", "--skip-preview", "--stack", this.name, ...extra]);
-    }
-
-    async outputs(): Promise<Record<string, unknown>> {
-        return JSON.parse((await this.run(["stack", "output", "--json", "--show-secrets", "--stack", this.name])).stdout);
-    }
-
-    /** The deployment as `pulumi stack export` prints it. */
-    async exportState(): Promise<{ text: string; resources: StateResource[] }> {
-        const text = (await this.run(["stack", "export", "--stack", this.name])).stdout;
-        return { text, resources: JSON.parse(text).deployment.resources ?? [] };
-    }
-
-    /** The authorization resources in the state. */
-    async authorizations(): Promise<StateResource[]> {
-        return (await this.exportState()).resources.filter((r) => r.type === TYPE);
-    }
-
     /** Every file of this stack's `file://` backend. */
     backendFiles(): string[] {
-        const backend = this.env.PULUMI_BACKEND_URL!.replace(/^file:\/\//, "");
         return fs
-            .readdirSync(backend, { recursive: true, encoding: "utf8" })
-            .map((f) => path.join(backend, f))
+            .readdirSync(this.backendDir, { recursive: true, encoding: "utf8" })
+            .map((f) => path.join(this.backendDir, f))
             .filter((f) => fs.statSync(f).isFile());
     }
 
@@ -234,19 +332,15 @@ export class Stack {
         return removed;
     }
 
+    /** Removes the work dir, and the backend unless it was another's. */
     remove(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
+        if (this.ownsBackend) fs.rmSync(this.backendDir, { recursive: true, force: true });
     }
 }
 
-export interface PreviewStep {
-    op: string;
-    urn: string;
-    diffReasons?: string[];
-    replaceReasons?: string[];
-    oldState?: { type: string; inputs?: Record<string, unknown> };
-    newState?: { type: string; inputs?: Record<string, unknown> };
-}
+/** One step of a preview: its op, URN, old and new state, the keys it replaces on (`keys`) and the changed ones (`diffs`). */
+export type PreviewStep = StepEventMetadata;
 
 export interface StateResource {
     urn: string;

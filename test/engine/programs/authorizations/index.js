@@ -73,6 +73,7 @@ resources.forEach((spec, i) => {
         region: r.region,
         creationTime: r.creationTime,
         tags: r.tags,
+        tagsAll: r.tagsAll,
     };
 });
 exports.authorizations = out;

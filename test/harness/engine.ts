@@ -1,0 +1,72 @@
+/**
+ * The fixtures the engine tests share: the test programs, the entries of the authorizations
+ * program's `resources` config, and the stacks of one test, removed after it.
+ */
+import * as path from "node:path";
+import type { AwsFixture } from "./aws";
+import { REPO, Stack } from "./pulumi";
+
+/** The test programs (test/engine/programs), and the examples users copy (examples/). */
+export const PROGRAMS = {
+    /** One AggregationAuthorization per entry of its `resources` config (a JSON list of `Spec`). */
+    authorizations: path.join(REPO, "test/engine/programs/authorizations"),
+    /** One AggregationAuthorizations component over its `sources` config. */
+    organization: path.join(REPO, "test/engine/programs/organization"),
+    sourceAccountExample: path.join(REPO, "examples/source-account"),
+    aggregatorExample: path.join(REPO, "examples/aggregator"),
+    organizationExample: path.join(REPO, "examples/organization"),
+};
+
+/** One entry of the authorizations program's `resources` config (see its index.js). */
+export interface Spec {
+    name: string;
+    authorizedAccountId: string;
+    authorizedAwsRegion: string;
+    region?: string;
+    tags?: Record<string, string>;
+    /** A tag whose value is the secret stack config `secretTagValue`. */
+    secretTag?: string;
+    adoptExisting?: boolean;
+    takeOwnership?: boolean;
+    /** Tag this one with another resource's source account (an output). */
+    accountTagFrom?: string;
+    /** The name of a `test:index:Group` component to create it in. */
+    parent?: string;
+    /** Aliases: a former name, and a former parent ("root" for the stack, else a group's name). */
+    aliases?: { name?: string; parent?: string }[];
+}
+
+/** Sets the authorizations program's `resources` config of `stack`. */
+export function declare(stack: Stack, resources: Spec[]): Promise<void> {
+    return stack.setConfig({ resources: JSON.stringify(resources) });
+}
+
+/** Options of a new stack: its name, a backend dir shared with other stacks, its environment beyond the usual. */
+export interface StackOptions {
+    stack?: string;
+    backendDir?: string;
+    env?: Record<string, string>;
+}
+
+/**
+ * The stacks of each test of the enclosing `describe` against `aws`: `create` makes one of any
+ * program with plain config, `authorizations` one of the authorizations program declaring
+ * `resources`. Each is removed (its work dir and its own backend) after the test.
+ */
+export function useStacks(aws: AwsFixture) {
+    const stacks: Stack[] = [];
+    afterEach(() => stacks.splice(0).forEach((s) => s.remove()));
+
+    async function create(program: string, config: Record<string, string> = {}, opts: StackOptions = {}): Promise<Stack> {
+        const s = await Stack.create(program, aws.proxy.url, opts);
+        stacks.push(s);
+        Object.assign(s.env, opts.env);
+        if (Object.keys(config).length) await s.setConfig(config);
+        return s;
+    }
+    return {
+        create,
+        authorizations: (resources: Spec[], config: Record<string, string> = {}, opts: StackOptions = {}) =>
+            create(PROGRAMS.authorizations, { resources: JSON.stringify(resources), ...config }, opts),
+    };
+}
