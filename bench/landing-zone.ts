@@ -21,7 +21,7 @@ import { Moto } from "../test/harness/moto";
 import { RecordingProxy, faults, type FaultRule } from "../test/harness/proxy";
 import { REPO, Stack, WORK } from "../test/harness/pulumi";
 import { environment } from "./environment";
-import { measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
+import { COMMANDS, measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS } from "./specs";
 import { eachFlag } from "./flags";
 
@@ -29,7 +29,6 @@ const PROGRAMS: Partial<Record<Variant, string>> = {
     ours: path.join(REPO, "bench/programs/landing-zone"),
     lean: path.join(REPO, "bench/programs/floor-lean"),
 };
-const COMMANDS: CommandName[] = ["up", "preview", "refresh", "update-tags", "destroy"];
 const RATE = { ratePerSecond: 10, capacity: 10 };
 const START = "<!-- landing-zone:start -->";
 const END = "<!-- landing-zone:end -->";

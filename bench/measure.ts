@@ -12,6 +12,8 @@ import type { FaultRule } from "../test/harness/proxy";
 /** Ours; the engine floor (no-op `pulumi.dynamic.Resource`s); the lean floor (the same, stored as ours is). */
 export type Variant = "ours" | "floor" | "lean";
 export type CommandName = "up" | "preview" | "refresh" | "update-tags" | "destroy";
+/** Every command measured, in the order the report shows them. */
+export const COMMANDS: CommandName[] = ["up", "preview", "refresh", "update-tags", "destroy"];
 
 export interface Measure {
     n: number;

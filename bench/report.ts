@@ -5,9 +5,8 @@
  */
 import * as fs from "node:fs";
 import type { Environment } from "./environment";
-import type { CommandName, Measure, Variant } from "./measure";
+import { COMMANDS, type CommandName, type Measure, type Variant } from "./measure";
 import { ROLES } from "./processes";
-import type { Options } from "./run";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
 
 export interface StateSize {
@@ -36,6 +35,17 @@ export interface RateLimited {
     cleanup?: Measure;
 }
 
+/** The options of a bench/run.ts run (its flags). */
+export interface Options {
+    sizes: number[];
+    reps: number;
+    repsLarge: number;
+    largeFrom: number;
+    rateLimitN: number | undefined;
+    warmup: boolean;
+    out: string;
+}
+
 export interface ReportInput {
     env: Environment;
     options: Options;
@@ -57,7 +67,6 @@ interface Target {
     why?: string;
 }
 
-const COMMANDS: CommandName[] = ["up", "preview", "refresh", "update-tags", "destroy"];
 const VARIANTS: Variant[] = ["ours", "floor", "lean"];
 const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lean: "lean floor" };
 const LABEL: Record<CommandName, string> = {

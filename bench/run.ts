@@ -18,8 +18,8 @@ import { Moto } from "../test/harness/moto";
 import { RecordingProxy } from "../test/harness/proxy";
 import { REPO, Stack, WORK } from "../test/harness/pulumi";
 import { environment, loadAverage } from "./environment";
-import { measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
-import { writeReport, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
+import { COMMANDS, measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
+import { writeReport, type Options, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { writeSpecs } from "./specs";
 import { TYPE } from "../provider/dynamic";
@@ -31,25 +31,14 @@ const PROGRAMS: Record<Variant, string> = {
     lean: path.join(REPO, "bench/programs/floor-lean"),
 };
 const VARIANTS: Variant[] = ["ours", "floor", "lean"];
-/** The resource types in the state (ours as in sdk/index.ts; importing it would load @pulumi/pulumi here). */
+/** The resource types in the state (ours as in sdk/authorization.ts; importing it would load @pulumi/pulumi here). */
 const TYPES: Record<Variant, string> = {
     ours: TYPE,
     floor: "pulumi-nodejs:dynamic/bench:Noop",
     lean: "pulumi-nodejs:dynamic/bench:LeanNoop",
 };
-const COMMANDS: CommandName[] = ["up", "preview", "refresh", "update-tags", "destroy"];
 /** AWS-like limit for the rate-limited run: per account and region. */
 export const RATE = { ratePerSecond: 10, capacity: 10, service: "config" };
-
-export interface Options {
-    sizes: number[];
-    reps: number;
-    repsLarge: number;
-    largeFrom: number;
-    rateLimitN: number | undefined;
-    warmup: boolean;
-    out: string;
-}
 
 function parseOptions(argv: string[]): Options {
     const o: Options = {

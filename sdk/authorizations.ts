@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { roleAccount } from "../provider/settings";
-import { AggregationAuthorization, type AssumeRoleArgs } from "./index";
+import { AggregationAuthorization, type AssumeRoleArgs } from "./authorization";
 
 /** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
 export interface AggregationSourceArgs {

@@ -1,5 +1,5 @@
 // The lean engine floor: the same no-op provider as ../floor, but stored in the state the way
-// sdk/index.ts stores ours, as a short module text in `__provider` (about 400 bytes here, 83 for
+// sdk/authorization.ts stores ours, as a short module text in `__provider` (about 400 bytes here, 83 for
 // ours) instead of the closure pulumi.dynamic.Resource serializes (about 1.7 KB). The engine writes
 // the whole state after every step, so the state's size is part of a command's cost; this floor
 // pays about what ours pays for it, and shows how much of the pulumi.dynamic.Resource floor is that.
