@@ -379,16 +379,9 @@ async function missingProfile(): Promise<ProfileInfo | undefined> {
     return { name, source: settings.profile ? "the aws:profile stack config" : "AWS_PROFILE", configFile, credentialsFile };
 }
 
-/** The context of a failed call, with what only I/O can tell (whether a named profile exists). */
-async function callContext(target: Target, action: string, endpoint: string, err: unknown, limits: Limits, secrets: string[]) {
-    const ctx: CallContext = {
-        ...target,
-        action,
-        endpoint,
-        profile: settings.profile,
-        secrets,
-        timeouts: { connectMs: limits.connectTimeoutMs, requestMs: limits.requestTimeoutMs },
-    };
+/** The context of a failed call: `base`, with its timeouts and what only I/O can tell (whether a named profile exists). */
+async function callContext(base: CallContext, err: unknown, limits: Limits): Promise<CallContext> {
+    const ctx: CallContext = { ...base, timeouts: { connectMs: limits.connectTimeoutMs, requestMs: limits.requestTimeoutMs } };
     if ((err as { name?: string })?.name === "CredentialsProviderError") ctx.missingProfile = await missingProfile();
     return ctx;
 }
@@ -408,34 +401,33 @@ class Request {
 
 /**
  * Makes one Config request for `target` within its operation's deadline, translating any failure:
- * `make` sends it on the client, after passing the command it sends to `observe` if that is not the
- * one of `expected` (what messages say before it exists).
+ * `make` sends it on the client. `inFlight.current` describes it (a paginator replaces it with each
+ * page's command as it builds it).
  */
 async function request<Out>(
     target: Target,
-    expected: Request,
-    make: (client: ConfigServiceClient, observe: (command: Command) => void) => Promise<Out>,
+    inFlight: { current: Request },
+    make: (client: ConfigServiceClient) => Promise<Out>,
 ): Promise<Out> {
     const limits = limitsFor(target.verb, target.resource);
-    let current = expected;
-    const observe = (command: Command) => (current = new Request(command));
+    const current = () => inFlight.current;
     // Before the SDK has built a request (no credentials, say), the endpoint it would use, as far as the environment says.
-    const endpoint = () => current.attempts.endpoint ?? configEndpoint(target.region);
+    const endpoint = () => current().attempts.endpoint ?? configEndpoint(target.region);
     const ctx = (): CallContext => ({
         ...target,
-        action: current.action,
+        action: current().action,
         endpoint: endpoint(),
         profile: settings.profile,
-        secrets: current.secrets,
+        secrets: current().secrets,
     });
     if (target.deadline?.signal.aborted) throw deadlineError(ctx(), 0, target.deadline.timeoutMs);
     try {
         const client = await configClient(target, limits);
-        return await beforeDeadline(make(client, observe), target.deadline, ctx, () => current.attempts.count);
+        return await beforeDeadline(make(client), target.deadline, ctx, () => current().attempts.count);
     } catch (err) {
         if (err === refused) throw err;
-        if (target.deadline?.signal.aborted) throw deadlineError(ctx(), current.attempts.count, target.deadline.timeoutMs);
-        throw roleError(err, target) ?? translate(err, await callContext(target, current.action, endpoint(), err, limits, current.secrets));
+        if (target.deadline?.signal.aborted) throw deadlineError(ctx(), current().attempts.count, target.deadline.timeoutMs);
+        throw roleError(err, target) ?? translate(err, await callContext(ctx(), err, limits));
     }
 }
 
@@ -444,7 +436,7 @@ export function send<Out>(target: Target, command: Command): Promise<Out> {
     // The SDK's `send` is generic over every command of the client; one cast here keeps callers typed.
     return request(
         target,
-        new Request(command),
+        { current: new Request(command) },
         (client) => client.send(command as never, { abortSignal: target.deadline?.signal }) as Promise<Out>,
     );
 }
@@ -466,14 +458,13 @@ export async function* pages<In extends object, Out>(
     paginate: Paginate<In, Out>,
     first: Command & { input: In },
 ): AsyncGenerator<Out> {
-    const expected = new Request(first);
-    let observe: (command: Command) => void = () => undefined;
+    // Until the paginator builds the first page's command, `first` says what the request is.
+    const inFlight = { current: new Request(first) };
     let iterator: AsyncIterator<Out> | undefined;
     for (;;) {
-        const next = await request(target, expected, (client, observeThis) => {
-            observe = observeThis;
+        const next = await request(target, inFlight, (client) => {
             iterator ??= paginate(
-                { client, withCommand: (command) => (observe(command), undefined) },
+                { client, withCommand: (command) => ((inFlight.current = new Request(command)), undefined) },
                 { ...first.input },
                 { abortSignal: target.deadline?.signal },
             )[Symbol.asyncIterator]();
@@ -519,6 +510,6 @@ export async function sourceAccount(target: Target, opts: { maxAttempts?: number
         return await beforeDeadline(account, target.deadline, ctx, () => attempts.count);
     } catch (err) {
         // Translated for this waiter, so the message names the resource that asked, not the first one.
-        throw roleError(err, target) ?? translate(err, await callContext(target, action, endpoint(), err, limits, []));
+        throw roleError(err, target) ?? translate(err, await callContext(ctx(), err, limits));
     }
 }
