@@ -17,7 +17,8 @@ export { OWNER_TAG };
 /** The part of an owner that identifies it: 32 hex digits of a SHA-256. */
 const HASH_LENGTH = 32;
 const HASH_PREFIX = " sha256:";
-const OWNER_PATTERN = new RegExp(`^(.*)${HASH_PREFIX}([0-9a-f]{${HASH_LENGTH}})$`, "s");
+/** An owner, or an owner tag value naming a creation (`ownership.ts`): ` creation:<16 hex>` after the hash. */
+const OWNER_PATTERN = new RegExp(`^(.*)${HASH_PREFIX}([0-9a-f]{${HASH_LENGTH}})(?: creation:[0-9a-f]{16})?$`, "s");
 /** AWS's tag value limit. */
 const MAX_OWNER_LENGTH = 256;
 /** Characters every AWS service accepts in tag values; anything else becomes `_` in the readable part. */
@@ -51,7 +52,7 @@ export function ownerOf(organization: string, urn: string): string {
     return `${readable}${HASH_PREFIX}${hash}`;
 }
 
-/** Reads an owner tag value (either format) for messages. */
+/** Reads an owner or an owner tag value (any format) for messages. */
 export function describeOwner(owner: string): OwnerInfo {
     const m = OWNER_PATTERN.exec(owner);
     const readable = m ? m[1] : owner;

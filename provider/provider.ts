@@ -32,7 +32,21 @@ import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
 import { KNOBS } from "./limits";
 import { ID_ECHO_LIMIT, truncate } from "./redact";
 import { regionFromEnvironment } from "./regions";
-import { describeOwner, ownedBy, ownerTagOf, sameStack } from "./owner";
+import { describeOwner, ownerTagOf } from "./owner";
+import {
+    claim,
+    CONTROL_TOWER_TAG,
+    controlTowerCause,
+    describeHolder,
+    newCreationId,
+    ownerTagValue,
+    pulumiOwnedAdvice,
+    reclaimedArns,
+    standing,
+    tagNamesCreation,
+    type Creation,
+    type Standing,
+} from "./ownership";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { MAX_TAGS, validate } from "./validate";
@@ -41,7 +55,15 @@ import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
 /** Inputs that the state carries from the program to every later call, as given. */
-const CARRIED = ["owner", "adoptExisting", "takeOwnership", "assumeRole", "assumeRoleExternalId"] as const;
+const CARRIED = [
+    "owner",
+    "adoptExisting",
+    "takeOwnership",
+    "takeOwnershipFromControlTower",
+    "sourceAccountId",
+    "assumeRole",
+    "assumeRoleExternalId",
+] as const;
 
 /** The role a resource's calls assume (its `assumeRole` input), with the external ID kept apart as a secret. */
 function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> | undefined): RoleSetting | undefined {
@@ -66,12 +88,26 @@ function target(verb: Verb, resource: string, region: string, deadline?: Deadlin
     return { verb, resource, region, deadline, ...(role ? { role } : {}) };
 }
 
+/** How a resource holds its authorization: created (or reclaimed), taken over with takeOwnership, or adopted. */
+type Mode = "own" | "taken" | "adopted";
+
+function modeOf(o: Pick<Outputs, "adopted" | "takenOver">): Mode {
+    return o.adopted ? "adopted" : o.takenOver ? "taken" : "own";
+}
+
 /**
  * The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said.
  * `tagsAll` are the tags it holds as this resource manages them (default tags included); `tags` the
- * resource's own part of them.
+ * resource's own part of them. `creationId` is the creation this resource owns (none when adopted).
  */
-function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | undefined, tagsAll: Tags, adopted: boolean): Outputs {
+function outputsOf(
+    inputs: Inputs,
+    arn: string,
+    creationTime: Date | string | undefined,
+    tagsAll: Tags,
+    mode: Mode,
+    creationId: string | undefined,
+): Outputs {
     const parts = parseArn(arn);
     const s = currentSettings();
     const all = pickTags(tagsAll, (k) => !isIgnored(s, k));
@@ -86,19 +122,24 @@ function outputsOf(inputs: Inputs, arn: string, creationTime: Date | string | un
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
     };
     withCarried(outs, inputs);
-    outs.adopted = adopted;
+    outs.adopted = mode === "adopted";
+    if (mode === "taken") outs.takenOver = true;
+    if (mode !== "adopted" && creationId !== undefined) outs.creationId = creationId;
     return outs;
 }
 
 /**
- * Which of an authorization's tags a resource manages. One it owns: every tag but AWS's own `aws:`
+ * Which of an authorization's tags a resource manages. One it created: every tag but AWS's own `aws:`
  * tags (the owner tag included). One it adopted: only the keys the program declares (`declared`),
- * so that tags someone else set (AWS Control Tower's, CloudFormation's) stay as they are.
+ * so that tags someone else set (AWS Control Tower's, CloudFormation's) stay as they are. One it took
+ * over: the declared keys and the owner tag; the tags it found stay unless the program declares them.
  */
-function managedKeys(adopted: boolean, ...declared: (Tags | undefined)[]): (key: string) => boolean {
+function managedKeys(mode: Mode, ...declared: (Tags | undefined)[]): (key: string) => boolean {
     const s = currentSettings();
-    if (!adopted) return (k) => !isAwsReserved(k) && !isIgnored(s, k);
-    return (k) => !isAwsReserved(k) && !isIgnored(s, k) && k !== OWNER_TAG && declared.some((d) => tagValue(d, k) !== undefined);
+    const isDeclared = (k: string) => declared.some((d) => tagValue(d, k) !== undefined);
+    if (mode === "own") return (k) => !isAwsReserved(k) && !isIgnored(s, k);
+    if (mode === "taken") return (k) => !isAwsReserved(k) && !isIgnored(s, k) && (k === OWNER_TAG || isDeclared(k));
+    return (k) => !isAwsReserved(k) && !isIgnored(s, k) && k !== OWNER_TAG && isDeclared(k);
 }
 
 /** The tags a resource with `tags` wants AWS to hold: `aws:defaultTags` under them, `aws:ignoreTags` left out. */
@@ -107,39 +148,19 @@ function desiredTags(tags: Tags | undefined): Tags {
 }
 
 /** The tags AWS holds for a resource in state, as far as it manages them. */
-function awsTagsOf(o: Pick<Outputs, "tags" | "tagsAll" | "owner" | "adopted">): Tags {
+function awsTagsOf(o: Pick<Outputs, "tags" | "tagsAll" | "owner" | "adopted" | "creationId">): Tags {
     const all = o.tagsAll ?? o.tags;
-    return o.adopted ? { ...all } : withOwner(all, o.owner);
+    return o.adopted || o.owner === undefined ? { ...all } : withOwner(all, ownerTagValue(o.owner, o.creationId));
+}
+
+/** The creation a resource's state records, for `standing`; `alsoOwner`: the owner the program gives now. */
+function creationOf(o: Partial<Outputs>, alsoOwner?: string): Creation {
+    return { owners: [o.owner, alsoOwner], creationId: o.creationId, creationTime: o.creationTime };
 }
 
 /** Describes an authorization by what it authorizes, for messages before its ARN is known. */
 function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
     return `an authorization for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion} in source region ${i.region}`;
-}
-
-/** Advice for an authorization that another Pulumi resource (`owner`) manages; only what is safe to do. */
-function pulumiOwnedAdvice(inputs: Inputs, owner: string): string {
-    const other = describeOwner(owner).readable;
-    const advice =
-        inputs.owner !== undefined && sameStack(owner, inputs.owner)
-            ? `${other} is in this stack. If you renamed that resource or moved it into or out of a component, give this one an alias ` +
-              `for its old name and parent (aliases: [{ name: "${other.split("/").pop()}" }] for a rename) so that Pulumi keeps the same authorization. ` +
-              `If two resources of this program declare the same authorization (same aggregator account and region, same source region), remove one of them.`
-            : `Two stacks cannot both manage it. To move it into this stack, set takeOwnership: true on this resource ` +
-              `(the other stack then leaves it in place on destroy and reports it gone on refresh) and remove it from the other stack's program.`;
-    return `${advice} adoptExisting does not apply to authorizations that a Pulumi resource manages.`;
-}
-
-/** The message for a create that meets an authorization it did not make. */
-function existsError(inputs: Inputs, arn: string, existingOwner: string | undefined): AuthorizationError {
-    const what = `${describeAuthorization(inputs)} already exists`;
-    const cause = existingOwner
-        ? `${what}, managed by the Pulumi resource ${describeOwner(existingOwner).readable} (its ${OWNER_TAG} tag). Pulumi changed nothing. ` +
-          pulumiOwnedAdvice(inputs, existingOwner)
-        : `${what}, created outside Pulumi (AWS Control Tower, another tool or a person). Pulumi changed nothing. ` +
-          `To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. ` +
-          `If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.`;
-    return authorizationError("creating", arn, cause, "AlreadyExists");
 }
 
 /** The message for a Put that lost a race: AWS kept another creator's authorization (and ignored our tags). */
@@ -153,7 +174,7 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
         `${who}, and AWS kept theirs (it ignores the tags of a Put on an authorization that exists). ` +
             `This resource does not manage it and recorded nothing. ` +
             (winner
-                ? pulumiOwnedAdvice(inputs, winner)
+                ? pulumiOwnedAdvice(inputs.owner, winner)
                 : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
         "AlreadyExists",
     );
@@ -172,17 +193,30 @@ function notFoundError(id: string, props: Partial<Outputs> | undefined): Authori
     );
 }
 
-/** The message for a change to an authorization whose owner tag no longer names this resource. */
-function notOursError(verb: Verb, arn: string, held: Tags): AuthorizationError {
-    const owner = ownerTagOf(held);
-    const now = owner
-        ? `the Pulumi resource ${describeOwner(owner).readable} manages it now`
-        : `its ${OWNER_TAG} tag is gone (it was deleted and created again outside Pulumi, or the tag was removed)`;
+/**
+ * The message for an authorization at this resource's ARN that is not provably its creation (`standing`
+ * says `replaced` or `unproven`). `expected` is the owner tag value this resource's creation carries.
+ */
+function notOursError(verb: Verb, arn: string, st: Exclude<Standing, { kind: "ours" }>, recorded: Partial<Outputs>): AuthorizationError {
+    const holder = describeHolder(st.holder);
+    if (st.kind === "replaced") {
+        return authorizationError(
+            verb,
+            arn,
+            `this resource no longer owns the authorization: AWS holds another creation of it (${holder}, and its creation time is not the recorded ` +
+                `${recorded.creationTime}): the one this resource created was deleted, and another made in its place. Pulumi changed nothing. ` +
+                `Run \`pulumi refresh\` to drop it from this stack's state; the next \`pulumi up\` then says how to manage it.`,
+            "NotOwned",
+        );
+    }
+    const tag = recorded.owner === undefined ? undefined : ownerTagValue(recorded.owner, recorded.creationId);
     return authorizationError(
         verb,
         arn,
-        `this resource no longer owns the authorization: ${now}. Pulumi changed nothing. ` +
-            `Run \`pulumi refresh\` to drop it from this stack's state; the next \`pulumi up\` then says how to manage it.`,
+        `cannot prove that this resource owns the authorization: ${holder}, and the state records no creation time to compare with AWS's. ` +
+            `Pulumi changed nothing. If it is this resource's (its owner tag was removed or edited), put the tag back` +
+            (tag ? ` (${OWNER_TAG}=${tag})` : "") +
+            ` and run the command again; if it is not, drop it from this stack's state with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists the URNs).`,
         "NotOwned",
     );
 }
@@ -223,6 +257,16 @@ function checkAllowed(t: Target, account: string, nothing = "Pulumi changed noth
     );
 }
 
+/** Why an authorization would land in `actual` when `sourceAccountId` declares `expected`. */
+function landsElsewhere(expected: string, actual: string, role: RoleSetting | undefined): string {
+    const by = role ? `the role ${role.roleArn} acts` : `the credentials in use (${credentialsInUse()}) act`;
+    return (
+        `sourceAccountId is ${expected}, but ${by} in account ${actual}: the authorization would land in account ${actual}, ` +
+        `where an aggregator expecting account ${expected} would never find it. ` +
+        (role ? `Give the source a role in account ${expected}.` : `Run with credentials for account ${expected}, or give the source an assumeRole in it.`)
+    );
+}
+
 /**
  * Moves the managed tags of `arn` from `olds` to `news` with the requests of `tagRequests`.
  * `applied` tracks what AWS holds, so that a failure half way can report it.
@@ -244,32 +288,39 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
 }
 
 /**
- * Creates a new authorization, then confirms that AWS holds this resource's owner tag: a Put on an
- * authorization that exists already succeeds and ignores its tags, so when another stack or AWS
- * Control Tower created it between the existence check and the Put, it is theirs and nothing is
- * recorded. Reports a partial create when AWS may hold the authorization although a call failed.
+ * Creates a new authorization as a new creation of this resource (a fresh creation ID in its owner
+ * tag), then confirms that AWS holds that tag: a Put on an authorization that exists already succeeds
+ * and ignores its tags, so when another stack or AWS Control Tower created it between the existence
+ * check and the Put, it is theirs and nothing is recorded. Reports a partial create when AWS may hold
+ * the authorization although a call failed.
  */
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
-    const desired = withOwner(desiredTags(inputs.tags), inputs.owner);
+    const creationId = newCreationId();
+    const mine: Creation = { owners: [inputs.owner], creationId };
+    const desired = withOwner(desiredTags(inputs.tags), ownerTagValue(inputs.owner!, creationId));
     let created: AggregationAuthorization;
     try {
         created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
     } catch (err) {
         if (!isAmbiguous(err)) throw err;
-        // The Put may have been applied before the connection failed. If AWS holds it now with our
-        // owner tag, it is ours: tell Pulumi, so that nothing is orphaned.
+        // The Put may have been applied before the connection failed. If AWS holds it now with this
+        // creation's owner tag, it is ours: tell Pulumi, so that nothing is orphaned.
         const held = await findTagsByArn(t, arn).catch(() => undefined);
-        if (held === undefined || !ownedBy(held, inputs.owner)) throw err;
+        if (held === undefined || !tagNamesCreation(held, mine)) throw err;
         const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion).catch(() => undefined);
-        throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, found?.CreationTime, userTags(held), false));
+        throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, found?.CreationTime, userTags(held), "own", creationId));
     }
     const createdArn = created.AggregationAuthorizationArn!;
     let held: Tags | undefined;
     try {
         held = await findTagsByArn(t, createdArn);
     } catch (err) {
-        // Whose it is stays unknown: record it (read and delete check the owner tag before acting).
-        throw partial(err as AuthorizationError, createdArn, outputsOf(inputs, createdArn, created.CreationTime, userTags(desired), false));
+        // Whose it is stays unknown: record it (read and delete ask `standing` before acting).
+        throw partial(
+            err as AuthorizationError,
+            createdArn,
+            outputsOf(inputs, createdArn, created.CreationTime, userTags(desired), "own", creationId),
+        );
     }
     if (held === undefined) {
         throw authorizationError(
@@ -279,41 +330,62 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
             "ResourceNotFoundException",
         );
     }
-    if (!ownedBy(held, inputs.owner)) throw raceError(inputs, createdArn, ownerTagOf(held));
-    return outputsOf(inputs, createdArn, created.CreationTime, userTags(held), false);
+    if (!tagNamesCreation(held, mine)) throw raceError(inputs, createdArn, ownerTagOf(held));
+    return outputsOf(inputs, createdArn, created.CreationTime, userTags(held), "own", creationId);
 }
 
 /**
- * Takes an existing authorization into this resource: `owned` (this resource created it in an
- * interrupted run, or `takeOwnership` asked for it: its tags follow the program and destroy deletes
- * it) or `adopted` (someone else's: only the keys the program declares are managed, no owner tag is
- * written, destroy leaves it in place).
+ * Takes an existing authorization into this resource as `mode`: `own` (this resource's interrupted
+ * create, reclaimed: its tags follow the program), `taken` (takeOwnership: the owner tag and the declared
+ * keys are written, other tags it holds stay), or `adopted` (someone else's: only the declared keys are
+ * managed, no owner tag is written, destroy leaves it). Owned and taken ones get a new creation ID.
  */
-async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Tags, mode: "owned" | "adopted"): Promise<Outputs> {
+async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Tags, mode: Mode): Promise<Outputs> {
     const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
     // ListTagsForResource answered, but the authorization itself is gone (AWS settling after a
     // delete): nothing exists to take, so create it.
     if (!found) return createNew(t, inputs, arn);
-    const adopted = mode === "adopted";
+    const creationId = mode === "adopted" ? undefined : newCreationId();
     const wanted = desiredTags(inputs.tags);
-    const managed = managedKeys(adopted, wanted);
-    const desired = adopted ? wanted : withOwner(wanted, inputs.owner);
-    const applied = outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), adopted);
+    const managed = managedKeys(mode, wanted);
+    const desired = creationId === undefined ? wanted : withOwner(wanted, ownerTagValue(inputs.owner!, creationId));
+    // A failure half way records it with the tags it holds: the creation time proves it this
+    // resource's until its owner tag is written (`standing`), and the next up converges.
+    const applied = outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), mode, creationId);
     try {
         await applyTags(t, arn, pickTags(existing, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
-    return outputsOf(inputs, arn, found.CreationTime, wanted, adopted);
+    return outputsOf(inputs, arn, found.CreationTime, wanted, mode, creationId);
 }
 
-/** Decides what a create does with an authorization that exists already (`existing` are its tags). */
+/**
+ * Owners whose resources are being replaced in this run (recorded by `diff`): the create of the new
+ * half does not apply `takeOwnership`, a one-shot migration for a resource's first create.
+ */
+const replacing = new Set<string>();
+
+/** Decides what a create does with an authorization that exists already (`existing` are its tags): `ownership.ts`. */
 function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): Promise<Outputs> {
-    const owner = ownerTagOf(existing);
-    if (ownedBy(existing, inputs.owner)) return takeExisting(t, inputs, arn, existing, "owned"); // left by an interrupted up
-    if (inputs.takeOwnership === true) return takeExisting(t, inputs, arn, existing, "owned");
-    if (owner === undefined && inputs.adoptExisting === true) return takeExisting(t, inputs, arn, existing, "adopted");
-    throw existsError(inputs, arn, owner);
+    const decision = claim(existing, {
+        owner: inputs.owner!,
+        arn,
+        what: describeAuthorization(inputs),
+        adoptExisting: inputs.adoptExisting === true,
+        takeOwnership: inputs.takeOwnership === true,
+        takeOwnershipFromControlTower: inputs.takeOwnershipFromControlTower === true,
+        replacing: replacing.has(inputs.owner!),
+        reclaim: reclaimedArns(),
+    });
+    switch (decision.kind) {
+        case "own":
+            return takeExisting(t, inputs, arn, existing, decision.reason === "reclaimed" ? "own" : "taken");
+        case "adopt":
+            return takeExisting(t, inputs, arn, existing, "adopted");
+        case "refuse":
+            throw authorizationError("creating", arn, decision.why, "AlreadyExists");
+    }
 }
 
 /**
@@ -440,6 +512,7 @@ async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"repla
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        replacing.clear(); // a new run
         // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
         // would report them once, then use the provider unconfigured. `check` fails every resource
         // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
@@ -466,7 +539,16 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         }).map((f) => ({ property: "", reason: f.reason }));
         const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
         const failures = [...problems, ...invalid, ...roles];
-        return failures.length ? { inputs: news, failures } : { inputs: await withIdentity(olds as Partial<Outputs>, news) };
+        if (failures.length) return { inputs: news, failures };
+        const checked = await withIdentity(olds as Partial<Outputs>, news);
+        // The account it would land in, where known now (a role's, the credentials', or the existing ARN's).
+        const lands = (checked as Partial<Outputs>).accountId;
+        const expected = news.sourceAccountId;
+        if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
+            const roleArn = news.assumeRole?.roleArn;
+            return { inputs: news, failures: [{ property: "", reason: landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined) }] };
+        }
+        return { inputs: checked };
     },
 
     async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
@@ -485,7 +567,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
             ) ||
             (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
             (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
+            (olds.takeOwnershipFromControlTower ?? false) !== (news.takeOwnershipFromControlTower ?? false) ||
+            olds.sourceAccountId !== news.sourceAccountId ||
             (news.owner !== undefined && olds.owner !== news.owner);
+        // The create of the new half must know it is one (takeOwnership is for a first create only).
+        if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
         return { changes: replaces.length > 0 || inPlace, replaces };
     },
 
@@ -516,6 +602,9 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
         );
     }
     const accountId = await sourceAccount(t);
+    if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
+        throw authorizationError("creating", t.resource, landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.", "WrongAccount");
+    }
     checkAllowed(t, accountId);
     const arn = buildArn({
         region: inputs.region,
@@ -540,10 +629,10 @@ async function readAuthorization(id: string, props: Outputs | undefined, deadlin
     await checkAccount(t, parts.accountId);
     let tags = await findTagsByArn(t, arn);
     let found = resolved.found;
+    const lookUp = async () => (found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
     if (tags === undefined || !props?.creationTime) {
         // Confirm a disappearance (or learn the creation time) by key before reporting it.
-        found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
-        if (!found) {
+        if (!(await lookUp())) {
             if (lookup) throw notFoundError(id, props);
             return {};
         }
@@ -551,22 +640,36 @@ async function readAuthorization(id: string, props: Outputs | undefined, deadlin
         // settling): its tags are unknown, so keep the recorded ones rather than claim none.
         tags ??= props ? awsTagsOf(props) : {};
     }
-    const adopted = props?.adopted === true;
-    // A managed resource whose authorization now carries another owner tag (or none): the one this
-    // resource created is gone, and what stands in its place is someone else's. Report it gone, so
-    // that refresh drops it and no later destroy deletes it; the next up then says whose it is.
-    if (props?.owner !== undefined && !adopted && !ownedBy(tags, props.owner)) return {};
+    const mode = props ? modeOf(props) : "own";
+    let owner = props?.owner;
+    if (!lookup && mode !== "adopted") {
+        const st = await standing(tags, creationOf(props!), async () => creationTimeOf(await lookUp()));
+        // Another creation stands where this resource's was: the one it created is gone, and what stands
+        // in its place is someone else's. Report it gone, so that refresh drops it and no later destroy
+        // deletes it; the next up then says whose it is.
+        if (st.kind === "replaced") return {};
+        if (st.kind === "unproven") throw notOursError("reading", arn, st, props!);
+        // Proven by its creation time while the owner tag is gone or edited: record that AWS does not
+        // hold this resource's owner tag, so that the next up writes it back (diff sees the owner change).
+        if (!st.tagged) owner = undefined;
+    }
     const inputs: Inputs = withCarried(
         { authorizedAccountId: parts.authorizedAccountId, authorizedAwsRegion: parts.authorizedAwsRegion, region: parts.region },
         props,
     );
+    if (owner === undefined) delete inputs.owner;
     if (props?.tags !== undefined) inputs.tags = props.tags;
-    const shown = userTags(pickTags(tags, managedKeys(adopted, props?.tagsAll ?? props?.tags)));
-    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, adopted);
+    const shown = userTags(pickTags(tags, managedKeys(mode, props?.tagsAll ?? props?.tags)));
+    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, mode, props?.creationId);
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
     // `pulumi preview --diff` names the tag keys the next up restores or removes.
-    const { creationTime: _c, adopted: _a, tagsAll: _t, ...asInputs } = outs;
+    const { creationTime: _c, adopted: _a, tagsAll: _t, creationId: _i, takenOver: _o, ...asInputs } = outs;
     return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
+}
+
+/** The creation time of a found authorization, ISO-8601. */
+function creationTimeOf(found: AggregationAuthorization | undefined): string | undefined {
+    return found?.CreationTime === undefined ? undefined : new Date(found.CreationTime).toISOString();
 }
 
 async function updateAuthorization(
@@ -582,17 +685,33 @@ async function updateAuthorization(
     if (held === undefined) {
         throw authorizationError("updating", id, goneCause(), NOT_FOUND);
     }
-    const wasAdopted = olds.adopted === true;
-    // takeOwnership on an adopted authorization makes it this resource's own (migration).
-    const adopted = wasAdopted && news.takeOwnership !== true;
-    if (!wasAdopted && !ownedBy(held, olds.owner, news.owner)) throw notOursError("updating", id, held);
+    const wasMode = modeOf(olds);
+    if (wasMode !== "adopted") {
+        const st = await standing(held, creationOf(olds, news.owner), async () =>
+            creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion)),
+        );
+        if (st.kind !== "ours") throw notOursError("updating", id, st, olds);
+    }
+    // takeOwnership on an adopted authorization makes it this resource's own (migration), keeping the
+    // tags it holds that the program does not declare; never one of AWS Control Tower's unless told.
+    let mode = wasMode;
+    if (wasMode === "adopted" && news.takeOwnership === true) {
+        if (tagValue(held, CONTROL_TOWER_TAG) !== undefined && news.takeOwnershipFromControlTower !== true) {
+            throw authorizationError("updating", id, `the authorization ${controlTowerCause()}`, "ControlTower");
+        }
+        mode = "taken";
+    }
+    const creationId = mode === "adopted" ? undefined : (olds.creationId ?? newCreationId());
     const wanted = desiredTags(news.tags);
     const next: Outputs = withCarried({ ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted }, news, true);
-    next.adopted = adopted;
+    next.adopted = mode === "adopted";
+    if (mode === "taken") next.takenOver = true;
+    if (creationId !== undefined) next.creationId = creationId;
     const oldAll = olds.tagsAll ?? olds.tags;
-    const managed = managedKeys(adopted, oldAll, wanted);
-    const desired = adopted ? wanted : withOwner(wanted, news.owner ?? olds.owner);
-    const heldAll = userTags(pickTags(held, managedKeys(wasAdopted, oldAll)));
+    const managed = managedKeys(mode, oldAll, wanted);
+    const owner = news.owner ?? olds.owner;
+    const desired = creationId === undefined || owner === undefined ? wanted : withOwner(wanted, ownerTagValue(owner, creationId));
+    const heldAll = userTags(pickTags(held, managedKeys(wasMode, oldAll)));
     const applied: Outputs = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
     try {
         await applyTags(t, id, pickTags(held, managed), desired, applied);
@@ -609,8 +728,13 @@ async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Prom
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
     if (held === undefined) return; // already gone
-    // Its owner tag names someone else: the authorization this resource created is gone, and the one
-    // in its place is not ours to delete. Leave it (README, "Guarantees").
-    if (!ownedBy(held, props.owner)) return;
+    const st = await standing(held, creationOf(props), async () =>
+        creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion)),
+    );
+    // Another creation stands in its place: the authorization this resource created is gone, and the
+    // one there now is not ours to delete. Leave it (README, "Guarantees").
+    if (st.kind === "replaced") return;
+    // Not provably ours, not provably someone else's: fail, naming it, rather than report a delete.
+    if (st.kind === "unproven") throw notOursError("deleting", id, st, props);
     await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
 }

@@ -41,6 +41,17 @@ export interface Inputs {
      */
     takeOwnership?: boolean;
     /**
+     * Lets `takeOwnership` take an authorization that carries AWS Control Tower's `aws-control-tower`
+     * tag, which it otherwise refuses (see `ownership.ts`).
+     */
+    takeOwnershipFromControlTower?: boolean;
+    /**
+     * The account the authorization must land in. When set, `check` compares it with the account of the
+     * credentials (or of `assumeRole`) where it can, and create always does before its Put: a mismatch
+     * fails naming both accounts.
+     */
+    sourceAccountId?: string;
+    /**
      * The role to assume in the source account (after the stack's `aws:assumeRoles`): the authorization
      * lives in the role's account. Its external ID travels apart, in {@link assumeRoleExternalId}.
      */
@@ -67,6 +78,14 @@ export interface Outputs extends Inputs {
      * Always written since 0.2.0; absent in state written by 0.1.0, where absent means false.
      */
     adopted?: boolean;
+    /**
+     * The creation this resource owns: a random ID drawn by the create that made the authorization (or
+     * took it over), written in its owner tag (see `ownership.ts`). Absent in state written before
+     * creation IDs, and for an adopted authorization.
+     */
+    creationId?: string;
+    /** True when `takeOwnership` took the authorization over: tags it held then that the program does not declare are left as they are. */
+    takenOver?: boolean;
 }
 
 /** The tag that records which Pulumi resource created an authorization. Not counted in `tags`. */

@@ -212,6 +212,8 @@ export function validate(inputs: Record<string, unknown>, options: ValidateOptio
         ...tags(inputs.tags),
         ...boolean("adoptExisting", inputs.adoptExisting),
         ...boolean("takeOwnership", inputs.takeOwnership),
+        ...boolean("takeOwnershipFromControlTower", inputs.takeOwnershipFromControlTower),
+        ...(inputs.sourceAccountId === undefined ? [] : accountId("sourceAccountId", inputs.sourceAccountId)),
         ...exclusive(inputs),
         ...ownerTag(inputs.owner),
     ];

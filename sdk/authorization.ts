@@ -77,14 +77,33 @@ export interface AggregationAuthorizationArgs {
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
     /**
-     * Take an existing authorization over as its owner: for moving one that pulumi-aws
-     * (`aws.cfg.AggregateAuthorization`), Terraform, the console or another stack created under this
-     * resource. Its owner tag becomes this resource's, its tags follow the program, and `pulumi destroy`
-     * deletes it. Never set it on an authorization that AWS Control Tower manages (use `adoptExisting`).
+     * Take an existing authorization over as its owner, once: for moving one that pulumi-aws
+     * (`aws.cfg.AggregateAuthorization`), Terraform or the console created under this resource. It
+     * applies at the resource's first create only (not to the new authorization of a replacement), never
+     * to one that a Pulumi resource manages (move those with `pulumi state move`), and never to one
+     * carrying AWS Control Tower's `aws-control-tower` tag unless `takeOwnershipFromControlTower` is set.
+     * Its owner tag becomes this resource's, the declared tags are written, the tags it held that the
+     * program does not declare stay, and `pulumi destroy` deletes it.
      * See README "Migrating from pulumi-aws or Terraform".
      * @default false
      */
     readonly takeOwnership?: pulumi.Input<boolean>;
+    /**
+     * Lets `takeOwnership` take an authorization that AWS Control Tower created (it carries the
+     * `aws-control-tower` tag). Control Tower's mandatory control AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY
+     * protects those, and AWS advises against changing what Control Tower created: prefer `adoptExisting`.
+     * @default false
+     * @see https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html
+     */
+    readonly takeOwnershipFromControlTower?: pulumi.Input<boolean>;
+    /**
+     * The account the authorization must land in (the source account). When set, the preview fails if
+     * the credentials or `assumeRole` act in another account (where that can be known then), and the
+     * create always checks before its Put: a mismatch fails naming both accounts, and nothing is created.
+     * `AggregationAuthorizations` sets it for every authorization it declares.
+     * @default - wherever the credentials act
+     */
+    readonly sourceAccountId?: pulumi.Input<string>;
     /**
      * A role to assume in the source account, so that one program reaches many accounts: the
      * authorization lives in the role's account. Changing it to a role in another account replaces the
@@ -138,7 +157,10 @@ function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Output
  *   than silently taking it over; set `adoptExisting: true` to manage its tags (destroy leaves it),
  *   or `takeOwnership: true` to migrate one from pulumi-aws or Terraform (destroy deletes it).
  * - Every read, update and delete first checks that the credentials belong to the authorization's
- *   account, and never changes or deletes one whose owner tag names someone else.
+ *   account, and never changes or deletes an authorization that is not this resource's creation (its
+ *   owner tag names the creation, or AWS reports the creation time the state recorded).
+ * - A replacement deletes first (`deleteBeforeReplace` defaults to true): AWS holds one authorization
+ *   per key, so the two halves of a `pulumi up --replace` cannot both exist.
  *
  * The resource ID is the authorization's ARN.
  */
@@ -169,6 +191,8 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     declare public readonly creationTime: pulumi.Output<string>;
     /** True when this resource adopted an authorization it did not create (destroy leaves it in place). */
     declare public readonly adopted: pulumi.Output<boolean>;
+    /** The creation this resource owns: the random ID in its owner tag (README "The owner tag"); absent when adopted. */
+    declare public readonly creationId: pulumi.Output<string | undefined>;
 
     /**
      * Reads an existing authorization into the program without managing it, following Pulumi's
@@ -206,6 +230,8 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 tags: args?.tags,
                 adoptExisting: args?.adoptExisting,
                 takeOwnership: args?.takeOwnership,
+                takeOwnershipFromControlTower: args?.takeOwnershipFromControlTower,
+                sourceAccountId: args?.sourceAccountId,
                 assumeRole: args?.assumeRole
                     ? {
                           roleArn: args.assumeRole.roleArn,
@@ -221,10 +247,18 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 creationTime: undefined,
                 adopted: undefined,
                 tagsAll: undefined,
+                creationId: undefined,
+                takenOver: undefined,
             },
-            mayHoldSecrets(args?.tags) || defaultTagsMayBeSecret()
-                ? { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] }
-                : opts,
+            {
+                // A replacement that keeps the key (\`pulumi up --replace\`) would have both halves hold the one
+                // authorization AWS keeps per key: delete first (README "Replacements").
+                ...opts,
+                deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
+                ...(mayHoldSecrets(args?.tags) || defaultTagsMayBeSecret()
+                    ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] }
+                    : {}),
+            },
         );
     }
 }

@@ -151,6 +151,9 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                         tags,
                         adoptExisting: args.adoptExisting,
                         assumeRole: source.assumeRole,
+                        // The account it must land in: a role (even one given as an Output) or credentials acting
+                        // elsewhere fail the preview or the create, never create in another account.
+                        sourceAccountId: source.accountId,
                     },
                     { parent: this },
                 );

@@ -10,13 +10,14 @@ import {
     PutAggregationAuthorizationCommand,
     DeleteAggregationAuthorizationCommand,
     TagResourceCommand,
+    UntagResourceCommand,
     type AggregationAuthorization,
 } from "@aws-sdk/client-config-service";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { configureSettings } from "../../provider/client";
 import { ownerOf } from "../../provider/owner";
 import { fromTagList, toTagList } from "../../provider/tags";
-import type { Inputs, Tags } from "../../provider/types";
+import { OWNER_TAG, type Inputs, type Tags } from "../../provider/types";
 import { Moto } from "./moto";
 import { RecordingProxy } from "./proxy";
 import { CREDENTIALS_ENV } from "./secrets";
@@ -43,6 +44,16 @@ export const arnOf = (region: string, aggregatorRegion = "us-east-1", account = 
 export const ownerFor = (name: string, stack = "dev", org = "organization", parents = "") =>
     ownerOf(org, `urn:pulumi:${stack}::proj::${parents}${TYPE}::${name}`);
 
+/**
+ * The owner tag of a creation of the resource with `owner`, as the fixture's `tags` show it: the random
+ * creation ID (provider/ownership.ts) as `*`. Tests that check the ID itself read `rawTags`.
+ */
+export const created = (owner: string) => `${owner} creation:*`;
+
+/** Shows an owner tag's creation ID as `*` (see {@link created}). */
+const masked = (tags: Tags): Tags =>
+    Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, k === OWNER_TAG ? v.replace(/ creation:[0-9a-f]{16}$/, " creation:*") : v]));
+
 /** The owner of the default inputs: resource `a` of stack `dev`. */
 export const OWNER_A = ownerFor("a");
 
@@ -63,12 +74,16 @@ export interface AwsFixture {
     proxy: RecordingProxy;
     /** Lists authorizations in a source region, read straight from moto. */
     list(region: string): Promise<AggregationAuthorization[]>;
-    /** The tags of an ARN, read straight from moto. */
+    /** The tags of an ARN, read straight from moto, the owner tag's creation ID shown as `*` ({@link created}). */
     tags(region: string, arn: string): Promise<Tags>;
+    /** The tags of an ARN, read straight from moto, exactly. */
+    rawTags(region: string, arn: string): Promise<Tags>;
     /** Creates an authorization outside the program (as Control Tower would). */
     putOutOfBand(region: string, account: string, aggregatorRegion: string, tags?: Tags): Promise<AggregationAuthorization>;
     deleteOutOfBand(region: string, account: string, aggregatorRegion: string): Promise<void>;
     tagOutOfBand(region: string, arn: string, tags: Tags): Promise<void>;
+    /** Removes tag keys straight in moto, as a tag-hygiene job (Tag Editor, a cleanup script) would. */
+    untagOutOfBand(region: string, arn: string, keys: string[]): Promise<void>;
     /**
      * Runs `fn` with the provider's credentials acting in `account` (assumed from moto's STS), as a
      * wrong AWS_PROFILE would; the fixture's own reads (`list`, `tags`, …) take `account` too.
@@ -76,7 +91,7 @@ export interface AwsFixture {
     inAccount<T>(account: string, fn: () => Promise<T>): Promise<T>;
     /** Lists authorizations in `region` of `account`, read straight from moto; changes no environment or settings. */
     listIn(account: string, region: string): Promise<AggregationAuthorization[]>;
-    /** The tags of an ARN in `account`, read straight from moto. */
+    /** The tags of an ARN in `account`, read straight from moto (creation IDs as in `tags`). */
     tagsIn(account: string, region: string, arn: string): Promise<Tags>;
 }
 
@@ -163,7 +178,7 @@ export function useAws(): AwsFixture {
     };
     fixture.tagsIn = async (account, region, arn) => {
         await assume(account);
-        return fromTagList((await direct(region, account).send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags);
+        return masked(fromTagList((await direct(region, account).send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags));
     };
     fixture.list = async (region) => {
         const out: AggregationAuthorization[] = [];
@@ -175,8 +190,9 @@ export function useAws(): AwsFixture {
         } while (NextToken);
         return out;
     };
-    fixture.tags = async (region, arn) =>
+    fixture.rawTags = async (region, arn) =>
         fromTagList((await direct(region).send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags);
+    fixture.tags = async (region, arn) => masked(await fixture.rawTags(region, arn));
     fixture.putOutOfBand = async (region, account, aggregatorRegion, tags) =>
         (
             await direct(region).send(
@@ -191,6 +207,9 @@ export function useAws(): AwsFixture {
         await direct(region).send(
             new DeleteAggregationAuthorizationCommand({ AuthorizedAccountId: account, AuthorizedAwsRegion: aggregatorRegion }),
         );
+    };
+    fixture.untagOutOfBand = async (region, arn, keys) => {
+        await direct(region).send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: keys }));
     };
     fixture.tagOutOfBand = async (region, arn, tags) => {
         await direct(region).send(new TagResourceCommand({ ResourceArn: arn, Tags: toTagList(tags) }));

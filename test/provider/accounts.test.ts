@@ -20,6 +20,7 @@ import {
     inputsFor,
     roleIn,
     useAws,
+    created,
 } from "../harness/aws";
 
 const OWNER = "pulumi-aws-config-aggregation:owner";
@@ -66,7 +67,7 @@ describe("several accounts", function () {
             assert.deepEqual([read.id, read.props], [id, outs]);
             const upd = await provider.update!(id, outs!, viaRole(OTHER_ACCOUNT, { tags: { team: "security" } }));
             assert.deepEqual(upd.outs!.tags, { team: "security" });
-            assert.deepEqual(await aws.tagsIn(OTHER_ACCOUNT, "eu-west-1", arn), { team: "security", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tagsIn(OTHER_ACCOUNT, "eu-west-1", arn), { team: "security", [OWNER]: created(OWNER_A) });
             await provider.delete!(id, upd.outs as Outputs);
             assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
         });
@@ -285,7 +286,7 @@ describe("several accounts", function () {
                 });
                 await assert.rejects(provider.delete!(id, outs!), (e: Error & { code?: string }) => e.code === "AccountNotAllowed");
                 assert.deepEqual(aws.proxy.operations(), [], JSON.stringify(config));
-                assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+                assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: created(OWNER_A) });
             }
         });
 
@@ -294,7 +295,7 @@ describe("several accounts", function () {
             const { id, outs } = await provider.create(inputsFor());
             assert.deepEqual(outs!.tags, { team: "platform" });
             assert.deepEqual(outs!.tagsAll, { "cost-center": "42", team: "platform" });
-            assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "42", team: "platform", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "42", team: "platform", [OWNER]: created(OWNER_A) });
             assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: false, replaces: [] });
 
             // A change of the default tags alone is an in-place update.
@@ -302,7 +303,7 @@ describe("several accounts", function () {
             assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: true, replaces: [] });
             const upd = await provider.update!(id, outs!, inputsFor());
             assert.deepEqual(upd.outs!.tagsAll, { "cost-center": "43", team: "platform" });
-            assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "43", team: "platform", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "43", team: "platform", [OWNER]: created(OWNER_A) });
             const read = await provider.read!(id, upd.outs as Outputs);
             assert.deepEqual(read.props!.tags, { team: "platform" });
             assert.deepEqual(read.props!.tagsAll, { "cost-center": "43", team: "platform" });
@@ -324,7 +325,7 @@ describe("several accounts", function () {
         it("aws:ignoreTags keys are never managed and never shown", async () => {
             stackConfig({ "aws:ignoreTags": { keys: ["ops-note"], keyPrefixes: ["scanner:"] } });
             const { id, outs } = await provider.create(inputsFor({ tags: { team: "platform", "ops-note": "from program" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A }, "an ignored key is not written");
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: created(OWNER_A) }, "an ignored key is not written");
             await aws.tagOutOfBand("eu-west-1", id, { "ops-note": "by hand", "scanner:last": "today" });
             const read = await provider.read!(id, outs);
             assert.deepEqual(read.props!.tags, { team: "platform" });
@@ -334,7 +335,7 @@ describe("several accounts", function () {
                 team: "security",
                 "ops-note": "by hand",
                 "scanner:last": "today",
-                [OWNER]: OWNER_A,
+                [OWNER]: created(OWNER_A),
             });
             await provider.delete!(id, read.props as Outputs);
             assert.deepEqual(await aws.list("eu-west-1"), []);
@@ -366,7 +367,7 @@ describe("several accounts", function () {
             await assert.rejects(provider.update!(id, outs!, inputsFor({ tags: { team: "x" } })), { message });
             await assert.rejects(provider.delete!(id, outs!), { message });
             assert.deepEqual(aws.proxy.calls, []);
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: created(OWNER_A) });
             // Settings that are right configure it again.
             await provider.configure!(config({ "aws:region": "eu-west-1" }));
             assert.deepEqual((await provider.read!(id, outs)).id, id);

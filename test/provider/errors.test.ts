@@ -271,8 +271,10 @@ describe("AWS failures", function () {
                             accountId: SOURCE_ACCOUNT,
                             creationTime: undefined,
                             adopted: false,
+                            creationId: e.properties!.creationId,
                         },
                     );
+                    assert.match(String(e.properties!.creationId), /^[0-9a-f]{16}$/, "the creation whose tag AWS holds");
                     assert.match(
                         e.message,
                         /^creating Config aggregation authorization \(arn:[^)]+\): could not reach AWS Config .* after 4 attempts: ECONNRESET/,

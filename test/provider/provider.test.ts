@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
 import { faults } from "../harness/proxy";
-import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor, created } from "../harness/aws";
 import { OWNER_TAG } from "../../provider/types";
 
 const OWNER = OWNER_TAG;
@@ -11,7 +11,7 @@ const inputs = inputsFor;
 
 /** What a refresh reads back for a resource in state: its outputs, and the same as the next diff's inputs. */
 function refreshed(id: string, outs: Outputs | undefined) {
-    const { creationTime: _c, adopted: _a, tagsAll: _t, ...asInputs } = outs!;
+    const { creationTime: _c, adopted: _a, tagsAll: _t, creationId: _i, ...asInputs } = outs!;
     return { id, props: outs, inputs: asInputs };
 }
 
@@ -25,6 +25,7 @@ describe("provider against moto", function () {
             const { id, outs } = await provider.create(inputs());
             const arn = arnOf("eu-west-1");
             assert.equal(id, arn);
+            assert.match(outs!.creationId!, /^[0-9a-f]{16}$/, "a new creation ID");
             assert.deepEqual(
                 { ...outs, creationTime: undefined },
                 {
@@ -38,7 +39,13 @@ describe("provider against moto", function () {
                     accountId: SOURCE_ACCOUNT,
                     creationTime: undefined,
                     adopted: false,
+                    creationId: outs!.creationId,
                 },
+            );
+            assert.deepEqual(
+                await aws.rawTags("eu-west-1", arn),
+                { team: "platform", [OWNER]: `${OWNER_A} creation:${outs!.creationId}` },
+                "the owner tag names this creation",
             );
             // Read back through the AWS SDK, independently of the provider.
             const listed = await aws.list("eu-west-1");
@@ -48,7 +55,7 @@ describe("provider against moto", function () {
             assert.equal(listed[0].AuthorizedAwsRegion, "us-east-1");
             assert.equal(outs!.creationTime, listed[0].CreationTime!.toISOString());
             assert.ok(Math.abs(Date.parse(outs!.creationTime) - before) < 60000, "creation time is now");
-            assert.deepEqual(await aws.tags("eu-west-1", arn), { team: "platform", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", arn), { team: "platform", [OWNER]: created(OWNER_A) });
             assert.deepEqual(await aws.list("us-east-1"), [], "nothing in other regions");
         });
 
@@ -68,8 +75,8 @@ describe("provider against moto", function () {
             process.env.AWS_REGION = "eu-west-1";
             try {
                 const read = await provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`);
-                const { owner: _owner, ...unowned } = outs!;
-                assert.deepEqual(read, { id, props: unowned }, "a lookup without state has no owner");
+                const { owner: _owner, creationId: _creation, ...unowned } = outs!;
+                assert.deepEqual(read, { id, props: unowned }, "a lookup without state has no owner and no creation");
             } finally {
                 delete process.env.AWS_REGION;
             }
@@ -135,11 +142,11 @@ describe("provider against moto", function () {
             aws.proxy.clear();
 
             const step1 = await provider.update!(id, outs!, inputs({ tags: { team: "platform", env: "dev", owner: "ops" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", env: "dev", owner: "ops", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", env: "dev", owner: "ops", [OWNER]: created(OWNER_A) });
             const step2 = await provider.update!(id, step1.outs!, inputs({ tags: { team: "security", env: "dev", owner: "ops" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", env: "dev", owner: "ops", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", env: "dev", owner: "ops", [OWNER]: created(OWNER_A) });
             const step3 = await provider.update!(id, step2.outs!, inputs({ tags: { team: "security" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "security", [OWNER]: created(OWNER_A) });
             assert.deepEqual(step3.outs!.tags, { team: "security" });
 
             // Each update reads the tags AWS holds first (is it still ours?), then changes only the difference.
@@ -179,7 +186,7 @@ describe("provider against moto", function () {
         it("removes every tag when the tags input goes away", async () => {
             const { id, outs } = await provider.create(inputs({ tags: { a: "1", b: "2" } }));
             const { outs: after } = await provider.update!(id, outs!, inputs({ tags: undefined }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: OWNER_A }, "the owner tag stays");
+            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: created(OWNER_A) }, "the owner tag stays");
             assert.deepEqual(after!.tags, {});
         });
 
@@ -264,23 +271,47 @@ describe("provider against moto", function () {
 
         it("marks what it creates with the owner tag, and keeps it out of the tags output", async () => {
             const { id, outs } = await provider.create(inputs());
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
+            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: created(OWNER_A) });
             assert.deepEqual(outs!.tags, { team: "platform" });
             assert.equal(outs!.owner, OWNER_A);
             assert.deepEqual((await provider.read!(id, outs)).props!.tags, { team: "platform" });
             const { outs: updated } = await provider.update!(id, outs!, inputs({ tags: {} }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: OWNER_A }, "removing every tag keeps the owner tag");
+            assert.deepEqual(await aws.tags("eu-west-1", id), { [OWNER]: created(OWNER_A) }, "removing every tag keeps the owner tag");
             assert.deepEqual(updated!.tags, {});
         });
 
-        it("takes back its own authorization left by an interrupted up, as its own creation", async () => {
-            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { [OWNER]: OWNER_A, stale: "1" });
-            const { id, outs } = await provider.create(inputs());
-            assert.equal(outs!.adopted, false, "its own, so destroy deletes it");
-            assert.equal(outs!.creationTime, before.CreationTime!.toISOString());
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: OWNER_A });
-            await provider.delete!(id, outs!);
-            assert.deepEqual(await aws.list("eu-west-1"), []);
+        it("refuses one carrying its own owner but another creation, naming the reclaim command; reclaims it once told, as a new creation", async () => {
+            // What an up killed after AWS created it leaves (and what a stack once named like this one leaves).
+            const earlier = "0123456789abcdef";
+            const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", {
+                [OWNER]: `${OWNER_A} creation:${earlier}`,
+                stale: "1",
+            });
+            const arn = arnOf("eu-west-1");
+            await assert.rejects(provider.create(inputs()), {
+                message:
+                    `creating Config aggregation authorization (${arn}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1 ` +
+                    `already exists and carries this resource's owner tag (organization/proj/dev/a, creation ${earlier}), but this stack's state records no such creation. ` +
+                    "Pulumi changed nothing. Either an interrupted `pulumi up` of this stack created it (Pulumi then warned of a pending operation, " +
+                    '"interrupted while creating", for this resource), or another stack that had this stack\'s name did (`pulumi stack rename`, ' +
+                    "or a stack removed without destroying it), or a replacement ran with deleteBeforeReplace: false. " +
+                    `If it is this stack's interrupted create, reclaim it once: \`PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=${arn} pulumi up\`. ` +
+                    "If another stack holds it, run `pulumi up` there first (its owner tag then names it), or remove this resource from this program.",
+            });
+            assert.deepEqual(await aws.rawTags("eu-west-1", arn), { [OWNER]: `${OWNER_A} creation:${earlier}`, stale: "1" }, "untouched");
+
+            process.env.PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM = `arn:aws:config:us-west-2:${SOURCE_ACCOUNT}:other, ${arn}`;
+            try {
+                const { id, outs } = await provider.create(inputs());
+                assert.equal(outs!.adopted, false, "its own, so destroy deletes it");
+                assert.equal(outs!.creationTime, before.CreationTime!.toISOString(), "the same authorization, never deleted");
+                assert.notEqual(outs!.creationId, earlier);
+                assert.deepEqual(await aws.rawTags("eu-west-1", id), { team: "platform", [OWNER]: `${OWNER_A} creation:${outs!.creationId}` });
+                await provider.delete!(id, outs!);
+                assert.deepEqual(await aws.list("eu-west-1"), []);
+            } finally {
+                delete process.env.PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM;
+            }
         });
 
         it("names the resource and the stack that own it when another stack created it, and suggests only safe steps", async () => {
@@ -290,10 +321,11 @@ describe("provider against moto", function () {
                 message:
                     `creating Config aggregation authorization (${arnOf("eu-west-1")}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 ` +
                     "in source region eu-west-1 already exists, managed by the Pulumi resource organization/proj/prod/a (its pulumi-aws-config-aggregation:owner tag). " +
-                    "Pulumi changed nothing. Two stacks cannot both manage it. To move it into this stack, set takeOwnership: true on this resource " +
-                    "(the other stack then leaves it in place on destroy and reports it gone on refresh) and remove it from the other stack's program. " +
+                    "Pulumi changed nothing. Two stacks cannot both manage it. To move it into this stack, move the resource's state with `pulumi state move` " +
+                    "(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that a Pulumi resource manages. " +
                     "adoptExisting does not apply to authorizations that a Pulumi resource manages.",
             });
+            await assert.rejects(provider.create(inputs({ takeOwnership: true })), /managed by the Pulumi resource organization\/proj\/prod\/a/);
             assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: prod });
         });
 

@@ -80,6 +80,7 @@ describe("AggregationAuthorizations (mocked engine)", () => {
                 region: "us-west-2",
                 tags: { team: "security" },
                 assumeRole: role("777788889999"),
+                sourceAccountId: "777788889999",
                 owner: undefined,
                 __provider: PROVIDER_MODULE,
             },
