@@ -174,7 +174,8 @@ export function claim(existing: Tags, ctx: ClaimContext): Claim {
         };
     }
     const controlTower = tagValue(existing, CONTROL_TOWER_TAG) !== undefined;
-    if (ctx.takeOwnership && !ctx.replacing && (!controlTower || ctx.takeOwnershipFromControlTower)) return { kind: "own", reason: "takeOwnership" };
+    if (ctx.takeOwnership && !ctx.replacing && (!controlTower || ctx.takeOwnershipFromControlTower))
+        return { kind: "own", reason: "takeOwnership" };
     if (ctx.adoptExisting) return { kind: "adopt" };
     if (ctx.takeOwnership && controlTower) {
         return { kind: "refuse", why: `${ctx.what} already exists and ${controlTowerCause()}` };

@@ -263,7 +263,9 @@ function landsElsewhere(expected: string, actual: string, role: RoleSetting | un
     return (
         `sourceAccountId is ${expected}, but ${by} in account ${actual}: the authorization would land in account ${actual}, ` +
         `where an aggregator expecting account ${expected} would never find it. ` +
-        (role ? `Give the source a role in account ${expected}.` : `Run with credentials for account ${expected}, or give the source an assumeRole in it.`)
+        (role
+            ? `Give the source a role in account ${expected}.`
+            : `Run with credentials for account ${expected}, or give the source an assumeRole in it.`)
     );
 }
 
@@ -546,7 +548,10 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const expected = news.sourceAccountId;
         if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
             const roleArn = news.assumeRole?.roleArn;
-            return { inputs: news, failures: [{ property: "", reason: landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined) }] };
+            return {
+                inputs: news,
+                failures: [{ property: "", reason: landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined) }],
+            };
         }
         return { inputs: checked };
     },
@@ -603,7 +608,12 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
     }
     const accountId = await sourceAccount(t);
     if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
-        throw authorizationError("creating", t.resource, landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.", "WrongAccount");
+        throw authorizationError(
+            "creating",
+            t.resource,
+            landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
+            "WrongAccount",
+        );
     }
     checkAllowed(t, accountId);
     const arn = buildArn({

@@ -14,6 +14,7 @@ import {
     roleIn,
     useAws,
     type AwsFixture,
+    created,
 } from "../harness/aws";
 import { engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
 import { PROGRAMS, useStacks } from "../harness/engine";
@@ -52,7 +53,7 @@ function expected(sources: Source[], extra: Record<string, string> = {}): Record
         sources.flatMap((s) =>
             s.regions.map((r) => [
                 `${s.accountId}/${r}`,
-                { team: "platform", ...extra, [OWNER]: engineOwner(`org-${s.accountId}-${r}`, "test", "engine-org", COMPONENT) },
+                { team: "platform", ...extra, [OWNER]: created(engineOwner(`org-${s.accountId}-${r}`, "test", "engine-org", COMPONENT)) },
             ]),
         ),
     );

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws, created } from "../harness/aws";
 import { WORK, engineOwner } from "../harness/pulumi";
 import { PROGRAMS, useStacks } from "../harness/engine";
 import { OWNER_TAG } from "../../provider/types";
@@ -31,7 +31,7 @@ describe("examples under the pulumi CLI", function () {
                 assert.deepEqual(await aws.tags(region, arns[region]), {
                     "managed-by": "pulumi",
                     purpose: "config-aggregation",
-                    [OWNER_TAG]: engineOwner(`authorize-${region}`, "dev", "source-account"),
+                    [OWNER_TAG]: created(engineOwner(`authorize-${region}`, "dev", "source-account")),
                 });
             }
             const outs = await source.outputs();

@@ -5,7 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture, created as tagged } from "../harness/aws";
 import { Stack, engineOwner } from "../harness/pulumi";
 import { declare, useStacks, type Spec } from "../harness/engine";
 import { faults, type Fault } from "../harness/proxy";
@@ -55,7 +55,7 @@ function expected(specs: Spec[], stack = "test"): Record<string, Record<string, 
     return Object.fromEntries(
         specs.map((s) => [
             `${s.region}/${s.authorizedAccountId}/${s.authorizedAwsRegion}`,
-            { ...s.tags, [OWNER]: engineOwner(s.name, stack, "engine-test", s.parent ? GROUP : undefined) },
+            { ...s.tags, [OWNER]: tagged(engineOwner(s.name, stack, "engine-test", s.parent ? GROUP : undefined)) },
         ]),
     );
 }
@@ -342,7 +342,7 @@ describe("guarantees under the pulumi CLI", function () {
             await s.up();
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "TagResource"], "is it still ours? then retag");
             await sameAuthorization(creationTime);
-            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: engineOwner("new") } });
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: tagged(engineOwner("new")) } });
         });
 
         it("fails a rename without an alias, suggesting one, and keeps the authorization", async () => {
@@ -363,7 +363,7 @@ describe("guarantees under the pulumi CLI", function () {
             await declare(s, [{ ...base, name: "new", aliases: [{ name: "old" }] }]);
             await s.up();
             await sameAuthorization(creationTime);
-            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: engineOwner("new") } });
+            assert.deepEqual(await awsState(aws), { [KEY]: { team: "platform", [OWNER]: tagged(engineOwner("new")) } });
         });
 
         it("moves into a component with an alias in place, and fails safe without one", async () => {
@@ -376,7 +376,7 @@ describe("guarantees under the pulumi CLI", function () {
             await s.up();
             await sameAuthorization(creationTime);
             assert.deepEqual(await awsState(aws), {
-                [KEY]: { team: "platform", [OWNER]: engineOwner("old", "test", "engine-test", GROUP) },
+                [KEY]: { team: "platform", [OWNER]: tagged(engineOwner("old", "test", "engine-test", GROUP)) },
             });
             await s.destroy();
             assert.deepEqual(await awsState(aws), {});

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf, created } from "../harness/aws";
 import { faults } from "../harness/proxy";
 import { PROVIDER_MODULE, TYPE } from "../../provider/dynamic";
 import { Stack, WORK, engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
@@ -15,7 +15,7 @@ const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_,
 
 const OWNER = OWNER_TAG;
 /** The owner tag of resource `name` in the engine tests' stacks. */
-const owned = (name: string) => ({ [OWNER]: engineOwner(name) });
+const owned = (name: string) => ({ [OWNER]: created(engineOwner(name)) });
 
 /**
  * Asserts that the stack output at `keys` (or the output or map holding it) is stored as a Pulumi

@@ -52,7 +52,9 @@ export const created = (owner: string) => `${owner} creation:*`;
 
 /** Shows an owner tag's creation ID as `*` (see {@link created}). */
 const masked = (tags: Tags): Tags =>
-    Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, k === OWNER_TAG ? v.replace(/ creation:[0-9a-f]{16}$/, " creation:*") : v]));
+    Object.fromEntries(
+        Object.entries(tags).map(([k, v]) => [k, k === OWNER_TAG ? v.replace(/ creation:[0-9a-f]{16}$/, " creation:*") : v]),
+    );
 
 /** The owner of the default inputs: resource `a` of stack `dev`. */
 export const OWNER_A = ownerFor("a");

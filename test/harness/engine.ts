@@ -28,6 +28,9 @@ export interface Spec {
     secretTag?: string;
     adoptExisting?: boolean;
     takeOwnership?: boolean;
+    takeOwnershipFromControlTower?: boolean;
+    /** The account it must land in. */
+    sourceAccountId?: string;
     /** Tag this one with another resource's source account (an output). */
     accountTagFrom?: string;
     /** The name of a `test:index:Group` component to create it in. */

@@ -122,7 +122,7 @@ export class Stack {
         readonly backendDir: string,
         private readonly ownsBackend: boolean,
         private readonly project: string,
-        private readonly stack: AutomationStack,
+        private stack: AutomationStack,
         env: Record<string, string>,
     ) {
         this.env = env;
@@ -182,8 +182,25 @@ export class Stack {
         }
     }
 
-    up(opts: RunOptions & { parallel?: number; signal?: AbortSignal } = {}): Promise<Result> {
-        return this.command("up", opts, (s) => s.up({ parallel: opts.parallel, signal: opts.signal }));
+    /** `pulumi up`; `replace`: URNs to replace (`--replace`), `targetReplace`: URNs to replace and target only them (`--target-replace`). */
+    up(opts: RunOptions & { parallel?: number; signal?: AbortSignal; replace?: string[]; targetReplace?: string[] } = {}): Promise<Result> {
+        return this.command("up", opts, (s) =>
+            s.up({
+                parallel: opts.parallel,
+                signal: opts.signal,
+                ...(opts.replace ? { replace: opts.replace } : {}),
+                ...(opts.targetReplace ? { replace: opts.targetReplace, target: opts.targetReplace } : {}),
+            }),
+        );
+    }
+
+    /** `pulumi stack rename <name>`: the same state under a new stack name (its URNs change with it). */
+    async rename(name: string): Promise<void> {
+        await this.command("stack rename", {}, (s) => s.rename({ stackName: name }));
+        this.stack = await LocalWorkspace.selectStack(
+            { stackName: name, workDir: this.dir },
+            { pulumiHome: path.join(WORK, "pulumi-home"), envVars: { ...this.env }, pulumiCommand: await cli! },
+        );
     }
 
     preview(opts: RunOptions & { diff?: boolean; expectNoChanges?: boolean } = {}): Promise<Result> {

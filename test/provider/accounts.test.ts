@@ -325,7 +325,11 @@ describe("several accounts", function () {
         it("aws:ignoreTags keys are never managed and never shown", async () => {
             stackConfig({ "aws:ignoreTags": { keys: ["ops-note"], keyPrefixes: ["scanner:"] } });
             const { id, outs } = await provider.create(inputsFor({ tags: { team: "platform", "ops-note": "from program" } }));
-            assert.deepEqual(await aws.tags("eu-west-1", id), { team: "platform", [OWNER]: created(OWNER_A) }, "an ignored key is not written");
+            assert.deepEqual(
+                await aws.tags("eu-west-1", id),
+                { team: "platform", [OWNER]: created(OWNER_A) },
+                "an ignored key is not written",
+            );
             await aws.tagOutOfBand("eu-west-1", id, { "ops-note": "by hand", "scanner:last": "today" });
             const read = await provider.read!(id, outs);
             assert.deepEqual(read.props!.tags, { team: "platform" });

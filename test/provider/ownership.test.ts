@@ -104,7 +104,10 @@ describe("ownership on AWS's semantics", function () {
                 lost.reason.message,
                 /If two resources of this program declare the same authorization \(same aggregator account and region, same source region\), remove one of them\./,
             );
-            assert.deepEqual(await aws.tags("eu-west-1", ARN), { team: "platform", [OWNER]: created(ownerFor(won[0] === 0 ? "first" : "second")) });
+            assert.deepEqual(await aws.tags("eu-west-1", ARN), {
+                team: "platform",
+                [OWNER]: created(ownerFor(won[0] === 0 ? "first" : "second")),
+            });
         });
     });
 
@@ -151,7 +154,10 @@ describe("ownership on AWS's semantics", function () {
             assert.deepEqual(await provider.read!(id, outs), {});
             await assert.rejects(provider.update!(id, outs!, inputs({ tags: { team: "x" } })), /AWS holds another creation of it/);
             await provider.delete!(id, outs!);
-            assert.deepEqual(await aws.rawTags("eu-west-1", id), { team: "platform", [OWNER]: `${OWNER_A} creation:${theirs!.creationId}` });
+            assert.deepEqual(await aws.rawTags("eu-west-1", id), {
+                team: "platform",
+                [OWNER]: `${OWNER_A} creation:${theirs!.creationId}`,
+            });
         });
     });
 
@@ -165,14 +171,21 @@ describe("ownership on AWS's semantics", function () {
                 await change(id);
                 aws.proxy.clear();
                 const read = await provider.read!(id, outs);
-                assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"], "the tag could not answer");
+                assert.deepEqual(
+                    aws.proxy.operations(),
+                    ["ListTagsForResource", "DescribeAggregationAuthorizations"],
+                    "the tag could not answer",
+                );
                 assert.equal(read.props!.owner, undefined, "AWS does not hold this resource's owner tag");
                 assert.equal(read.props!.creationId, outs!.creationId, "the creation is still this resource's");
                 assert.equal(read.props!.creationTime, outs!.creationTime);
                 const diff = await provider.diff!(id, read.props!, inputs());
                 assert.equal(diff.changes, true, "the next up writes the tag back");
                 const { outs: after } = await provider.update!(id, read.props!, inputs());
-                assert.deepEqual(await aws.rawTags("eu-west-1", id), { team: "platform", [OWNER]: `${OWNER_A} creation:${outs!.creationId}` });
+                assert.deepEqual(await aws.rawTags("eu-west-1", id), {
+                    team: "platform",
+                    [OWNER]: `${OWNER_A} creation:${outs!.creationId}`,
+                });
                 assert.equal(after!.owner, OWNER_A);
 
                 await change(id);
@@ -285,7 +298,10 @@ describe("ownership on AWS's semantics", function () {
             assert.deepEqual(await aws.tags("eu-west-1", ARN), ct, "untouched");
             // Adopted first, then takeOwnership: refused the same way.
             const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
-            await assert.rejects(provider.update!(id, outs!, inputs({ takeOwnership: true })), /carries AWS Control Tower's aws-control-tower tag/);
+            await assert.rejects(
+                provider.update!(id, outs!, inputs({ takeOwnership: true })),
+                /carries AWS Control Tower's aws-control-tower tag/,
+            );
             assert.deepEqual(await aws.tags("eu-west-1", ARN), { ...ct, team: "platform" });
             const { outs: taken } = await provider.update!(id, outs!, inputs({ takeOwnership: true, takeOwnershipFromControlTower: true }));
             assert.deepEqual(await aws.tags("eu-west-1", ARN), { ...ct, team: "platform", [OWNER]: created(OWNER_A) });
@@ -295,7 +311,10 @@ describe("ownership on AWS's semantics", function () {
 
         it("never takes one that another Pulumi resource manages", async () => {
             const { outs: theirs } = await provider.create(inputs({ owner: ownerFor("a", "prod") }));
-            await assert.rejects(provider.create(inputs({ takeOwnership: true })), /managed by the Pulumi resource organization\/proj\/prod\/a/);
+            await assert.rejects(
+                provider.create(inputs({ takeOwnership: true })),
+                /managed by the Pulumi resource organization\/proj\/prod\/a/,
+            );
             assert.deepEqual(await aws.rawTags("eu-west-1", ARN), {
                 team: "platform",
                 [OWNER]: `${ownerFor("a", "prod")} creation:${theirs!.creationId}`,
@@ -349,7 +368,11 @@ describe("ownership on AWS's semantics", function () {
             const { id, outs } = await provider.create(inputs({ adoptExisting: true }));
             const { outs: owned } = await provider.update!(id, outs!, inputs({ takeOwnership: true }));
             assert.equal(owned!.adopted, false);
-            assert.deepEqual(await aws.tags("eu-west-1", id), { Name: "x", team: "platform", [OWNER]: created(OWNER_A) }, "the tag it found stays");
+            assert.deepEqual(
+                await aws.tags("eu-west-1", id),
+                { Name: "x", team: "platform", [OWNER]: created(OWNER_A) },
+                "the tag it found stays",
+            );
             await provider.delete!(id, owned!);
             assert.deepEqual(await aws.list("eu-west-1"), []);
         });

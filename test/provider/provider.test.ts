@@ -306,7 +306,10 @@ describe("provider against moto", function () {
                 assert.equal(outs!.adopted, false, "its own, so destroy deletes it");
                 assert.equal(outs!.creationTime, before.CreationTime!.toISOString(), "the same authorization, never deleted");
                 assert.notEqual(outs!.creationId, earlier);
-                assert.deepEqual(await aws.rawTags("eu-west-1", id), { team: "platform", [OWNER]: `${OWNER_A} creation:${outs!.creationId}` });
+                assert.deepEqual(await aws.rawTags("eu-west-1", id), {
+                    team: "platform",
+                    [OWNER]: `${OWNER_A} creation:${outs!.creationId}`,
+                });
                 await provider.delete!(id, outs!);
                 assert.deepEqual(await aws.list("eu-west-1"), []);
             } finally {
@@ -325,7 +328,10 @@ describe("provider against moto", function () {
                     "(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that a Pulumi resource manages. " +
                     "adoptExisting does not apply to authorizations that a Pulumi resource manages.",
             });
-            await assert.rejects(provider.create(inputs({ takeOwnership: true })), /managed by the Pulumi resource organization\/proj\/prod\/a/);
+            await assert.rejects(
+                provider.create(inputs({ takeOwnership: true })),
+                /managed by the Pulumi resource organization\/proj\/prod\/a/,
+            );
             assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { [OWNER]: prod });
         });
 

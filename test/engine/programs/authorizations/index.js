@@ -1,6 +1,6 @@
 // Engine-test program: one AggregationAuthorization per entry of the `resources` config (JSON list
 // of {name, authorizedAccountId, authorizedAwsRegion, region?, tags?, secretTag?, adoptExisting?, takeOwnership?,
-// accountTagFrom?, aliases?, parent?}); `secretTag` names a tag whose value is the secret config `secretTagValue`.
+// takeOwnershipFromControlTower?, sourceAccountId?, accountTagFrom?, aliases?, parent?}); `secretTag` names a tag whose value is the secret config `secretTagValue`.
 // With `unknownAccount` set, the first entry's account ID comes from another resource's
 // output, so it is unknown during preview. Exports every resource's outputs.
 "use strict";
@@ -63,6 +63,8 @@ resources.forEach((spec, i) => {
                   : spec.tags,
             adoptExisting: spec.adoptExisting,
             takeOwnership: spec.takeOwnership,
+            takeOwnershipFromControlTower: spec.takeOwnershipFromControlTower,
+            sourceAccountId: spec.sourceAccountId,
         },
         opts,
     );
@@ -72,6 +74,7 @@ resources.forEach((spec, i) => {
         accountId: r.accountId,
         region: r.region,
         creationTime: r.creationTime,
+        creationId: r.creationId,
         tags: r.tags,
         tagsAll: r.tagsAll,
     };

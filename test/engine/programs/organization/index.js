@@ -1,6 +1,6 @@
 // Engine-test program: one AggregationAuthorizations component named `org` for the aggregator in the
 // `aggregatorAccountId`/`aggregatorRegion` config, over the `sources` config (JSON list of
-// {accountId, regions, roleArn?}). The optional secret config `externalId` is passed with every role.
+// {accountId, regions, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role.
 // Exports the component's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -17,7 +17,10 @@ const org = new AggregationAuthorizations("org", {
     sources: sources.map((s) => ({
         accountId: s.accountId,
         regions: s.regions,
-        ...(s.roleArn ? { assumeRole: { roleArn: s.roleArn, ...(externalId ? { externalId } : {}) } } : {}),
+        // roleAsOutput: the role ARN as an Output, as a program passes one made by another resource.
+        ...(s.roleArn
+            ? { assumeRole: { roleArn: s.roleAsOutput ? pulumi.output(s.roleArn) : s.roleArn, ...(externalId ? { externalId } : {}) } }
+            : {}),
     })),
 });
 
