@@ -43,9 +43,11 @@ export interface AssumeRoleArgs {
 export interface AggregationAuthorizationArgs {
     /**
      * The 12-digit ID of the account that runs the aggregator. Changing it replaces the authorization.
+     * A 12-digit number (as `pulumi config set --path` stores one) means its digits and is recorded as
+     * the string; quote an ID that starts with 0 (a number drops the zero, and is refused).
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_PutAggregationAuthorization.html
      */
-    readonly authorizedAccountId: pulumi.Input<string>;
+    readonly authorizedAccountId: pulumi.Input<string | number>;
     /**
      * The region the aggregator runs in, e.g. `us-east-1`. Changing it replaces the authorization.
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_PutAggregationAuthorization.html
