@@ -295,6 +295,13 @@ export function parseSettings(get: (key: string) => string | undefined): Setting
         const reserved = Object.keys(s.defaultTags).find(isAwsReserved);
         if (reserved !== undefined)
             throw settingError("aws:defaultTags.tags", `must not hold keys starting with "aws:" (reserved for AWS), got "${reserved}"`);
+        // Pulumi's Node.js runtime drops a map key named __proto__ from the outputs (tagsAll) the
+        // provider returns, so every up would see it missing and tag again; refused by name instead.
+        if (Object.hasOwn(s.defaultTags, "__proto__"))
+            throw settingError(
+                "aws:defaultTags.tags",
+                `must not hold the key "__proto__": Pulumi's Node.js SDK drops a map key of that name on its way to the engine; use another key`,
+            );
     }
     const ignore = get("aws:ignoreTags");
     if (ignore !== undefined) {

@@ -117,6 +117,37 @@ describe("AggregationAuthorizations (mocked engine)", () => {
         assert.deepEqual(await value(org.accountAggregationSource), { accountIds: ["444455556666"], regions: ["eu-west-1"] });
     });
 
+    it("registers tag keys named like Object.prototype members (toString, constructor, …) as any other", async () => {
+        // Without the sdk's copy, Pulumi's transferProperties throws "Cannot convert object to primitive value" here.
+        const tags = { toString: "b", constructor: "a", valueOf: "c", hasOwnProperty: "d", team: "x" };
+        const r = new sdk.AggregationAuthorization("proto-keys", {
+            authorizedAccountId: "111122223333",
+            authorizedAwsRegion: "us-east-1",
+            region: "eu-west-1",
+            tags,
+        });
+        assert.deepEqual(await value(r.tags), tags);
+        assert.deepEqual(registered.find((x) => x.name === "proto-keys")!.inputs.tags, tags);
+    });
+
+    it("refuses a __proto__ tag key by name before registering, which Pulumi's Node.js SDK would drop", () => {
+        assert.throws(
+            () =>
+                new sdk.AggregationAuthorization("proto", {
+                    authorizedAccountId: "111122223333",
+                    authorizedAwsRegion: "us-east-1",
+                    region: "eu-west-1",
+                    tags: JSON.parse('{"__proto__": "x", "team": "y"}'),
+                }),
+            {
+                message:
+                    'AggregationAuthorization proto: tags: the key "__proto__" cannot be used: Pulumi\'s Node.js SDK drops a map key of that name ' +
+                    "on its way to the engine and back (it assigns keys one by one, and assigning __proto__ a string does nothing). Use another key.",
+            },
+        );
+        assert.deepEqual(registered, []);
+    });
+
     const refused: [string, Record<string, unknown>, string][] = [
         [
             "an account listed twice",

@@ -129,6 +129,11 @@ describe("stack settings", () => {
             "aws:allowedAccountIds must be a list of 12-digit account IDs (pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012), got 111111111111",
         ],
         [
+            "a default tag key that Pulumi's Node.js SDK cannot carry",
+            { "aws:defaultTags": JSON.stringify({ tags: JSON.parse('{"__proto__": "x"}') }) },
+            'aws:defaultTags.tags must not hold the key "__proto__": Pulumi\'s Node.js SDK drops a map key of that name on its way to the engine; use another key',
+        ],
+        [
             "both allowed and forbidden accounts",
             { "aws:allowedAccountIds": ["111111111111"], "aws:forbiddenAccountIds": ["222222222222"] },
             "aws:forbiddenAccountIds cannot be set together with aws:allowedAccountIds (pulumi-aws refuses the same); keep one",
