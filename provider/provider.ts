@@ -49,7 +49,7 @@ import {
 } from "./ownership";
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
-import { MAX_TAGS, validate } from "./validate";
+import { MAX_TAGS, accountIdOf, validate } from "./validate";
 import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
@@ -527,7 +527,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         }
     },
 
-    async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+    async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
+        // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
+        const account = accountIdOf(given.authorizedAccountId);
+        const news: Inputs = account === undefined ? given : { ...given, authorizedAccountId: account };
         // Failures go to the engine without a property: for a named property Pulumi prints that
         // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
         // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole

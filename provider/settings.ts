@@ -10,6 +10,7 @@
  */
 import { isAwsReserved, pickTags, tagValue } from "./tags";
 import type { Tags } from "./types";
+import { accountIdOf, accountIdProblem } from "./validate";
 
 /** One role of `aws:assumeRoles` (pulumi-aws v7's `ProviderAssumeRole`), or of a resource's `assumeRole`. */
 export interface RoleSetting {
@@ -94,7 +95,6 @@ export function settingError(key: string, reason: string): Error {
     return new Error(`configuring pulumi-aws-config-aggregation: ${key} ${reason}`);
 }
 
-const ACCOUNT = /^\d{12}$/;
 /** An IAM role ARN: `arn:<partition>:iam::<account>:role/<path/name>`. */
 const ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 /** AWS STS: RoleSessionName, 2–64 of `\w+=,.@-`. */
@@ -143,6 +143,23 @@ function stringList(key: string, value: unknown, item: RegExp | undefined, what:
         throw settingError(key, `must be a list of ${what}, got ${JSON.stringify(value)}`);
     }
     return value as string[];
+}
+
+/**
+ * A list of account IDs, as pulumi-aws takes it: 12-digit strings, or numbers where
+ * `pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012` stored them; each as its 12-digit string.
+ */
+function accountList(key: string, value: unknown): string[] {
+    if (!Array.isArray(value))
+        throw settingError(
+            key,
+            `must be a list of 12-digit account IDs (pulumi config set --path '${key}[0]' 123456789012), got ${JSON.stringify(value)}`,
+        );
+    return value.map((v, i) => {
+        const problem = accountIdProblem(`${key}[${i}]`, v);
+        if (problem !== undefined) throw settingError(`${key}[${i}]`, problem.slice(`${key}[${i}] `.length));
+        return accountIdOf(v)!;
+    });
 }
 
 /** Go's duration syntax as pulumi-aws takes it ("1h", "15m", "1h30m", "900s"), in seconds. */
@@ -257,7 +274,7 @@ export function parseSettings(get: (key: string) => string | undefined): Setting
     for (const key of ["aws:allowedAccountIds", "aws:forbiddenAccountIds"] as const) {
         const text = get(key);
         if (text === undefined) continue;
-        const list = stringList(key, json(key, text), ACCOUNT, "12-digit account IDs (quoted)");
+        const list = accountList(key, json(key, text));
         if (key === "aws:allowedAccountIds") s.allowedAccountIds = list;
         else s.forbiddenAccountIds = list;
     }
@@ -278,6 +295,13 @@ export function parseSettings(get: (key: string) => string | undefined): Setting
         const reserved = Object.keys(s.defaultTags).find(isAwsReserved);
         if (reserved !== undefined)
             throw settingError("aws:defaultTags.tags", `must not hold keys starting with "aws:" (reserved for AWS), got "${reserved}"`);
+        // Pulumi's Node.js runtime drops a map key named __proto__ from the outputs (tagsAll) the
+        // provider returns, so every up would see it missing and tag again; refused by name instead.
+        if (Object.hasOwn(s.defaultTags, "__proto__"))
+            throw settingError(
+                "aws:defaultTags.tags",
+                `must not hold the key "__proto__": Pulumi's Node.js SDK drops a map key of that name on its way to the engine; use another key`,
+            );
     }
     const ignore = get("aws:ignoreTags");
     if (ignore !== undefined) {

@@ -63,21 +63,40 @@ function kind(value: unknown): string {
     return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
+/**
+ * The 12-digit string an account ID given as `value` stands for, or undefined when it is none. An
+ * account ID may arrive as a number where pulumi-aws takes one (`pulumi config set --path` stores
+ * integers as numbers, and a JavaScript program or JSON may hold one): a 12-digit number means its
+ * digits. A number never has leading zeros, so a shorter one is refused (see {@link accountIdProblem}).
+ */
+export function accountIdOf(value: unknown): string | undefined {
+    if (typeof value === "string") return ACCOUNT_ID.test(value) ? value : undefined;
+    if (typeof value === "number" && Number.isInteger(value) && value >= 1e11 && value < 1e12) return String(value);
+    return undefined;
+}
+
+/**
+ * Why `value` is not an account ID, naming it `property`, or undefined when it is one (a 12-digit
+ * string or number). A whole number of fewer than 12 digits is an account ID that lost its leading
+ * zeros on the way: the message says to quote it, with the quoted form.
+ */
+export function accountIdProblem(property: string, value: unknown): string | undefined {
+    if (accountIdOf(value) !== undefined) return undefined;
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 1e11) {
+        const digits = String(value).length;
+        return (
+            `${property} must be 12 digits, got the number ${value} (${digits} digit${digits === 1 ? "" : "s"}: a number drops an account ID's leading zeros); ` +
+            `quote it: "${String(value).padStart(12, "0")}"`
+        );
+    }
+    return `${property} must be 12 digits, got ${describe(value)}`;
+}
+
 function accountId(property: string, value: unknown): Failure[] {
     if (value === undefined) return [{ property, reason: `${property} is required: the 12-digit account ID of the aggregator account` }];
     if (value === UNKNOWN) return [];
-    if (typeof value === "number") {
-        return [
-            {
-                property,
-                reason: `${property} must be a string of 12 digits (quote it: account IDs can start with 0), got ${describe(value)}`,
-            },
-        ];
-    }
-    if (typeof value !== "string" || !ACCOUNT_ID.test(value)) {
-        return [{ property, reason: `${property} must be 12 digits, got ${describe(value)}` }];
-    }
-    return [];
+    const reason = accountIdProblem(property, value);
+    return reason === undefined ? [] : [{ property, reason }];
 }
 
 function region(property: string, value: unknown, missing: string, options: ValidateOptions): Failure[] {

@@ -43,9 +43,11 @@ export interface AssumeRoleArgs {
 export interface AggregationAuthorizationArgs {
     /**
      * The 12-digit ID of the account that runs the aggregator. Changing it replaces the authorization.
+     * A 12-digit number (as `pulumi config set --path` stores one) means its digits and is recorded as
+     * the string; quote an ID that starts with 0 (a number drops the zero, and is refused).
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_PutAggregationAuthorization.html
      */
-    readonly authorizedAccountId: pulumi.Input<string>;
+    readonly authorizedAccountId: pulumi.Input<string | number>;
     /**
      * The region the aggregator runs in, e.g. `us-east-1`. Changing it replaces the authorization.
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_PutAggregationAuthorization.html
@@ -227,7 +229,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 authorizedAccountId: args?.authorizedAccountId,
                 authorizedAwsRegion: args?.authorizedAwsRegion,
                 region: args?.region ?? defaultRegion(),
-                tags: args?.tags,
+                tags: tagsInput(name, args?.tags),
                 adoptExisting: args?.adoptExisting,
                 takeOwnership: args?.takeOwnership,
                 takeOwnershipFromControlTower: args?.takeOwnershipFromControlTower,
@@ -259,6 +261,38 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                     ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] }
                     : {}),
             },
+        );
+    }
+}
+
+/**
+ * The `tags` input as handed to Pulumi, so that any tag key AWS accepts works.
+ *
+ * Pulumi labels each input of a new resource with its value converted to a string (`${value}` in
+ * `transferProperties`, `@pulumi/pulumi/runtime/rpc.ts`), before it serializes anything. A map with
+ * a `toString` key is not convertible (its `toString` is a string, not a function) and the conversion
+ * throws "Cannot convert object to primitive value", out of the resource's constructor. A copy of the
+ * map with its own string conversion (a non-enumerable `Symbol.toPrimitive`, which Pulumi's
+ * serialization, `Object.keys` and the JSON of the state never see) passes; the map itself is unchanged.
+ *
+ * A `__proto__` key cannot pass: Pulumi's Node.js runtime copies maps by assignment (`obj[key] = value`)
+ * on both sides of the engine (the program's serialization, `pulumi.output`, and the provider host's
+ * protobuf conversion), and assigning `__proto__` a string does nothing. It would vanish silently; it
+ * is refused by name instead.
+ */
+function tagsInput(name: string, tags: AggregationAuthorizationArgs["tags"]): AggregationAuthorizationArgs["tags"] {
+    if (pulumi.Output.isInstance(tags)) return tags.apply((t) => (refuseUnpassableKeys(name, t), t));
+    if (tags === null || typeof tags !== "object" || tags instanceof Promise || Array.isArray(tags)) return tags;
+    refuseUnpassableKeys(name, tags);
+    return Object.defineProperty({ ...tags }, Symbol.toPrimitive, { value: () => "[object Object]", enumerable: false });
+}
+
+/** Throws, naming the key, for a tag key Pulumi's Node.js runtime cannot carry (`__proto__`). */
+function refuseUnpassableKeys(name: string, tags: unknown): void {
+    if (tags !== null && typeof tags === "object" && Object.hasOwn(tags, "__proto__")) {
+        throw new Error(
+            `AggregationAuthorization ${name}: tags: the key "__proto__" cannot be used: Pulumi's Node.js SDK drops a map key of that name ` +
+                `on its way to the engine and back (it assigns keys one by one, and assigning __proto__ a string does nothing). Use another key.`,
         );
     }
 }

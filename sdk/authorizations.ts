@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { roleAccount } from "../provider/settings";
+import { accountIdOf, accountIdProblem } from "../provider/validate";
 import { AggregationAuthorization, type AssumeRoleArgs } from "./authorization";
 
 /** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
 export interface AggregationSourceArgs {
-    /** The 12-digit source account. With `assumeRole`, the role must be in this account. */
-    readonly accountId: string;
+    /**
+     * The 12-digit source account. With `assumeRole`, the role must be in this account. A 12-digit
+     * number (as `pulumi config set --path` stores one) means its digits; quote an ID that starts with 0.
+     */
+    readonly accountId: string | number;
     /** The source regions to authorize the aggregator from: one authorization each. */
     readonly regions: string[];
     /**
@@ -22,8 +26,8 @@ export interface AggregationSourceArgs {
 
 /** The arguments of an {@link AggregationAuthorizations}. */
 export interface AggregationAuthorizationsArgs {
-    /** The 12-digit account of the aggregator. */
-    readonly authorizedAccountId: string;
+    /** The 12-digit account of the aggregator (a string, or a 12-digit number). */
+    readonly authorizedAccountId: string | number;
     /** The region of the aggregator. */
     readonly authorizedAwsRegion: string;
     /** The source accounts, each with its regions (and role). An account appears once. */
@@ -57,25 +61,27 @@ export interface ApiAccountAggregationSource {
     allAwsRegions: boolean;
 }
 
-const ACCOUNT = /^\d{12}$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
 
-/** Checks the arguments before anything is registered; each failure names the argument. */
+/**
+ * Checks the arguments before anything is registered; each failure names the argument. Account IDs
+ * are compared in their 12-digit string form, whether given as strings or as numbers.
+ */
 function validateArgs(args: AggregationAuthorizationsArgs): string[] {
     const out: string[] = [];
-    if (typeof args.authorizedAccountId !== "string" || !ACCOUNT.test(args.authorizedAccountId))
-        out.push(`authorizedAccountId must be 12 digits, got ${JSON.stringify(args.authorizedAccountId)}`);
+    const aggregator = accountIdProblem("authorizedAccountId", args.authorizedAccountId);
+    if (aggregator !== undefined) out.push(aggregator);
     if (!REGION.test(String(args.authorizedAwsRegion)))
         out.push(`authorizedAwsRegion must be a region name such as us-east-1, got ${JSON.stringify(args.authorizedAwsRegion)}`);
     if (!Array.isArray(args.sources) || args.sources.length === 0) return [...out, "sources must list at least one source account"];
     const seen = new Set<string>();
     args.sources.forEach((s, i) => {
         const where = `sources[${i}]`;
-        if (typeof s.accountId !== "string" || !ACCOUNT.test(s.accountId))
-            out.push(`${where}.accountId must be 12 digits (a string), got ${JSON.stringify(s.accountId)}`);
-        else if (seen.has(s.accountId))
-            out.push(`${where}.accountId ${s.accountId} is listed twice; list each account once, with all its regions`);
-        seen.add(s.accountId);
+        const accountId = accountIdOf(s.accountId);
+        if (accountId === undefined) out.push(accountIdProblem(`${where}.accountId`, s.accountId)!);
+        else if (seen.has(accountId))
+            out.push(`${where}.accountId ${accountId} is listed twice; list each account once, with all its regions`);
+        if (accountId !== undefined) seen.add(accountId);
         if (!Array.isArray(s.regions) || s.regions.length === 0) out.push(`${where}.regions must list at least one region`);
         else {
             s.regions.forEach((r, j) => {
@@ -89,10 +95,10 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
             const account = roleAccount(arn);
             if (account === undefined)
                 out.push(
-                    `${where}.assumeRole.roleArn must be an IAM role ARN such as arn:aws:iam::${s.accountId}:role/config-authorizer, got ${JSON.stringify(arn)}`,
+                    `${where}.assumeRole.roleArn must be an IAM role ARN such as arn:aws:iam::${accountId ?? "123456789012"}:role/config-authorizer, got ${JSON.stringify(arn)}`,
                 );
-            else if (account !== s.accountId)
-                out.push(`${where}.assumeRole.roleArn is a role in account ${account}, but the source is account ${s.accountId}`);
+            else if (accountId !== undefined && account !== accountId)
+                out.push(`${where}.assumeRole.roleArn is a role in account ${account}, but the source is account ${accountId}`);
         }
     });
     return out;
@@ -133,9 +139,13 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
             );
         }
 
+        // From here on, account IDs are their 12-digit strings (validateArgs accepted each).
+        const authorizedAccountId = accountIdOf(args.authorizedAccountId)!;
+        const sources = args.sources.map((s) => ({ ...s, accountId: accountIdOf(s.accountId)! }));
+
         this.authorizations = {};
         const all: AggregationAuthorization[] = [];
-        for (const source of args.sources) {
+        for (const source of sources) {
             this.authorizations[source.accountId] = {};
             const tags =
                 source.tags === undefined
@@ -145,7 +155,7 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                 const a = new AggregationAuthorization(
                     `${name}-${source.accountId}-${region}`,
                     {
-                        authorizedAccountId: args.authorizedAccountId,
+                        authorizedAccountId,
                         authorizedAwsRegion: args.authorizedAwsRegion,
                         region,
                         tags,
@@ -162,8 +172,8 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
             }
         }
 
-        const accountIds = args.sources.map((s) => s.accountId).sort();
-        const regions = [...new Set(args.sources.flatMap((s) => s.regions))].sort();
+        const accountIds = sources.map((s) => s.accountId).sort();
+        const regions = [...new Set(sources.flatMap((s) => s.regions))].sort();
         // Known from the arguments, but only handed on once every authorization exists, so that an
         // aggregator built from them is created after the authorizations it needs.
         const done = pulumi.all(all.map((a) => a.arn));

@@ -367,6 +367,33 @@ describe("under the pulumi CLI", function () {
         assert.deepEqual(await aws.list("eu-west-1"), [existing], "destroy leaves what get read");
     });
 
+    it("tags with keys named like Object.prototype members (toString, constructor, …): up, AWS read back, no changes, destroy", async () => {
+        const tags = { toString: "b", constructor: "a", valueOf: "c", hasOwnProperty: "d", team: "platform" };
+        const s = await program([spec({ tags })]);
+        await s.up();
+        assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { ...tags, ...owned("a") });
+        const [r] = s.authorizations();
+        assert.deepEqual([r.inputs!.tags, r.outputs!.tags, r.outputs!.tagsAll], [tags, tags, tags], "the state holds them");
+        assert.deepEqual(((await s.outputs()).authorizations as Record<string, Record<string, unknown>>).a.tags, tags);
+        aws.proxy.clear();
+        assert.deepEqual(changes((await s.previewJson()).steps), [], "a preview shows no change");
+        assert.deepEqual(aws.proxy.operations(), []);
+        await s.destroy();
+        assert.deepEqual(await aws.list("eu-west-1"), []);
+    });
+
+    it("takes aws:allowedAccountIds set as a number, as pulumi config set --path stores it", async () => {
+        const s = await program([spec()]);
+        await s.setConfig({ "aws:allowedAccountIds[0]": SOURCE_ACCOUNT }, { path: true });
+        const stored = fs.readFileSync(path.join(s.dir, `Pulumi.${s.name}.yaml`), "utf8");
+        assert.match(stored, new RegExp(`aws:allowedAccountIds:\\n\\s+- ${SOURCE_ACCOUNT}\\n`), "stored as a number, unquoted");
+        await s.up();
+        assert.deepEqual(
+            (await aws.list("eu-west-1")).map((a) => a.AggregationAuthorizationArn),
+            [arnOf("eu-west-1")],
+        );
+    });
+
     it("keeps a secret aws:defaultTags value out of the state and the outputs in plain text", async () => {
         const secret = "default-tag-secret-4711";
         const s = await program([spec()]);

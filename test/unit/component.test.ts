@@ -99,6 +99,56 @@ describe("AggregationAuthorizations (mocked engine)", () => {
         ]);
     });
 
+    it("takes account IDs given as 12-digit numbers as their strings: names, inputs, role check and outputs", async () => {
+        const org = new sdk.AggregationAuthorizations("org", {
+            authorizedAccountId: 111122223333,
+            authorizedAwsRegion: "us-east-1",
+            sources: [{ accountId: 444455556666, regions: ["eu-west-1"], assumeRole: role("444455556666") }],
+        });
+        const arns = await value(org.arns);
+        const children = registered.filter((r) => r.type.endsWith(":AggregationAuthorization"));
+        assert.deepEqual(
+            children.map((c) => [c.name, c.inputs.authorizedAccountId]),
+            [["org-444455556666-eu-west-1", "111122223333"]],
+        );
+        assert.deepEqual(Object.keys(org.authorizations), ["444455556666"]);
+        assert.deepEqual(arns, {
+            "444455556666": { "eu-west-1": "arn:aws:config:eu-west-1:444455556666:aggregation-authorization/111122223333/us-east-1" },
+        });
+        assert.deepEqual(await value(org.accountAggregationSource), { accountIds: ["444455556666"], regions: ["eu-west-1"] });
+    });
+
+    it("registers tag keys named like Object.prototype members (toString, constructor, …) as any other", async () => {
+        // Without the sdk's copy, Pulumi's transferProperties throws "Cannot convert object to primitive value" here.
+        const tags = { toString: "b", constructor: "a", valueOf: "c", hasOwnProperty: "d", team: "x" };
+        const r = new sdk.AggregationAuthorization("proto-keys", {
+            authorizedAccountId: "111122223333",
+            authorizedAwsRegion: "us-east-1",
+            region: "eu-west-1",
+            tags,
+        });
+        assert.deepEqual(await value(r.tags), tags);
+        assert.deepEqual(registered.find((x) => x.name === "proto-keys")!.inputs.tags, tags);
+    });
+
+    it("refuses a __proto__ tag key by name before registering, which Pulumi's Node.js SDK would drop", () => {
+        assert.throws(
+            () =>
+                new sdk.AggregationAuthorization("proto", {
+                    authorizedAccountId: "111122223333",
+                    authorizedAwsRegion: "us-east-1",
+                    region: "eu-west-1",
+                    tags: JSON.parse('{"__proto__": "x", "team": "y"}'),
+                }),
+            {
+                message:
+                    'AggregationAuthorization proto: tags: the key "__proto__" cannot be used: Pulumi\'s Node.js SDK drops a map key of that name ' +
+                    "on its way to the engine and back (it assigns keys one by one, and assigning __proto__ a string does nothing). Use another key.",
+            },
+        );
+        assert.deepEqual(registered, []);
+    });
+
     const refused: [string, Record<string, unknown>, string][] = [
         [
             "an account listed twice",
@@ -111,9 +161,29 @@ describe("AggregationAuthorizations (mocked engine)", () => {
             "sources[1].accountId 444455556666 is listed twice; list each account once, with all its regions",
         ],
         [
-            "a numeric account",
-            { sources: [{ accountId: 444455556666, regions: ["eu-west-1"] }] },
-            "sources[0].accountId must be 12 digits (a string), got 444455556666",
+            "a numeric account that lost its leading zero",
+            { sources: [{ accountId: 44455556666, regions: ["eu-west-1"] }] },
+            'sources[0].accountId must be 12 digits, got the number 44455556666 (11 digits: a number drops an account ID\'s leading zeros); quote it: "044455556666"',
+        ],
+        [
+            "a numeric aggregator account that lost its leading zeros",
+            { authorizedAccountId: 11122223333, sources: [{ accountId: "444455556666", regions: ["eu-west-1"] }] },
+            'authorizedAccountId must be 12 digits, got the number 11122223333 (11 digits: a number drops an account ID\'s leading zeros); quote it: "011122223333"',
+        ],
+        [
+            "an account listed twice, once as a number",
+            {
+                sources: [
+                    { accountId: "444455556666", regions: ["eu-west-1"] },
+                    { accountId: 444455556666, regions: ["us-west-2"] },
+                ],
+            },
+            "sources[1].accountId 444455556666 is listed twice; list each account once, with all its regions",
+        ],
+        [
+            "a numeric account with a role in another account",
+            { sources: [{ accountId: 444455556666, regions: ["eu-west-1"], assumeRole: role("777788889999") }] },
+            "sources[0].assumeRole.roleArn is a role in account 777788889999, but the source is account 444455556666",
         ],
         [
             "a bad region",

@@ -39,6 +39,14 @@ describe("stack settings", () => {
         });
     });
 
+    it("reads account IDs stored as numbers (pulumi config set --path) as their 12-digit strings", () => {
+        // What `pulumi config set --path 'aws:allowedAccountIds[0]' 111111111111` stores: a number.
+        const allowed = parseSettings((key) => (key === "aws:allowedAccountIds" ? '[111111111111,"022222222222"]' : undefined));
+        assert.deepEqual(allowed.allowedAccountIds, ["111111111111", "022222222222"]);
+        const forbidden = parseSettings((key) => (key === "aws:forbiddenAccountIds" ? "[333333333333]" : undefined));
+        assert.deepEqual(forbidden.forbiddenAccountIds, ["333333333333"]);
+    });
+
     it("is empty without settings", () => {
         assert.deepEqual(
             parseSettings(() => undefined),
@@ -96,9 +104,34 @@ describe("stack settings", () => {
             "aws:assumeRoles[0] externalId must be 2–1224 letters, digits or _+=,.@:/- (AWS STS), got a string of 1 characters",
         ],
         [
-            "an account ID as a number",
-            { "aws:allowedAccountIds": [111111111111] },
-            "aws:allowedAccountIds must be a list of 12-digit account IDs (quoted), got [111111111111]",
+            "an allowed account ID as a number that lost its leading zero",
+            { "aws:allowedAccountIds": ["111111111111", 12345678901] },
+            'aws:allowedAccountIds[1] must be 12 digits, got the number 12345678901 (11 digits: a number drops an account ID\'s leading zeros); quote it: "012345678901"',
+        ],
+        [
+            "a forbidden account ID as a number that lost its leading zeros",
+            { "aws:forbiddenAccountIds": [1234] },
+            'aws:forbiddenAccountIds[0] must be 12 digits, got the number 1234 (4 digits: a number drops an account ID\'s leading zeros); quote it: "000000001234"',
+        ],
+        [
+            "an allowed account ID of 13 digits",
+            { "aws:allowedAccountIds": [1111111111111] },
+            "aws:allowedAccountIds[0] must be 12 digits, got the number 1111111111111",
+        ],
+        [
+            "an allowed account ID that is no account ID",
+            { "aws:allowedAccountIds": ["1111-1111-1111"] },
+            'aws:allowedAccountIds[0] must be 12 digits, got "1111-1111-1111"',
+        ],
+        [
+            "allowed account IDs that are not a list",
+            { "aws:allowedAccountIds": "111111111111" },
+            "aws:allowedAccountIds must be a list of 12-digit account IDs (pulumi config set --path 'aws:allowedAccountIds[0]' 123456789012), got 111111111111",
+        ],
+        [
+            "a default tag key that Pulumi's Node.js SDK cannot carry",
+            { "aws:defaultTags": JSON.stringify({ tags: JSON.parse('{"__proto__": "x"}') }) },
+            'aws:defaultTags.tags must not hold the key "__proto__": Pulumi\'s Node.js SDK drops a map key of that name on its way to the engine; use another key',
         ],
         [
             "both allowed and forbidden accounts",

@@ -43,15 +43,21 @@ const cases: [string, Record<string, unknown>, [string, string][]][] = [
         { ...ok, authorizedAccountId: "111122223333 " },
         [["authorizedAccountId", 'authorizedAccountId must be 12 digits, got "111122223333 "']],
     ],
+    ["valid account ID as a 12-digit number", { ...ok, authorizedAccountId: 111122223333 }, []],
     [
-        "account ID as a number",
-        { ...ok, authorizedAccountId: 111122223333 },
+        "account ID as a number that lost its leading zero",
+        { ...ok, authorizedAccountId: 11122223333 },
         [
             [
                 "authorizedAccountId",
-                "authorizedAccountId must be a string of 12 digits (quote it: account IDs can start with 0), got the number 111122223333",
+                'authorizedAccountId must be 12 digits, got the number 11122223333 (11 digits: a number drops an account ID\'s leading zeros); quote it: "011122223333"',
             ],
         ],
+    ],
+    [
+        "account ID as a fraction",
+        { ...ok, authorizedAccountId: 111122223333.5 },
+        [["authorizedAccountId", "authorizedAccountId must be 12 digits, got the number 111122223333.5"]],
     ],
     ["account ID empty", { ...ok, authorizedAccountId: "" }, [["authorizedAccountId", 'authorizedAccountId must be 12 digits, got ""']]],
     [
@@ -384,7 +390,11 @@ describe("check", () => {
         const result = await provider.check!({} as never, inputs as never);
         const failures = (result.failures ?? []).map((f) => [f.property, f.reason]);
         // Valid inputs may ask STS for the source account (the tests at the end of this block); here it fails, so nothing is added.
-        assert.deepEqual(result.inputs, inputs, "check returns the inputs unchanged");
+        // Unchanged, but for an account ID given as a 12-digit number, which it returns as its string.
+        const account = inputs.authorizedAccountId;
+        const returned =
+            typeof account === "number" && failures.length === 0 ? { ...inputs, authorizedAccountId: String(account) } : inputs;
+        assert.deepEqual(result.inputs, returned, "check returns the inputs unchanged");
         if (failures.length) assert.equal(connections, 0, "a failure is found before any network call");
         return failures;
     };
@@ -455,6 +465,18 @@ describe("check", () => {
         const result = await provider.check!({ ...news, arn: ARN, accountId: "123456789012" } as never, { ...news, tags: { team: "b" } });
         assert.deepEqual(result.inputs, { ...news, tags: { team: "b" }, arn: ARN, accountId: "123456789012" });
         assert.equal(connections, 0);
+    });
+
+    it("records an authorizedAccountId given as a 12-digit number as its string, which diff sees as no change", async () => {
+        connections = 0;
+        const old = { ...news, arn: ARN, accountId: "123456789012", creationTime: "2024-01-01T00:00:00.000Z", adopted: false };
+        const given = { ...news, authorizedAccountId: Number(news.authorizedAccountId) };
+        const result = await provider.check!(old as never, given as never);
+        assert.deepEqual(result.failures, undefined);
+        assert.deepEqual(result.inputs, { ...news, arn: ARN, accountId: "123456789012" });
+        assert.equal(connections, 0);
+        const diff = await provider.diff!(ARN, old as never, result.inputs as never);
+        assert.deepEqual(diff, { changes: false, replaces: [] });
     });
 
     it("asks nothing and adds nothing when a key is not known yet", async () => {
