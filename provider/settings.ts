@@ -93,9 +93,8 @@ export const REFUSED: Record<string, string> = {
 };
 
 /**
- * Refused boolean settings whose other value, `false`, asks for what this package does anyway (and
- * is pulumi-aws v7's default): set to `false` they are accepted and change nothing; why, for the
- * refusal of `true`.
+ * Refused boolean settings whose other value, `false`, asks for what this package does anyway: set
+ * to `false` they are accepted and change nothing. Each with why, for the refusal of `true`.
  */
 export const ACCEPTED_WHEN_FALSE: Readonly<Record<string, string>> = {
     "aws:useFipsEndpoint": "the SDK uses the standard endpoints unless AWS_USE_FIPS_ENDPOINT=true",
