@@ -23,7 +23,16 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smit
 import { createHash } from "node:crypto";
 import * as os from "node:os";
 import * as path from "node:path";
-import { authorizationError, deadlineError, translate, type CallContext, type ProfileInfo, type Verb } from "./errors";
+import {
+    assumeRoleError,
+    authorizationError,
+    isAuthorizationError,
+    deadlineError,
+    translate,
+    type CallContext,
+    type ProfileInfo,
+    type Verb,
+} from "./errors";
 import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
@@ -70,6 +79,7 @@ function forgetClients(): void {
     configClients.clear();
     accounts.clear();
     chains.clear();
+    links.clear();
     limiters.clear();
 }
 /** The stack's own credentials, for messages: where they come from, never what they are. */
@@ -115,10 +125,24 @@ const accounts = new Map<string, { account: Promise<string>; attempts: { readonl
 const chains = new Map<string, AwsCredentialIdentityProvider>();
 /** One retry strategy, hence one send-rate limiter, per (account, region). */
 const limiters = new Map<string, Backoff>();
+/**
+ * One role of a credentials chain, for messages: the role, the credentials it is assumed from, the
+ * region and attempts of its `sts:AssumeRole`, and whether that call (or the one for an earlier
+ * role it waits for) is in flight.
+ */
+interface RoleLink {
+    roleArn: string;
+    from: string;
+    region: string;
+    attempts: { count: number; endpoint?: string };
+    inFlight: boolean;
+}
+/** The roles of each credentials chain, in the order they are assumed, by identity (see `identity`). */
+const links = new Map<string, RoleLink[]>();
 /** Marks a failure to assume a role, so that `send` and `sourceAccount` can name the role. */
 const ROLE_FAILURE = "__assumeRoleFailure";
 interface RoleFailure extends Error {
-    [ROLE_FAILURE]: { roleArn: string; from: string };
+    [ROLE_FAILURE]: RoleLink;
 }
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);
@@ -164,7 +188,11 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
         ? async () => ({ ...s })
         : fromNodeProviderChain(settings.profile ? { profile: settings.profile } : {});
     let from = baseCredentials();
+    const chainLinks: RoleLink[] = [];
     for (const r of roles) {
+        const stsRegion = settings.region ?? region;
+        const link: RoleLink = { roleArn: r.roleArn, from, region: stsRegion, attempts: { count: 0 }, inFlight: false };
+        chainLinks.push(link);
         const assume = fromTemporaryCredentials({
             masterCredentials: current,
             params: {
@@ -179,43 +207,56 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
                 ...(r.transitiveTagKeys ? { TransitiveTagKeys: r.transitiveTagKeys } : {}),
             },
             clientConfig: {
-                region: settings.region ?? region,
+                region: stsRegion,
                 maxAttempts: maxAttempts(),
                 requestHandler: requestHandler(currentLimits().limits),
             },
+            // Counts the attempts of each sts:AssumeRole and records the endpoint the SDK resolved, for messages.
+            clientPlugins: [{ applyToStack: (stack) => stack.add(attemptCounter(link.attempts) as never, COUNTER_OPTIONS) }],
         });
-        const assumedFrom = from;
         current = refreshing(async () => {
+            link.attempts.count = 0;
+            link.inFlight = true;
             try {
                 return await assume();
             } catch (err) {
                 if ((err as RoleFailure)?.[ROLE_FAILURE]) throw err; // an earlier role of the chain failed
-                const failure = Object.assign(err as Error, { [ROLE_FAILURE]: { roleArn: r.roleArn, from: assumedFrom } });
+                const failure = Object.assign(err as Error, { [ROLE_FAILURE]: link });
                 throw failure;
+            } finally {
+                link.inFlight = false;
             }
         });
         from = `role ${r.roleArn} assumed from ${from}`;
     }
     chains.set(key, current);
+    links.set(key, chainLinks);
     return current;
 }
 
-/** The message for a role that could not be assumed: the role, its account, and the credentials it was assumed from. */
-function roleError(err: unknown, target: Target): Error | undefined {
-    const failure = (err as RoleFailure | undefined)?.[ROLE_FAILURE];
-    if (!failure) return undefined;
-    const e = err as { name?: string; message?: string };
-    return Object.assign(
-        authorizationError(
-            target.verb,
-            target.resource,
-            `could not assume role ${failure.roleArn} in account ${roleAccount(failure.roleArn)} from ${failure.from} ` +
-                `(${e.name ?? "Error"}${e.message ? `: ${e.message}` : ""}). Pulumi changed nothing. Check that the role exists, that its trust ` +
-                `policy lets those credentials assume it (with the external ID, if it requires one), and that they may call sts:AssumeRole on it.`,
-            "AssumeRoleFailed",
-        ),
-        { cause: err },
-    );
+/** The role of `target`'s credentials chain whose sts:AssumeRole is in flight now, if any (the first one: the later ones wait for it). */
+function roleInFlight(target: Target): RoleLink | undefined {
+    return links.get(identity(target.role))?.find((l) => l.inFlight);
+}
+
+/** The context of the sts:AssumeRole of `link`, made for `target`. */
+function assumeRoleContext(target: Target, link: RoleLink): CallContext {
+    return {
+        verb: target.verb,
+        resource: target.resource,
+        action: "sts:AssumeRole",
+        region: link.region,
+        endpoint: link.attempts.endpoint ?? stsEndpoint(link.region),
+        profile: settings.profile,
+        assuming: { roleArn: link.roleArn, account: roleAccount(link.roleArn), from: link.from },
+    };
+}
+
+/** The error for a role that could not be assumed: the role, its account, the credentials it was assumed from, and why. */
+async function roleError(err: unknown, target: Target, limits: Limits): Promise<Error | undefined> {
+    const link = (err as RoleFailure | undefined)?.[ROLE_FAILURE];
+    if (!link) return undefined;
+    return assumeRoleError(err, await callContext(assumeRoleContext(target, link), err, limits));
 }
 
 function requestHandler(limits: Limits): NodeHttpHandler {
@@ -323,22 +364,27 @@ export function iamAction(service: string, command: Command): string {
     return `${service}:${command.constructor.name.replace(/Command$/, "")}`;
 }
 
+/** Where the attempt counter sits: inside the retry loop, once per attempt, after the request is built. */
+const COUNTER_OPTIONS = { step: "deserialize", priority: "low", name: "awsConfigAggregationAttemptCounter" } as const;
+
+/** A middleware that counts the attempts of a call in `counter`, and records the endpoint of the last one. */
+function attemptCounter(counter: { count: number; endpoint?: string }) {
+    return (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+        counter.count++;
+        // The endpoint the SDK resolved for this call (FIPS, dual-stack, China and ISO partitions,
+        // AWS_ENDPOINT_URL*): what messages name, rather than a host name built by hand.
+        const request = (args as { request?: { protocol?: string; hostname?: string; port?: number } }).request;
+        if (request?.hostname) {
+            counter.endpoint = `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
+        }
+        return next(args);
+    };
+}
+
 /** Counts the attempts the SDK makes for `command` (a middleware inside the retry loop). */
 function countAttempts(command: Command): { readonly count: number; readonly endpoint?: string } {
     const counter: { count: number; endpoint?: string } = { count: 0 };
-    command.middlewareStack?.add(
-        (next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
-            counter.count++;
-            // The endpoint the SDK resolved for this call (FIPS, dual-stack, China and ISO partitions,
-            // AWS_ENDPOINT_URL*): what messages name, rather than a host name built by hand.
-            const request = (args as { request?: { protocol?: string; hostname?: string; port?: number } }).request;
-            if (request?.hostname) {
-                counter.endpoint = `${request.protocol ?? "https:"}//${request.hostname}${request.port ? `:${request.port}` : ""}`;
-            }
-            return next(args);
-        },
-        { step: "deserialize", priority: "low", name: "awsConfigAggregationAttemptCounter" },
-    );
+    command.middlewareStack?.add(attemptCounter(counter), COUNTER_OPTIONS);
     return counter;
 }
 
@@ -346,15 +392,32 @@ function countAttempts(command: Command): { readonly count: number; readonly end
  * Waits for `call` until the deadline passes, then rejects with the deadline error of `ctx`. The
  * call itself is aborted through the same signal (the SDK passes it to the HTTP request).
  */
-function beforeDeadline<T>(call: Promise<T>, deadline: Deadline | undefined, ctx: () => CallContext, attempts: () => number): Promise<T> {
+function beforeDeadline<T>(
+    call: Promise<T>,
+    deadline: Deadline | undefined,
+    ctx: () => CallContext,
+    attempts: () => number,
+    target: Target,
+): Promise<T> {
     if (!deadline) return call;
     call.catch(() => undefined); // the answer may come after the deadline: nobody waits for it then
     return new Promise<T>((resolve, reject) => {
-        const onAbort = () => reject(deadlineError(ctx(), attempts(), deadline.timeoutMs));
+        const onAbort = () => reject(deadlineFor(target, ctx(), attempts()));
         if (deadline.signal.aborted) return onAbort();
         deadline.signal.addEventListener("abort", onAbort, { once: true });
         call.then(resolve, reject).finally(() => deadline.signal.removeEventListener("abort", onAbort));
     });
+}
+
+/**
+ * The error for `target`'s operation reaching its deadline during the call `ctx`, or during the
+ * sts:AssumeRole that call waits for (then it names the role being assumed).
+ */
+function deadlineFor(target: Target, ctx: CallContext, attempts: number): Error {
+    const timeoutMs = target.deadline?.timeoutMs ?? 0;
+    const link = roleInFlight(target);
+    if (link) return deadlineError(assumeRoleContext(target, link), link.attempts.count, timeoutMs);
+    return deadlineError(ctx, attempts, timeoutMs);
 }
 
 /** Tag values in a request: AWS must not echo them back into a message. */
@@ -423,11 +486,15 @@ async function request<Out>(
     if (target.deadline?.signal.aborted) throw deadlineError(ctx(), 0, target.deadline.timeoutMs);
     try {
         const client = await configClient(target, limits);
-        return await beforeDeadline(make(client), target.deadline, ctx, () => current().attempts.count);
+        return await beforeDeadline(make(client), target.deadline, ctx, () => current().attempts.count, target);
     } catch (err) {
         if (err === refused) throw err;
-        if (target.deadline?.signal.aborted) throw deadlineError(ctx(), current().attempts.count, target.deadline.timeoutMs);
-        throw roleError(err, target) ?? translate(err, await callContext(ctx(), err, limits));
+        if (target.deadline?.signal.aborted) {
+            // The deadline of the account lookup (it names its own call) or of this call.
+            if (isAuthorizationError(err) && err.code === "DeadlineExceeded") throw err;
+            throw deadlineFor(target, ctx(), current().attempts.count);
+        }
+        throw (await roleError(err, target, limits)) ?? translate(err, await callContext(ctx(), err, limits));
     }
 }
 
@@ -507,9 +574,9 @@ export async function sourceAccount(target: Target, opts: { maxAttempts?: number
     const endpoint = () => attempts.endpoint ?? stsEndpoint(target.region);
     const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile });
     try {
-        return await beforeDeadline(account, target.deadline, ctx, () => attempts.count);
+        return await beforeDeadline(account, target.deadline, ctx, () => attempts.count, target);
     } catch (err) {
         // Translated for this waiter, so the message names the resource that asked, not the first one.
-        throw roleError(err, target) ?? translate(err, await callContext(ctx(), err, limits));
+        throw (await roleError(err, target, limits)) ?? translate(err, await callContext(ctx(), err, limits));
     }
 }

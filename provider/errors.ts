@@ -80,6 +80,15 @@ export interface CallContext {
     missingProfile?: ProfileInfo;
     /** The HTTP timeouts of the call, for the message of a timed-out call. */
     timeouts?: { connectMs: number; requestMs: number };
+    /** Set when the call is an `sts:AssumeRole`: the role being assumed, and the credentials it is assumed from. */
+    assuming?: RoleInContext;
+}
+
+/** A role being assumed, for messages: its ARN, its account, and the credentials it is assumed from (described, never shown). */
+export interface RoleInContext {
+    roleArn: string;
+    account?: string;
+    from: string;
 }
 
 /** A named AWS profile and where it was looked for. */
@@ -136,6 +145,41 @@ function serviceOf(action: string): string {
     return action.startsWith("sts:") ? "AWS STS" : "AWS Config";
 }
 
+/** The AWS SDK's endpoint variables of each service this package calls, most specific first. */
+const ENDPOINT_VARIABLE = { sts: "AWS_ENDPOINT_URL_STS", config: "AWS_ENDPOINT_URL_CONFIG_SERVICE" } as const;
+
+/**
+ * What to check when a call could not reach its service: the endpoint variables of that service
+ * (STS's for an `sts:` call), and, when the variable of the other service is set but not this
+ * one's (nor `AWS_ENDPOINT_URL`), that this call went to AWS's own endpoint.
+ */
+export function checkNetwork(action: string, env: NodeJS.ProcessEnv = process.env): string {
+    const [mine, other] = action.startsWith("sts:") ? (["sts", "config"] as const) : (["config", "sts"] as const);
+    const text = `Check the network, the region, and ${ENDPOINT_VARIABLE[mine]} / AWS_ENDPOINT_URL if set`;
+    return text + endpointMismatch(mine, other, env);
+}
+
+/** A note for when only the other service's endpoint variable is set: this call went to AWS's own endpoint. */
+function endpointMismatch(mine: "sts" | "config", other: "sts" | "config", env: NodeJS.ProcessEnv): string {
+    if (!env[ENDPOINT_VARIABLE[other]] || env[ENDPOINT_VARIABLE[mine]] || env.AWS_ENDPOINT_URL) return "";
+    const service = mine === "sts" ? "AWS STS" : "AWS Config";
+    return (
+        ` (${ENDPOINT_VARIABLE[other]} is set, but only for ${other === "sts" ? "AWS STS" : "AWS Config"}: ${service} calls go to AWS's own endpoint ` +
+        `unless ${ENDPOINT_VARIABLE[mine]} is set too)`
+    );
+}
+
+/** {@link endpointMismatch} for the service of `action`. */
+function endpointMismatchOf(action: string, env: NodeJS.ProcessEnv = process.env): string {
+    return action.startsWith("sts:") ? endpointMismatch("sts", "config", env) : endpointMismatch("config", "sts", env);
+}
+
+/** The call for messages: its IAM action and, for an `sts:AssumeRole`, the role and the credentials it is assumed from. */
+function callOf(ctx: CallContext): string {
+    const r = ctx.assuming;
+    return r ? `${ctx.action} of role ${r.roleArn} in account ${r.account ?? "?"} from ${r.from}` : ctx.action;
+}
+
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
 
 /**
@@ -146,16 +190,16 @@ export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: nu
     const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
     const what =
         attempts === 0
-            ? `the operation's deadline of ${seconds(deadlineMs)} passed before ${ctx.action} was sent (${where}).`
-            : `${serviceOf(ctx.action)} did not answer ${ctx.action} (${where}) within the operation's deadline of ${seconds(deadlineMs)}, ` +
+            ? `the operation's deadline of ${seconds(deadlineMs)} passed before ${callOf(ctx)} was sent (${where}).`
+            : `${serviceOf(ctx.action)} did not answer ${callOf(ctx)} (${where}) within the operation's deadline of ${seconds(deadlineMs)}, ` +
               `after ${attemptsText(attempts)}; the call was abandoned.`;
     // A write that was sent may have been applied: say so, and how the next run finds out.
     const write = attempts > 0 && !/^(config:(List|Describe)|sts:)/.test(ctx.action);
     return authorizationError(
         ctx.verb,
         ctx.resource,
-        `${what}${write ? " AWS may have applied it; running the command again finishes the job (a create takes back what it made, by its owner tag)." : ""} ` +
-            `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; ` +
+        `${what}${write ? " AWS may have applied it; running the command again finishes the job (a create takes back what it made, by its owner tag)." : ""}` +
+            `${ctx.assuming ? " Pulumi changed nothing." : ""} ${checkNetwork(ctx.action)}; ` +
             `to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).`,
         "DeadlineExceeded",
     );
@@ -182,74 +226,98 @@ export function isAmbiguous(err: unknown): boolean {
 /** Turns a failure of one AWS call into an error that names the operation, the resource and what to do. */
 export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     if (isAuthorizationError(err)) return err;
+    const name = (err as AwsLikeError | undefined)?.name ?? "Error";
+    return Object.assign(authorizationError(ctx.verb, ctx.resource, causeOf(err, ctx), name), { cause: err });
+}
+
+/** What went wrong in a failed AWS call, and what to do: the part of the message after the resource. */
+function causeOf(err: unknown, ctx: CallContext): string {
     const e = (err ?? {}) as AwsLikeError;
     const name = e.name ?? "Error";
     const attempts = e.$metadata?.attempts;
     const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : "";
     const awsSays = e.message ? `: ${scrubAwsMessage(e.message, ctx.secrets)}` : "";
     const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
-    const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, name), { cause: err });
 
     if (ACCESS_DENIED.has(name)) {
-        return fail(
+        return (
             `access denied to ${ctx.action} (${name}${awsSays}). ` +
-                `Grant ${ctx.action} on ${ctx.resource.startsWith("arn:") ? ctx.resource : "the authorization"} to the credentials Pulumi uses; the README lists the full IAM policy.`,
+            `Grant ${ctx.action} on ${ctx.resource.startsWith("arn:") ? ctx.resource : "the authorization"} to the credentials Pulumi uses; the README lists the full IAM policy.`
         );
     }
     if (THROTTLED.has(name)) {
-        return fail(
+        return (
             `AWS kept throttling ${ctx.action}${afterAttempts} (${name}${awsSays}). ` +
-                `Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`,
+            `Wait and run the command again, or lower the parallelism (pulumi up --parallel 4), or raise AWS_MAX_ATTEMPTS.`
         );
     }
-    if (name === NOT_FOUND) return fail(goneCause());
+    if (name === NOT_FOUND) return goneCause();
     if (REJECTED.has(name)) {
-        return fail(`AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`);
+        return `AWS rejected the request (${name})${awsSays}. Fix the input named above and run the command again.`;
     }
     if (name === TOO_MANY_TAGS) {
-        return fail(
+        return (
             `AWS allows at most 50 tags on an authorization, counting those it has (${name})${awsSays}. ` +
-                `Tags set outside the program count too: remove some, then run the command again.`,
+            `Tags set outside the program count too: remove some, then run the command again.`
         );
     }
     if (name === "CredentialsProviderError" && ctx.missingProfile) {
         const p = ctx.missingProfile;
-        return fail(
+        return (
             `the AWS profile ${quote(p.name)} (from ${p.source}) does not exist: it is in neither ${p.configFile} nor ${p.credentialsFile}. ` +
-                `Create it (aws configure --profile ${truncate(p.name)}, or aws configure sso), or set ${p.source} to an existing profile, then run the command again.`,
+            `Create it (aws configure --profile ${truncate(p.name)}, or aws configure sso), or set ${p.source} to an existing profile, then run the command again.`
         );
     }
     if (name === "CredentialsProviderError" || BAD_CREDENTIALS.has(name)) {
         const what =
             name === "CredentialsProviderError"
                 ? "no usable AWS credentials were found"
-                : `AWS rejected the credentials (${name}${awsSays})`;
-        return fail(
+                : `AWS rejected the credentials (${name}${awsSays})${endpointMismatchOf(ctx.action)}`;
+        return (
             `${what}. Tried ${credentialSources(ctx.profile)}. ` +
-                `Sign in again (e.g. aws sso login) or set valid credentials, then run the command again.`,
+            `Sign in again (e.g. aws sso login) or set valid credentials, then run the command again.`
         );
     }
     const net = networkCode(e);
     if (net === "ETIMEDOUT" && ctx.timeouts) {
         const t = ctx.timeouts;
-        return fail(
+        return (
             `${serviceOf(ctx.action)} did not answer ${ctx.action} in time (${where}) after ${attemptsText(attempts ?? 1)}, the last one timed out ` +
-                `(connect timeout ${seconds(t.connectMs)}, request timeout ${seconds(t.requestMs)}). ` +
-                `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; to wait longer, raise ` +
-                `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`,
+            `(connect timeout ${seconds(t.connectMs)}, request timeout ${seconds(t.requestMs)}). ` +
+            `${checkNetwork(ctx.action)}; to wait longer, raise ` +
+            `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`
         );
     }
     if (net) {
         const service = serviceOf(ctx.action);
-        return fail(
-            `could not reach ${service} (${where})${afterAttempts}: ${net}. ` +
-                `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
-        );
+        return `could not reach ${service} (${where})${afterAttempts}: ${net}. ${checkNetwork(ctx.action)}.`;
     }
     if (e.$fault === "server" || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-        return fail(
-            `AWS Config kept failing${afterAttempts} (${name}${awsSays}, ${where}). This is a fault on the AWS side; run the command again later.`,
-        );
+        return `${serviceOf(ctx.action)} kept failing${afterAttempts} (${name}${awsSays}, ${where}). This is a fault on the AWS side; run the command again later.`;
     }
-    return fail(`${name}${awsSays} (${where}).`);
+    return `${name}${awsSays} (${where}).`;
+}
+
+/**
+ * The error for a role that could not be assumed (`ctx.assuming`, `ctx.action` `sts:AssumeRole`): it
+ * names the role, its account and the credentials it was assumed from, and tells a network failure
+ * (by the Node error code or the SDK's TimeoutError) and rejected or missing credentials from IAM
+ * refusing the assumption, whose advice is the trust policy.
+ */
+export function assumeRoleError(err: unknown, ctx: CallContext): AuthorizationError {
+    const r = ctx.assuming!;
+    const e = (err ?? {}) as AwsLikeError;
+    const name = e.name ?? "Error";
+    const what = `could not assume role ${r.roleArn} in account ${r.account ?? "?"} from ${r.from}`;
+    const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, "AssumeRoleFailed"), { cause: err });
+    const net = networkCode(e);
+    if (net !== undefined || THROTTLED.has(name) || BAD_CREDENTIALS.has(name) || name === "CredentialsProviderError") {
+        // Not IAM's answer about the role: the cause as for any other call, after the role it was for.
+        return fail(`${what}: ${causeOf(err, ctx)} Pulumi changed nothing.`);
+    }
+    const awsSays = e.message ? `: ${scrubAwsMessage(e.message, ctx.secrets)}` : "";
+    return fail(
+        `${what} (${name}${awsSays}). Pulumi changed nothing. Check that the role exists, that its trust ` +
+            `policy lets those credentials assume it (with the external ID, if it requires one), and that they may call sts:AssumeRole on it.`,
+    );
 }

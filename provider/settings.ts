@@ -71,24 +71,51 @@ export const SUPPORTED = [
 export const REFUSED: Record<string, string> = {
     "aws:assumeRole": "pulumi-aws v7 replaced it with aws:assumeRoles (a list of roles assumed in order); set that instead",
     "aws:assumeRoleWithWebIdentity":
-        "set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE in the environment instead (the AWS SDK's web identity provider reads them)",
+        "set AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and optionally AWS_ROLE_SESSION_NAME in the environment instead (the AWS SDK's web identity provider reads them when neither the environment nor the stack config holds an access key)",
     "aws:endpoints": "set AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL) in the environment instead",
-    "aws:sharedCredentialsFiles": "set AWS_SHARED_CREDENTIALS_FILE in the environment instead",
-    "aws:sharedConfigFiles": "set AWS_CONFIG_FILE in the environment instead",
-    "aws:stsRegion": "STS is called in the source region of each authorization; remove the setting",
+    "aws:sharedCredentialsFiles": "set AWS_SHARED_CREDENTIALS_FILE (one file) in the environment instead",
+    "aws:sharedConfigFiles": "set AWS_CONFIG_FILE (one file) in the environment instead",
+    "aws:stsRegion":
+        "STS is called in the stack's aws:region to assume the roles of aws:assumeRoles, else in the source region of each authorization; remove the setting",
     "aws:useFipsEndpoint": "set AWS_USE_FIPS_ENDPOINT=true in the environment instead",
     "aws:useDualstackEndpoint": "set AWS_USE_DUALSTACK_ENDPOINT=true in the environment instead",
     "aws:httpProxy": "proxies are not supported; remove the setting",
     "aws:httpsProxy": "proxies are not supported; remove the setting",
     "aws:noProxy": "proxies are not supported; remove the setting",
-    "aws:customCaBundle": "set AWS_CA_BUNDLE in the environment instead",
+    "aws:customCaBundle":
+        "set NODE_EXTRA_CA_CERTS to the bundle's file in the environment instead (Node.js then trusts its certificates besides its own; the AWS SDK for JavaScript v3 does not read AWS_CA_BUNDLE)",
     "aws:insecure": "TLS verification cannot be turned off; remove the setting",
     "aws:ec2MetadataServiceEndpoint": "set AWS_EC2_METADATA_SERVICE_ENDPOINT in the environment instead",
     "aws:ec2MetadataServiceEndpointMode": "set AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE in the environment instead",
-    "aws:skipMetadataApiCheck": "set AWS_EC2_METADATA_DISABLED=true in the environment instead",
+    "aws:skipMetadataApiCheck":
+        "set AWS_EC2_METADATA_DISABLED=true in the environment instead (the AWS SDK then never asks the instance metadata service for credentials)",
     "aws:skipCredentialsValidation": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
     "aws:skipRequestingAccountId": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
 };
+
+/**
+ * Refused boolean settings whose other value, `false`, asks for what this package does anyway: set
+ * to `false` they are accepted and change nothing. Each with why, for the refusal of `true`.
+ */
+export const ACCEPTED_WHEN_FALSE: Readonly<Record<string, string>> = {
+    "aws:useFipsEndpoint": "the SDK uses the standard endpoints unless AWS_USE_FIPS_ENDPOINT=true",
+    "aws:useDualstackEndpoint": "the SDK uses IPv4-only endpoints unless AWS_USE_DUALSTACK_ENDPOINT=true",
+    "aws:insecure": "TLS certificates are always verified",
+    "aws:skipMetadataApiCheck": "the SDK's credential chain asks the instance metadata service last, unless AWS_EC2_METADATA_DISABLED=true",
+    "aws:skipCredentialsValidation": "the credentials are always checked",
+    "aws:skipRequestingAccountId": "the account of the credentials is always asked",
+};
+
+/** The message refusing `key` set to `value` (a string as the engine passes it): what to do instead. */
+export function refusal(key: string, value: string): string {
+    const whenFalse = ACCEPTED_WHEN_FALSE[key];
+    const set = whenFalse === undefined ? key : `${key} ${value.trim().toLowerCase() === "true" ? "true" : "set to anything but false"}`;
+    return (
+        `configuring pulumi-aws-config-aggregation: ${set} is not supported by pulumi-aws-config-aggregation ` +
+        `(it would change which account or endpoint is used): ${REFUSED[key]}` +
+        (whenFalse === undefined ? "." : `. ${key} false is accepted: ${whenFalse}.`)
+    );
+}
 
 /** Thrown for a setting that is wrong or unsupported; names the key, never echoes a secret. */
 export function settingError(key: string, reason: string): Error {
@@ -236,13 +263,11 @@ function tagMap(key: string, value: unknown): Tags {
  * structured values). Throws, naming the key, on a refused setting or a malformed value.
  */
 export function parseSettings(get: (key: string) => string | undefined): Settings {
-    for (const [key, instead] of Object.entries(REFUSED)) {
-        if (get(key) !== undefined) {
-            throw settingError(
-                key,
-                `is not supported by pulumi-aws-config-aggregation (it would change which account or endpoint is used): ${instead}.`,
-            );
-        }
+    for (const key of Object.keys(REFUSED)) {
+        const value = get(key);
+        if (value === undefined) continue;
+        if (ACCEPTED_WHEN_FALSE[key] !== undefined && value.trim().toLowerCase() === "false") continue;
+        throw new Error(refusal(key, value));
     }
     const s: Settings = { assumeRoles: [], defaultTags: {}, ignoreTags: { keys: [], keyPrefixes: [] } };
     const region = get("aws:region");

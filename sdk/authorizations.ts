@@ -128,7 +128,8 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
     constructor(name: string, args: AggregationAuthorizationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("pulumi-aws-config-aggregation:index:AggregationAuthorizations", name, {}, opts);
         const problems = validateArgs(args);
-        if (problems.length) throw new Error(`AggregationAuthorizations ${name}: ${problems.join("; ")}`);
+        // A RunError: Pulumi prints its message alone, without the stack trace of an unhandled exception.
+        if (problems.length) throw new pulumi.RunError(`AggregationAuthorizations ${name}: ${problems.join("; ")}`);
 
         const regionSets = new Set(args.sources.map((s) => [...s.regions].sort().join(",")));
         if (regionSets.size > 1) {

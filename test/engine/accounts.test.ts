@@ -193,6 +193,25 @@ describe("many accounts under the pulumi CLI", function () {
         assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
     });
 
+    it("fails on a bad component argument with a clean Pulumi error: the message, no stack trace, no AWS call", async () => {
+        const s = await program([{ accountId: "1234", regions: ["eu-west-1"] }]);
+        aws.proxy.clear();
+        const r = await s.preview({ allowFail: true });
+        assert.notEqual(r.code, 0);
+        const out = r.stdout + r.stderr;
+        assert.deepEqual(
+            out
+                .split("\n")
+                .filter((l) => l.trim().startsWith("error:"))
+                .map((l) => l.trim()),
+            ['error: AggregationAuthorizations org: sources[0].accountId must be 12 digits (a string), got "1234"'],
+            out,
+        );
+        assert.doesNotMatch(out, /^\s+at /m, "no stack trace");
+        assert.doesNotMatch(out, /unhandled exception/);
+        assert.deepEqual(aws.proxy.calls, []);
+    });
+
     it("refuses an unsupported aws: setting by name before any AWS call", async () => {
         const s = await program([sourceOf(OTHER_ACCOUNT, ["eu-west-1"])], { "aws:stsRegion": "us-east-1" });
         aws.proxy.clear();

@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { configureSettings, identity, rateLimiter } from "../../provider/client";
 import { provider } from "../../provider/provider";
 import { parseSettings } from "../../provider/settings";
+import { freePort } from "../harness/moto";
 import type { Inputs, Outputs } from "../../provider/types";
 import {
     AGGREGATOR_ACCOUNT,
@@ -203,6 +204,32 @@ describe("several accounts", function () {
                 return true;
             });
             assert.deepEqual(aws.proxy.operations(), [], "no Config call");
+            assert.deepEqual(await aws.listIn(THIRD_ACCOUNT, "eu-west-1"), []);
+        });
+
+        it("a role whose STS endpoint refuses the connection fails as a network failure, naming the role, not the trust policy", async () => {
+            const port = await freePort(); // nothing listens there
+            const saved = { ...process.env };
+            delete process.env.AWS_ENDPOINT_URL;
+            Object.assign(process.env, {
+                AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url,
+                AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`,
+                AWS_MAX_ATTEMPTS: "2",
+            });
+            configureSettings({});
+            try {
+                await assert.rejects(provider.create(viaRole(THIRD_ACCOUNT)), {
+                    message:
+                        `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1): ` +
+                        `could not assume role ${roleIn(THIRD_ACCOUNT)} in account ${THIRD_ACCOUNT} from the AWS_ACCESS_KEY_ID environment variable: ` +
+                        `could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:${port}) after 2 attempts: ECONNREFUSED. ` +
+                        `Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set. Pulumi changed nothing.`,
+                });
+                assert.deepEqual(aws.proxy.calls, [], "no Config call");
+            } finally {
+                process.env = saved;
+                configureSettings({});
+            }
             assert.deepEqual(await aws.listIn(THIRD_ACCOUNT, "eu-west-1"), []);
         });
 

@@ -112,7 +112,7 @@ describe("AWS failures", function () {
                     message:
                         `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1): ` +
                         `could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:${port}) after 2 attempts: ECONNREFUSED. ` +
-                        `Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.`,
+                        `Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set.`,
                 });
             } finally {
                 process.env.AWS_ENDPOINT_URL = saved;
@@ -152,6 +152,35 @@ describe("AWS failures", function () {
                 }
             });
         }
+    });
+
+    describe("the endpoint variables in messages", () => {
+        it("names AWS_ENDPOINT_URL_STS when only AWS_ENDPOINT_URL_CONFIG_SERVICE is set and STS went to AWS's own endpoint", async () => {
+            const saved = { ...process.env };
+            delete process.env.AWS_ENDPOINT_URL;
+            delete process.env.AWS_ENDPOINT_URL_STS;
+            Object.assign(process.env, { AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url, AWS_MAX_ATTEMPTS: "1" });
+            configureSettings({});
+            const note =
+                "(AWS_ENDPOINT_URL_CONFIG_SERVICE is set, but only for AWS Config: AWS STS calls go to AWS's own endpoint unless AWS_ENDPOINT_URL_STS is set too)";
+            try {
+                await assert.rejects(provider.create(inputs()), (e: Error) => {
+                    // AWS's own STS endpoint does not resolve on this network; the lookup's code depends on the resolver.
+                    const code = /: (ENOTFOUND|EAI_AGAIN)\. /.exec(e.message)?.[1] ?? "ENOTFOUND";
+                    assert.equal(
+                        e.message,
+                        `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1): ` +
+                            `could not reach AWS STS (region eu-west-1, endpoint https://sts.eu-west-1.amazonaws.com): ${code}. ` +
+                            `Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set ${note}.`,
+                    );
+                    return true;
+                });
+                assert.deepEqual(aws.proxy.calls, [], "no Config call");
+            } finally {
+                process.env = saved;
+                configureSettings({});
+            }
+        });
     });
 
     describe("concurrent creates", () => {

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { configureSettings, currentLimits } from "../../provider/client";
 import { provider } from "../../provider/provider";
 import type { Outputs } from "../../provider/types";
-import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
+import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, roleIn, useAws } from "../harness/aws";
 import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
 import { FAKE_SECRETS } from "../harness/secrets";
@@ -21,6 +21,7 @@ const ENV = {
     operationTimeout: "PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS",
 };
 const CHECK_NETWORK = "Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set";
+const CHECK_STS = "Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set";
 const RAISE_DEADLINE =
     "to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).";
 
@@ -121,9 +122,35 @@ describe("never hang, never leak", function () {
             assert.equal(
                 message,
                 `${CREATING}: AWS STS did not answer sts:GetCallerIdentity (region eu-west-1, endpoint ${stalled.url}) ` +
-                    `within the operation's deadline of 0.5 s, after 1 attempt; the call was abandoned. ${CHECK_NETWORK}; ${RAISE_DEADLINE}`,
+                    `within the operation's deadline of 0.5 s, after 1 attempt; the call was abandoned. ${CHECK_STS}; ${RAISE_DEADLINE}`,
             );
             assert.ok(took >= 490 && took < 1200, `took ${Math.round(took)} ms`);
+        });
+
+        it("abandons a create waiting for the sts:AssumeRole of its role at the deadline, naming the role", async () => {
+            env({
+                AWS_ENDPOINT_URL: undefined,
+                AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url,
+                AWS_ENDPOINT_URL_STS: stalled.url,
+                [ENV.requestTimeout]: "20000",
+                [ENV.operationTimeout]: "500",
+            });
+            const role = roleIn(OTHER_ACCOUNT);
+            let message = "";
+            const took = await timed(() =>
+                provider.create(inputsFor({ assumeRole: { roleArn: role } })).then(
+                    () => assert.fail("create succeeded"),
+                    (e: Error) => (message = e.message),
+                ),
+            );
+            assert.equal(
+                message,
+                `${CREATING}: AWS STS did not answer sts:AssumeRole of role ${role} in account ${OTHER_ACCOUNT} from the AWS_ACCESS_KEY_ID environment variable ` +
+                    `(region eu-west-1, endpoint ${stalled.url}) within the operation's deadline of 0.5 s, after 1 attempt; the call was abandoned. ` +
+                    `Pulumi changed nothing. ${CHECK_STS}; ${RAISE_DEADLINE}`,
+            );
+            assert.ok(took >= 490 && took < 1200, `took ${Math.round(took)} ms`);
+            assert.deepEqual(aws.proxy.calls, [], "no Config call");
         });
 
         it("has finite defaults, as documented: 8 attempts, 5 s to connect, 30 s per request, 300 s per operation", () => {

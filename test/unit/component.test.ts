@@ -211,7 +211,12 @@ describe("AggregationAuthorizations (mocked engine)", () => {
                         authorizedAwsRegion: "us-east-1",
                         ...args,
                     } as never),
-                { message: `AggregationAuthorizations org: ${message}` },
+                (e: Error) => {
+                    assert.equal(e.message, `AggregationAuthorizations org: ${message}`);
+                    // A RunError, which Pulumi prints without a stack trace (the engine tier checks the output).
+                    assert.equal(pulumi.RunError.isInstance(e), true);
+                    return true;
+                },
             );
             assert.deepEqual(
                 registered.filter((r) => r.type.endsWith(":AggregationAuthorization")),

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { deadlineError, translate, type CallContext } from "../../provider/errors";
+import { assumeRoleError, checkNetwork, deadlineError, translate, type CallContext } from "../../provider/errors";
 import { resolveLimits, seconds } from "../../provider/limits";
 import { scrubAwsMessage, truncate, withoutUserinfo } from "../../provider/redact";
 import { provider } from "../../provider/provider";
@@ -101,7 +101,7 @@ describe("messages carry no secrets", () => {
             deadlineError(ctx({ action: "sts:GetCallerIdentity" }), 1, 1500).message,
             `creating Config aggregation authorization (${ARN}): AWS STS did not answer sts:GetCallerIdentity (region eu-west-1, endpoint http://127.0.0.1:4566) ` +
                 "within the operation's deadline of 1.5 s, after 1 attempt; the call was abandoned. Check the network, the region, and " +
-                "AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS " +
+                "AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set; to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS " +
                 "(or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).",
         );
     });
@@ -214,5 +214,140 @@ describe("deadline messages", () => {
                 "(region eu-west-1, endpoint http://127.0.0.1:4566). Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set; " +
                 "to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).",
         );
+    });
+});
+
+describe("the endpoint variables in messages", () => {
+    const ROLE = "arn:aws:iam::444455556666:role/config-authorizer";
+    const FROM = "the AWS_ACCESS_KEY_ID environment variable";
+    const RAISE_DEADLINE =
+        "to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).";
+    const refused = () => awsError("Error", "connect ECONNREFUSED 127.0.0.1:4566", { code: "ECONNREFUSED", $metadata: { attempts: 2 } });
+    const sts = (over: Partial<CallContext> = {}) => ctx({ action: "sts:GetCallerIdentity", ...over });
+    const assuming = (over: Partial<CallContext> = {}) =>
+        ctx({ action: "sts:AssumeRole", assuming: { roleArn: ROLE, account: "444455556666", from: FROM }, ...over });
+    let saved: NodeJS.ProcessEnv;
+    beforeEach(() => {
+        saved = { ...process.env };
+        for (const k of ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL_CONFIG_SERVICE"]) delete process.env[k];
+    });
+    afterEach(() => {
+        process.env = saved;
+    });
+
+    it("names STS's variables for an STS call and Config's for a Config call", () => {
+        assert.equal(
+            translate(refused(), sts()).message,
+            `creating Config aggregation authorization (${ARN}): could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:4566) after 2 attempts: ` +
+                "ECONNREFUSED. Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set.",
+        );
+        assert.equal(
+            translate(refused(), ctx()).message,
+            `creating Config aggregation authorization (${ARN}): could not reach AWS Config (region eu-west-1, endpoint http://127.0.0.1:4566) after 2 attempts: ` +
+                "ECONNREFUSED. Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set.",
+        );
+    });
+
+    it("says an STS call went to AWS's own endpoint when only AWS_ENDPOINT_URL_CONFIG_SERVICE is set", () => {
+        process.env.AWS_ENDPOINT_URL_CONFIG_SERVICE = "http://127.0.0.1:4566";
+        const note =
+            "(AWS_ENDPOINT_URL_CONFIG_SERVICE is set, but only for AWS Config: AWS STS calls go to AWS's own endpoint unless AWS_ENDPOINT_URL_STS is set too)";
+        assert.equal(
+            translate(refused(), sts({ endpoint: "https://sts.eu-west-1.amazonaws.com" })).message,
+            `creating Config aggregation authorization (${ARN}): could not reach AWS STS (region eu-west-1, endpoint https://sts.eu-west-1.amazonaws.com) ` +
+                `after 2 attempts: ECONNREFUSED. Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set ${note}.`,
+        );
+        // With an emulator's credentials, AWS itself answers that it does not know them.
+        assert.equal(
+            translate(
+                awsError("InvalidClientTokenId", "The security token included in the request is invalid."),
+                sts({ endpoint: "https://sts.eu-west-1.amazonaws.com", profile: "default" }),
+            ).message,
+            `creating Config aggregation authorization (${ARN}): AWS rejected the credentials (InvalidClientTokenId: The security token included in the request is invalid.) ` +
+                `${note}. Tried environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN), the shared config and credentials files ` +
+                `(~/.aws/config, ~/.aws/credentials) with profile "default" (set by the aws:profile stack config or AWS_PROFILE), SSO, web identity ` +
+                "(AWS_WEB_IDENTITY_TOKEN_FILE), and the container and instance metadata services. Sign in again (e.g. aws sso login) or set valid credentials, then run the command again.",
+        );
+        assert.equal(
+            checkNetwork("config:ListTagsForResource"),
+            "Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set",
+        );
+    });
+
+    it("says a Config call went to AWS's own endpoint when only AWS_ENDPOINT_URL_STS is set, and says nothing more under AWS_ENDPOINT_URL", () => {
+        process.env.AWS_ENDPOINT_URL_STS = "http://127.0.0.1:4566";
+        assert.equal(
+            checkNetwork("config:PutAggregationAuthorization"),
+            "Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set " +
+                "(AWS_ENDPOINT_URL_STS is set, but only for AWS STS: AWS Config calls go to AWS's own endpoint unless AWS_ENDPOINT_URL_CONFIG_SERVICE is set too)",
+        );
+        assert.equal(
+            checkNetwork("sts:GetCallerIdentity"),
+            "Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set",
+        );
+        process.env.AWS_ENDPOINT_URL = "http://127.0.0.1:4566";
+        assert.equal(
+            checkNetwork("config:PutAggregationAuthorization"),
+            "Check the network, the region, and AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL if set",
+        );
+    });
+
+    describe("assuming a role", () => {
+        it("tells a refused connection from IAM refusing the role, naming the role, its account and the credentials", () => {
+            assert.equal(
+                assumeRoleError(refused(), assuming()).message,
+                `creating Config aggregation authorization (${ARN}): could not assume role ${ROLE} in account 444455556666 from ${FROM}: ` +
+                    "could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:4566) after 2 attempts: ECONNREFUSED. " +
+                    "Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set. Pulumi changed nothing.",
+            );
+            assert.equal(
+                assumeRoleError(
+                    awsError(
+                        "AccessDenied",
+                        `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: ${ROLE}`,
+                    ),
+                    assuming(),
+                ).message,
+                `creating Config aggregation authorization (${ARN}): could not assume role ${ROLE} in account 444455556666 from ${FROM} ` +
+                    `(AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: ${ROLE}). ` +
+                    "Pulumi changed nothing. Check that the role exists, that its trust policy lets those credentials assume it (with the external ID, " +
+                    "if it requires one), and that they may call sts:AssumeRole on it.",
+            );
+        });
+
+        it("recognises the network failure by the Node error code of a cause, and a timeout by the SDK's TimeoutError", () => {
+            const wrapped = awsError("Error", "socket hang up", { cause: { code: "ENOTFOUND" } });
+            assert.match(
+                assumeRoleError(wrapped, assuming()).message,
+                /: could not reach AWS STS \(region eu-west-1, endpoint http:\/\/127\.0\.0\.1:4566\): ENOTFOUND\. /,
+            );
+            assert.equal(
+                assumeRoleError(
+                    awsError("TimeoutError", "a request has exceeded the configured 250 ms requestTimeout.", {
+                        $metadata: { attempts: 3 },
+                    }),
+                    assuming({ timeouts: { connectMs: 5000, requestMs: 250 } }),
+                ).message,
+                `creating Config aggregation authorization (${ARN}): could not assume role ${ROLE} in account 444455556666 from ${FROM}: ` +
+                    "AWS STS did not answer sts:AssumeRole in time (region eu-west-1, endpoint http://127.0.0.1:4566) after 3 attempts, the last one timed out " +
+                    "(connect timeout 5 s, request timeout 0.25 s). Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set; " +
+                    "to wait longer, raise PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS. Pulumi changed nothing.",
+            );
+        });
+
+        it("names the role being assumed when the deadline passes", () => {
+            assert.equal(
+                deadlineError(assuming(), 1, 500).message,
+                `creating Config aggregation authorization (${ARN}): AWS STS did not answer sts:AssumeRole of role ${ROLE} in account 444455556666 from ${FROM} ` +
+                    "(region eu-west-1, endpoint http://127.0.0.1:4566) within the operation's deadline of 0.5 s, after 1 attempt; the call was abandoned. " +
+                    `Pulumi changed nothing. Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set; ${RAISE_DEADLINE}`,
+            );
+            assert.equal(
+                deadlineError(assuming(), 0, 500).message,
+                `creating Config aggregation authorization (${ARN}): the operation's deadline of 0.5 s passed before sts:AssumeRole of role ${ROLE} ` +
+                    `in account 444455556666 from ${FROM} was sent (region eu-west-1, endpoint http://127.0.0.1:4566). ` +
+                    `Pulumi changed nothing. Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set; ${RAISE_DEADLINE}`,
+            );
+        });
     });
 });

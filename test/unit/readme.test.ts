@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { SUPPORTED } from "../../provider/settings";
+import * as sdk from "../../sdk";
 
 const REPO = path.resolve(__dirname, "../../..");
 
@@ -13,5 +15,104 @@ describe("README", () => {
             ["examples/source-account/index.ts", "examples/aggregator/index.ts"],
         );
         for (const [, file, code] of blocks) assert.equal(code, fs.readFileSync(path.join(REPO, file), "utf8"), file);
+    });
+});
+
+/** The cells of a markdown table row, trimmed. */
+const cells = (row: string) =>
+    row
+        .replace(/^\||\|$/g, "")
+        .split(" | ")
+        .map((c) => c.trim());
+
+describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () => {
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Compared with"), readme.indexOf("## Troubleshooting"));
+    const rows = section
+        .split("\n")
+        .filter((l) => l.startsWith("| ") && !l.startsWith("| |") && !l.startsWith("|---"))
+        .map(cells);
+    /** This package's cell of each row, by the row's label. */
+    const ours = Object.fromEntries(rows.map((r) => [r[0], r[1]]));
+    const source = (file: string) => fs.readFileSync(path.join(REPO, file), "utf8");
+
+    /** Every name this package's column may show in backticks: exports, inputs and outputs, stack settings, AWS operations the provider sends, CLI commands. */
+    const known = new Set<string>([
+        ...Object.keys(sdk),
+        ...[...source("sdk/authorization.ts").matchAll(/readonly (\w+)\??:/g)].map((m) => m[1]),
+        ...[...source("sdk/authorizations.ts").matchAll(/readonly (\w+)\??:/g)].map((m) => m[1]),
+        ...SUPPORTED,
+        "aws:skipRegionValidation",
+        ...[...source("provider/aws.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
+        "up",
+        "pulumi import",
+    ]);
+
+    it("has the rows it had, each with a cell for this package", () => {
+        assert.deepEqual(Object.keys(ours), [
+            "Resource",
+            "Aggregator account, region",
+            "Source region",
+            "Several source accounts in one program",
+            "Create when the authorization already exists",
+            "Taking one over on purpose",
+            "Destroy",
+            "Refresh of one authorization",
+            "Creation time",
+            "Tag changes",
+            "Tags for every resource",
+        ]);
+        for (const r of rows) assert.equal(r.length, 5, r[0]);
+    });
+
+    it("names only what the package has in this package's column", () => {
+        for (const [label, cell] of Object.entries(ours)) {
+            for (const [, code] of cell.matchAll(/`([^`]+)`/g)) {
+                for (const name of code.split("/")) {
+                    assert.ok(
+                        known.has(name.replace(/: true$/, "")),
+                        `${label}: \`${name}\` is not an export, input, output, setting or call of the package`,
+                    );
+                }
+            }
+        }
+    });
+
+    it("says what main does: several accounts, default tags, creation time, in-place tags", () => {
+        for (const [label, cell] of Object.entries(ours)) {
+            assert.doesNotMatch(cell, /not on main|^no\b/i, label);
+        }
+        assert.match(
+            ours["Several source accounts in one program"],
+            /^yes: each resource's `assumeRole` input .*`AggregationAuthorizations` component over `sources`/,
+        );
+        assert.match(ours["Tags for every resource"], /`aws:defaultTags`.*`tagsAll`/);
+        assert.match(ours["Creation time"], /`creationTime` output/);
+        assert.match(ours["Tag changes"], /`TagResource`\/`UntagResource`/);
+        // The refresh reads by ARN with ListTagsForResource, never DescribeAggregationAuthorizations.
+        assert.match(source("provider/aws.ts"), /export async function findTagsByArn[\s\S]*?ListTagsForResourceCommand/);
+    });
+});
+
+describe("README: Install", () => {
+    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    const install = readme.slice(readme.indexOf("## Install"), readme.indexOf("## Usage"));
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+
+    it("installs today from a packed tarball of this version, and says the registry install is for later", () => {
+        assert.ok(
+            install.includes(`npm install /path/to/pulumi-aws-config-aggregation/${pkg.name}-${pkg.version}.tgz @pulumi/pulumi`),
+            install,
+        );
+        assert.ok(install.includes(`git clone ${pkg.repository.url.replace(/^git\+/, "")}`), install);
+        assert.match(install, /not on the npm registry yet/);
+        assert.match(
+            install,
+            /Once the package is published, this will be the whole of it:\n\n```sh\nnpm install pulumi-aws-config-aggregation @pulumi\/pulumi\n```/,
+        );
+        // `npm pack` builds the package: its prepack script compiles dist/.
+        assert.match(pkg.scripts.prepack, /tsc -p tsconfig\.build\.json/);
+        // A git URL install builds only through a `prepare` script: the README says it does not work while there is none.
+        assert.equal(pkg.scripts.prepare, undefined, "a prepare script exists: README Install can offer npm install from git");
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { REFUSED, isIgnored, mergedTags, ownTags, parseSettings, roleAccount } from "../../provider/settings";
+import { ACCEPTED_WHEN_FALSE, REFUSED, isIgnored, mergedTags, ownTags, parseSettings, roleAccount } from "../../provider/settings";
 
 const from = (config: Record<string, unknown>) => (key: string) => {
     const v = config[key];
@@ -54,13 +54,144 @@ describe("stack settings", () => {
         );
     });
 
-    for (const key of Object.keys(REFUSED)) {
-        it(`refuses ${key} by name`, () => {
-            assert.throws(() => parseSettings(from({ [key]: "x" })), {
-                message: `${PREFIX}${key} is not supported by pulumi-aws-config-aggregation (it would change which account or endpoint is used): ${REFUSED[key]}.`,
-            });
+    describe("refused settings", () => {
+        const NOT_SUPPORTED = "is not supported by pulumi-aws-config-aggregation (it would change which account or endpoint is used): ";
+        const REMOVE_PROXY = "proxies are not supported; remove the setting.";
+        const ALWAYS_CHECKED = 'every change checks the account of the credentials first (README "Guarantees"); remove the setting.';
+        // Each refused setting, the value set, and the whole message: the advice must do what the setting asked for.
+        const refused: [string, unknown, string][] = [
+            [
+                "aws:assumeRole",
+                { roleArn: "arn:aws:iam::111111111111:role/x" },
+                "aws:assumeRole " +
+                    NOT_SUPPORTED +
+                    "pulumi-aws v7 replaced it with aws:assumeRoles (a list of roles assumed in order); set that instead.",
+            ],
+            [
+                "aws:assumeRoleWithWebIdentity",
+                { roleArn: "arn:aws:iam::111111111111:role/x", webIdentityTokenFile: "/t" },
+                "aws:assumeRoleWithWebIdentity " +
+                    NOT_SUPPORTED +
+                    "set AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and optionally AWS_ROLE_SESSION_NAME in the environment instead " +
+                    "(the AWS SDK's web identity provider reads them when neither the environment nor the stack config holds an access key).",
+            ],
+            [
+                "aws:endpoints",
+                [{ config: "http://x" }],
+                "aws:endpoints " +
+                    NOT_SUPPORTED +
+                    "set AWS_ENDPOINT_URL_CONFIG_SERVICE / AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL) in the environment instead.",
+            ],
+            [
+                "aws:sharedCredentialsFiles",
+                ["/c"],
+                "aws:sharedCredentialsFiles " + NOT_SUPPORTED + "set AWS_SHARED_CREDENTIALS_FILE (one file) in the environment instead.",
+            ],
+            [
+                "aws:sharedConfigFiles",
+                ["/c"],
+                "aws:sharedConfigFiles " + NOT_SUPPORTED + "set AWS_CONFIG_FILE (one file) in the environment instead.",
+            ],
+            [
+                "aws:stsRegion",
+                "us-east-1",
+                "aws:stsRegion " +
+                    NOT_SUPPORTED +
+                    "STS is called in the stack's aws:region to assume the roles of aws:assumeRoles, else in the source region of each authorization; remove the setting.",
+            ],
+            [
+                "aws:useFipsEndpoint",
+                true,
+                "aws:useFipsEndpoint true " +
+                    NOT_SUPPORTED +
+                    "set AWS_USE_FIPS_ENDPOINT=true in the environment instead. aws:useFipsEndpoint false is accepted: the SDK uses the standard endpoints unless AWS_USE_FIPS_ENDPOINT=true.",
+            ],
+            [
+                "aws:useDualstackEndpoint",
+                "TRUE",
+                "aws:useDualstackEndpoint true " +
+                    NOT_SUPPORTED +
+                    "set AWS_USE_DUALSTACK_ENDPOINT=true in the environment instead. aws:useDualstackEndpoint false is accepted: the SDK uses IPv4-only endpoints unless AWS_USE_DUALSTACK_ENDPOINT=true.",
+            ],
+            ["aws:httpProxy", "http://proxy:3128", "aws:httpProxy " + NOT_SUPPORTED + REMOVE_PROXY],
+            ["aws:httpsProxy", "http://proxy:3128", "aws:httpsProxy " + NOT_SUPPORTED + REMOVE_PROXY],
+            ["aws:noProxy", "localhost", "aws:noProxy " + NOT_SUPPORTED + REMOVE_PROXY],
+            [
+                "aws:customCaBundle",
+                "/etc/ca.pem",
+                "aws:customCaBundle " +
+                    NOT_SUPPORTED +
+                    "set NODE_EXTRA_CA_CERTS to the bundle's file in the environment instead (Node.js then trusts its certificates besides its own; " +
+                    "the AWS SDK for JavaScript v3 does not read AWS_CA_BUNDLE).",
+            ],
+            [
+                "aws:insecure",
+                true,
+                "aws:insecure true " +
+                    NOT_SUPPORTED +
+                    "TLS verification cannot be turned off; remove the setting. aws:insecure false is accepted: TLS certificates are always verified.",
+            ],
+            [
+                "aws:ec2MetadataServiceEndpoint",
+                "http://169.254.169.254",
+                "aws:ec2MetadataServiceEndpoint " + NOT_SUPPORTED + "set AWS_EC2_METADATA_SERVICE_ENDPOINT in the environment instead.",
+            ],
+            [
+                "aws:ec2MetadataServiceEndpointMode",
+                "IPv6",
+                "aws:ec2MetadataServiceEndpointMode " +
+                    NOT_SUPPORTED +
+                    "set AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE in the environment instead.",
+            ],
+            [
+                "aws:skipMetadataApiCheck",
+                true,
+                "aws:skipMetadataApiCheck true " +
+                    NOT_SUPPORTED +
+                    "set AWS_EC2_METADATA_DISABLED=true in the environment instead (the AWS SDK then never asks the instance metadata service for credentials). " +
+                    "aws:skipMetadataApiCheck false is accepted: the SDK's credential chain asks the instance metadata service last, unless AWS_EC2_METADATA_DISABLED=true.",
+            ],
+            [
+                "aws:skipCredentialsValidation",
+                true,
+                "aws:skipCredentialsValidation true " +
+                    NOT_SUPPORTED +
+                    ALWAYS_CHECKED +
+                    " aws:skipCredentialsValidation false is accepted: the credentials are always checked.",
+            ],
+            [
+                "aws:skipRequestingAccountId",
+                "yes",
+                "aws:skipRequestingAccountId set to anything but false " +
+                    NOT_SUPPORTED +
+                    ALWAYS_CHECKED +
+                    " aws:skipRequestingAccountId false is accepted: the account of the credentials is always asked.",
+            ],
+        ];
+
+        it("lists every refused setting here", () => {
+            assert.deepEqual(refused.map(([key]) => key).sort(), Object.keys(REFUSED).sort());
         });
-    }
+
+        for (const [key, value, message] of refused) {
+            it(`refuses ${key} set to ${JSON.stringify(value)} by name, with what to do instead`, () => {
+                assert.throws(() => parseSettings(from({ [key]: value })), { message: PREFIX + message });
+            });
+        }
+
+        for (const key of Object.keys(ACCEPTED_WHEN_FALSE)) {
+            it(`accepts ${key} false, which asks for what the package does (as "false", "False" or JSON false)`, () => {
+                for (const value of ["false", "False", false]) {
+                    assert.deepEqual(parseSettings(from({ [key]: value, "aws:region": "eu-west-1" })), {
+                        region: "eu-west-1",
+                        assumeRoles: [],
+                        defaultTags: {},
+                        ignoreTags: { keys: [], keyPrefixes: [] },
+                    });
+                }
+            });
+        }
+    });
 
     const bad: [string, Record<string, unknown>, string][] = [
         [
