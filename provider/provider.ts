@@ -44,6 +44,7 @@ import {
     reclaimedArns,
     standing,
     tagNamesCreation,
+    type Claim,
     type Creation,
     type Standing,
 } from "./ownership";
@@ -370,7 +371,20 @@ const replacing = new Set<string>();
 
 /** Decides what a create does with an authorization that exists already (`existing` are its tags): `ownership.ts`. */
 function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): Promise<Outputs> {
-    const decision = claim(existing, {
+    const decision = claimFor(inputs, arn, existing);
+    switch (decision.kind) {
+        case "own":
+            return takeExisting(t, inputs, arn, existing, decision.reason === "reclaimed" ? "own" : "taken");
+        case "adopt":
+            return takeExisting(t, inputs, arn, existing, "adopted");
+        case "refuse":
+            throw authorizationError("creating", arn, decision.why, "AlreadyExists");
+    }
+}
+
+/** The `claim` of ownership.ts for a create of `inputs` meeting an authorization with tags `existing`. */
+function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
+    return claim(existing, {
         owner: inputs.owner!,
         arn,
         what: describeAuthorization(inputs),
@@ -380,14 +394,6 @@ function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): 
         replacing: replacing.has(inputs.owner!),
         reclaim: reclaimedArns(),
     });
-    switch (decision.kind) {
-        case "own":
-            return takeExisting(t, inputs, arn, existing, decision.reason === "reclaimed" ? "own" : "taken");
-        case "adopt":
-            return takeExisting(t, inputs, arn, existing, "adopted");
-        case "refuse":
-            throw authorizationError("creating", arn, decision.why, "AlreadyExists");
-    }
 }
 
 /**
@@ -416,12 +422,34 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
     try {
         const resource = describeAuthorization(news);
         const accountId = await withDeadline("creating", resource, (deadline) =>
-            sourceAccount(target("creating", resource, news.region, deadline), { maxAttempts: 1 }),
+            sourceAccount(target("creating", resource, news.region, deadline)),
         );
         return identity(buildArn({ ...news, accountId }));
-    } catch {
-        return news;
+    } catch (err) {
+        // Credentials the up could not use fail the preview too, as pulumi-aws's do; aws:skipCredentialsValidation
+        // lets the preview go on without the ARN (the create then checks the account, as always).
+        if (currentSettings().skipCredentialsValidation) return news;
+        throw err;
     }
+}
+
+/**
+ * What the create of a new authorization will meet, read in the preview: one ListTagsForResource by
+ * ARN in its account. One that exists is judged as the create will judge it (`claim`, ownership.ts):
+ * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
+ * returns the tags AWS will hold after the up (the tags found that stay, and the declared ones).
+ */
+async function previewExisting(inputs: Inputs, arn: string): Promise<{ refusal?: string; tagsAll?: Tags }> {
+    const existing = await withDeadline("creating", arn, (deadline) =>
+        findTagsByArn(target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
+    );
+    if (existing === undefined || inputs.owner === undefined || isUnknown(inputs.owner)) return {};
+    const decision = claimFor(inputs, arn, existing);
+    if (decision.kind === "refuse") return { refusal: authorizationError("creating", arn, decision.why).message };
+    const wanted = desiredTags(inputs.tags);
+    if (decision.kind === "own" && decision.reason === "reclaimed") return { tagsAll: wanted };
+    const s = currentSettings();
+    return { tagsAll: { ...userTags(pickTags(existing, (k) => !isIgnored(s, k))), ...wanted } };
 }
 
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
@@ -455,16 +483,17 @@ async function resolveId(
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
 }
 
-/** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, and this package's timeouts. */
+/** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, `aws:skipCredentialsValidation`, and this package's timeouts. */
 function stackSettings(config: { get(key: string): unknown }) {
     const own: Record<string, unknown> = {};
     for (const knob of Object.values(KNOBS)) {
         if (knob.config !== undefined && config.get(knob.config) !== undefined) own[knob.config] = config.get(knob.config);
     }
-    const skip = config.get("aws:skipRegionValidation");
+    const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
     return {
         profile: (config.get("aws:profile") as string | undefined) || undefined,
-        skipRegionValidation: skip === true || (typeof skip === "string" && skip.trim().toLowerCase() === "true"),
+        skipRegionValidation: isTrue(config.get("aws:skipRegionValidation")),
+        skipCredentialsValidation: isTrue(config.get("aws:skipCredentialsValidation")),
         config: own,
     };
 }
@@ -546,16 +575,33 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
         const failures = [...problems, ...invalid, ...roles];
         if (failures.length) return { inputs: news, failures };
-        const checked = await withIdentity(olds as Partial<Outputs>, news);
+        const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason }] });
+        let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
+        try {
+            checked = await withIdentity(olds as Partial<Outputs>, news);
+        } catch (err) {
+            return fail((err as Error).message); // unusable credentials: the message the up would give
+        }
         // The account it would land in, where known now (a role's, the credentials', or the existing ARN's).
-        const lands = (checked as Partial<Outputs>).accountId;
+        const lands = checked.accountId;
         const expected = news.sourceAccountId;
         if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
             const roleArn = news.assumeRole?.roleArn;
-            return {
-                inputs: news,
-                failures: [{ property: "", reason: landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined) }],
-            };
+            return fail(landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined));
+        }
+        // The tags AWS will hold, so that a preview shows them (default tags included) and names the keys a
+        // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
+        const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
+        if (showTags) checked.tagsAll = desiredTags(news.tags);
+        // A new authorization: does one exist already? The create would meet it; the preview says so now.
+        if ((olds as Partial<Outputs>).arn === undefined && typeof checked.arn === "string" && !isUnknown(checked.arn)) {
+            try {
+                const found = await previewExisting(checked, checked.arn);
+                if (found.refusal) return fail(found.refusal);
+                if (found.tagsAll && showTags) checked.tagsAll = found.tagsAll;
+            } catch (err) {
+                if (!currentSettings().skipCredentialsValidation) return fail((err as Error).message);
+            }
         }
         return { inputs: checked };
     },

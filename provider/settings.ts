@@ -40,6 +40,11 @@ export interface Settings {
     ignoreTags: { keys: string[]; keyPrefixes: string[] };
     /** The stack config `aws:skipRegionValidation`: accept regions the SDK's metadata does not list yet. */
     skipRegionValidation?: boolean;
+    /**
+     * The stack config `aws:skipCredentialsValidation` (pulumi-aws's name): a preview goes on without
+     * checking the credentials (ARNs then show as unknown). Every change still checks the account.
+     */
+    skipCredentialsValidation?: boolean;
     /** This package's own stack config keys (`pulumi-aws-config-aggregation:*`): timeouts. */
     config?: Readonly<Record<string, unknown>>;
 }
@@ -89,7 +94,6 @@ export const REFUSED: Record<string, string> = {
     "aws:ec2MetadataServiceEndpointMode": "set AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE in the environment instead",
     "aws:skipMetadataApiCheck":
         "set AWS_EC2_METADATA_DISABLED=true in the environment instead (the AWS SDK then never asks the instance metadata service for credentials)",
-    "aws:skipCredentialsValidation": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
     "aws:skipRequestingAccountId": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
 };
 
@@ -102,7 +106,6 @@ export const ACCEPTED_WHEN_FALSE: Readonly<Record<string, string>> = {
     "aws:useDualstackEndpoint": "the SDK uses IPv4-only endpoints unless AWS_USE_DUALSTACK_ENDPOINT=true",
     "aws:insecure": "TLS certificates are always verified",
     "aws:skipMetadataApiCheck": "the SDK's credential chain asks the instance metadata service last, unless AWS_EC2_METADATA_DISABLED=true",
-    "aws:skipCredentialsValidation": "the credentials are always checked",
     "aws:skipRequestingAccountId": "the account of the credentials is always asked",
 };
 

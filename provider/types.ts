@@ -52,6 +52,12 @@ export interface Inputs {
      */
     sourceAccountId?: string;
     /**
+     * Set by the resource class when a tag value may be a secret (a secret tag, or a secret
+     * `aws:defaultTags`): `check` then does not preview `tagsAll`, since a dynamic provider cannot mark
+     * a value it adds as secret.
+     */
+    tagsMayBeSecret?: boolean;
+    /**
      * The role to assume in the source account (after the stack's `aws:assumeRoles`): the authorization
      * lives in the role's account. Its external ID travels apart, in {@link assumeRoleExternalId}.
      */

@@ -222,6 +222,7 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                     `or with takeOwnership: true to migrate one from pulumi-aws or Terraform (destroy deletes it); see the README, "Adopting an existing authorization".`,
             );
         }
+        const secretTags = mayHoldSecrets(args?.tags) || defaultTagsMayBeSecret();
         super(
             TYPE,
             name,
@@ -249,17 +250,17 @@ export class AggregationAuthorization extends pulumi.CustomResource {
                 creationTime: undefined,
                 adopted: undefined,
                 tagsAll: undefined,
+                // Tells the provider not to preview tagsAll: a value of it may be secret, which the provider cannot mark.
+                tagsMayBeSecret: secretTags || undefined,
                 creationId: undefined,
                 takenOver: undefined,
             },
             {
-                // A replacement that keeps the key (\`pulumi up --replace\`) would have both halves hold the one
+                // A replacement that keeps the key (`pulumi up --replace`) would have both halves hold the one
                 // authorization AWS keeps per key: delete first (README "Replacements").
                 ...opts,
                 deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
-                ...(mayHoldSecrets(args?.tags) || defaultTagsMayBeSecret()
-                    ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] }
-                    : {}),
+                ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] } : {}),
             },
         );
     }

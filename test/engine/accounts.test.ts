@@ -204,7 +204,7 @@ describe("many accounts under the pulumi CLI", function () {
                 .split("\n")
                 .filter((l) => l.trim().startsWith("error:"))
                 .map((l) => l.trim()),
-            ['error: AggregationAuthorizations org: sources[0].accountId must be 12 digits (a string), got "1234"'],
+            ['error: AggregationAuthorizations org: sources[0].accountId must be 12 digits, got "1234"'],
             out,
         );
         assert.doesNotMatch(out, /^\s+at /m, "no stack trace");

@@ -80,11 +80,13 @@ describe("examples under the pulumi CLI", function () {
                     assert.deepEqual(await aws.tagsIn(account, region, arns[account][region]), {
                         "managed-by": "pulumi",
                         purpose: "config-aggregation",
-                        "pulumi-aws-config-aggregation:owner": engineOwner(
-                            `org-${account}-${region}`,
-                            "dev",
-                            "organization",
-                            "pulumi-aws-config-aggregation:index:AggregationAuthorizations",
+                        "pulumi-aws-config-aggregation:owner": created(
+                            engineOwner(
+                                `org-${account}-${region}`,
+                                "dev",
+                                "organization",
+                                "pulumi-aws-config-aggregation:index:AggregationAuthorizations",
+                            ),
                         ),
                     });
                 }

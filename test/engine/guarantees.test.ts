@@ -291,7 +291,7 @@ describe("guarantees under the pulumi CLI", function () {
     });
 
     describe("migration", () => {
-        it("takes over an authorization made by pulumi-aws or Terraform with takeOwnership, never deleting it, and destroy deletes it", async () => {
+        it("takes over an authorization made by pulumi-aws or Terraform with takeOwnership, keeping the tags it found, never deleting it, and destroy deletes it", async () => {
             const before = await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { Name: "made-by-terraform" });
             const spec = single("migrated");
             const s = await program([{ ...spec, takeOwnership: true }]);
@@ -306,7 +306,12 @@ describe("guarantees under the pulumi CLI", function () {
                 (await aws.list("eu-west-1")).map((a) => a.CreationTime!.toISOString()),
                 [before.CreationTime!.toISOString()],
             );
-            assert.deepEqual(await awsState(aws), expected([spec]));
+            const [[key, tags]] = Object.entries(expected([spec]));
+            assert.deepEqual(
+                await awsState(aws),
+                { [key]: { Name: "made-by-terraform", ...tags } },
+                "the tag it found and the program does not declare stays",
+            );
             const [owned] = s.authorizations();
             assert.equal(owned.outputs!.adopted, false);
             await s.destroy();

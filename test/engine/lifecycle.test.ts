@@ -76,9 +76,15 @@ describe("under the pulumi CLI", function () {
             accountId: SOURCE_ACCOUNT,
             region: "eu-west-1",
             creationTime: listed[0].CreationTime!.toISOString(),
+            creationId: s.authorizations()[0].outputs!.creationId,
             tags: { team: "platform" },
             tagsAll: { team: "platform" },
         });
+        assert.deepEqual(
+            await aws.rawTags("eu-west-1", arnOf("eu-west-1")),
+            { team: "platform", [OWNER]: `${engineOwner("a")} creation:${outs.a.creationId}` },
+            "the tag names the creation the state records",
+        );
 
         aws.proxy.clear();
         const again = await s.up();

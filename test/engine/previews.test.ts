@@ -125,6 +125,33 @@ describe("previews in pull requests", function () {
         assert.doesNotMatch(text, /to update|to replace|to delete/);
     });
 
+    it("a create over an authorization that exists fails the preview, naming the holder and the safe step", async () => {
+        await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "aws-control-tower": "managed-by-control-tower" });
+        const s = await program([]);
+        await s.setConfig({ resources: JSON.stringify([spec()]) });
+        const r = await s.preview({ diff: true, allowFail: true });
+        assert.notEqual(r.code, 0, "the preview fails, as the up would");
+        const [problem] = r.stdout.split("\n").filter((l) => l.includes("has a problem:"));
+        captured.push(["A create over an authorization that exists (the preview fails as the up would)", problem.trim()]);
+        assert.match(
+            problem,
+            /already exists, created outside Pulumi \(AWS Control Tower, another tool or a person\)\. Pulumi changed nothing\. To manage its tags from this resource, set adoptExisting: true/,
+        );
+        assert.deepEqual(s.authorizations(), []);
+    });
+
+    it("a change of aws:defaultTags previews as updates naming the tag keys (tagsAll)", async () => {
+        const s = await program([spec()]);
+        await s.setConfig({ "aws:defaultTags": JSON.stringify({ tags: { "cost-center": "42", "data-class": "internal" } }) });
+        await s.up();
+        const text = await capture("The stack's `aws:defaultTags` changed", s, {
+            "aws:defaultTags": JSON.stringify({ tags: { "cost-center": "43", "data-class": "internal", "managed-by": "pulumi" } }),
+        });
+        assert.match(text, /~ pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(update\)/);
+        assert.match(text, /~ cost-center +: "42" => "43"/);
+        assert.match(text, /\+ managed-by +: "pulumi"/);
+    });
+
     after(() => {
         const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
         const readme = fs.readFileSync(README, "utf8");
@@ -133,7 +160,7 @@ describe("previews in pull requests", function () {
         const current = START + rest.split(END)[0] + END;
         if (process.env.UPDATE_README_PREVIEWS === "1") {
             fs.writeFileSync(README, before + section + rest.split(END).slice(1).join(END));
-        } else if (captured.length === 5) {
+        } else if (captured.length === 7) {
             assert.equal(current, section, "README previews are out of date: run npm run previews");
         }
     });

@@ -152,14 +152,6 @@ describe("stack settings", () => {
                     "aws:skipMetadataApiCheck false is accepted: the SDK's credential chain asks the instance metadata service last, unless AWS_EC2_METADATA_DISABLED=true.",
             ],
             [
-                "aws:skipCredentialsValidation",
-                true,
-                "aws:skipCredentialsValidation true " +
-                    NOT_SUPPORTED +
-                    ALWAYS_CHECKED +
-                    " aws:skipCredentialsValidation false is accepted: the credentials are always checked.",
-            ],
-            [
                 "aws:skipRequestingAccountId",
                 "yes",
                 "aws:skipRequestingAccountId set to anything but false " +
