@@ -184,7 +184,7 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
 function notFoundError(id: string, props: Partial<Outputs> | undefined): AuthorizationError {
     const where = id.startsWith("arn:")
         ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
-        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse()})`;
+        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse(roleOf(props))})`;
     return authorizationError(
         "reading",
         id,
