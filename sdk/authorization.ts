@@ -81,7 +81,9 @@ export interface AggregationAuthorizationArgs {
      * Adopt an authorization that already exists for this aggregator account and region, made outside
      * Pulumi (AWS Control Tower, the console), instead of failing. Only the tag keys the program
      * declares are managed (tags someone else set stay), and `pulumi destroy` leaves it in place,
-     * because this stack did not create it. Never applies to one another Pulumi resource manages.
+     * because this stack did not create it, removing the tags this resource set on it (README "Adopting
+     * an existing authorization"; `retainOnDelete: true` keeps them). Never applies to one another
+     * Pulumi resource manages.
      * Off by default.
      * @default false
      */
