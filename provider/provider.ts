@@ -31,6 +31,7 @@ import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type Au
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
 import { KNOBS } from "./limits";
 import { ID_ECHO_LIMIT, truncate } from "./redact";
+import { notice } from "./notice";
 import { regionFromEnvironment } from "./regions";
 import { describeOwner, ownerTagOf } from "./owner";
 import {
@@ -185,7 +186,7 @@ function raceError(inputs: Inputs, arn: string, winner: string | undefined): Aut
 function notFoundError(id: string, props: Partial<Outputs> | undefined): AuthorizationError {
     const where = id.startsWith("arn:")
         ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
-        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse()})`;
+        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse(roleOf(props))})`;
     return authorizationError(
         "reading",
         id,
@@ -782,7 +783,7 @@ async function updateAuthorization(
 }
 
 async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Promise<void> {
-    if (props.adopted) return; // Not created by this stack: destroy leaves it in place (README, "Adopting").
+    if (props.adopted) return releaseAdopted(id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
     await checkAccount(t, parts.accountId);
@@ -797,4 +798,40 @@ async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Prom
     // Not provably ours, not provably someone else's: fail, naming it, rather than report a delete.
     if (st.kind === "unproven") throw notOursError("deleting", id, st, props);
     await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+}
+
+/**
+ * The delete of an adopted authorization: it stays in AWS (this stack did not create it), and the tags
+ * this resource set on it go, as they would if the program stopped declaring them; a tag someone changed
+ * since, and AWS Control Tower's own tag, stay. What it did is told in a notice, since a delete has no
+ * result to show (README "Adopting an existing authorization").
+ */
+async function releaseAdopted(id: string, props: Outputs, deadline: Deadline): Promise<void> {
+    const parts = parseArn(id);
+    const t = target("deleting", id, parts.region, deadline, roleOf(props));
+    const left = `left the adopted authorization ${id} in AWS (this stack did not create it)`;
+    await checkAccount(t, parts.accountId);
+    const held = await findTagsByArn(t, id);
+    if (held === undefined) return notice(`${left}; it is gone from AWS already.`);
+    const set = awsTagsOf(props);
+    const managed = managedKeys("adopted", set);
+    const keys = Object.keys(set)
+        .filter((k) => managed(k) && tagValue(held, k) !== undefined)
+        .sort();
+    const changed = keys.filter((k) => tagValue(held, k) !== set[k]);
+    const remove = keys.filter((k) => !changed.includes(k) && k !== CONTROL_TOWER_TAG);
+    if (remove.length) await untagAuthorization(t, { ResourceArn: id, TagKeys: remove });
+    notice(
+        `${left}` +
+            (remove.length
+                ? `; removed the tags this resource set on it: ${remove.join(", ")}`
+                : keys.length
+                  ? "; removed no tag"
+                  : "; it holds no tag this resource set") +
+            (changed.length ? `; kept ${changed.join(", ")}, changed outside Pulumi since this resource set them` : "") +
+            (keys.includes(CONTROL_TOWER_TAG) && !changed.includes(CONTROL_TOWER_TAG)
+                ? `; kept ${CONTROL_TOWER_TAG}, AWS Control Tower's own tag`
+                : "") +
+            ".",
+    );
 }

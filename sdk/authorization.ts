@@ -14,6 +14,14 @@ export type { Inputs, Outputs, Tags } from "../provider/types";
 export interface AggregationAuthorizationState {
     /** The source region to look an `authorizedAccountId:authorizedAwsRegion` ID up in. @default - the default region */
     readonly region?: pulumi.Input<string>;
+    /**
+     * A role to assume in the account the authorization lives in, to read one in another account (a
+     * member account of an organization): its external ID stays a secret, as for the resource's own
+     * `assumeRole`. Without it, an authorization in another account than the credentials' fails to read,
+     * naming both accounts.
+     * @default - the stack's credentials
+     */
+    readonly assumeRole?: AssumeRoleArgs;
 }
 
 /** The role an {@link AggregationAuthorization} assumes in its source account. */
@@ -73,7 +81,9 @@ export interface AggregationAuthorizationArgs {
      * Adopt an authorization that already exists for this aggregator account and region, made outside
      * Pulumi (AWS Control Tower, the console), instead of failing. Only the tag keys the program
      * declares are managed (tags someone else set stay), and `pulumi destroy` leaves it in place,
-     * because this stack did not create it. Never applies to one another Pulumi resource manages.
+     * because this stack did not create it, removing the tags this resource set on it (README "Adopting
+     * an existing authorization"; `retainOnDelete: true` keeps them). Never applies to one another
+     * Pulumi resource manages.
      * Off by default.
      * @default false
      */
@@ -200,7 +210,8 @@ export class AggregationAuthorization extends pulumi.CustomResource {
      * Reads an existing authorization into the program without managing it, following Pulumi's
      * convention `get(name, id, state?, opts?)`.
      * @param id the ARN, or `authorizedAccountId:authorizedAwsRegion` (looked up in `state.region`, or the default region)
-     * @param state `region`: the source region to look a key up in
+     * @param state `region`: the source region to look a key up in; `assumeRole`: the role to read it
+     * through, for an authorization in another account (it must be that account's role)
      */
     public static get(
         name: string,
@@ -209,9 +220,10 @@ export class AggregationAuthorization extends pulumi.CustomResource {
         opts?: pulumi.CustomResourceOptions,
     ): AggregationAuthorization {
         // 0.1.0 took the region itself as the third argument; that still works until 0.3.0 (CHANGELOG).
-        const region =
-            typeof state === "string" || pulumi.Output.isInstance(state) ? state : (state as AggregationAuthorizationState)?.region;
-        return new AggregationAuthorization(name, { region } as AggregationAuthorizationArgs, { ...opts, id });
+        const legacy = typeof state === "string" || pulumi.Output.isInstance(state) || state instanceof Promise;
+        const given = legacy ? { region: state } : (state ?? {});
+        const { region, assumeRole } = given as AggregationAuthorizationState;
+        return new AggregationAuthorization(name, { region, assumeRole } as AggregationAuthorizationArgs, { ...opts, id });
     }
 
     constructor(name: string, args: AggregationAuthorizationArgs, opts?: pulumi.CustomResourceOptions) {

@@ -7,6 +7,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as errors from "../../provider/errors";
+import { setNoticeSink } from "../../provider/notice";
 import { provider } from "../../provider/provider";
 import * as validation from "../../provider/validate";
 import { FAKE_SECRETS } from "./secrets";
@@ -50,6 +51,11 @@ let installed = false;
 export function install(): void {
     if (installed) return;
     installed = true;
+    // Notices (provider/notice.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
+    const print = setNoticeSink((line) => {
+        record("notice", line);
+        print(line);
+    });
     const p = provider as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
     for (const method of ["configure", "check", "diff", "create", "read", "update", "delete"]) {
         const original = p[method];

@@ -182,12 +182,21 @@ export class Stack {
         }
     }
 
-    /** `pulumi up`; `replace`: URNs to replace (`--replace`), `targetReplace`: URNs to replace and target only them (`--target-replace`). */
-    up(opts: RunOptions & { parallel?: number; signal?: AbortSignal; replace?: string[]; targetReplace?: string[] } = {}): Promise<Result> {
+    /** `pulumi up`; `replace`: URNs to replace (`--replace`), `targetReplace`: URNs to replace and target only them (`--target-replace`); `refresh`: `--refresh`. */
+    up(
+        opts: RunOptions & {
+            parallel?: number;
+            signal?: AbortSignal;
+            replace?: string[];
+            targetReplace?: string[];
+            refresh?: boolean;
+        } = {},
+    ): Promise<Result> {
         return this.command("up", opts, (s) =>
             s.up({
                 parallel: opts.parallel,
                 signal: opts.signal,
+                ...(opts.refresh ? { refresh: true } : {}),
                 ...(opts.replace ? { replace: opts.replace } : {}),
                 ...(opts.targetReplace ? { replace: opts.targetReplace, target: opts.targetReplace } : {}),
             }),
@@ -203,8 +212,11 @@ export class Stack {
         );
     }
 
-    preview(opts: RunOptions & { diff?: boolean; expectNoChanges?: boolean } = {}): Promise<Result> {
-        return this.command("preview", opts, (s) => s.preview({ diff: opts.diff, expectNoChanges: opts.expectNoChanges }));
+    /** `pulumi preview`; `refresh`: `--refresh` (a refresh first, not saved). */
+    preview(opts: RunOptions & { diff?: boolean; expectNoChanges?: boolean; refresh?: boolean } = {}): Promise<Result> {
+        return this.command("preview", opts, (s) =>
+            s.preview({ diff: opts.diff, expectNoChanges: opts.expectNoChanges, ...(opts.refresh ? { refresh: true } : {}) }),
+        );
     }
 
     previewDiff(): Promise<Result> {

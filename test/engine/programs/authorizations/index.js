@@ -81,13 +81,17 @@ resources.forEach((spec, i) => {
 });
 exports.authorizations = out;
 
-// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?, legacy?}]; legacy: 0.1.0's get(name, id, region)), not managed.
+// Authorizations read with AggregationAuthorization.get (config `gets`: [{name, id, region?, legacy?, roleArn?, secretExternalId?}];
+// legacy: 0.1.0's get(name, id, region); roleArn: read through that role, with the secret config `externalId` when secretExternalId), not managed.
 const gets = JSON.parse(config.get("gets") || "[]");
 exports.read = Object.fromEntries(
     gets.map((g) => {
+        const assumeRole = g.roleArn
+            ? { roleArn: g.roleArn, ...(g.secretExternalId ? { externalId: config.requireSecret("externalId") } : {}) }
+            : undefined;
         const r = g.legacy
             ? AggregationAuthorization.get(g.name, g.id, g.region)
-            : AggregationAuthorization.get(g.name, g.id, { region: g.region });
+            : AggregationAuthorization.get(g.name, g.id, { region: g.region, ...(assumeRole ? { assumeRole } : {}) });
         return [g.name, { arn: r.arn, accountId: r.accountId, region: r.region, creationTime: r.creationTime, tags: r.tags }];
     }),
 );
