@@ -361,7 +361,9 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     } catch (err) {
         throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
-    return outputsOf(inputs, arn, found.CreationTime, wanted, mode, creationId);
+    const outs = outputsOf(inputs, arn, found.CreationTime, wanted, mode, creationId);
+    if (mode === "adopted") outs.foundTagKeys = Object.keys(userTags(existing)).sort();
+    return outs;
 }
 
 /**
@@ -423,7 +425,8 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
     try {
         const resource = describeAuthorization(news);
         const accountId = await withDeadline("creating", resource, (deadline) =>
-            sourceAccount(target("creating", resource, news.region, deadline)),
+            // A few attempts, not all: a throttle does not fail the preview, a dead endpoint does so quickly.
+            sourceAccount(target("creating", resource, news.region, deadline), { maxAttempts: PREVIEW_ATTEMPTS }),
         );
         return identity(buildArn({ ...news, accountId }));
     } catch (err) {
@@ -433,6 +436,9 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
         throw err;
     }
 }
+
+/** The attempts of a preview's account lookup (at most AWS_MAX_ATTEMPTS). */
+const PREVIEW_ATTEMPTS = 3;
 
 /**
  * What the create of a new authorization will meet, read in the preview: one ListTagsForResource by
@@ -579,7 +585,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason }] });
         let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
         try {
-            checked = await withIdentity(olds as Partial<Outputs>, news);
+            checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };
         } catch (err) {
             return fail((err as Error).message); // unusable credentials: the message the up would give
         }
@@ -722,9 +728,10 @@ async function readAuthorization(id: string, props: Outputs | undefined, deadlin
     if (props?.tags !== undefined) inputs.tags = props.tags;
     const shown = userTags(pickTags(tags, managedKeys(mode, props?.tagsAll ?? props?.tags)));
     const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, mode, props?.creationId);
+    if (props?.foundTagKeys !== undefined) outs.foundTagKeys = props.foundTagKeys;
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
     // `pulumi preview --diff` names the tag keys the next up restores or removes.
-    const { creationTime: _c, adopted: _a, tagsAll: _t, creationId: _i, takenOver: _o, ...asInputs } = outs;
+    const { creationTime: _c, adopted: _a, tagsAll: _t, creationId: _i, takenOver: _o, foundTagKeys: _f, ...asInputs } = outs;
     return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
 }
 
@@ -819,7 +826,10 @@ async function releaseAdopted(id: string, props: Outputs, deadline: Deadline): P
         .filter((k) => managed(k) && tagValue(held, k) !== undefined)
         .sort();
     const changed = keys.filter((k) => tagValue(held, k) !== set[k]);
-    const remove = keys.filter((k) => !changed.includes(k) && k !== CONTROL_TOWER_TAG);
+    // Tags it held before this stack adopted it stay (recorded since this version; older state has no record).
+    const found = new Set(props.foundTagKeys ?? []);
+    const before = keys.filter((k) => found.has(k) && !changed.includes(k) && k !== CONTROL_TOWER_TAG);
+    const remove = keys.filter((k) => !changed.includes(k) && k !== CONTROL_TOWER_TAG && !found.has(k));
     if (remove.length) await untagAuthorization(t, { ResourceArn: id, TagKeys: remove });
     notice(
         `${left}` +
@@ -829,6 +839,7 @@ async function releaseAdopted(id: string, props: Outputs, deadline: Deadline): P
                   ? "; removed no tag"
                   : "; it holds no tag this resource set") +
             (changed.length ? `; kept ${changed.join(", ")}, changed outside Pulumi since this resource set them` : "") +
+            (before.length ? `; kept ${before.join(", ")}, held before this stack adopted it` : "") +
             (keys.includes(CONTROL_TOWER_TAG) && !changed.includes(CONTROL_TOWER_TAG)
                 ? `; kept ${CONTROL_TOWER_TAG}, AWS Control Tower's own tag`
                 : "") +

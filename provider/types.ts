@@ -92,6 +92,11 @@ export interface Outputs extends Inputs {
     creationId?: string;
     /** True when `takeOwnership` took the authorization over: tags it held then that the program does not declare are left as they are. */
     takenOver?: boolean;
+    /**
+     * For an adopted authorization: the tag keys it held when this resource adopted it. Destroy never
+     * removes them (they were there before this stack), only the tags this resource added.
+     */
+    foundTagKeys?: string[];
 }
 
 /** The tag that records which Pulumi resource created an authorization. Not counted in `tags`. */

@@ -146,25 +146,34 @@ describe("several accounts", function () {
             ]);
         });
 
-        it("check adds the ARN and account the role determines, so that a preview knows them", async () => {
+        it("check adds the ARN and account the role determines, so that a preview knows them, and reads a new one once by ARN", async () => {
             const r = await provider.check!({} as Inputs, viaRole(OTHER_ACCOUNT));
             assert.deepEqual(r, {
                 inputs: {
                     ...viaRole(OTHER_ACCOUNT),
                     accountId: OTHER_ACCOUNT,
                     arn: arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT),
+                    tagsAll: { team: "platform" },
                 },
-            });
-            const unknownRegion = viaRole(OTHER_ACCOUNT, { region: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
-            assert.deepEqual(await provider.check!({} as Inputs, unknownRegion), { inputs: unknownRegion });
-            assert.equal(aws.proxy.calls.length, 0, "with a role, check asks AWS nothing");
-            // Without a role the account is the credentials': check asks STS once (best effort).
-            assert.deepEqual(await provider.check!({} as Inputs, inputsFor()), {
-                inputs: { ...inputsFor(), accountId: SOURCE_ACCOUNT, arn: arnOf("eu-west-1") },
             });
             assert.deepEqual(
                 aws.proxy.calls.map((c) => c.operation),
-                ["GetCallerIdentity"],
+                ["AssumeRole", "GetCallerIdentity", "ListTagsForResource"],
+                "the role assumed (and its account confirmed), then one read in its account: does it exist already?",
+            );
+            aws.proxy.clear();
+            const unknownRegion = viaRole(OTHER_ACCOUNT, { region: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+            assert.deepEqual(await provider.check!({} as Inputs, unknownRegion), {
+                inputs: { ...unknownRegion, tagsAll: { team: "platform" } },
+            });
+            assert.equal(aws.proxy.calls.length, 0, "with a key not known yet, check asks AWS nothing");
+            // Without a role the account is the credentials': check asks STS once, then reads by ARN.
+            assert.deepEqual(await provider.check!({} as Inputs, inputsFor()), {
+                inputs: { ...inputsFor(), accountId: SOURCE_ACCOUNT, arn: arnOf("eu-west-1"), tagsAll: { team: "platform" } },
+            });
+            assert.deepEqual(
+                aws.proxy.calls.map((c) => c.operation),
+                ["GetCallerIdentity", "ListTagsForResource"],
             );
         });
 

@@ -48,6 +48,20 @@ describe("destroy of an adopted authorization", function () {
         ]);
     });
 
+    it("keeps a declared tag the authorization held before it was adopted", async () => {
+        await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { ...CONTROL_TOWER, team: "platform" });
+        const { id, outs } = await provider.create(inputsFor({ adoptExisting: true, tags: { team: "platform", env: "prod" } }));
+        assert.deepEqual(outs!.foundTagKeys, ["aws-control-tower", "team"]);
+        const read = await provider.read!(id, outs);
+        assert.deepEqual(read.props!.foundTagKeys, ["aws-control-tower", "team"], "a refresh keeps the record");
+        await provider.delete!(id, read.props!);
+        assert.deepEqual(await aws.tags("eu-west-1", id), { ...CONTROL_TOWER, team: "platform" });
+        assert.deepEqual(notices, [
+            `pulumi-aws-config-aggregation: left the adopted authorization ${ARN} in AWS (this stack did not create it); ` +
+                `removed the tags this resource set on it: env; kept team, held before this stack adopted it.`,
+        ]);
+    });
+
     it("never removes AWS Control Tower's tag, even when the program declared it", async () => {
         await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", CONTROL_TOWER);
         const { id, outs } = await provider.create(

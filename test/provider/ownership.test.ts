@@ -331,6 +331,9 @@ describe("ownership on AWS's semantics", function () {
                 /takeOwnership applies only to the first create of a resource \(a migration\), not to the new authorization of a replacement/,
             );
             assert.deepEqual(await aws.tags("eu-west-1", made.AggregationAuthorizationArn!), { Name: "someone-else" });
+            // A new run (configure) forgets the replacements of the last one.
+            await provider.configure!({ config: { get: () => undefined } } as never);
+            assert.equal((await provider.check!({} as never, inputs({ takeOwnership: true }))).failures, undefined);
         });
     });
 

@@ -128,11 +128,16 @@ describe("provider against moto", function () {
     });
 
     describe("check", () => {
-        it("gives a new authorization the ARN and source account it will have, so previews of dependents know them", async () => {
+        it("gives a new authorization the ARN and source account it will have, so previews of dependents know them, and reads it once by ARN", async () => {
             const result = await provider.check!({} as never, inputs());
-            assert.deepEqual(result.inputs, { ...inputs(), arn: arnOf("eu-west-1"), accountId: SOURCE_ACCOUNT });
+            assert.deepEqual(result.inputs, {
+                ...inputs(),
+                arn: arnOf("eu-west-1"),
+                accountId: SOURCE_ACCOUNT,
+                tagsAll: { team: "platform" },
+            });
             assert.deepEqual(aws.proxy.operations("sts"), ["GetCallerIdentity"]);
-            assert.deepEqual(aws.proxy.operations(), [], "no Config call");
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "one Config call: does it exist already?");
         });
     });
 

@@ -81,6 +81,7 @@ describe("AggregationAuthorizations (mocked engine)", () => {
                 tags: { team: "security" },
                 assumeRole: role("777788889999"),
                 sourceAccountId: "777788889999",
+                tagsMayBeSecret: true, // the common and the source's tags merged: an Output, which may hold a secret
                 owner: undefined,
                 __provider: PROVIDER_MODULE,
             },

@@ -360,6 +360,9 @@ const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111
 const news = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "a" } };
 
 describe("check", () => {
+    // The counting endpoint answers no STS call: without aws:skipCredentialsValidation every valid input
+    // would fail the preview on the account lookup (the last tests show that).
+    const SKIP = { skipCredentialsValidation: true };
     let server: net.Server;
     let connections = 0;
     const saved = { ...process.env };
@@ -373,15 +376,15 @@ describe("check", () => {
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
         Object.assign(process.env, { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_MAX_ATTEMPTS: "1" });
-        configureSettings({});
+        configureSettings(SKIP);
     });
     afterEach(() => {
         process.env.AWS_MAX_ATTEMPTS = "1";
-        configureSettings({});
+        configureSettings(SKIP);
     });
     after(async () => {
         process.env = saved;
-        configureSettings({});
+        configureSettings(SKIP);
         await new Promise((r) => server.close(r));
     });
 
@@ -394,7 +397,10 @@ describe("check", () => {
         const account = inputs.authorizedAccountId;
         const returned =
             typeof account === "number" && failures.length === 0 ? { ...inputs, authorizedAccountId: String(account) } : inputs;
-        assert.deepEqual(result.inputs, returned, "check returns the inputs unchanged");
+        const { tagsAll, ...rest } = result.inputs as unknown as Record<string, unknown>;
+        assert.deepEqual(rest, returned, "check returns the inputs unchanged");
+        // …plus, for valid inputs, the tags AWS will hold (no aws:defaultTags here), for the preview.
+        assert.deepEqual(tagsAll, failures.length === 0 && inputs.tags !== UNKNOWN ? (inputs.tags ?? {}) : undefined);
         if (failures.length) assert.equal(connections, 0, "a failure is found before any network call");
         return failures;
     };
@@ -429,7 +435,7 @@ describe("check", () => {
     ]) {
         it(`fails every resource when AWS_MAX_ATTEMPTS is ${value}, naming the variable and the range`, async () => {
             process.env.AWS_MAX_ATTEMPTS = value;
-            configureSettings({});
+            configureSettings(SKIP);
             assert.deepEqual(await check(ok), [
                 ["", `AWS_MAX_ATTEMPTS must be a whole number of attempts from 1 to 20, got ${got}; unset it for the default, 8`],
             ]);
@@ -439,13 +445,14 @@ describe("check", () => {
     it("accepts AWS_MAX_ATTEMPTS from 1 to 20", async () => {
         for (const value of ["1", "20", " 7 "]) {
             process.env.AWS_MAX_ATTEMPTS = value;
-            configureSettings({});
+            configureSettings(SKIP);
             assert.deepEqual(await check(ok), [], value);
         }
     });
 
     it("reads aws:skipRegionValidation and the timeouts from the stack config in configure", async () => {
-        const config = (values: Record<string, unknown>) => ({ config: { get: (k: string) => values[k] } }) as never;
+        const config = (values: Record<string, unknown>) =>
+            ({ config: { get: (k: string) => ({ "aws:skipCredentialsValidation": "true", ...values })[k] } }) as never;
         await provider.configure!(config({ "aws:skipRegionValidation": "true" }));
         assert.deepEqual(await check({ ...ok, region: "eu-wset-1" }), []);
         await provider.configure!(config({ "aws:skipRegionValidation": "false" }));
@@ -463,7 +470,7 @@ describe("check", () => {
     it("keeps the ARN and source account of the previous inputs while the keys stay, with no AWS call", async () => {
         connections = 0;
         const result = await provider.check!({ ...news, arn: ARN, accountId: "123456789012" } as never, { ...news, tags: { team: "b" } });
-        assert.deepEqual(result.inputs, { ...news, tags: { team: "b" }, arn: ARN, accountId: "123456789012" });
+        assert.deepEqual(result.inputs, { ...news, tags: { team: "b" }, arn: ARN, accountId: "123456789012", tagsAll: { team: "b" } });
         assert.equal(connections, 0);
     });
 
@@ -473,23 +480,35 @@ describe("check", () => {
         const given = { ...news, authorizedAccountId: Number(news.authorizedAccountId) };
         const result = await provider.check!(old as never, given as never);
         assert.deepEqual(result.failures, undefined);
-        assert.deepEqual(result.inputs, { ...news, arn: ARN, accountId: "123456789012" });
+        assert.deepEqual(result.inputs, { ...news, arn: ARN, accountId: "123456789012", tagsAll: news.tags });
         assert.equal(connections, 0);
         const diff = await provider.diff!(ARN, old as never, result.inputs as never);
         assert.deepEqual(diff, { changes: false, replaces: [] });
     });
 
-    it("asks nothing and adds nothing when a key is not known yet", async () => {
+    it("asks nothing and adds no ARN when a key is not known yet", async () => {
         connections = 0;
         const result = await provider.check!({ ...news, arn: ARN } as never, { ...news, authorizedAccountId: UNKNOWN });
-        assert.deepEqual(result.inputs, { ...news, authorizedAccountId: UNKNOWN });
+        assert.deepEqual(result.inputs, { ...news, authorizedAccountId: UNKNOWN, tagsAll: news.tags });
         assert.equal(connections, 0);
     });
 
-    it("does not keep the ARN when a key changes (a replacement), and goes on without it when the account cannot be learned", async () => {
+    it("does not keep the ARN when a key changes (a replacement); with aws:skipCredentialsValidation it goes on without it when the account cannot be learned", async () => {
         connections = 0;
         const result = await provider.check!({ ...news, arn: ARN } as never, { ...news, region: "us-west-2" });
-        assert.deepEqual(result.inputs, { ...news, region: "us-west-2" });
+        assert.deepEqual(result.inputs, { ...news, region: "us-west-2", tagsAll: news.tags });
         assert.equal(connections, 1, "one sts:GetCallerIdentity, which failed");
+    });
+
+    it("fails the preview when the account cannot be learned, with the message the up would give", async () => {
+        configureSettings({});
+        connections = 0;
+        const result = await provider.check!({} as never, { ...news, region: "ap-south-1" });
+        assert.equal(result.failures?.length, 1);
+        assert.match(
+            result.failures![0].reason,
+            /^creating Config aggregation authorization \(an authorization for aggregator account 111122223333 in us-east-1 in source region ap-south-1\): /,
+        );
+        assert.ok(connections >= 1, "it asked STS");
     });
 });
