@@ -18,3 +18,14 @@ export {
     type AccountAggregationSource,
     type ApiAccountAggregationSource,
 } from "./authorizations";
+export {
+    aggregatorSourcesStatus,
+    expectedSources,
+    type AggregatorSourcesStatus,
+    type AggregatorSourcesStatusArgs,
+    type ExpectedSource,
+    type SourceStatus,
+    type StatusRoleArgs,
+    type Unhealthy,
+    type WaitForSourcesArgs,
+} from "./status";
