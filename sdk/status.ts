@@ -8,7 +8,7 @@ import {
     type ExpectedSource,
     type SourceStatus,
     type Unhealthy,
-} from "../provider/status";
+} from "../provider/checks/status";
 import { defaultRegion, useStackSettings } from "./program-aws";
 import type { AccountAggregationSource } from "./authorizations";
 

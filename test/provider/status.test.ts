@@ -7,7 +7,7 @@
 import { ConfigServiceClient, PutAggregationAuthorizationCommand, PutConfigurationAggregatorCommand } from "@aws-sdk/client-config-service";
 import * as assert from "node:assert/strict";
 import { aggregatorSourcesStatus, type SourceStatus } from "../../sdk";
-import { describeSourcesStatus } from "../../provider/status";
+import { describeSourcesStatus } from "../../provider/checks/status";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws, type AwsFixture } from "../harness/aws";
 import { SOURCE_ERRORS } from "../harness/aws-aggregation";
 

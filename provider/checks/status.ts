@@ -10,7 +10,9 @@
  *   (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html).
  *
  * Both go through `client.ts` (credentials chain, retries, the operation's deadline, errors that
- * say what to do), as every other Config call does.
+ * say what to do), as every other Config call does. `provider/checks/` holds the calls a program
+ * makes itself (never the provider's CRUD), so they are not in the source-account deploy policy
+ * that scripts/check-iam-policies.js checks; the README lists their permissions on their own.
  */
 import {
     DescribeConfigurationAggregatorSourcesStatusCommand,
@@ -18,10 +20,10 @@ import {
     paginateDescribeConfigurationAggregatorSourcesStatus,
     paginateDescribePendingAggregationRequests,
 } from "@aws-sdk/client-config-service";
-import { pages, withDeadline, type Target } from "./client";
-import { isAuthorizationError } from "./errors";
-import { seconds } from "./limits";
-import type { RoleSetting } from "./settings";
+import { pages, withDeadline, type Target } from "../client";
+import { isAuthorizationError } from "../errors";
+import { seconds } from "../limits";
+import type { RoleSetting } from "../settings";
 
 /** AWS's page size limits (the maximum of each operation's `Limit`). */
 const STATUS_PAGE = 100;
