@@ -44,6 +44,8 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
         ...SUPPORTED,
         "aws:skipRegionValidation",
         ...[...source("provider/aws.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
+        // The program-side reads (provider/checks/): the aggregator's source status.
+        ...[...source("provider/checks/status.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
         "up",
         "pulumi import",
     ]);
@@ -61,6 +63,7 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
             "Creation time",
             "Tag changes",
             "Tags for every resource",
+            "Is aggregation working?",
         ]);
         for (const r of rows) assert.equal(r.length, 5, r[0]);
     });
