@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { roleAccount } from "../provider/settings";
 import { accountIdOf, accountIdProblem } from "../provider/validate";
 import { AggregationAuthorization, type AssumeRoleArgs } from "./authorization";
+import { unexpectedPendingRequests, type UnexpectedPendingRequest } from "./pending";
 
 /** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
 export interface AggregationSourceArgs {
@@ -43,6 +44,16 @@ export interface AggregationAuthorizationsArgs {
      * @default false
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
+    /**
+     * Read `DescribePendingAggregationRequests` in every source account and region, and report (as
+     * the `unexpectedPendingRequests` output and a warning) each request from an aggregator that is
+     * not the declared one. It only reads: it never authorizes an aggregator it was not told to.
+     * Costs one call per source account and region (per 20 requests) on every preview and up, made
+     * by the program through each source's role, which needs `config:DescribePendingAggregationRequests`.
+     * @default false
+     * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html
+     */
+    readonly reportPendingRequests?: boolean;
 }
 
 /**
@@ -124,6 +135,11 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
     public readonly accountAggregationSources: pulumi.Output<ApiAccountAggregationSource[]>;
     /** The ARN of every authorization, by account and region. */
     public readonly arns: pulumi.Output<{ [accountId: string]: { [region: string]: string } }>;
+    /**
+     * Pending aggregation requests in the source accounts from aggregators other than the declared
+     * one, sorted; empty unless `reportPendingRequests` is set.
+     */
+    public readonly unexpectedPendingRequests: pulumi.Output<UnexpectedPendingRequest[]>;
 
     constructor(name: string, args: AggregationAuthorizationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("pulumi-aws-config-aggregation:index:AggregationAuthorizations", name, {}, opts);
@@ -185,7 +201,11 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
             for (const [account, region, arn] of rows) (out[account] ??= {})[region] = arn;
             return out;
         });
+        this.unexpectedPendingRequests = args.reportPendingRequests
+            ? unexpectedPendingRequests(this, sources, { accountId: authorizedAccountId, region: args.authorizedAwsRegion })
+            : pulumi.output([]);
         this.registerOutputs({
+            unexpectedPendingRequests: this.unexpectedPendingRequests,
             accountAggregationSource: this.accountAggregationSource,
             accountAggregationSources: this.accountAggregationSources,
             arns: this.arns,

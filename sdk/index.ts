@@ -18,6 +18,7 @@ export {
     type AccountAggregationSource,
     type ApiAccountAggregationSource,
 } from "./authorizations";
+export { type UnexpectedPendingRequest } from "./pending";
 export {
     aggregatorSourcesStatus,
     expectedSources,

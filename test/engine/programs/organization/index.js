@@ -1,6 +1,7 @@
 // Engine-test program: one AggregationAuthorizations component named `org` for the aggregator in the
 // `aggregatorAccountId`/`aggregatorRegion` config, over the `sources` config (JSON list of
-// {accountId, regions, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role.
+// {accountId, regions, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role;
+// the optional `reportPendingRequests` is the component's.
 // Exports the component's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -14,6 +15,7 @@ const org = new AggregationAuthorizations("org", {
     authorizedAccountId: config.require("aggregatorAccountId"),
     authorizedAwsRegion: config.require("aggregatorRegion"),
     tags: { team: "platform" },
+    reportPendingRequests: config.getBoolean("reportPendingRequests"),
     sources: sources.map((s) => ({
         accountId: s.accountId,
         regions: s.regions,
@@ -27,3 +29,4 @@ const org = new AggregationAuthorizations("org", {
 exports.accountAggregationSource = org.accountAggregationSource;
 exports.accountAggregationSources = org.accountAggregationSources;
 exports.arns = org.arns;
+exports.unexpectedPendingRequests = org.unexpectedPendingRequests;
