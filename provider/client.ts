@@ -318,7 +318,7 @@ export async function clientSettings(target: Target) {
     if (refused) throw refused;
     const limits = limitsFor(target.verb, target.resource);
     const account = await sourceAccount(target);
-    return { ...common(target.region, limits, target.role, limiter(account, target.region, limits)), limits };
+    return { ...common(target.region, limits, target.role, limiter(account, target.region, limits)), limits, account };
 }
 
 /** The endpoint a Config call in `region` goes to, as the SDK resolves it from the environment. */

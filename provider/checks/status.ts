@@ -60,7 +60,9 @@ export interface ExpectedSource {
 
 /** What a Config error says about a status read: the aggregator it was about instead of "authorization". */
 function relabel(err: unknown, from: string, to: string): unknown {
-    if (isAuthorizationError(err)) err.message = err.message.replace(from, to);
+    if (isAuthorizationError(err)) {
+        err.message = err.message.replace(from, to).replace(" on the authorization to the credentials", " to the credentials");
+    }
     return err;
 }
 
