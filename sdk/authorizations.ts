@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { roleAccount } from "../provider/settings";
 import { accountIdOf, accountIdProblem } from "../provider/validate";
+import { enabledRegions } from "../provider/checks/regions";
 import { AggregationAuthorization, type AssumeRoleArgs } from "./authorization";
+import { useStackSettings } from "./program-aws";
 import { unexpectedPendingRequests, type UnexpectedPendingRequest } from "./pending";
 
 /** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
@@ -11,8 +13,19 @@ export interface AggregationSourceArgs {
      * number (as `pulumi config set --path` stores one) means its digits; quote an ID that starts with 0.
      */
     readonly accountId: string | number;
-    /** The source regions to authorize the aggregator from: one authorization each. */
-    readonly regions: string[];
+    /**
+     * The source regions to authorize the aggregator from: one authorization each. `"enabled"`: every
+     * region the account has enabled (`account:ListRegions`, `ENABLED` and `ENABLED_BY_DEFAULT`), read
+     * through `assumeRole` while the program runs, so an opt-in region the account has not enabled is
+     * skipped, and one it enables later shows up as an added region in the next preview.
+     */
+    readonly regions: string[] | "enabled";
+    /**
+     * With a list of `regions`: keep only those the account has enabled (the same `account:ListRegions`
+     * call), instead of failing the `up` in an opt-in region it has not enabled.
+     * @default false
+     */
+    readonly onlyEnabledRegions?: boolean;
     /**
      * The role to assume in the account.
      * @default - the stack's credentials, which must then belong to `accountId`
@@ -93,12 +106,15 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
         else if (seen.has(accountId))
             out.push(`${where}.accountId ${accountId} is listed twice; list each account once, with all its regions`);
         if (accountId !== undefined) seen.add(accountId);
-        if (!Array.isArray(s.regions) || s.regions.length === 0) out.push(`${where}.regions must list at least one region`);
+        if (s.regions === "enabled") {
+            // Read from AWS while the program runs.
+        } else if (!Array.isArray(s.regions) || s.regions.length === 0)
+            out.push(`${where}.regions must list at least one region, or be "enabled"`);
         else {
             s.regions.forEach((r, j) => {
                 if (!REGION.test(String(r)))
                     out.push(`${where}.regions[${j}] must be a region name such as eu-west-1, got ${JSON.stringify(r)}`);
-                else if (s.regions.indexOf(r) !== j) out.push(`${where}.regions[${j}] ${r} is listed twice`);
+                else if ((s.regions as string[]).indexOf(r) !== j) out.push(`${where}.regions[${j}] ${r} is listed twice`);
             });
         }
         const arn = s.assumeRole?.roleArn;
@@ -147,28 +163,19 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
         // A RunError: Pulumi prints its message alone, without the stack trace of an unhandled exception.
         if (problems.length) throw new pulumi.RunError(`AggregationAuthorizations ${name}: ${problems.join("; ")}`);
 
-        const regionSets = new Set(args.sources.map((s) => [...s.regions].sort().join(",")));
-        if (regionSets.size > 1) {
-            pulumi.log.warn(
-                `the source accounts list different regions; an account-based aggregator aggregates every account from every listed region, ` +
-                    `so it will report the missing (account, region) pairs as failed sources`,
-                this,
-            );
-        }
-
         // From here on, account IDs are their 12-digit strings (validateArgs accepted each).
         const authorizedAccountId = accountIdOf(args.authorizedAccountId)!;
         const sources = args.sources.map((s) => ({ ...s, accountId: accountIdOf(s.accountId)! }));
 
         this.authorizations = {};
-        const all: AggregationAuthorization[] = [];
-        for (const source of sources) {
-            this.authorizations[source.accountId] = {};
+        /** Makes the authorizations of `source` in `regions`; its rows for `arns`. */
+        const authorize = (source: (typeof sources)[number], regions: readonly string[]) => {
+            this.authorizations[source.accountId] ??= {};
             const tags =
                 source.tags === undefined
                     ? args.tags
                     : pulumi.all([args.tags ?? {}, source.tags]).apply(([common, own]) => ({ ...common, ...own }));
-            for (const region of source.regions) {
+            return regions.map((region) => {
                 const a = new AggregationAuthorization(
                     `${name}-${source.accountId}-${region}`,
                     {
@@ -185,24 +192,61 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                     { parent: this },
                 );
                 this.authorizations[source.accountId][region] = a;
-                all.push(a);
+                return pulumi.all([a.accountId, a.region, a.arn]);
+            });
+        };
+
+        // Each source's regions, and the rows (account, region, ARN) of its authorizations. A source
+        // whose regions come from account:ListRegions gets its authorizations once the answer is in
+        // (during preview as during up), and its entry in `authorizations` then.
+        const perSource = sources.map((source) => {
+            if (source.regions !== "enabled" && !source.onlyEnabledRegions) {
+                const regions = [...source.regions];
+                return { regions: pulumi.output(regions), rows: pulumi.all(authorize(source, regions)) };
             }
-        }
+            const listed = source.regions === "enabled" ? undefined : source.regions;
+            // The external ID of a role makes the answer secret; a list of regions holds no secret.
+            const regions = pulumi.unsecret(
+                pulumi.output(source.assumeRole).apply(async (role) => {
+                    useStackSettings();
+                    const setting = role
+                        ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
+                        : undefined;
+                    const enabled = await enabledRegions(source.accountId, args.authorizedAwsRegion, setting);
+                    return listed ? listed.filter((r) => enabled.includes(r)) : enabled;
+                }),
+            );
+            return { regions, rows: regions.apply((rs) => pulumi.all(authorize(source, rs))) };
+        });
 
         const accountIds = sources.map((s) => s.accountId).sort();
-        const regions = [...new Set(sources.flatMap((s) => s.regions))].sort();
-        // Known from the arguments, but only handed on once every authorization exists, so that an
-        // aggregator built from them is created after the authorizations it needs.
-        const done = pulumi.all(all.map((a) => a.arn));
-        this.accountAggregationSource = done.apply(() => ({ accountIds, regions }));
-        this.accountAggregationSources = done.apply(() => [{ accountIds, awsRegions: regions, allAwsRegions: false }]);
-        this.arns = pulumi.all(all.map((a) => pulumi.all([a.accountId, a.region, a.arn]))).apply((rows) => {
+        const allRows = pulumi.all(perSource.map((p) => p.rows)).apply((rows) => rows.flat());
+        const allRegions = pulumi.all(perSource.map((p) => p.regions));
+        allRegions.apply((lists) => {
+            if (new Set(lists.map((l) => [...l].sort().join(","))).size > 1) {
+                pulumi.log.warn(
+                    `the source accounts list different regions; an account-based aggregator aggregates every account from every listed region, ` +
+                        `so it will report the missing (account, region) pairs as failed sources`,
+                    this,
+                );
+            }
+        });
+        // Known from the arguments (or the accounts' enabled regions), but only handed on once every
+        // authorization exists, so that an aggregator built from them is created after the authorizations it needs.
+        const source = pulumi.all([allRegions, allRows]).apply(([lists]) => ({ accountIds, regions: [...new Set(lists.flat())].sort() }));
+        this.accountAggregationSource = source;
+        this.accountAggregationSources = source.apply((s) => [{ accountIds: s.accountIds, awsRegions: s.regions, allAwsRegions: false }]);
+        this.arns = allRows.apply((rows) => {
             const out: { [accountId: string]: { [region: string]: string } } = {};
             for (const [account, region, arn] of rows) (out[account] ??= {})[region] = arn;
             return out;
         });
         this.unexpectedPendingRequests = args.reportPendingRequests
-            ? unexpectedPendingRequests(this, sources, { accountId: authorizedAccountId, region: args.authorizedAwsRegion })
+            ? unexpectedPendingRequests(
+                  this,
+                  sources.map((s, i) => ({ ...s, regions: perSource[i].regions })),
+                  { accountId: authorizedAccountId, region: args.authorizedAwsRegion },
+              )
             : pulumi.output([]);
         this.registerOutputs({
             unexpectedPendingRequests: this.unexpectedPendingRequests,

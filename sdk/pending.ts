@@ -19,7 +19,7 @@ export interface UnexpectedPendingRequest {
 /** One source account of the component, as {@link unexpectedPendingRequests} reads it. */
 export interface PendingSource {
     accountId: string;
-    regions: readonly string[];
+    regions: pulumi.Input<readonly string[]>;
     assumeRole?: AssumeRoleArgs;
 }
 
@@ -35,13 +35,13 @@ export function unexpectedPendingRequests(
     aggregator: { accountId: string; region: string },
 ): pulumi.Output<UnexpectedPendingRequest[]> {
     const perSource = sources.map((s) =>
-        pulumi.output(s.assumeRole).apply(async (role) => {
+        pulumi.all([s.assumeRole, s.regions]).apply(async ([role, regions]) => {
             useStackSettings();
             const setting: RoleSetting | undefined = role
                 ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
                 : undefined;
             const found: UnexpectedPendingRequest[] = [];
-            for (const region of s.regions) {
+            for (const region of regions) {
                 for (const p of await describePendingRequests(region, setting, `account ${s.accountId}`)) {
                     if (p.accountId === aggregator.accountId && p.region === aggregator.region) continue; // the declared one
                     found.push({

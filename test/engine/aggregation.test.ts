@@ -23,6 +23,63 @@ async function putAggregator(aws: AwsFixture, account: string, region: string, a
     );
 }
 
+describe("regions an account has enabled under the pulumi CLI", function () {
+    this.timeout(10 * 60 * 1000);
+    const aws = useAws();
+    const stacks = useStacks(aws);
+
+    it('regions: "enabled" takes the account\'s enabled regions, a filtered list skips an opt-in region not enabled; one enabled later previews as a create', async () => {
+        const emulation = aws.proxy.faithful!.aggregation;
+        // SOURCE_ACCOUNT (test data): af-south-1 enabled, and only eu-west-1 and us-east-1 of the default regions.
+        for (const r of emulation.regionsOf(SOURCE_ACCOUNT)) {
+            if (r.RegionOptStatus === "ENABLED_BY_DEFAULT" && !["eu-west-1", "us-east-1"].includes(r.RegionName))
+                emulation.setRegion(SOURCE_ACCOUNT, r.RegionName, "DISABLED");
+        }
+        emulation.setRegion(SOURCE_ACCOUNT, "af-south-1", "ENABLED");
+        const s = await stacks.create(PROGRAMS.organization, {
+            aggregatorAccountId: AGGREGATOR_ACCOUNT,
+            aggregatorRegion: "us-east-1",
+            sources: JSON.stringify([
+                { accountId: SOURCE_ACCOUNT, regions: "enabled", roleArn: roleIn(SOURCE_ACCOUNT) },
+                {
+                    accountId: OTHER_ACCOUNT,
+                    regions: ["eu-west-1", "af-south-1"],
+                    onlyEnabledRegions: true,
+                    roleArn: roleIn(OTHER_ACCOUNT),
+                },
+            ]),
+        });
+        const up = await s.up();
+        assert.match(up.stdout.replace(/\s+/g, " "), /the source accounts list different regions/);
+        const held = async (account: string, region: string) =>
+            (await aws.listIn(account, region)).map((a) => [a.AuthorizedAccountId, a.AuthorizedAwsRegion]);
+        for (const r of ["af-south-1", "eu-west-1", "us-east-1"])
+            assert.deepEqual(await held(SOURCE_ACCOUNT, r), [[AGGREGATOR_ACCOUNT, "us-east-1"]], r);
+        assert.deepEqual(await held(OTHER_ACCOUNT, "eu-west-1"), [[AGGREGATOR_ACCOUNT, "us-east-1"]]);
+        assert.deepEqual(await held(OTHER_ACCOUNT, "af-south-1"), []);
+        const outs = await s.outputs();
+        assert.deepEqual(Object.keys(outs.arns as object).sort(), [SOURCE_ACCOUNT, OTHER_ACCOUNT].sort());
+        assert.deepEqual(Object.keys((outs.arns as Record<string, object>)[SOURCE_ACCOUNT]), ["af-south-1", "eu-west-1", "us-east-1"]);
+        assert.deepEqual(Object.keys((outs.arns as Record<string, object>)[OTHER_ACCOUNT]), ["eu-west-1"]);
+        assert.deepEqual(outs.accountAggregationSource, {
+            accountIds: [SOURCE_ACCOUNT, OTHER_ACCOUNT].sort(),
+            regions: ["af-south-1", "eu-west-1", "us-east-1"],
+        });
+        // One account:ListRegions per source account and run.
+        assert.equal(aws.proxy.calls.filter((c) => c.operation === "ListRegions").length, 2);
+
+        // OTHER_ACCOUNT enables af-south-1: the next preview creates exactly that authorization.
+        emulation.setRegion(OTHER_ACCOUNT, "af-south-1", "ENABLED");
+        const preview = await s.previewJson();
+        assert.deepEqual(
+            preview.steps.filter((st) => st.op !== "same").map((st) => [st.op, st.urn.split("::").pop()]),
+            [["create", `org-${OTHER_ACCOUNT}-af-south-1`]],
+        );
+        await s.destroy();
+        for (const r of ["af-south-1", "eu-west-1", "us-east-1"]) assert.deepEqual(await held(SOURCE_ACCOUNT, r), [], r);
+    });
+});
+
 describe("pending aggregation requests under the pulumi CLI", function () {
     this.timeout(10 * 60 * 1000);
     const aws = useAws();

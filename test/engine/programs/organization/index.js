@@ -1,6 +1,6 @@
 // Engine-test program: one AggregationAuthorizations component named `org` for the aggregator in the
 // `aggregatorAccountId`/`aggregatorRegion` config, over the `sources` config (JSON list of
-// {accountId, regions, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role;
+// {accountId, regions (a list or "enabled"), onlyEnabledRegions?, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role;
 // the optional `reportPendingRequests` is the component's.
 // Exports the component's outputs.
 "use strict";
@@ -19,6 +19,7 @@ const org = new AggregationAuthorizations("org", {
     sources: sources.map((s) => ({
         accountId: s.accountId,
         regions: s.regions,
+        onlyEnabledRegions: s.onlyEnabledRegions,
         // roleAsOutput: the role ARN as an Output, as a program passes one made by another resource.
         ...(s.roleArn
             ? { assumeRole: { roleArn: s.roleAsOutput ? pulumi.output(s.roleArn) : s.roleArn, ...(externalId ? { externalId } : {}) } }
