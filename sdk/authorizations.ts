@@ -141,6 +141,11 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
  * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, and `arns` by
  * account and region. An account-based aggregator aggregates every listed account from every listed
  * region, so give every account the same regions (the component warns when they differ).
+ *
+ * A source's `regions: "enabled"` (or `onlyEnabledRegions`) asks `account:ListRegions` through its
+ * role while the program runs, once per account and run; `reportPendingRequests` asks
+ * `DescribePendingAggregationRequests` in every source account and region and reports requests from
+ * other aggregators (`unexpectedPendingRequests`), never authorizing them.
  */
 export class AggregationAuthorizations extends pulumi.ComponentResource {
     /** The authorizations, by account and region. */

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentLimits } from "../provider/client";
 import { seconds } from "../provider/limits";
 import {
     describeSourcesStatus,
@@ -138,8 +137,6 @@ export async function aggregatorSourcesStatus(args: AggregatorSourcesStatusArgs)
         const w = args.waitFor;
         const timeoutMs = inSeconds("waitFor.timeoutSeconds", w.timeoutSeconds, 900, 0, 24 * 3600) * 1000;
         const intervalMs = inSeconds("waitFor.intervalSeconds", w.intervalSeconds, 30, 0.01, 3600) * 1000;
-        // The limits in force must be valid before waiting (a bad setting fails here, by name).
-        void currentLimits();
         const result = await waitForSources(read, expectedSources(w.sources), aggregator, {
             timeoutMs,
             intervalMs,

@@ -8,7 +8,7 @@
  */
 import { AccountClient, paginateListRegions } from "@aws-sdk/client-account";
 import { clientSettings, withDeadline, type Target } from "../client";
-import { authorizationError, translate } from "../errors";
+import { authorizationError, deadlineError, translate } from "../errors";
 import type { RoleSetting } from "../settings";
 
 /** AWS's largest `MaxResults` of ListRegions. */
@@ -38,8 +38,7 @@ export async function enabledRegions(accountId: string, region: string, role?: R
                 .replace(" on the authorization to the credentials Pulumi uses", " to the credentials Pulumi uses in that account")),
             e
         );
-        const { limits, account, ...settings } = await clientSettings(target).catch((e: Error) => Promise.reject(relabel(e)));
-        void limits;
+        const { limits: _limits, account, ...settings } = await clientSettings(target).catch((e: Error) => Promise.reject(relabel(e)));
         if (account !== accountId) {
             throw relabel(
                 authorizationError(
@@ -61,15 +60,9 @@ export async function enabledRegions(accountId: string, region: string, role?: R
                 for (const r of page.Regions ?? []) if (r.RegionName) out.push(r.RegionName);
             }
         } catch (err) {
-            throw relabel(
-                translate(err, {
-                    verb: "reading",
-                    resource,
-                    action: "account:ListRegions",
-                    region,
-                    endpoint: accountEndpoint(region),
-                }),
-            );
+            const ctx = { verb: "reading" as const, resource, action: "account:ListRegions", region, endpoint: accountEndpoint(region) };
+            if (deadline.signal.aborted) throw relabel(deadlineError(ctx, 1, deadline.timeoutMs));
+            throw relabel(translate(err, ctx));
         } finally {
             client.destroy();
         }

@@ -75,7 +75,7 @@ const byAccountAndRegion = <T extends { accountId: string; region: string }>(a: 
  */
 export async function describeSourcesStatus(aggregatorName: string, region: string, role?: RoleSetting): Promise<SourceStatus[]> {
     const resource = `aggregator ${aggregatorName}`;
-    const label = `reading the source status of Config aggregator ${aggregatorName} in ${region} (`;
+    const label = `reading the source status of Config aggregator ${aggregatorName} in ${region}: `;
     return withDeadline("reading", resource, async (deadline) => {
         const target: Target = { verb: "reading", resource, region, deadline, role };
         const out: SourceStatus[] = [];
@@ -101,7 +101,7 @@ export async function describeSourcesStatus(aggregatorName: string, region: stri
                 }
             }
         } catch (err) {
-            throw relabel(err, `reading Config aggregation authorization (${resource}): `, `${label}${resource}): `);
+            throw relabel(err, `reading Config aggregation authorization (${resource}): `, label);
         }
         return out.sort(byAccountAndRegion);
     });

@@ -239,7 +239,7 @@ describe("aggregator source status", function () {
             (err: Error) => {
                 assert.equal(
                     err.message,
-                    `reading the source status of Config aggregator nope in us-east-1 (aggregator nope): NoSuchConfigurationAggregatorException: ` +
+                    `reading the source status of Config aggregator nope in us-east-1: NoSuchConfigurationAggregatorException: ` +
                         `The configuration aggregator nope does not exist. (region us-east-1, endpoint ${aws.proxy.url}).`,
                 );
                 return true;
