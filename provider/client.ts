@@ -309,6 +309,18 @@ async function configClient(target: Target, limits: Limits): Promise<ConfigServi
     return c;
 }
 
+/**
+ * The settings of a client of another AWS service (account:ListRegions…) for `target`: the same
+ * credentials chain, HTTP timeouts, and retry strategy (the send-rate limiter of its account and
+ * region) as its Config client.
+ */
+export async function clientSettings(target: Target) {
+    if (refused) throw refused;
+    const limits = limitsFor(target.verb, target.resource);
+    const account = await sourceAccount(target);
+    return { ...common(target.region, limits, target.role, limiter(account, target.region, limits)), limits, account };
+}
+
 /** The endpoint a Config call in `region` goes to, as the SDK resolves it from the environment. */
 export function configEndpoint(region: string): string {
     return (

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { roleAccount } from "../provider/settings";
 import { accountIdOf, accountIdProblem } from "../provider/validate";
+import { enabledRegions } from "../provider/checks/regions";
 import { AggregationAuthorization, type AssumeRoleArgs } from "./authorization";
+import { useStackSettings } from "./program-aws";
+import { unexpectedPendingRequests, type UnexpectedPendingRequest } from "./pending";
 
 /** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
 export interface AggregationSourceArgs {
@@ -10,8 +13,19 @@ export interface AggregationSourceArgs {
      * number (as `pulumi config set --path` stores one) means its digits; quote an ID that starts with 0.
      */
     readonly accountId: string | number;
-    /** The source regions to authorize the aggregator from: one authorization each. */
-    readonly regions: string[];
+    /**
+     * The source regions to authorize the aggregator from: one authorization each. `"enabled"`: every
+     * region the account has enabled (`account:ListRegions`, `ENABLED` and `ENABLED_BY_DEFAULT`), read
+     * through `assumeRole` while the program runs, so an opt-in region the account has not enabled is
+     * skipped, and one it enables later shows up as an added region in the next preview.
+     */
+    readonly regions: string[] | "enabled";
+    /**
+     * With a list of `regions`: keep only those the account has enabled (the same `account:ListRegions`
+     * call), instead of failing the `up` in an opt-in region it has not enabled.
+     * @default false
+     */
+    readonly onlyEnabledRegions?: boolean;
     /**
      * The role to assume in the account.
      * @default - the stack's credentials, which must then belong to `accountId`
@@ -43,6 +57,16 @@ export interface AggregationAuthorizationsArgs {
      * @default false
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
+    /**
+     * Read `DescribePendingAggregationRequests` in every source account and region, and report (as
+     * the `unexpectedPendingRequests` output and a warning) each request from an aggregator that is
+     * not the declared one. It only reads: it never authorizes an aggregator it was not told to.
+     * Costs one call per source account and region (per 20 requests) on every preview and up, made
+     * by the program through each source's role, which needs `config:DescribePendingAggregationRequests`.
+     * @default false
+     * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html
+     */
+    readonly reportPendingRequests?: boolean;
 }
 
 /**
@@ -82,12 +106,15 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
         else if (seen.has(accountId))
             out.push(`${where}.accountId ${accountId} is listed twice; list each account once, with all its regions`);
         if (accountId !== undefined) seen.add(accountId);
-        if (!Array.isArray(s.regions) || s.regions.length === 0) out.push(`${where}.regions must list at least one region`);
+        if (s.regions === "enabled") {
+            // Read from AWS while the program runs.
+        } else if (!Array.isArray(s.regions) || s.regions.length === 0)
+            out.push(`${where}.regions must list at least one region, or be "enabled"`);
         else {
             s.regions.forEach((r, j) => {
                 if (!REGION.test(String(r)))
                     out.push(`${where}.regions[${j}] must be a region name such as eu-west-1, got ${JSON.stringify(r)}`);
-                else if (s.regions.indexOf(r) !== j) out.push(`${where}.regions[${j}] ${r} is listed twice`);
+                else if ((s.regions as string[]).indexOf(r) !== j) out.push(`${where}.regions[${j}] ${r} is listed twice`);
             });
         }
         const arn = s.assumeRole?.roleArn;
@@ -114,6 +141,11 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
  * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, and `arns` by
  * account and region. An account-based aggregator aggregates every listed account from every listed
  * region, so give every account the same regions (the component warns when they differ).
+ *
+ * A source's `regions: "enabled"` (or `onlyEnabledRegions`) asks `account:ListRegions` through its
+ * role while the program runs, once per account and run; `reportPendingRequests` asks
+ * `DescribePendingAggregationRequests` in every source account and region and reports requests from
+ * other aggregators (`unexpectedPendingRequests`), never authorizing them.
  */
 export class AggregationAuthorizations extends pulumi.ComponentResource {
     /** The authorizations, by account and region. */
@@ -124,6 +156,11 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
     public readonly accountAggregationSources: pulumi.Output<ApiAccountAggregationSource[]>;
     /** The ARN of every authorization, by account and region. */
     public readonly arns: pulumi.Output<{ [accountId: string]: { [region: string]: string } }>;
+    /**
+     * Pending aggregation requests in the source accounts from aggregators other than the declared
+     * one, sorted; empty unless `reportPendingRequests` is set.
+     */
+    public readonly unexpectedPendingRequests: pulumi.Output<UnexpectedPendingRequest[]>;
 
     constructor(name: string, args: AggregationAuthorizationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("pulumi-aws-config-aggregation:index:AggregationAuthorizations", name, {}, opts);
@@ -131,28 +168,19 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
         // A RunError: Pulumi prints its message alone, without the stack trace of an unhandled exception.
         if (problems.length) throw new pulumi.RunError(`AggregationAuthorizations ${name}: ${problems.join("; ")}`);
 
-        const regionSets = new Set(args.sources.map((s) => [...s.regions].sort().join(",")));
-        if (regionSets.size > 1) {
-            pulumi.log.warn(
-                `the source accounts list different regions; an account-based aggregator aggregates every account from every listed region, ` +
-                    `so it will report the missing (account, region) pairs as failed sources`,
-                this,
-            );
-        }
-
         // From here on, account IDs are their 12-digit strings (validateArgs accepted each).
         const authorizedAccountId = accountIdOf(args.authorizedAccountId)!;
         const sources = args.sources.map((s) => ({ ...s, accountId: accountIdOf(s.accountId)! }));
 
         this.authorizations = {};
-        const all: AggregationAuthorization[] = [];
-        for (const source of sources) {
-            this.authorizations[source.accountId] = {};
+        /** Makes the authorizations of `source` in `regions`; its rows for `arns`. */
+        const authorize = (source: (typeof sources)[number], regions: readonly string[]) => {
+            this.authorizations[source.accountId] ??= {};
             const tags =
                 source.tags === undefined
                     ? args.tags
                     : pulumi.all([args.tags ?? {}, source.tags]).apply(([common, own]) => ({ ...common, ...own }));
-            for (const region of source.regions) {
+            return regions.map((region) => {
                 const a = new AggregationAuthorization(
                     `${name}-${source.accountId}-${region}`,
                     {
@@ -169,23 +197,64 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                     { parent: this },
                 );
                 this.authorizations[source.accountId][region] = a;
-                all.push(a);
+                return pulumi.all([a.accountId, a.region, a.arn]);
+            });
+        };
+
+        // Each source's regions, and the rows (account, region, ARN) of its authorizations. A source
+        // whose regions come from account:ListRegions gets its authorizations once the answer is in
+        // (during preview as during up), and its entry in `authorizations` then.
+        const perSource = sources.map((source) => {
+            if (source.regions !== "enabled" && !source.onlyEnabledRegions) {
+                const regions = [...source.regions];
+                return { regions: pulumi.output(regions), rows: pulumi.all(authorize(source, regions)) };
             }
-        }
+            const listed = source.regions === "enabled" ? undefined : source.regions;
+            // The external ID of a role makes the answer secret; a list of regions holds no secret.
+            const regions = pulumi.unsecret(
+                pulumi.output(source.assumeRole).apply(async (role) => {
+                    useStackSettings();
+                    const setting = role
+                        ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
+                        : undefined;
+                    const enabled = await enabledRegions(source.accountId, args.authorizedAwsRegion, setting);
+                    return listed ? listed.filter((r) => enabled.includes(r)) : enabled;
+                }),
+            );
+            return { regions, rows: regions.apply((rs) => pulumi.all(authorize(source, rs))) };
+        });
 
         const accountIds = sources.map((s) => s.accountId).sort();
-        const regions = [...new Set(sources.flatMap((s) => s.regions))].sort();
-        // Known from the arguments, but only handed on once every authorization exists, so that an
-        // aggregator built from them is created after the authorizations it needs.
-        const done = pulumi.all(all.map((a) => a.arn));
-        this.accountAggregationSource = done.apply(() => ({ accountIds, regions }));
-        this.accountAggregationSources = done.apply(() => [{ accountIds, awsRegions: regions, allAwsRegions: false }]);
-        this.arns = pulumi.all(all.map((a) => pulumi.all([a.accountId, a.region, a.arn]))).apply((rows) => {
+        const allRows = pulumi.all(perSource.map((p) => p.rows)).apply((rows) => rows.flat());
+        const allRegions = pulumi.all(perSource.map((p) => p.regions));
+        allRegions.apply((lists) => {
+            if (new Set(lists.map((l) => [...l].sort().join(","))).size > 1) {
+                pulumi.log.warn(
+                    `the source accounts list different regions; an account-based aggregator aggregates every account from every listed region, ` +
+                        `so it will report the missing (account, region) pairs as failed sources`,
+                    this,
+                );
+            }
+        });
+        // Known from the arguments (or the accounts' enabled regions), but only handed on once every
+        // authorization exists, so that an aggregator built from them is created after the authorizations it needs.
+        const source = pulumi.all([allRegions, allRows]).apply(([lists]) => ({ accountIds, regions: [...new Set(lists.flat())].sort() }));
+        this.accountAggregationSource = source;
+        this.accountAggregationSources = source.apply((s) => [{ accountIds: s.accountIds, awsRegions: s.regions, allAwsRegions: false }]);
+        this.arns = allRows.apply((rows) => {
             const out: { [accountId: string]: { [region: string]: string } } = {};
             for (const [account, region, arn] of rows) (out[account] ??= {})[region] = arn;
             return out;
         });
+        this.unexpectedPendingRequests = args.reportPendingRequests
+            ? unexpectedPendingRequests(
+                  this,
+                  sources.map((s, i) => ({ ...s, regions: perSource[i].regions })),
+                  { accountId: authorizedAccountId, region: args.authorizedAwsRegion },
+              )
+            : pulumi.output([]);
         this.registerOutputs({
+            unexpectedPendingRequests: this.unexpectedPendingRequests,
             accountAggregationSource: this.accountAggregationSource,
             accountAggregationSources: this.accountAggregationSources,
             arns: this.arns,

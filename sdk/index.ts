@@ -18,3 +18,15 @@ export {
     type AccountAggregationSource,
     type ApiAccountAggregationSource,
 } from "./authorizations";
+export { type UnexpectedPendingRequest } from "./pending";
+export {
+    aggregatorSourcesStatus,
+    expectedSources,
+    type AggregatorSourcesStatus,
+    type AggregatorSourcesStatusArgs,
+    type ExpectedSource,
+    type SourceStatus,
+    type StatusRoleArgs,
+    type Unhealthy,
+    type WaitForSourcesArgs,
+} from "./status";

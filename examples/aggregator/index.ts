@@ -1,10 +1,15 @@
 // The aggregator account turns the source stacks' outputs into account aggregation sources. A source
 // stack is either examples/source-account (one account: sourceAccountId, regions, arns by region) or
-// examples/organization (many: accountAggregationSource, arns by account and region).
+// examples/organization (many: accountAggregationSource, arns by account and region). With
+// aggregatorName set, it also reports whether that aggregator's sources work, and on `pulumi up`
+// waits until every source it expects has succeeded (failing the up, and so the pipeline, if not).
 import * as pulumi from "@pulumi/pulumi";
+import { aggregatorSourcesStatus } from "pulumi-aws-config-aggregation";
 
 const config = new pulumi.Config();
 const sourceStacks = config.requireObject<string[]>("sourceStacks");
+const aggregatorName = config.get("aggregatorName");
+const aggregatorRoleArn = config.get("aggregatorRoleArn");
 
 interface Source {
     accountIds: string[];
@@ -45,3 +50,20 @@ export const accountAggregationSource = pulumi.all(sources).apply((all) => ({
 }));
 /** Every authorization the aggregator relies on, for auditing. */
 export const authorizationArns = pulumi.all(sources).apply((all) => all.flatMap((s) => s.arns).sort());
+
+/**
+ * Is aggregation working? Per source account and region: status, last error, last update. A preview
+ * reads once; `pulumi up` waits (up to waitSeconds) for every expected source and fails naming those
+ * that did not succeed and the likely cause.
+ */
+export const sourceStatus = aggregatorName
+    ? accountAggregationSource.apply((expected) =>
+          aggregatorSourcesStatus({
+              aggregatorName,
+              assumeRole: aggregatorRoleArn ? { roleArn: aggregatorRoleArn } : undefined,
+              waitFor: pulumi.runtime.isDryRun()
+                  ? undefined
+                  : { sources: expected, timeoutSeconds: config.getNumber("waitSeconds") ?? 900, intervalSeconds: 30 },
+          }).then((s) => ({ allSucceeded: s.allSucceeded, byAccount: s.byAccount, notSucceeded: s.notSucceeded.map((u) => u.reason) })),
+      )
+    : undefined;

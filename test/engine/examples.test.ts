@@ -5,6 +5,7 @@ import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleI
 import { WORK, engineOwner } from "../harness/pulumi";
 import { PROGRAMS, useStacks } from "../harness/engine";
 import { OWNER_TAG } from "../../provider/types";
+import { ConfigServiceClient, PutConfigurationAggregatorCommand } from "@aws-sdk/client-config-service";
 
 describe("examples under the pulumi CLI", function () {
     this.timeout(10 * 60 * 1000);
@@ -102,7 +103,17 @@ describe("examples under the pulumi CLI", function () {
             assert.deepEqual(outs.arns, arns);
             assert.deepEqual(outs.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
 
+            // The aggregator itself, in the aggregator account (through the proxy, which records it for its emulation).
+            await aws.inAccount(AGGREGATOR_ACCOUNT, () =>
+                new ConfigServiceClient({ region: "us-east-1" }).send(
+                    new PutConfigurationAggregatorCommand({
+                        ConfigurationAggregatorName: "org",
+                        AccountAggregationSources: [{ AccountIds: accounts, AwsRegions: regions }],
+                    }),
+                ),
+            );
             await aggregator.setConfigObjects({ sourceStacks: ["organization/organization/dev"] });
+            await aggregator.setConfig({ aggregatorName: "org", aggregatorRoleArn: roleIn(AGGREGATOR_ACCOUNT), "aws:region": "us-east-1" });
             await aggregator.up();
             const agg = await aggregator.outputs();
             assert.deepEqual(agg.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
@@ -114,6 +125,23 @@ describe("examples under the pulumi CLI", function () {
                 Object.values(arns)
                     .flatMap((r) => Object.values(r))
                     .sort(),
+            );
+            const succeeded = Object.fromEntries(accounts.map((a) => [a, Object.fromEntries(regions.map((r) => [r, "SUCCEEDED"]))]));
+            assert.deepEqual(agg.sourceStatus, { allSucceeded: true, byAccount: succeeded, notSucceeded: [] });
+
+            // The gate: one authorization gone, `up` fails naming that source and the likely cause.
+            await aws.inAccount(THIRD_ACCOUNT, async () => {
+                await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
+            });
+            await aggregator.setConfig({ waitSeconds: "1" });
+            const failed = await aggregator.up({ allowFail: true });
+            assert.notEqual(failed.code, 0);
+            assert.match(
+                failed.stdout + failed.stderr,
+                new RegExp(
+                    `aggregator org \\(region us-east-1\\): 1 of the expected sources did not succeed within 1 s \\(1 reads\\):\\s+` +
+                        `- ${THIRD_ACCOUNT}/eu-west-1: FAILED \\(AuthorizationNotFound: .*likely cause: account ${THIRD_ACCOUNT} has no aggregation authorization`,
+                ),
             );
 
             await aggregator.destroy();

@@ -20,8 +20,11 @@
  *    UntagResource with another account's (or region's) credentials answer ResourceNotFoundException
  *    ("You have specified a resource that does not exist"), never its tags. AWS Config resources live in
  *    one account and region; the API reference offers no cross-account access to them.
+ * 5. DescribeConfigurationAggregatorSourcesStatus, DescribePendingAggregationRequests and
+ *    account:ListRegions, which moto lacks: see aws-aggregation.ts.
  */
 import type * as http from "node:http";
+import { AggregationEmulation } from "./aws-aggregation";
 
 /** What the proxy should do with a Config call instead of forwarding it as it is. */
 export type Verdict =
@@ -55,7 +58,19 @@ export class AwsFaithful {
     /** The account of each access key, asked of moto once (sts:GetCallerIdentity with the same credentials). */
     private readonly accounts = new Map<string, Promise<string>>();
 
-    constructor(private readonly upstream: Upstream) {}
+    /** (5) The aggregation operations moto lacks, and their test data (regions enabled per account). */
+    readonly aggregation: AggregationEmulation;
+
+    constructor(private readonly upstream: Upstream) {
+        this.aggregation = new AggregationEmulation((headers, account, region, operation, body) => {
+            const h: http.IncomingHttpHeaders = { ...headers, "x-moto-account-id": account, "content-type": "application/x-amz-json-1.1" };
+            h.authorization = String(headers.authorization ?? "").replace(
+                /\/\d{8}\/[^/]+\/[^/]+\/aws4_request/,
+                (m) => `/${m.split("/")[1]}/${region}/config/aws4_request`,
+            );
+            return this.configCall(h, operation, body);
+        });
+    }
 
     /** The account the caller's credentials act in. */
     callerAccount(headers: http.IncomingHttpHeaders, accessKeyId: string): Promise<string> {
@@ -65,7 +80,7 @@ export class AwsFaithful {
         if (!account) {
             // moto routes by the service in the signature's credential scope, and checks no signature.
             const h: http.IncomingHttpHeaders = { ...headers, "content-type": "application/x-www-form-urlencoded" };
-            h.authorization = String(headers.authorization ?? "").replace(/\/config\/aws4_request/, "/sts/aws4_request");
+            h.authorization = String(headers.authorization ?? "").replace(/\/(config|account)\/aws4_request/, "/sts/aws4_request");
             delete h["x-amz-target"];
             account = this.upstream(h, undefined, "Action=GetCallerIdentity&Version=2011-06-15").then((r) => {
                 const m = /<Account>(\d{12})<\/Account>/.exec(r.body.toString("utf8"));
@@ -86,6 +101,17 @@ export class AwsFaithful {
         const body = call.body ?? {};
         const tags = (body.Tags as Tag[] | undefined) ?? [];
         switch (call.operation) {
+            case "PutConfigurationAggregator": {
+                const account = await this.callerAccount(headers, call.accessKeyId);
+                this.aggregation.recordAggregator(account, call.region, String(body.ConfigurationAggregatorName ?? ""));
+                return undefined;
+            }
+            case "DescribeConfigurationAggregatorSourcesStatus":
+                return this.aggregation.sourcesStatus(headers, await this.callerAccount(headers, call.accessKeyId), call.region, body);
+            case "DescribePendingAggregationRequests":
+                return this.aggregation.pendingRequests(headers, await this.callerAccount(headers, call.accessKeyId), call.region, body);
+            case "ListRegions":
+                return this.aggregation.listRegions(await this.callerAccount(headers, call.accessKeyId), body);
             case "PutAggregationAuthorization": {
                 if (tags.some((t) => isReserved(t.Key))) return validation("Tag keys starting with 'aws:' are reserved for AWS use.");
                 // (1) AWS keeps an existing authorization as it is and answers with it. moto would replace

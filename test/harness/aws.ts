@@ -125,6 +125,7 @@ export function useAws(): AwsFixture {
         credentialsOf.clear(); // moto forgot the roles it handed out
         fixture.proxy.reset();
         fixture.proxy.clear();
+        fixture.proxy.faithful?.aggregation.forget();
         configureSettings({});
     });
     after(async () => {

@@ -79,6 +79,17 @@ function parseCall(req: http.IncomingMessage, body: Buffer): Omit<Call, "status"
         }
         return { service, operation: target.split(".").pop() ?? target, region, accessKeyId, body: parsed };
     }
+    if (service === "account") {
+        // AWS Account Management is a REST-JSON service: the operation is the path (POST /listRegions).
+        let parsed: Record<string, unknown> | undefined;
+        try {
+            parsed = body.length ? JSON.parse(body.toString("utf8")) : {};
+        } catch {
+            parsed = undefined;
+        }
+        const name = (req.url ?? "/").replace(/^\/|\?.*$/g, "");
+        return { service, operation: name.charAt(0).toUpperCase() + name.slice(1), region, accessKeyId, body: parsed };
+    }
     const form = new URLSearchParams(body.toString("utf8"));
     const action = form.get("Action") ?? new URL(req.url ?? "/", "http://x").searchParams.get("Action");
     return { service, operation: action ?? `${req.method} ${req.url}`, region, accessKeyId, params: Object.fromEntries(form) };
@@ -145,7 +156,7 @@ export class RecordingProxy {
         const isAws = call.service !== "";
         let fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
         if (!fault && isAws && this.beforeForward) await this.beforeForward(call);
-        if (!fault && call.service === "config" && this.faithful) {
+        if (!fault && (call.service === "config" || call.service === "account") && this.faithful) {
             try {
                 const verdict = await this.faithful.review(req.headers, call);
                 if (verdict && "error" in verdict) fault = { kind: "error", ...verdict.error };

@@ -44,6 +44,9 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
         ...SUPPORTED,
         "aws:skipRegionValidation",
         ...[...source("provider/aws.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
+        // The program-side reads (provider/checks/): the aggregator's source status.
+        ...[...source("provider/checks/status.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
+        ...[...source("provider/checks/regions.ts").matchAll(/\bpaginate(\w+)\b/g)].map((m) => m[1]),
         "up",
         "pulumi import",
     ]);
@@ -61,6 +64,9 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
             "Creation time",
             "Tag changes",
             "Tags for every resource",
+            "Is aggregation working?",
+            "Regions an account has enabled",
+            "Pending requests from other aggregators",
         ]);
         for (const r of rows) assert.equal(r.length, 5, r[0]);
     });

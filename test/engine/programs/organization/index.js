@@ -1,6 +1,7 @@
 // Engine-test program: one AggregationAuthorizations component named `org` for the aggregator in the
 // `aggregatorAccountId`/`aggregatorRegion` config, over the `sources` config (JSON list of
-// {accountId, regions, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role.
+// {accountId, regions (a list or "enabled"), onlyEnabledRegions?, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role;
+// the optional `reportPendingRequests` is the component's.
 // Exports the component's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -14,9 +15,11 @@ const org = new AggregationAuthorizations("org", {
     authorizedAccountId: config.require("aggregatorAccountId"),
     authorizedAwsRegion: config.require("aggregatorRegion"),
     tags: { team: "platform" },
+    reportPendingRequests: config.getBoolean("reportPendingRequests"),
     sources: sources.map((s) => ({
         accountId: s.accountId,
         regions: s.regions,
+        onlyEnabledRegions: s.onlyEnabledRegions,
         // roleAsOutput: the role ARN as an Output, as a program passes one made by another resource.
         ...(s.roleArn
             ? { assumeRole: { roleArn: s.roleAsOutput ? pulumi.output(s.roleArn) : s.roleArn, ...(externalId ? { externalId } : {}) } }
@@ -27,3 +30,4 @@ const org = new AggregationAuthorizations("org", {
 exports.accountAggregationSource = org.accountAggregationSource;
 exports.accountAggregationSources = org.accountAggregationSources;
 exports.arns = org.arns;
+exports.unexpectedPendingRequests = org.unexpectedPendingRequests;

@@ -1,0 +1,71 @@
+/**
+ * The regions an account has enabled: `account:ListRegions` with `RegionOptStatusContains`
+ * `ENABLED` and `ENABLED_BY_DEFAULT`, every page, for the account the credentials act in
+ * (https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html). A program calls it
+ * once per source account and run, so that an opt-in region the account has not enabled is skipped
+ * instead of failing the `up`. The client shares the Config clients' credentials chain, timeouts,
+ * retries and send-rate limiter (`clientSettings`), and the call runs under an operation deadline.
+ */
+import { AccountClient, paginateListRegions } from "@aws-sdk/client-account";
+import { clientSettings, withDeadline, type Target } from "../client";
+import { authorizationError, deadlineError, translate } from "../errors";
+import type { RoleSetting } from "../settings";
+
+/** AWS's largest `MaxResults` of ListRegions. */
+const PAGE = 50;
+
+/** The endpoint an account: call goes to, as the SDK resolves it from the environment (the service is global). */
+export function accountEndpoint(region: string): string {
+    return (
+        process.env.AWS_ENDPOINT_URL_ACCOUNT ??
+        process.env.AWS_ENDPOINT_URL ??
+        (region.startsWith("cn-") ? "https://account.cn-northwest-1.amazonaws.com.cn" : "https://account.us-east-1.amazonaws.com")
+    );
+}
+
+/**
+ * The regions `accountId` has enabled, sorted: those whose opt-in status is `ENABLED` or
+ * `ENABLED_BY_DEFAULT`. `region` is where the credentials are resolved (and the partition);
+ * the credentials (the stack's, then `role`) must act in `accountId`, or it fails saying so.
+ */
+export async function enabledRegions(accountId: string, region: string, role?: RoleSetting): Promise<string[]> {
+    const resource = `the regions of account ${accountId}`;
+    return withDeadline("reading", resource, async (deadline) => {
+        const target: Target = { verb: "reading", resource, region, deadline, role };
+        const relabel = (e: Error) => (
+            (e.message = e.message
+                .replace(`reading Config aggregation authorization (${resource}): `, `reading ${resource}: `)
+                .replace(" on the authorization to the credentials Pulumi uses", " to the credentials Pulumi uses in that account")),
+            e
+        );
+        const { limits: _limits, account, ...settings } = await clientSettings(target).catch((e: Error) => Promise.reject(relabel(e)));
+        if (account !== accountId) {
+            throw relabel(
+                authorizationError(
+                    "reading",
+                    resource,
+                    `the credentials in use act in account ${account}, not ${accountId}: give the source the role in its account (assumeRole). Nothing was read.`,
+                    "WrongAccount",
+                ),
+            );
+        }
+        const client = new AccountClient(settings);
+        const out: string[] = [];
+        try {
+            for await (const page of paginateListRegions(
+                { client, pageSize: PAGE },
+                { RegionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"] },
+                { abortSignal: deadline.signal },
+            )) {
+                for (const r of page.Regions ?? []) if (r.RegionName) out.push(r.RegionName);
+            }
+        } catch (err) {
+            const ctx = { verb: "reading" as const, resource, action: "account:ListRegions", region, endpoint: accountEndpoint(region) };
+            if (deadline.signal.aborted) throw relabel(deadlineError(ctx, 1, deadline.timeoutMs));
+            throw relabel(translate(err, ctx));
+        } finally {
+            client.destroy();
+        }
+        return out.sort();
+    });
+}

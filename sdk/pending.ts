@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describePendingRequests } from "../provider/checks/status";
+import type { RoleSetting } from "../provider/settings";
+import { useStackSettings } from "./program-aws";
+import type { AssumeRoleArgs } from "./authorization";
+
+/** A pending aggregation request in a source account and region from an aggregator that is not the declared one. */
+export interface UnexpectedPendingRequest {
+    /** The source account that was asked. */
+    sourceAccountId: string;
+    /** The source region that was asked. */
+    sourceRegion: string;
+    /** The aggregator's account. */
+    aggregatorAccountId: string;
+    /** The aggregator's region. */
+    aggregatorRegion: string;
+}
+
+/** One source account of the component, as {@link unexpectedPendingRequests} reads it. */
+export interface PendingSource {
+    accountId: string;
+    regions: pulumi.Input<readonly string[]>;
+    assumeRole?: AssumeRoleArgs;
+}
+
+/**
+ * Reads `DescribePendingAggregationRequests` in every source account and region (through its role)
+ * and returns the requests from aggregators other than `aggregator`, sorted, warning about each on
+ * `parent`. It only reads: it never authorizes an aggregator it was not told to.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html
+ */
+export function unexpectedPendingRequests(
+    parent: pulumi.Resource,
+    sources: readonly PendingSource[],
+    aggregator: { accountId: string; region: string },
+): pulumi.Output<UnexpectedPendingRequest[]> {
+    const perSource = sources.map((s) =>
+        pulumi.all([s.assumeRole, s.regions]).apply(async ([role, regions]) => {
+            useStackSettings();
+            const setting: RoleSetting | undefined = role
+                ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
+                : undefined;
+            const found: UnexpectedPendingRequest[] = [];
+            for (const region of regions) {
+                for (const p of await describePendingRequests(region, setting, `account ${s.accountId}`)) {
+                    if (p.accountId === aggregator.accountId && p.region === aggregator.region) continue; // the declared one
+                    found.push({
+                        sourceAccountId: s.accountId,
+                        sourceRegion: region,
+                        aggregatorAccountId: p.accountId,
+                        aggregatorRegion: p.region,
+                    });
+                }
+            }
+            return found;
+        }),
+    );
+    // The external ID of a role makes its source's answer secret; the answer holds no secret.
+    return pulumi.unsecret(pulumi.all(perSource)).apply((lists) => {
+        const all = lists
+            .flat()
+            .sort(
+                (a, b) =>
+                    a.sourceAccountId.localeCompare(b.sourceAccountId) ||
+                    a.sourceRegion.localeCompare(b.sourceRegion) ||
+                    a.aggregatorAccountId.localeCompare(b.aggregatorAccountId) ||
+                    a.aggregatorRegion.localeCompare(b.aggregatorRegion),
+            );
+        for (const r of all) {
+            pulumi.log.warn(
+                `aggregator account ${r.aggregatorAccountId} (region ${r.aggregatorRegion}) asked account ${r.sourceAccountId} for its ` +
+                    `AWS Config data in ${r.sourceRegion}; it is not the declared aggregator (${aggregator.accountId}, ${aggregator.region}), ` +
+                    `so nothing was authorized for it. If you expect it, declare it; if not, find out who created it.`,
+                parent,
+            );
+        }
+        return all;
+    });
+}
