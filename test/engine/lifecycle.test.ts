@@ -5,7 +5,7 @@ import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf, cre
 import { faults } from "../harness/proxy";
 import { PROVIDER_MODULE, TYPE } from "../../provider/dynamic";
 import { Stack, WORK, engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
-import { declare, useStacks, type Spec } from "../harness/engine";
+import { declare, useStacks, type Spec, specOf } from "../harness/engine";
 import { FAKE_SECRETS } from "../harness/secrets";
 import { StalledServer } from "../harness/stalled";
 import { OWNER_TAG } from "../../provider/types";
@@ -30,14 +30,7 @@ function assertSecretOutput(s: Stack, ...keys: string[]): void {
     assert.ok(isSecret(value), `stack output ${keys.join(".")} is a secret: ${JSON.stringify(value)?.slice(0, 200)}`);
 }
 
-const spec = (over: Partial<Spec> = {}): Spec => ({
-    name: "a",
-    authorizedAccountId: AGGREGATOR_ACCOUNT,
-    authorizedAwsRegion: "us-east-1",
-    region: "eu-west-1",
-    tags: { team: "platform" },
-    ...over,
-});
+const spec = specOf;
 
 /**
  * The steps of a preview other than `same`, as [op, resource name, reasons]: the engine's replace

@@ -8,19 +8,12 @@
 import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, arnOf, created, roleIn, useAws } from "../harness/aws";
 import { engineOwner, isSecret } from "../harness/pulumi";
-import { useStacks, type Spec } from "../harness/engine";
+import { useStacks, specOf } from "../harness/engine";
 import { OWNER_TAG } from "../../provider/types";
 
 const EXTERNAL_ID = "get-external-id-secret-17";
 
-const spec = (over: Partial<Spec> = {}): Spec => ({
-    name: "a",
-    authorizedAccountId: AGGREGATOR_ACCOUNT,
-    authorizedAwsRegion: "us-east-1",
-    region: "eu-west-1",
-    tags: { team: "platform" },
-    ...over,
-});
+const spec = specOf;
 
 describe("out of band, under the pulumi CLI", function () {
     this.timeout(10 * 60 * 1000);

@@ -56,7 +56,8 @@ export const OPT_IN_REGIONS = [
     "me-south-1",
     "mx-central-1",
 ];
-const DEFAULT_REGIONS = [
+/** The regions every account has without opting in (the emulation's ENABLED_BY_DEFAULT). */
+export const DEFAULT_REGIONS = [
     "ap-northeast-1",
     "ap-northeast-2",
     "ap-northeast-3",

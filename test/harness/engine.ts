@@ -3,7 +3,7 @@
  * program's `resources` config, and the stacks of one test, removed after it.
  */
 import * as path from "node:path";
-import type { AwsFixture } from "./aws";
+import { AGGREGATOR_ACCOUNT, type AwsFixture } from "./aws";
 import { REPO, Stack } from "./pulumi";
 
 /** The test programs (test/engine/programs), and the examples users copy (examples/). */
@@ -38,6 +38,16 @@ export interface Spec {
     /** Aliases: a former name, and a former parent ("root" for the stack, else a group's name). */
     aliases?: { name?: string; parent?: string }[];
 }
+
+/** One authorization `a` of the aggregator in us-east-1 from eu-west-1, tagged team=platform, with `over` applied. */
+export const specOf = (over: Partial<Spec> = {}): Spec => ({
+    name: "a",
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    region: "eu-west-1",
+    tags: { team: "platform" },
+    ...over,
+});
 
 /** Sets the authorizations program's `resources` config of `stack`. */
 export function declare(stack: Stack, resources: Spec[]): Promise<void> {

@@ -6,29 +6,10 @@
 import * as assert from "node:assert/strict";
 import { enabledRegions } from "../../provider/checks/regions";
 import { OTHER_ACCOUNT, SOURCE_ACCOUNT, roleIn, useAws } from "../harness/aws";
-import { OPT_IN_REGIONS } from "../harness/aws-aggregation";
+import { DEFAULT_REGIONS, OPT_IN_REGIONS } from "../harness/aws-aggregation";
 import { faults } from "../harness/proxy";
 
-/** The regions every account has without opting in (the emulation's ENABLED_BY_DEFAULT). */
-const DEFAULT = [
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
+const DEFAULT = DEFAULT_REGIONS;
 
 describe("regions an account has enabled", function () {
     this.timeout(30000);
