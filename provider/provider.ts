@@ -396,8 +396,9 @@ function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): 
  * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
  * would be unknown to every resource that depends on it, and a tag change would preview dependents as
  * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
- * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`, once per region
- * and run; one attempt, no retries). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
+ * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
+ * credentials and region and run, shared with every create and remembered, failure included; check waits
+ * for it at most one request timeout). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
  * be learned, the inputs go on without it and create reports the failure.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
@@ -416,7 +417,7 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
     try {
         const resource = describeAuthorization(news);
         const accountId = await withDeadline("creating", resource, (deadline) =>
-            sourceAccount(target("creating", resource, news.region, deadline), { maxAttempts: 1 }),
+            sourceAccount(target("creating", resource, news.region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
         );
         return identity(buildArn({ ...news, accountId }));
     } catch {
