@@ -124,6 +124,9 @@ interface AccountLookup {
     account: Promise<string>;
     attempts: { readonly count: number; readonly endpoint?: string };
     deadline: Deadline;
+    /** When it started (monotonic ms), and whether it has its answer (or its failure) yet. */
+    startedAt: number;
+    settled: boolean;
     /** Set when the lookup was abandoned at its deadline: the attempts made, and the role whose sts:AssumeRole was in flight then. */
     abandoned?: { attempts: number; link?: RoleLink };
 }
@@ -550,10 +553,10 @@ export async function* pages<In extends object, Out>(
     }
 }
 
-/** Rejects with a plain error when `p` has not settled within `ms` (`p` itself goes on). */
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
+/** Rejects with `why` when `p` has not settled within `ms` (`p` itself goes on). */
+function within<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer within ${seconds(ms)}`)), ms);
+        const timer = setTimeout(() => reject(new Error(why)), ms);
         p.then(resolve, reject).finally(() => clearTimeout(timer));
     });
 }
@@ -567,6 +570,8 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
     const lookup: AccountLookup = {
         attempts,
         deadline: { signal: controller.signal, timeoutMs: limits.operationTimeoutMs },
+        startedAt: performance.now(),
+        settled: false,
         account: Promise.resolve(""),
     };
     // The lookup outlives the operation that started it (check gives up waiting early, create goes
@@ -589,7 +594,10 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
             return r.Account;
         });
     sent.catch(() => undefined); // after the deadline nobody waits for it
-    lookup.account = Promise.race([sent, abandoned]).finally(() => clearTimeout(timer));
+    lookup.account = Promise.race([sent, abandoned]).finally(() => {
+        lookup.settled = true;
+        clearTimeout(timer);
+    });
     // Remembered, failure included: every later operation of this run gets the same answer at once.
     lookup.account.catch(() => undefined);
     accounts.set(key, lookup);
@@ -601,8 +609,9 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
  * one sts:GetCallerIdentity per credentials identity and region and run (until `configure`), shared
  * by every operation that waits for it, its outcome remembered, failure included. A stalled or
  * broken STS endpoint thus costs one lookup (at most one operation deadline) per run, not one per resource.
- * `waitMs` (check's best-effort wait, for previews) stops waiting after that long; the lookup goes on
- * for the operations that wait for its outcome.
+ * `waitMs` (check's best-effort wait, for previews) stops waiting once the lookup has run that long
+ * (counted from its start, so that the engine's checks, which come one after another, share one wait);
+ * the lookup goes on for the operations that wait for its outcome.
  */
 export async function sourceAccount(target: Target, opts: { waitMs?: number } = {}): Promise<string> {
     if (refused) throw refused;
@@ -613,7 +622,14 @@ export async function sourceAccount(target: Target, opts: { waitMs?: number } = 
     const { attempts } = lookup;
     const endpoint = () => attempts.endpoint ?? stsEndpoint(target.region);
     const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile });
-    const answer = opts.waitMs === undefined ? lookup.account : within(lookup.account, opts.waitMs);
+    const answer =
+        opts.waitMs === undefined || lookup.settled
+            ? lookup.account
+            : within(
+                  lookup.account,
+                  Math.max(0, lookup.startedAt + opts.waitMs - performance.now()),
+                  `${action} has not answered within ${seconds(opts.waitMs)} of its start`,
+              );
     try {
         return await beforeDeadline(answer, target.deadline, ctx, () => attempts.count, target);
     } catch (err) {

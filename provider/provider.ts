@@ -398,7 +398,7 @@ function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): 
  * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
  * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
  * credentials and region and run, shared with every create and remembered, failure included; check waits
- * for it at most one request timeout). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
+ * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
  * be learned, the inputs go on without it and create reports the failure.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {

@@ -172,7 +172,7 @@ describe("never hang, never leak", function () {
                 `the last one timed out (connect timeout 5 s, request timeout 0.3 s). ${CHECK_STS}; to wait longer, raise ` +
                 `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`;
 
-            it("checks of 8 resources wait for one lookup at most one request timeout; their creates share its failure, and a later one gets it at once", async () => {
+            it("checks of 8 resources, one after another as the engine makes them, share one wait of a request timeout; their creates share the lookup's failure, and a later one gets it at once", async () => {
                 env({
                     AWS_ENDPOINT_URL: undefined,
                     AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url,
@@ -181,8 +181,11 @@ describe("never hang, never leak", function () {
                     [ENV.requestTimeout]: "300",
                 });
                 const inputs = REGIONS.map((r) => inputsFor({ authorizedAwsRegion: r }));
-                let checked: unknown[] = [];
-                const checking = await timed(async () => (checked = await Promise.all(inputs.map((i) => provider.check!({} as never, i)))));
+                const checked: unknown[] = [];
+                // The engine checks each resource as the program registers it, one after another.
+                const checking = await timed(async () => {
+                    for (const i of inputs) checked.push(await provider.check!({} as never, i));
+                });
                 // The preview goes on without the ARN (unknown), as before; the lookup goes on for the creates.
                 assert.deepEqual(
                     checked,
