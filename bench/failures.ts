@@ -90,6 +90,9 @@ function outcomeOf(r: Result): string {
         errors.find((l) => l !== "error: update failed" && l !== "error: preview failed") ??
         errors[0] ??
         (r.code === 0 ? "none: the preview passed, the ARNs shown as unknown" : "(no error line)");
+    // Of a stalled call's message, the part that says which call, how long and how many attempts.
+    const stalled = /(AWS (?:STS|Config) did not answer \S+) \(region [^,]+, endpoint [^)]+\) (.*?attempts?)/.exec(diag);
+    if (stalled) return `${diag.startsWith("error: creating") ? "creating …: " : ""}${stalled[1]} (…) ${stalled[2]}`;
     return diag.length > 220 ? `${diag.slice(0, 220)}…` : diag;
 }
 
