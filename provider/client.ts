@@ -33,7 +33,7 @@ import {
     type ProfileInfo,
     type Verb,
 } from "./errors";
-import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
+import { resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
 
@@ -119,8 +119,19 @@ export function maxAttempts(): number {
 }
 
 const configClients = new Map<string, ConfigServiceClient>();
-/** The account lookup of each credentials identity and region: shared by every operation that waits for it, with its attempts so far. */
-const accounts = new Map<string, { account: Promise<string>; attempts: { readonly count: number; readonly endpoint?: string } }>();
+/** One account lookup (sts:GetCallerIdentity) of a credentials identity and region: its answer, its attempts so far, its own deadline. */
+interface AccountLookup {
+    account: Promise<string>;
+    attempts: { readonly count: number; readonly endpoint?: string };
+    deadline: Deadline;
+    /** When it started (monotonic ms), and whether it has its answer (or its failure) yet. */
+    startedAt: number;
+    settled: boolean;
+    /** Set when the lookup was abandoned at its deadline: the attempts made, and the role whose sts:AssumeRole was in flight then. */
+    abandoned?: { attempts: number; link?: RoleLink };
+}
+/** The account lookup of each credentials identity and region in this run: shared by every operation that waits for it, its outcome kept. */
+const accounts = new Map<string, AccountLookup>();
 /** Credential providers by identity (see `identity`). */
 const chains = new Map<string, AwsCredentialIdentityProvider>();
 /** One retry strategy, hence one send-rate limiter, per (account, region). */
@@ -554,41 +565,94 @@ export async function* pages<In extends object, Out>(
     }
 }
 
-/**
- * The source account the credentials of `target` (the stack's, and its role if any) belong to, asked
- * once per credentials identity and region and process (sts:GetCallerIdentity).
- */
-export async function sourceAccount(target: Target, opts: { maxAttempts?: number } = {}): Promise<string> {
-    if (refused) throw refused;
-    const configured = limitsFor(target.verb, target.resource);
-    // A best-effort lookup (check's, for previews) asks once and does not retry.
-    const limits = opts.maxAttempts ? { ...configured, maxAttempts: Math.min(opts.maxAttempts, configured.maxAttempts) } : configured;
-    const action = "sts:GetCallerIdentity";
-    const key = `${identity(target.role)}@${target.region}`;
-    const shared = accounts.get(key);
-    let attempts: { readonly count: number; readonly endpoint?: string } = shared?.attempts ?? { count: 0 };
-    let account = shared?.account;
-    if (!account) {
-        // One call per identity, region and process: the client is not kept, the answer is. The call is shared
-        // by every operation that waits for it, so no single operation's deadline aborts it; its
-        // HTTP timeouts and attempts bound it.
-        const command = new GetCallerIdentityCommand({});
-        attempts = countAttempts(command);
-        const retry = new Backoff({ maxAttempts: limits.maxAttempts, maxTotalBackoffMs: limits.maxTotalBackoffMs });
-        account = new STSClient(common(target.region, limits, target.role, retry)).send(command).then((r) => {
+/** Rejects with `why` when `p` has not settled within `ms` (`p` itself goes on). */
+function within<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(why)), ms);
+        p.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+}
+
+/** Starts the account lookup of `key` for `target`: one sts:GetCallerIdentity with its attempts, under a deadline of its own. */
+function startLookup(key: string, target: Target, limits: Limits): AccountLookup {
+    const command = new GetCallerIdentityCommand({});
+    const attempts = countAttempts(command);
+    const retry = new Backoff({ maxAttempts: limits.maxAttempts, maxTotalBackoffMs: limits.maxTotalBackoffMs });
+    const controller = new AbortController();
+    const lookup: AccountLookup = {
+        attempts,
+        deadline: { signal: controller.signal, timeoutMs: limits.operationTimeoutMs },
+        startedAt: performance.now(),
+        settled: false,
+        account: Promise.resolve(""),
+    };
+    // The lookup outlives the operation that started it (check gives up waiting early, create goes
+    // on waiting), so it has a deadline of its own: the operation deadline, from when it started.
+    // The abort also ends a wait for credentials (a stalled sts:AssumeRole), which the HTTP abort alone would not.
+    const abandoned = new Promise<never>((_, reject) =>
+        controller.signal.addEventListener("abort", () => reject(new Error("sts:GetCallerIdentity abandoned at its deadline")), {
+            once: true,
+        }),
+    );
+    const timer = setTimeout(() => {
+        lookup.abandoned = { link: roleInFlight(target), attempts: attempts.count };
+        controller.abort();
+    }, limits.operationTimeoutMs);
+    timer.unref?.();
+    const sent = new STSClient(common(target.region, limits, target.role, retry))
+        .send(command, { abortSignal: controller.signal })
+        .then((r) => {
             if (!r.Account) throw new Error("sts:GetCallerIdentity returned no account");
             return r.Account;
         });
-        // A failure is not cached: the next call asks again.
-        account.catch(() => accounts.delete(key));
-        accounts.set(key, { account, attempts });
-    }
+    sent.catch(() => undefined); // after the deadline nobody waits for it
+    lookup.account = Promise.race([sent, abandoned]).finally(() => {
+        lookup.settled = true;
+        clearTimeout(timer);
+    });
+    // Remembered, failure included: every later operation of this run gets the same answer at once.
+    lookup.account.catch(() => undefined);
+    accounts.set(key, lookup);
+    return lookup;
+}
+
+/**
+ * The source account the credentials of `target` (the stack's, and its role if any) belong to:
+ * one sts:GetCallerIdentity per credentials identity and region and run (until `configure`), shared
+ * by every operation that waits for it, its outcome remembered, failure included. A stalled or
+ * broken STS endpoint thus costs one lookup (at most one operation deadline) per run, not one per resource.
+ * `waitMs` (check's best-effort wait, for previews) stops waiting once the lookup has run that long
+ * (counted from its start, so that the engine's checks, which come one after another, share one wait);
+ * the lookup goes on for the operations that wait for its outcome.
+ */
+export async function sourceAccount(target: Target, opts: { waitMs?: number } = {}): Promise<string> {
+    if (refused) throw refused;
+    const limits = limitsFor(target.verb, target.resource);
+    const action = "sts:GetCallerIdentity";
+    const key = `${identity(target.role)}@${target.region}`;
+    const lookup = accounts.get(key) ?? startLookup(key, target, limits);
+    const { attempts } = lookup;
     const endpoint = () => attempts.endpoint ?? stsEndpoint(target.region);
     const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile });
+    const answer =
+        opts.waitMs === undefined || lookup.settled
+            ? lookup.account
+            : within(
+                  lookup.account,
+                  Math.max(0, lookup.startedAt + opts.waitMs - performance.now()),
+                  `${action} has not answered within ${seconds(opts.waitMs)} of its start`,
+              );
     try {
-        return await beforeDeadline(account, target.deadline, ctx, () => attempts.count, target);
+        return await beforeDeadline(answer, target.deadline, ctx, () => attempts.count, target);
     } catch (err) {
         // Translated for this waiter, so the message names the resource that asked, not the first one.
+        if (lookup.abandoned && !isAuthorizationError(err)) {
+            const { link, attempts: made } = lookup.abandoned;
+            const timeoutMs = lookup.deadline.timeoutMs;
+            throw link
+                ? deadlineError(assumeRoleContext(target, link), link.attempts.count, timeoutMs)
+                : deadlineError(ctx(), made, timeoutMs);
+        }
         throw (await roleError(err, target, limits)) ?? translate(err, await callContext(ctx(), err, limits));
     }
 }

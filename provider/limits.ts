@@ -4,6 +4,14 @@
  * provider operation, and the total backoff of one call. Each has a default, an environment
  * variable, and (the timeouts) a stack config key; a value that is not a whole number in its range
  * is an error that names the variable and the range, never silently replaced by the default.
+ *
+ * The defaults bound how long a stalled endpoint (one that accepts connections and never answers)
+ * can hold a run: a request gives up after 10 s, an operation after 30 s whatever its attempts, and
+ * the account lookup a run shares fails once for every resource. So an `up` or a preview against a
+ * stalled AWS Config or STS fails within 60 s whatever the number of resources, and the first Ctrl-C
+ * (which Pulumi's dynamic-provider host does not pass on to the provider: the engine waits for the
+ * operations in flight) ends a run within 30 s plus the engine's own shutdown. Eight attempts stay
+ * for throttling; the deadline bounds them, and the wait for a send slot, too.
  */
 import { quote } from "./redact";
 
@@ -50,7 +58,7 @@ export const KNOBS: { readonly [K in keyof Limits]: Knob } = {
         config: `${CONFIG_NAMESPACE}:requestTimeoutMs`,
         min: 10,
         max: 600_000,
-        default: 30_000,
+        default: 10_000,
         unit: "ms",
     },
     operationTimeoutMs: {
@@ -58,7 +66,7 @@ export const KNOBS: { readonly [K in keyof Limits]: Knob } = {
         config: `${CONFIG_NAMESPACE}:operationTimeoutMs`,
         min: 100,
         max: 3_600_000,
-        default: 300_000,
+        default: 30_000,
         unit: "ms",
     },
     maxTotalBackoffMs: {

@@ -405,8 +405,9 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
  * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
  * would be unknown to every resource that depends on it, and a tag change would preview dependents as
  * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
- * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`, once per region
- * and run; one attempt, no retries). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
+ * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
+ * credentials and region and run, shared with every create and remembered, failure included; check waits
+ * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
  * be learned, the inputs go on without it and create reports the failure.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
@@ -425,8 +426,8 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
     try {
         const resource = describeAuthorization(news);
         const accountId = await withDeadline("creating", resource, (deadline) =>
-            // A few attempts, not all: a throttle does not fail the preview, a dead endpoint does so quickly.
-            sourceAccount(target("creating", resource, news.region, deadline), { maxAttempts: PREVIEW_ATTEMPTS }),
+            // Shared by every resource of the run that waits on the same (credentials, region), up to one request timeout.
+            sourceAccount(target("creating", resource, news.region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
         );
         return identity(buildArn({ ...news, accountId }));
     } catch (err) {
@@ -436,9 +437,6 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
         throw err;
     }
 }
-
-/** The attempts of a preview's account lookup (at most AWS_MAX_ATTEMPTS). */
-const PREVIEW_ATTEMPTS = 3;
 
 /**
  * What the create of a new authorization will meet, read in the preview: one ListTagsForResource by

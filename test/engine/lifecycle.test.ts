@@ -211,7 +211,7 @@ describe("under the pulumi CLI", function () {
         }
     });
 
-    it("ends an up stalled on AWS after the first Ctrl-C no later than the operation deadline", async () => {
+    it("ends an up stalled on AWS after the first Ctrl-C no later than the operation deadline, orphaning nothing", async () => {
         // Pulumi's Node dynamic-provider host answers the engine's Cancel RPC without telling the
         // provider (README, "Ctrl-C"); the deadline is what bounds the wait after the first Ctrl-C.
         const stalled = await StalledServer.start();
@@ -232,11 +232,25 @@ describe("under the pulumi CLI", function () {
             const took = performance.now() - interrupted;
             assert.notEqual(r.code, 0);
             assert.match(r.stdout, /\^C received; cancelling/);
-            // The stalled call is check's account lookup (for the ARN the preview shows). It gives up at the
-            // deadline; the engine, already cancelling, then starts no create.
-            assert.match(r.stdout, /error: update canceled/);
+            // The stalled call is check's account lookup (for the ARN the preview shows). On the Ctrl-C the
+            // engine sends the language host Cancel, and the host (Pulumi's official one, and the stand-in,
+            // which does as it does) interrupts the program: SIGINT, a kill 5 s later. The engine's main loop
+            // (pkg/resource/deploy/deployment_executor.go, Execute) is inside that check until the deadline;
+            // then both the cancellation and the program's exit are ready and Go's select takes either: the
+            // run ends with `update canceled` or with the program's exit, as a user sees under either host.
+            assert.match(r.stdout, /error: (update canceled|an unhandled error occurred: Program exited with non-zero exit code: -1)\n/);
             assert.doesNotMatch(r.stdout, /creating Config aggregation authorization/);
             assert.ok(took < 8000, `up ended ${Math.round(took)} ms after the first Ctrl-C`);
+            // Nothing orphaned: no authorization in AWS, none recorded or pending in the state, and no
+            // process left holding a connection to the endpoint.
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+            const { resources, deployment } = s.exportState();
+            assert.deepEqual(
+                resources.filter((res) => res.type === TYPE),
+                [],
+            );
+            assert.deepEqual(deployment.pending_operations ?? [], []);
+            await stalled.allClosed(5000);
         } finally {
             await stalled.stop();
         }

@@ -153,13 +153,102 @@ describe("never hang, never leak", function () {
             assert.deepEqual(aws.proxy.calls, [], "no Config call");
         });
 
-        it("has finite defaults, as documented: 8 attempts, 5 s to connect, 30 s per request, 300 s per operation", () => {
+        it("has defaults under which a stalled endpoint fails within 60 s: 8 attempts, 5 s to connect, 10 s per request, 30 s per operation", () => {
             env({ AWS_MAX_ATTEMPTS: undefined });
             const { limits } = currentLimits();
             assert.deepEqual(
                 [limits.connectTimeoutMs, limits.requestTimeoutMs, limits.operationTimeoutMs, limits.maxAttempts],
-                [5000, 30000, 300000, 8],
+                [5000, 10000, 30000, 8],
             );
+        });
+
+        describe("a stalled STS: one lookup per (credentials, region) and run, its failure shared", () => {
+            /** The resource of aggregator region `r`, as messages name it. */
+            const creating = (r: string) =>
+                `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in ${r} in source region eu-west-1)`;
+            const REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-2", "eu-west-3", "eu-central-1", "ap-south-1"];
+            const timedOut = (r: string) =>
+                `${creating(r)}: AWS STS did not answer sts:GetCallerIdentity in time (region eu-west-1, endpoint ${stalled.url}) after 2 attempts, ` +
+                `the last one timed out (connect timeout 5 s, request timeout 0.3 s). ${CHECK_STS}; to wait longer, raise ` +
+                `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS or PULUMI_AWS_CONFIG_AGGREGATION_CONNECT_TIMEOUT_MS.`;
+
+            it("checks of 8 resources, one after another as the engine makes them, share one wait of a request timeout; their creates share the lookup's failure, and a later one gets it at once", async () => {
+                env({
+                    AWS_ENDPOINT_URL: undefined,
+                    AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url,
+                    AWS_ENDPOINT_URL_STS: stalled.url,
+                    AWS_MAX_ATTEMPTS: "2",
+                    [ENV.requestTimeout]: "300",
+                });
+                const inputs = REGIONS.map((r) => inputsFor({ authorizedAwsRegion: r }));
+                const checked: unknown[] = [];
+                // The engine checks each resource as the program registers it, one after another.
+                const checking = await timed(async () => {
+                    for (const i of inputs) checked.push(await provider.check!({} as never, i));
+                });
+                // The preview goes on without the ARN (unknown), as before; the lookup goes on for the creates.
+                assert.deepEqual(
+                    checked,
+                    inputs.map((i) => ({ inputs: i })),
+                );
+                assert.ok(checking >= 290 && checking < 800, `the checks took ${Math.round(checking)} ms`);
+
+                const messages: string[] = [];
+                const creating8 = await timed(() =>
+                    Promise.all(
+                        inputs.map((i) =>
+                            provider.create(i).then(
+                                () => assert.fail("create succeeded"),
+                                (e: Error) => messages.push(e.message),
+                            ),
+                        ),
+                    ),
+                );
+                assert.deepEqual(messages.sort(), REGIONS.map(timedOut).sort(), "each message names its own resource");
+                // 2 attempts × 300 ms and at most 100 ms of backoff, counted from the checks.
+                assert.ok(checking + creating8 < 1500, `checks and creates took ${Math.round(checking + creating8)} ms`);
+
+                const later = await timed(() =>
+                    assert.rejects(provider.create(inputsFor({ authorizedAwsRegion: "sa-east-1" })), { message: timedOut("sa-east-1") }),
+                );
+                assert.ok(later < 100, `a later create took ${Math.round(later)} ms`);
+                assert.equal(stalled.connections, 2, "one lookup of 2 attempts for the whole run");
+                assert.deepEqual(aws.proxy.calls, [], "no Config call");
+
+                // A new run (configure) asks again.
+                configureSettings({});
+                await assert.rejects(provider.create(inputsFor()), { message: timedOut("us-east-1") });
+                assert.equal(stalled.connections, 4);
+            });
+
+            it("abandons the shared lookup at the deadline counted from its start, not from each waiter's", async () => {
+                env({
+                    AWS_ENDPOINT_URL: undefined,
+                    AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url,
+                    AWS_ENDPOINT_URL_STS: stalled.url,
+                    [ENV.requestTimeout]: "20000",
+                    [ENV.operationTimeout]: "1000",
+                });
+                const started = performance.now();
+                const first = provider.create(inputsFor()).then(
+                    () => assert.fail("create succeeded"),
+                    (e: Error) => e.message,
+                );
+                await new Promise((r) => setTimeout(r, 600));
+                const second = provider.create(inputsFor({ authorizedAwsRegion: "us-west-2" })).then(
+                    () => assert.fail("create succeeded"),
+                    (e: Error) => [e.message, performance.now() - started] as const,
+                );
+                const abandoned = (r: string) =>
+                    `${creating(r)}: AWS STS did not answer sts:GetCallerIdentity (region eu-west-1, endpoint ${stalled.url}) ` +
+                    `within the operation's deadline of 1 s, after 1 attempt; the call was abandoned. ${CHECK_STS}; ${RAISE_DEADLINE}`;
+                assert.equal(await first, abandoned("us-east-1"));
+                const [message, at] = await second;
+                assert.equal(message, abandoned("us-west-2"));
+                assert.ok(at >= 990 && at < 1400, `the second create failed ${Math.round(at)} ms after the first started`);
+                assert.equal(stalled.connections, 1);
+                await stalled.allClosed(1000);
+            });
         });
     });
 

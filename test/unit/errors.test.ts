@@ -138,8 +138,8 @@ describe("limits", () => {
             limits: {
                 maxAttempts: 8,
                 connectTimeoutMs: 5000,
-                requestTimeoutMs: 30000,
-                operationTimeoutMs: 300000,
+                requestTimeoutMs: 10000,
+                operationTimeoutMs: 30000,
                 maxTotalBackoffMs: 120000,
             },
             problems: [],

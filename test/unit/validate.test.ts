@@ -461,7 +461,7 @@ describe("check", () => {
         assert.deepEqual(await check(ok), [
             [
                 "",
-                'the stack config pulumi-aws-config-aggregation:requestTimeoutMs must be a whole number of ms from 10 to 600000, got "soon"; unset it for the default, 30000',
+                'the stack config pulumi-aws-config-aggregation:requestTimeoutMs must be a whole number of ms from 10 to 600000, got "soon"; unset it for the default, 10000',
             ],
         ]);
     });

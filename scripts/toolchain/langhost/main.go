@@ -7,9 +7,14 @@
 // engine's resource-monitor address straight to the Node SDK (no proxying), with the stack config in
 // PULUMI_CONFIG / PULUMI_CONFIG_SECRET_KEYS. It implements: Handshake, GetPluginInfo,
 // GetRequiredPackages/GetRequiredPlugins (resource plugins named by pulumi-plugin.json in node_modules),
-// Run, InstallDependencies (npm install), About and GetProgramDependencies. Not implemented (answers
-// Unimplemented): RunPlugin (plugins written in Node), code generation (GenerateProject/Program/Package),
-// Link, Pack, Template, RuntimeOptionsPrompts.
+// Run, Cancel, InstallDependencies (npm install), About and GetProgramDependencies. Not implemented
+// (answers Unimplemented): RunPlugin (plugins written in Node), code generation
+// (GenerateProject/Program/Package), Link, Pack, Template, RuntimeOptionsPrompts.
+//
+// Cancellation is the official host's (sdk/nodejs/cmd/pulumi-language-nodejs/main.go, execRuntime and
+// Cancel): the engine's Cancel RPC (sent on the first Ctrl-C) or the end of the Run request interrupts
+// the program with SIGINT, kills it 5 s later if it is still running, and Run then reports
+// "Program exited with non-zero exit code: -1"; a SIGINT to the host itself stops its RPC server.
 package main
 
 import (
@@ -22,6 +27,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -44,6 +50,9 @@ type host struct {
 	mu            sync.Mutex
 	engineAddress string
 	tracing       string
+	// cancelled when the engine sends the Cancel RPC: every program running, or started later, is interrupted.
+	cancelCtx  context.Context
+	cancelFunc context.CancelFunc
 	// defaults from command-line flags; Pulumi.yaml runtime options (ProgramInfo.Options) win.
 	typescript bool
 	tsconfig   string
@@ -52,6 +61,7 @@ type host struct {
 
 func main() {
 	h := &host{}
+	h.cancelCtx, h.cancelFunc = context.WithCancel(context.Background())
 	flag.StringVar(&h.tracing, "tracing", "", "Emit tracing to a Zipkin-compatible tracing endpoint")
 	flag.BoolVar(&h.typescript, "typescript", true, "Use ts-node at runtime to support TypeScript source")
 	flag.StringVar(&h.tsconfig, "tsconfig", "", "Path to tsconfig.json to use")
@@ -60,7 +70,8 @@ func main() {
 	flag.String("packagemanager", "", "Package manager (accepted for compatibility; npm is used)")
 	flag.Parse()
 
-	ctx, cancel := context.WithCancel(context.Background())
+	// As the official host: a SIGINT to the host stops its RPC server.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	if args := flag.Args(); len(args) > 0 {
 		h.engineAddress = args[0]
@@ -70,7 +81,11 @@ func main() {
 	}
 
 	stop := make(chan bool)
-	go func() { <-ctx.Done(); close(stop) }()
+	go func() {
+		<-ctx.Done()
+		cancel() // deregister the interrupt handler
+		close(stop)
+	}()
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: stop,
 		Init: func(srv *grpc.Server) error {
@@ -103,6 +118,12 @@ func (h *host) Handshake(
 		h.mu.Unlock()
 	}
 	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+// Cancel interrupts every program this host runs (the engine sends it on the first Ctrl-C).
+func (h *host) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
+	h.cancelFunc()
+	return &emptypb.Empty{}, nil
 }
 
 func (h *host) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
@@ -344,11 +365,24 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
 	}
 
-	cmd := exec.Command("node", args...) // #nosec G204 -- the engine is our only caller
+	// Interrupted when the engine sends Cancel (host.cancelCtx) or the Run request ends (ctx): SIGINT,
+	// then a kill after WaitDelay, as the official host does.
+	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
+	defer cmdCancel()
+	context.AfterFunc(ctx, cmdCancel)
+	cmd := exec.CommandContext(cmdCtx, "node", args...) // #nosec G204 -- the engine is our only caller
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Dir = pwd
 	cmd.Env = env
-	cmd.Stdout = os.Stdout
-	cmd.Stderr = os.Stderr
+	// Copied through pipes, as the official host does (Node may change the blocking mode of a file it is handed).
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
 	runErr := cmd.Run()
 	_ = os.Stdout.Sync()
 	_ = os.Stderr.Sync()
@@ -357,10 +391,15 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 	var exitErr *exec.ExitError
 	if errors.As(runErr, &exitErr) {
-		if exitErr.ExitCode() == exitCodeBail {
+		// ExitCode is -1 for a program ended by a signal (the SIGINT or kill of a cancellation), as in the official host.
+		switch code := exitErr.ExitCode(); code {
+		case 0:
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited unexpectedly: %v", exitErr)}, nil
+		case exitCodeBail:
 			return &pulumirpc.RunResponse{Bail: true}, nil
+		default:
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", code)}, nil
 		}
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exitErr.ExitCode())}, nil
 	}
 	return &pulumirpc.RunResponse{Error: "Problem executing program (could not run language executor): " + runErr.Error()}, nil
 }
