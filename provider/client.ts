@@ -28,12 +28,13 @@ import {
     authorizationError,
     isAuthorizationError,
     deadlineError,
+    lookupWaitError,
     translate,
     type CallContext,
     type ProfileInfo,
     type Verb,
 } from "./errors";
-import { resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
+import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
 
@@ -566,9 +567,9 @@ export async function* pages<In extends object, Out>(
 }
 
 /** Rejects with `why` when `p` has not settled within `ms` (`p` itself goes on). */
-function within<T>(p: Promise<T>, ms: number, why: string): Promise<T> {
+function within<T>(p: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(why)), ms);
+        const timer = setTimeout(() => reject(timedOut()), ms);
         p.then(resolve, reject).finally(() => clearTimeout(timer));
     });
 }
@@ -637,14 +638,13 @@ export async function sourceAccount(target: Target, opts: { waitMs?: number } = 
     const answer =
         opts.waitMs === undefined || lookup.settled
             ? lookup.account
-            : within(
-                  lookup.account,
-                  Math.max(0, lookup.startedAt + opts.waitMs - performance.now()),
-                  `${action} has not answered within ${seconds(opts.waitMs)} of its start`,
+            : within(lookup.account, Math.max(0, lookup.startedAt + opts.waitMs - performance.now()), () =>
+                  lookupWaitError(ctx(), opts.waitMs!),
               );
     try {
         return await beforeDeadline(answer, target.deadline, ctx, () => attempts.count, target);
     } catch (err) {
+        if (isAuthorizationError(err) && err.code === "LookupWait") throw err;
         // Translated for this waiter, so the message names the resource that asked, not the first one.
         if (lookup.abandoned && !isAuthorizationError(err)) {
             const { link, attempts: made } = lookup.abandoned;

@@ -205,6 +205,22 @@ export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: nu
     );
 }
 
+/**
+ * The error for a preview that waited `waitMs` from the start of the account lookup (shared by every
+ * resource of the run) without an answer: the preview fails as the up would, sooner.
+ */
+export function lookupWaitError(ctx: CallContext, waitMs: number): AuthorizationError {
+    return authorizationError(
+        ctx.verb,
+        ctx.resource,
+        `AWS STS did not answer ${callOf(ctx)} (region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}) within ${seconds(waitMs)} ` +
+            `of the account lookup's start, as long as a preview waits for it. ${checkNetwork(ctx.action)}; to wait longer, raise ` +
+            `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:requestTimeoutMs), ` +
+            `or set aws:skipCredentialsValidation to preview without the account.`,
+        "LookupWait",
+    );
+}
+
 /** The system error code (ECONNREFUSED, …) of a network failure, looking through `cause` chains. */
 function networkCode(err: AwsLikeError): string | undefined {
     for (let e: AwsLikeError | undefined = err, depth = 0; e && depth < 5; e = e.cause as AwsLikeError, depth++) {

@@ -156,6 +156,16 @@ export function reclaimedArns(env: NodeJS.ProcessEnv = process.env): Set<string>
     );
 }
 
+/**
+ * True when the owner tag of `tags` names the resource `owner` (any creation of it). A preview leaves
+ * those to the up: `pulumi up --replace` previews its new half as a create over the authorization its
+ * old half deletes first, which only the up can tell from an interrupted create.
+ */
+export function carriesOwner(tags: Tags, owner: string): boolean {
+    const tag = ownerTagOf(tags);
+    return tag !== undefined && ownerKey(parseTag(tag).owner) === ownerKey(owner);
+}
+
 /** Decides what a create does with an existing authorization whose tags are `existing`. */
 export function claim(existing: Tags, ctx: ClaimContext): Claim {
     const tag = ownerTagOf(existing);

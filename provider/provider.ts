@@ -35,6 +35,7 @@ import { notice } from "./notice";
 import { regionFromEnvironment } from "./regions";
 import { describeOwner, ownerTagOf } from "./owner";
 import {
+    carriesOwner,
     claim,
     CONTROL_TOWER_TAG,
     controlTowerCause,
@@ -63,6 +64,7 @@ const CARRIED = [
     "takeOwnership",
     "takeOwnershipFromControlTower",
     "sourceAccountId",
+    "tagsMayBeSecret",
     "assumeRole",
     "assumeRoleExternalId",
 ] as const;
@@ -449,6 +451,8 @@ async function previewExisting(inputs: Inputs, arn: string): Promise<{ refusal?:
         findTagsByArn(target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
     );
     if (existing === undefined || inputs.owner === undefined || isUnknown(inputs.owner)) return {};
+    // This resource's own (an interrupted create, or the old half of a replacement that deletes first): the up decides.
+    if (carriesOwner(existing, inputs.owner)) return {};
     const decision = claimFor(inputs, arn, existing);
     if (decision.kind === "refuse") return { refusal: authorizationError("creating", arn, decision.why).message };
     const wanted = desiredTags(inputs.tags);
@@ -728,8 +732,10 @@ async function readAuthorization(id: string, props: Outputs | undefined, deadlin
     const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, mode, props?.creationId);
     if (props?.foundTagKeys !== undefined) outs.foundTagKeys = props.foundTagKeys;
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
-    // `pulumi preview --diff` names the tag keys the next up restores or removes.
-    const { creationTime: _c, adopted: _a, tagsAll: _t, creationId: _i, takenOver: _o, foundTagKeys: _f, ...asInputs } = outs;
+    // `pulumi preview --diff` names the tag keys the next up restores or removes (in tags, and in tagsAll
+    // unless a value may be a secret, as check previews them).
+    const { creationTime: _c, adopted: _a, tagsAll: held, creationId: _i, takenOver: _o, foundTagKeys: _f, ...asInputs } = outs;
+    if (props?.tagsMayBeSecret !== true && held !== undefined) (asInputs as Partial<Outputs>).tagsAll = held;
     return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
 }
 

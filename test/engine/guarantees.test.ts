@@ -147,15 +147,16 @@ describe("guarantees under the pulumi CLI", function () {
             }
             const up = await s.up({ allowFail: true });
             if (up.code === 0) return;
-            // AWS created some authorizations the state never recorded: each create refuses its own
-            // authorization (it cannot tell this stack's interrupted create from a stack that once had this
-            // name) and names the command. The README's check first: the state lists each as a pending create.
-            const reclaim = [...up.stdout.matchAll(/PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=(\S+) pulumi up/g)].map((m) => m[1]);
-            assert.notDeepEqual(reclaim, [], up.stdout);
+            // AWS created some authorizations the state never recorded: the create (or the up's check)
+            // refuses its own authorization, since it cannot tell this stack's interrupted create from a
+            // stack that once had this name, and names the command. README: check the ARN against the
+            // state's pending creates, then reclaim them (all of them at once: comma-separated).
+            const named = [...up.stdout.matchAll(/PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=(\S+) pulumi up/g)].map((m) => m[1]);
+            assert.notDeepEqual(named, [], up.stdout);
             const ops = (s.exportState().deployment.pending_operations ?? []) as { type: string; resource: { inputs: { arn?: string } } }[];
-            const pending = ops.filter((op) => op.type === "creating").map((op) => op.resource.inputs.arn);
-            for (const arn of reclaim) assert.ok(pending.includes(arn), `${arn} is a pending create of this stack: ${pending.join(", ")}`);
-            await s.up({ env: { PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM: reclaim.join(",") } });
+            const pending = ops.filter((op) => op.type === "creating").map((op) => op.resource.inputs.arn!);
+            for (const arn of named) assert.ok(pending.includes(arn), `${arn} is a pending create of this stack: ${pending.join(", ")}`);
+            await s.up({ env: { PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM: pending.join(",") } });
         }
 
         it("recovers as README says when a kill cut short the state's sidecar: cancel names the EOF, deleting the empty .attrs loses nothing", async () => {

@@ -92,7 +92,7 @@ describe("under the pulumi CLI", function () {
         aws.proxy.clear();
 
         await declare(s, [spec({ tags: { team: "security" } })]);
-        assert.deepEqual(changes((await s.previewJson()).steps), [["update", "a", ["tags"]]]);
+        assert.deepEqual(changes((await s.previewJson()).steps), [["update", "a", ["tags", "tagsAll"]]]);
         const human = await s.previewDiff();
         assert.match(human.stdout, /~ pulumi-nodejs:dynamic\/aws-config:AggregationAuthorization: \(update\)/);
         assert.match(human.stdout, /~ tags\s*: \{\s*~ team: "platform" => "security"/);

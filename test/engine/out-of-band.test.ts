@@ -31,7 +31,11 @@ describe("out of band, under the pulumi CLI", function () {
         const preview = await s.preview({ diff: true, refresh: true });
         assert.match(preview.stdout, /^ {4}\+ 1 to create$/m, preview.stdout);
         assert.doesNotMatch(preview.stdout, /to update/, "not the update that would fail on it");
-        assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "DescribeAggregationAuthorizations"], "reads only");
+        assert.deepEqual(
+            aws.proxy.operations(),
+            ["ListTagsForResource", "DescribeAggregationAuthorizations", "ListTagsForResource"],
+            "reads only: the refresh's, then the preview's read of the create's ARN",
+        );
         assert.equal(s.authorizations()[0].outputs!.creationTime, before, "a preview does not save what its refresh read");
 
         await s.up({ refresh: true });

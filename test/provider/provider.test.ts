@@ -11,7 +11,7 @@ const inputs = inputsFor;
 
 /** What a refresh reads back for a resource in state: its outputs, and the same as the next diff's inputs. */
 function refreshed(id: string, outs: Outputs | undefined) {
-    const { creationTime: _c, adopted: _a, tagsAll: _t, creationId: _i, ...asInputs } = outs!;
+    const { creationTime: _c, adopted: _a, creationId: _i, ...asInputs } = outs!;
     return { id, props: outs, inputs: asInputs };
 }
 
