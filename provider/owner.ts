@@ -70,15 +70,6 @@ export function ownerTagOf(tags: Tags): string | undefined {
     return Object.hasOwn(tags, OWNER_TAG) ? tags[OWNER_TAG] : undefined;
 }
 
-/**
- * True when `tags` (an authorization's tags in AWS) name one of `owners` (this resource's owner as
- * recorded in its state, and as the program computes it now) as the owner.
- */
-export function ownedBy(tags: Tags, ...owners: (string | undefined)[]): boolean {
-    const tag = ownerTagOf(tags);
-    return tag !== undefined && owners.some((o) => o !== undefined && o === tag);
-}
-
 /** True when two owners belong to the same stack (for advice in messages only). */
 export function sameStack(a: string, b: string): boolean {
     return describeOwner(a).stack === describeOwner(b).stack;

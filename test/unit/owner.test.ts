@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { describeOwner, ownedBy, ownerOf, sameStack } from "../../provider/owner";
-import { OWNER_TAG } from "../../provider/types";
+import { describeOwner, ownerOf, sameStack } from "../../provider/owner";
 import { TYPE } from "../../provider/dynamic";
 
 const urn = (stack: string, project: string, name: string, parents = "") => `urn:pulumi:${stack}::${project}::${parents}${TYPE}::${name}`;
@@ -40,14 +39,5 @@ describe("owner", () => {
         assert.deepEqual(describeOwner("lz/prod/group/a"), { readable: "lz/prod/group/a", stack: "lz/prod" });
         assert.ok(sameStack(ownerOf("acme", urn("prod", "lz", "a")), ownerOf("acme", urn("prod", "lz", "b"))));
         assert.ok(!sameStack(ownerOf("acme", urn("prod", "lz", "a")), ownerOf("acme", urn("dev", "lz", "a"))));
-    });
-
-    it("recognises an owner tag only as an own key with an equal value", () => {
-        const o = ownerOf("acme", urn("prod", "lz", "a"));
-        assert.ok(ownedBy({ [OWNER_TAG]: o }, o));
-        assert.ok(ownedBy({ [OWNER_TAG]: "lz/prod/a" }, "lz/prod/a", o), "an owner written by 0.1.0 and recorded in state");
-        assert.ok(!ownedBy({ [OWNER_TAG]: o }, undefined));
-        assert.ok(!ownedBy({}, o));
-        assert.ok(!ownedBy({ [OWNER_TAG]: ownerOf("acme", urn("prod", "lz", "b")) }, o));
     });
 });
