@@ -53,6 +53,7 @@ import {
 import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { MAX_TAGS, accountIdOf, validate } from "./validate";
+import { upgraded, type State } from "./state";
 import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
@@ -111,11 +112,12 @@ function outputsOf(
     tagsAll: Tags,
     mode: Mode,
     creationId: string | undefined,
-): Outputs {
+): State {
     const parts = parseArn(arn);
     const s = currentSettings();
     const all = pickTags(tagsAll, (k) => !isIgnored(s, k));
-    const outs: Outputs = {
+    const outs: State = {
+        adopted: mode === "adopted",
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
@@ -126,7 +128,6 @@ function outputsOf(
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
     };
     withCarried(outs, inputs);
-    outs.adopted = mode === "adopted";
     if (mode === "taken") outs.takenOver = true;
     if (mode !== "adopted" && creationId !== undefined) outs.creationId = creationId;
     return outs;
@@ -152,8 +153,8 @@ function desiredTags(tags: Tags | undefined): Tags {
 }
 
 /** The tags AWS holds for a resource in state, as far as it manages them. */
-function awsTagsOf(o: Pick<Outputs, "tags" | "tagsAll" | "owner" | "adopted" | "creationId">): Tags {
-    const all = o.tagsAll ?? o.tags;
+function awsTagsOf(o: State): Tags {
+    const all = o.tagsAll;
     return o.adopted || o.owner === undefined ? { ...all } : withOwner(all, ownerTagValue(o.owner, o.creationId));
 }
 
@@ -277,7 +278,7 @@ function landsElsewhere(expected: string, actual: string, role: RoleSetting | un
  * Moves the managed tags of `arn` from `olds` to `news` with the requests of `tagRequests`.
  * `applied` tracks what AWS holds, so that a failure half way can report it.
  */
-async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: Outputs): Promise<void> {
+async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: State): Promise<void> {
     const { untag, tag } = tagRequests(arn, olds, news);
     const record = (all: Tags) => {
         applied.tagsAll = all;
@@ -285,11 +286,11 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
     };
     if (untag) {
         await untagAuthorization(t, untag);
-        record(pickTags(applied.tagsAll ?? applied.tags, (k) => !untag.TagKeys!.includes(k)));
+        record(pickTags(applied.tagsAll, (k) => !untag.TagKeys!.includes(k)));
     }
     if (tag) {
         await tagAuthorization(t, tag);
-        record(userTags({ ...(applied.tagsAll ?? applied.tags), ...fromTagList(tag.Tags) }));
+        record(userTags({ ...applied.tagsAll, ...fromTagList(tag.Tags) }));
     }
 }
 
@@ -615,8 +616,9 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         return { inputs: checked };
     },
 
-    async diff(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const old: Record<string, unknown> = { ...olds, region: olds.region ?? (id.startsWith("arn:") ? parseArn(id).region : undefined) };
+    async diff(id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+        const olds = upgraded(id, recorded);
+        const old: Record<string, unknown> = { ...olds };
         const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
         const roleChange = await roleDiff(id, olds, news);
         if (roleChange === "replace") replaces.push("assumeRole");
@@ -624,7 +626,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const inPlace =
             roleChange === "update" ||
             isUnknown(news.tags) ||
-            !tagsEqual(olds.tagsAll ?? olds.tags, desiredTags(news.tags)) ||
+            !tagsEqual(olds.tagsAll, desiredTags(news.tags)) ||
             !tagsEqual(
                 olds.tags,
                 pickTags(news.tags, (k) => !isIgnored(s, k)),
@@ -644,15 +646,15 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        return withDeadline("reading", id, (deadline) => readAuthorization(id, props, deadline));
+        return withDeadline("reading", id, (deadline) => readAuthorization(id, props && upgraded(id, props), deadline));
     },
 
     async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        return withDeadline("updating", id, (deadline) => updateAuthorization(id, olds, news, deadline));
+        return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
     },
 
     async delete(id: string, props: Outputs): Promise<void> {
-        return withDeadline("deleting", id, (deadline) => deleteOwned(id, props, deadline));
+        return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
     },
 };
 
@@ -687,7 +689,7 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
     return { id: outs.arn, outs };
 }
 
-async function readAuthorization(id: string, props: Outputs | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+async function readAuthorization(id: string, props: State | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
     // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
     const lookup = props?.arn === undefined;
     const resolved = await resolveId(id, props, deadline);
@@ -728,7 +730,7 @@ async function readAuthorization(id: string, props: Outputs | undefined, deadlin
     );
     if (owner === undefined) delete inputs.owner;
     if (props?.tags !== undefined) inputs.tags = props.tags;
-    const shown = userTags(pickTags(tags, managedKeys(mode, props?.tagsAll ?? props?.tags)));
+    const shown = userTags(pickTags(tags, managedKeys(mode, props?.tagsAll)));
     const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, mode, props?.creationId);
     if (props?.foundTagKeys !== undefined) outs.foundTagKeys = props.foundTagKeys;
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
@@ -746,7 +748,7 @@ function creationTimeOf(found: AggregationAuthorization | undefined): string | u
 
 async function updateAuthorization(
     id: string,
-    olds: Outputs,
+    olds: State,
     news: Inputs,
     deadline: Deadline,
 ): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
@@ -779,12 +781,12 @@ async function updateAuthorization(
     next.adopted = mode === "adopted";
     if (mode === "taken") next.takenOver = true;
     if (creationId !== undefined) next.creationId = creationId;
-    const oldAll = olds.tagsAll ?? olds.tags;
+    const oldAll = olds.tagsAll;
     const managed = managedKeys(mode, oldAll, wanted);
     const owner = news.owner ?? olds.owner;
     const desired = creationId === undefined || owner === undefined ? wanted : withOwner(wanted, ownerTagValue(owner, creationId));
     const heldAll = userTags(pickTags(held, managedKeys(wasMode, oldAll)));
-    const applied: Outputs = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
+    const applied: State = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
     try {
         await applyTags(t, id, pickTags(held, managed), desired, applied);
     } catch (err) {
@@ -793,7 +795,7 @@ async function updateAuthorization(
     return { outs: next };
 }
 
-async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Promise<void> {
+async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
     if (props.adopted) return releaseAdopted(id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
@@ -817,7 +819,7 @@ async function deleteOwned(id: string, props: Outputs, deadline: Deadline): Prom
  * since, and AWS Control Tower's own tag, stay. What it did is told in a notice, since a delete has no
  * result to show (README "Adopting an existing authorization").
  */
-async function releaseAdopted(id: string, props: Outputs, deadline: Deadline): Promise<void> {
+async function releaseAdopted(id: string, props: State, deadline: Deadline): Promise<void> {
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
     const left = `left the adopted authorization ${id} in AWS (this stack did not create it)`;
