@@ -1,16 +1,20 @@
 /**
- * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`.
+ * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`; whose an authorization is,
+ * `ownership.ts` decides for every path.
  *
- * Guarantees (README "Guarantees"): `check` validates before any AWS call (valid inputs may then ask
- * STS once for the account, so that previews know the ARN; see `withIdentity`). Every call that decides existence
- * or changes anything first checks that the credentials belong to the authorization's account
+ * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
+ * STS for the account (once per credentials and region and run, shared), so that previews know the
+ * ARN, and a new authorization's ARN is read once, so that a preview fails as the create would on one
+ * that exists (`withIdentity`, `previewExisting`). Every call that decides existence or changes
+ * anything first checks that the credentials belong to the authorization's account
  * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
  * deleting another account's authorization). `create` never takes over an authorization it did not
- * create unless `adoptExisting` or `takeOwnership` says so, and confirms after its Put that the owner
- * tag AWS holds is its own (AWS ignores the tags of a Put on an authorization that exists). `read`
- * reports an authorization whose owner tag names someone else as gone, `update` refuses it, and
- * `delete` leaves it in place. A failure after AWS holds the authorization is reported as a partial
- * create with its ID, so the state always knows what exists. `aws:` tags are never touched.
+ * create unless `adoptExisting`, `takeOwnership` or a reclaim says so, and confirms after its Put that
+ * AWS holds its creation's owner tag (AWS ignores the tags of a Put on an authorization that exists).
+ * `read` reports another creation in its place as gone, `update` refuses it, and `delete` leaves it;
+ * this resource's own creation whose owner tag was removed is proven by its creation time. A failure
+ * after AWS holds the authorization is reported as a partial create with its ID, so the state always
+ * knows what exists. `aws:` tags are never touched.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
