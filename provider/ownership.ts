@@ -172,7 +172,7 @@ export function claim(existing: Tags, ctx: ClaimContext): Claim {
     const nothing = "Pulumi changed nothing.";
     if (tag !== undefined) {
         const t = parseTag(tag);
-        if (ownerKey(t.owner) === ownerKey(ctx.owner)) {
+        if (carriesOwner(existing, ctx.owner)) {
             if (ctx.reclaim.has(ctx.arn)) return { kind: "own", reason: "reclaimed" };
             return { kind: "refuse", why: sameUrnCause(ctx, t.creationId) };
         }
@@ -183,13 +183,10 @@ export function claim(existing: Tags, ctx: ClaimContext): Claim {
                 pulumiOwnedAdvice(ctx.owner, t.owner),
         };
     }
-    const controlTower = tagValue(existing, CONTROL_TOWER_TAG) !== undefined;
-    if (ctx.takeOwnership && !ctx.replacing && (!controlTower || ctx.takeOwnershipFromControlTower))
-        return { kind: "own", reason: "takeOwnership" };
+    const controlTower = controlTowerGuard(existing, ctx.takeOwnershipFromControlTower);
+    if (ctx.takeOwnership && !ctx.replacing && controlTower === undefined) return { kind: "own", reason: "takeOwnership" };
     if (ctx.adoptExisting) return { kind: "adopt" };
-    if (ctx.takeOwnership && controlTower) {
-        return { kind: "refuse", why: `${ctx.what} already exists and ${controlTowerCause()}` };
-    }
+    if (ctx.takeOwnership && controlTower !== undefined) return { kind: "refuse", why: `${ctx.what} already exists and ${controlTower}` };
     if (ctx.takeOwnership && ctx.replacing) {
         return {
             kind: "refuse",
@@ -207,8 +204,17 @@ export function claim(existing: Tags, ctx: ClaimContext): Claim {
     };
 }
 
+/**
+ * Why `takeOwnership` may not take an authorization with tags `tags` (one AWS Control Tower made, without
+ * the acknowledgment `takeOwnershipFromControlTower`), or undefined when it may. Asked by a create and by
+ * the update that turns an adopted authorization into an owned one.
+ */
+export function controlTowerGuard(tags: Tags, acknowledged: boolean): string | undefined {
+    return tagValue(tags, CONTROL_TOWER_TAG) !== undefined && !acknowledged ? controlTowerCause() : undefined;
+}
+
 /** Why takeOwnership refuses an authorization that AWS Control Tower made; follows "<the authorization> ". */
-export function controlTowerCause(): string {
+function controlTowerCause(): string {
     return (
         `carries AWS Control Tower's ${CONTROL_TOWER_TAG} tag: Control Tower created it, its mandatory control ` +
         `AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY protects it, and AWS advises against changing what Control Tower created. ` +

@@ -42,7 +42,7 @@ import {
     carriesOwner,
     claim,
     CONTROL_TOWER_TAG,
-    controlTowerCause,
+    controlTowerGuard,
     describeHolder,
     newCreationId,
     ownerTagValue,
@@ -204,7 +204,8 @@ function notFoundError(id: string, props: Partial<Outputs> | undefined): Authori
 
 /**
  * The message for an authorization at this resource's ARN that is not provably its creation (`standing`
- * says `replaced` or `unproven`). `expected` is the owner tag value this resource's creation carries.
+ * says `replaced` or `unproven`); `recorded` is the resource's state, whose owner tag value an unproven
+ * one is told to put back.
  */
 function notOursError(verb: Verb, arn: string, st: Exclude<Standing, { kind: "ours" }>, recorded: Partial<Outputs>): AuthorizationError {
     const holder = describeHolder(st.holder);
@@ -362,15 +363,18 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     const desired = creationId === undefined ? wanted : withOwner(wanted, ownerTagValue(inputs.owner!, creationId));
     // A failure half way records it with the tags it holds: the creation time proves it this
     // resource's until its owner tag is written (`standing`), and the next up converges.
-    const applied = outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), mode, creationId);
+    // An adopted one: the keys it held before, which its destroy never removes (a failure half way records them too).
+    const foundTagKeys = mode === "adopted" ? { foundTagKeys: Object.keys(userTags(existing)).sort() } : {};
+    const applied = {
+        ...outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), mode, creationId),
+        ...foundTagKeys,
+    };
     try {
         await applyTags(t, arn, pickTags(existing, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
-    const outs = outputsOf(inputs, arn, found.CreationTime, wanted, mode, creationId);
-    if (mode === "adopted") outs.foundTagKeys = Object.keys(userTags(existing)).sort();
-    return outs;
+    return { ...outputsOf(inputs, arn, found.CreationTime, wanted, mode, creationId), ...foundTagKeys };
 }
 
 /**
@@ -414,8 +418,9 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
  * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
  * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
  * credentials and region and run, shared with every create and remembered, failure included; check waits
- * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. Nothing is validated here: when the account cannot
- * be learned, the inputs go on without it and create reports the failure.
+ * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. When the account cannot be learned, the error is thrown
+ * (check fails the preview with the message the up would give), unless aws:skipCredentialsValidation
+ * lets the inputs go on without it.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
     if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
@@ -750,6 +755,11 @@ function creationTimeOf(found: AggregationAuthorization | undefined): string | u
     return found?.CreationTime === undefined ? undefined : new Date(found.CreationTime).toISOString();
 }
 
+/** The creation time AWS reports for the authorization with ARN parts `parts` (a paged lookup by key), for `standing`. */
+async function creationTimeAt(t: Target, parts: ReturnType<typeof parseArn>): Promise<string | undefined> {
+    return creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
+}
+
 async function updateAuthorization(
     id: string,
     olds: State,
@@ -765,18 +775,15 @@ async function updateAuthorization(
     }
     const wasMode = modeOf(olds);
     if (wasMode !== "adopted") {
-        const st = await standing(held, creationOf(olds, news.owner), async () =>
-            creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion)),
-        );
+        const st = await standing(held, creationOf(olds, news.owner), () => creationTimeAt(t, parts));
         if (st.kind !== "ours") throw notOursError("updating", id, st, olds);
     }
     // takeOwnership on an adopted authorization makes it this resource's own (migration), keeping the
     // tags it holds that the program does not declare; never one of AWS Control Tower's unless told.
     let mode = wasMode;
     if (wasMode === "adopted" && news.takeOwnership === true) {
-        if (tagValue(held, CONTROL_TOWER_TAG) !== undefined && news.takeOwnershipFromControlTower !== true) {
-            throw authorizationError("updating", id, `the authorization ${controlTowerCause()}`, "ControlTower");
-        }
+        const refusal = controlTowerGuard(held, news.takeOwnershipFromControlTower === true);
+        if (refusal) throw authorizationError("updating", id, `the authorization ${refusal}`, "ControlTower");
         mode = "taken";
     }
     const creationId = mode === "adopted" ? undefined : (olds.creationId ?? newCreationId());
@@ -806,9 +813,7 @@ async function deleteOwned(id: string, props: State, deadline: Deadline): Promis
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
     if (held === undefined) return; // already gone
-    const st = await standing(held, creationOf(props), async () =>
-        creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion)),
-    );
+    const st = await standing(held, creationOf(props), () => creationTimeAt(t, parts));
     // Another creation stands in its place: the authorization this resource created is gone, and the
     // one there now is not ours to delete. Leave it (README, "Guarantees").
     if (st.kind === "replaced") return;

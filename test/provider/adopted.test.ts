@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { provider } from "../../provider/provider";
 import { setNoticeSink } from "../../provider/notice";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, arnOf, inputsFor, roleIn, useAws } from "../harness/aws";
+import { faults } from "../harness/proxy";
 
 const ARN = arnOf("eu-west-1");
 const CONTROL_TOWER = { "aws:cloudformation:stack-name": "StackSet-AWSControlTower", "aws-control-tower": "managed-by-control-tower" };
@@ -60,6 +61,20 @@ describe("destroy of an adopted authorization", function () {
             `pulumi-aws-config-aggregation: left the adopted authorization ${ARN} in AWS (this stack did not create it); ` +
                 `removed the tags this resource set on it: env; kept team, held before this stack adopted it.`,
         ]);
+    });
+
+    it("records the tags it held before adoption also when the adoption fails half way, so a later destroy keeps them", async () => {
+        await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { team: "platform" });
+        aws.proxy.inject((c) => (c.operation === "TagResource" ? faults.accessDenied("config:TagResource") : undefined));
+        let recorded: Record<string, unknown> | undefined;
+        await provider
+            .create(inputsFor({ adoptExisting: true, tags: { team: "platform", env: "prod" } }))
+            .catch((e: { properties?: Record<string, unknown> }) => {
+                recorded = e.properties;
+            });
+        aws.proxy.inject(undefined);
+        assert.deepEqual(recorded?.foundTagKeys, ["team"], "the partial create's state has the record");
+        assert.equal(recorded?.adopted, true);
     });
 
     it("never removes AWS Control Tower's tag, even when the program declared it", async () => {
