@@ -54,7 +54,8 @@ import {
     type Creation,
     type Standing,
 } from "./ownership";
-import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
+import { isAwsReserved, tagRequests, tagsEqual } from "./tag-policy";
+import { fromTagList, pickTags, tagValue, userTags, withOwner } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { MAX_TAGS, accountIdOf, validate } from "./validate";
 import { upgraded, type State } from "./state";

@@ -8,7 +8,8 @@
  * Secrets (`aws:secretKey`, `aws:token`, external IDs) are kept in this process only: never echoed in
  * a message, never written to state or outputs.
  */
-import { isAwsReserved, pickTags, tagValue } from "./tags";
+import { isAwsReserved } from "./tag-policy";
+import { pickTags, tagValue } from "./tags";
 import type { Tags } from "./types";
 import { accountIdOf, accountIdProblem } from "./validate";
 
