@@ -8,8 +8,7 @@
  * must behave like any other key.
  */
 import type { Tag } from "@aws-sdk/client-config-service";
-import { isAwsReserved } from "./tag-policy";
-import { OWNER_TAG, type Tags } from "./types";
+import type { Tags } from "./types";
 
 function sorted(entries: [string, string][]): [string, string][] {
     return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -33,14 +32,4 @@ export function tagValue(tags: Tags | undefined, key: string): string | undefine
 /** `tags` restricted to the keys `keep` accepts. */
 export function pickTags(tags: Tags | undefined, keep: (key: string) => boolean): Tags {
     return Object.fromEntries(Object.entries(tags ?? {}).filter(([k]) => keep(k)));
-}
-
-/** The tags as users see them: AWS's tags without the owner tag and without AWS's reserved `aws:` tags. */
-export function userTags(aws: Tags): Tags {
-    return pickTags(aws, (k) => k !== OWNER_TAG && !isAwsReserved(k));
-}
-
-/** The tags AWS should hold: the user's, plus the owner tag when this stack owns the authorization. */
-export function withOwner(tags: Tags | undefined, owner: string | undefined): Tags {
-    return owner === undefined ? { ...tags } : { ...tags, [OWNER_TAG]: owner };
 }

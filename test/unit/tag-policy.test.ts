@@ -4,7 +4,7 @@
  * tag included; and the requests between two views.
  */
 import * as assert from "node:assert/strict";
-import { EMPTY_SETTINGS } from "../../provider/settings";
+import { EMPTY_SETTINGS, parseSettings } from "../../provider/settings";
 import { diffTags, foundKeys, isAwsReserved, tagPolicy, tagRequests, tagsEqual, type TagSettings } from "../../provider/tag-policy";
 import { fromTagList, pickTags } from "../../provider/tags";
 import { OWNER_TAG } from "../../provider/types";
@@ -182,6 +182,25 @@ describe("tag policy", () => {
         assert.deepEqual(keysOf(policy.managed("adopted", weird)), [], "declared keys AWS does not hold");
         assert.equal(policy.managed("adopted", weird)("constructor"), true);
         assert.equal(policy.managed("adopted", {})("constructor"), false, "not declared, although every object has it");
+    });
+
+    it("never shows AWS's aws: tags or the owner tag as the user's", () => {
+        const aws = { "aws:cloudformation:stack-name": "s", [OWNER_TAG]: "o", "aws-control-tower": "managed", a: "1" };
+        assert.deepEqual(tagPolicy(EMPTY_SETTINGS).shown(aws, undefined).tagsAll, { "aws-control-tower": "managed", a: "1" });
+    });
+
+    it("reads aws:defaultTags and aws:ignoreTags as parseSettings gives them", () => {
+        const config: Record<string, string> = {
+            "aws:defaultTags": JSON.stringify({ tags: { env: "prod", team: "x", "skip:me": "1" } }),
+            "aws:ignoreTags": JSON.stringify({ keyPrefixes: ["skip:"] }),
+        };
+        const p = tagPolicy(parseSettings((key) => config[key]));
+        assert.deepEqual(p.desired({ team: "platform", "skip:too": "2" }), { env: "prod", team: "platform" });
+        assert.equal(p.isIgnored("skip:anything"), true);
+        assert.equal(p.isIgnored("env"), false);
+        // tags = the resource's part of tagsAll: its own keys, and defaults it overrides.
+        assert.deepEqual(p.shown({ env: "prod", team: "platform" }, { team: "platform" }).tags, { team: "platform" });
+        assert.deepEqual(p.shown({ env: "dev", team: "platform" }, undefined).tags, { env: "dev", team: "platform" });
     });
 
     it("reserves aws: keys in any case to AWS", () => {

@@ -1,6 +1,5 @@
 import * as assert from "node:assert/strict";
-import { fromTagList, toTagList, userTags } from "../../provider/tags";
-import { OWNER_TAG } from "../../provider/types";
+import { fromTagList, toTagList } from "../../provider/tags";
 
 describe("tags", () => {
     it("converts between the map and AWS's sorted list", () => {
@@ -16,17 +15,5 @@ describe("tags", () => {
             { a: "1", b: "" },
         );
         assert.deepEqual(toTagList(undefined), []);
-    });
-
-    it("never shows AWS's aws: tags or the owner tag as the user's", () => {
-        assert.deepEqual(
-            userTags({
-                "aws:cloudformation:stack-name": "s",
-                [OWNER_TAG]: "o",
-                "aws-control-tower": "managed",
-                a: "1",
-            }),
-            { "aws-control-tower": "managed", a: "1" },
-        );
     });
 });
