@@ -19,17 +19,10 @@ const SETTINGS: TagSettings = Object.freeze({
     ignoreTags: Object.freeze({ keys: ["skip"], keyPrefixes: ["tmp:"] }),
 }) as TagSettings;
 const policy = tagPolicy(SETTINGS);
-/** What AWS holds: AWS's own key, this resource's owner tag, Control Tower's, a declared, a default, two ignored and a found key. */
-const AWS = Object.freeze({
-    "aws:cloudformation:stack-name": "cfn",
-    [OWNER_TAG]: TAG,
-    "aws-control-tower": "managed",
-    team: "platform",
-    env: "prod",
-    skip: "1",
-    "tmp:x": "2",
-    found: "f",
-});
+/** The tags someone set on the authorization: Control Tower's, a declared, a default, two ignored and a found one. */
+const SET = Object.freeze({ "aws-control-tower": "managed", team: "platform", env: "prod", skip: "1", "tmp:x": "2", found: "f" });
+/** What AWS holds: AWS's own key, this resource's owner tag, and those. */
+const AWS = Object.freeze({ "aws:cloudformation:stack-name": "cfn", [OWNER_TAG]: TAG, ...SET });
 const DECLARED = Object.freeze({ team: "platform" });
 const keysOf = (keep: (key: string) => boolean) => Object.keys(AWS).filter(keep).sort();
 
@@ -98,14 +91,7 @@ describe("tag policy", () => {
             { env: "prod" },
             "AWS's value; a key AWS lacks is not held",
         );
-        assert.deepEqual(tagPolicy(EMPTY_SETTINGS).held(AWS, "own"), {
-            "aws-control-tower": "managed",
-            team: "platform",
-            env: "prod",
-            skip: "1",
-            "tmp:x": "2",
-            found: "f",
-        });
+        assert.deepEqual(tagPolicy(EMPTY_SETTINGS).held(AWS, "own"), SET);
     });
 
     it("holds in AWS the recorded tags plus the owner tag of the creation, for its own and taken ones only", () => {
