@@ -54,11 +54,12 @@ import {
     type Creation,
     type Standing,
 } from "./ownership";
-import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
+import { foundKeys, tagPolicy, tagRequests, tagsEqual, type Mode } from "./tag-policy";
+import { fromTagList, pickTags, tagValue } from "./tags";
 import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
 import { MAX_TAGS, accountIdOf, validate } from "./validate";
 import { upgraded, type State } from "./state";
-import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
+import { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
@@ -97,9 +98,6 @@ export function target(verb: Verb, resource: string, region: string, deadline?: 
     return { verb, resource, region, deadline, ...(role ? { role } : {}) };
 }
 
-/** How a resource holds its authorization: created (or reclaimed), taken over with takeOwnership, or adopted. */
-type Mode = "own" | "taken" | "adopted";
-
 function modeOf(o: Pick<Outputs, "adopted" | "takenOver">): Mode {
     return o.adopted ? "adopted" : o.takenOver ? "taken" : "own";
 }
@@ -118,15 +116,12 @@ function outputsOf(
     creationId: string | undefined,
 ): State {
     const parts = parseArn(arn);
-    const s = currentSettings();
-    const all = pickTags(tagsAll, (k) => !isIgnored(s, k));
     const outs: State = {
         adopted: mode === "adopted",
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
-        tags: ownTags(s, all, inputs.tags),
-        tagsAll: all,
+        ...tagPolicy(currentSettings()).shown(tagsAll, inputs.tags),
         arn,
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
@@ -135,37 +130,6 @@ function outputsOf(
     if (mode === "taken") outs.takenOver = true;
     if (mode !== "adopted" && creationId !== undefined) outs.creationId = creationId;
     return outs;
-}
-
-/**
- * Which of an authorization's tags a resource manages. One it created: every tag but AWS's own `aws:`
- * tags (the owner tag included). One it adopted: only the keys the program declares (`declared`),
- * so that tags someone else set (AWS Control Tower's, CloudFormation's) stay as they are. One it took
- * over: the declared keys and the owner tag; the tags it found stay unless the program declares them.
- */
-function managedKeys(mode: Mode, ...declared: (Tags | undefined)[]): (key: string) => boolean {
-    const s = currentSettings();
-    const isDeclared = (k: string) => declared.some((d) => tagValue(d, k) !== undefined);
-    if (mode === "own") return (k) => !isAwsReserved(k) && !isIgnored(s, k);
-    if (mode === "taken") return (k) => !isAwsReserved(k) && !isIgnored(s, k) && (k === OWNER_TAG || isDeclared(k));
-    return (k) => !isAwsReserved(k) && !isIgnored(s, k) && k !== OWNER_TAG && isDeclared(k);
-}
-
-/** The tags a resource with `tags` wants AWS to hold: `aws:defaultTags` under them, `aws:ignoreTags` left out. */
-export function desiredTags(tags: Tags | undefined): Tags {
-    return mergedTags(currentSettings(), tags);
-}
-
-/** The `tags` and `tagsAll` a resource with `tags` records for an authorization it created and AWS holds as desired. */
-export function appliedTags(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
-    const all = desiredTags(tags);
-    return { tags: ownTags(currentSettings(), all, tags), tagsAll: all };
-}
-
-/** The tags AWS holds for a resource in state, as far as it manages them. */
-function awsTagsOf(o: State): Tags {
-    const all = o.tagsAll;
-    return o.adopted || o.owner === undefined ? { ...all } : withOwner(all, ownerTagValue(o.owner, o.creationId));
 }
 
 /** The creation a resource's state records, for `standing`; `alsoOwner`: the owner the program gives now. */
@@ -291,17 +255,15 @@ export function landsElsewhere(expected: string, actual: string, role: RoleSetti
  */
 async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: State): Promise<void> {
     const { untag, tag } = tagRequests(arn, olds, news);
-    const record = (all: Tags) => {
-        applied.tagsAll = all;
-        applied.tags = ownTags(currentSettings(), all, applied.tags);
-    };
+    const policy = tagPolicy(currentSettings());
+    const record = (all: Tags) => Object.assign(applied, policy.shown(all, applied.tags));
     if (untag) {
         await untagAuthorization(t, untag);
         record(pickTags(applied.tagsAll, (k) => !untag.TagKeys!.includes(k)));
     }
     if (tag) {
         await tagAuthorization(t, tag);
-        record(userTags({ ...applied.tagsAll, ...fromTagList(tag.Tags) }));
+        record({ ...applied.tagsAll, ...fromTagList(tag.Tags) });
     }
 }
 
@@ -315,7 +277,8 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
     const creationId = newCreationId();
     const mine: Creation = { owners: [inputs.owner], creationId };
-    const desired = withOwner(desiredTags(inputs.tags), ownerTagValue(inputs.owner!, creationId));
+    const policy = tagPolicy(currentSettings());
+    const desired = policy.inAws(policy.desired(inputs.tags), { mode: "own", owner: inputs.owner, creationId });
     let created: AggregationAuthorization;
     try {
         created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
@@ -326,7 +289,11 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         const held = await findTagsByArn(t, arn).catch(() => undefined);
         if (held === undefined || !tagNamesCreation(held, mine)) throw err;
         const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion).catch(() => undefined);
-        throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, found?.CreationTime, userTags(held), "own", creationId));
+        throw partial(
+            err as AuthorizationError,
+            arn,
+            outputsOf(inputs, arn, found?.CreationTime, policy.held(held, "own"), "own", creationId),
+        );
     }
     const createdArn = created.AggregationAuthorizationArn!;
     let held: Tags | undefined;
@@ -337,7 +304,7 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         throw partial(
             err as AuthorizationError,
             createdArn,
-            outputsOf(inputs, createdArn, created.CreationTime, userTags(desired), "own", creationId),
+            outputsOf(inputs, createdArn, created.CreationTime, policy.held(desired, "own"), "own", creationId),
         );
     }
     if (held === undefined) {
@@ -349,7 +316,7 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         );
     }
     if (!tagNamesCreation(held, mine)) throw raceError(inputs, createdArn, ownerTagOf(held));
-    return outputsOf(inputs, createdArn, created.CreationTime, userTags(held), "own", creationId);
+    return outputsOf(inputs, createdArn, created.CreationTime, policy.held(held, "own"), "own", creationId);
 }
 
 /**
@@ -364,15 +331,16 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     // delete): nothing exists to take, so create it.
     if (!found) return createNew(t, inputs, arn);
     const creationId = mode === "adopted" ? undefined : newCreationId();
-    const wanted = desiredTags(inputs.tags);
-    const managed = managedKeys(mode, wanted);
-    const desired = creationId === undefined ? wanted : withOwner(wanted, ownerTagValue(inputs.owner!, creationId));
+    const policy = tagPolicy(currentSettings());
+    const wanted = policy.desired(inputs.tags);
+    const managed = policy.managed(mode, wanted);
+    const desired = policy.inAws(wanted, { mode, owner: inputs.owner, creationId });
     // A failure half way records it with the tags it holds: the creation time proves it this
     // resource's until its owner tag is written (`standing`), and the next up converges.
     // An adopted one: the keys it held before, which its destroy never removes (a failure half way records them too).
-    const foundTagKeys = mode === "adopted" ? { foundTagKeys: Object.keys(userTags(existing)).sort() } : {};
+    const foundTagKeys = mode === "adopted" ? { foundTagKeys: foundKeys(existing) } : {};
     const applied = {
-        ...outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), mode, creationId),
+        ...outputsOf(inputs, arn, found.CreationTime, policy.held(existing, mode, wanted), mode, creationId),
         ...foundTagKeys,
     };
     try {
@@ -471,10 +439,10 @@ export async function previewExisting(inputs: Inputs, arn: string): Promise<{ re
     if (carriesOwner(existing, inputs.owner)) return {};
     const decision = claimFor(inputs, arn, existing);
     if (decision.kind === "refuse") return { refusal: authorizationError("creating", arn, decision.why).message };
-    const wanted = desiredTags(inputs.tags);
+    const policy = tagPolicy(currentSettings());
+    const wanted = policy.desired(inputs.tags);
     if (decision.kind === "own" && decision.reason === "reclaimed") return { tagsAll: wanted };
-    const s = currentSettings();
-    return { tagsAll: { ...userTags(pickTags(existing, (k) => !isIgnored(s, k))), ...wanted } };
+    return { tagsAll: policy.shown({ ...existing, ...wanted }, inputs.tags).tagsAll };
 }
 
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
@@ -536,7 +504,7 @@ export function validateMerged(news: Inputs): string[] {
     const s = currentSettings();
     if (Object.keys(s.defaultTags).length === 0 || isUnknown(news.tags)) return [];
     if (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null || Array.isArray(news.tags))) return [];
-    const n = Object.keys(desiredTags(news.tags)).length;
+    const n = Object.keys(tagPolicy(s).desired(news.tags)).length;
     if (n <= MAX_TAGS) return [];
     return [
         `tags with the stack's aws:defaultTags make ${n} tags, but at most ${MAX_TAGS} are allowed (AWS allows 50; the owner tag takes one)`,
@@ -633,7 +601,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         // The tags AWS will hold, so that a preview shows them (default tags included) and names the keys a
         // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
         const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
-        if (showTags) checked.tagsAll = desiredTags(news.tags);
+        if (showTags) checked.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
         // A new authorization: does one exist already? The create would meet it; the preview says so now.
         if ((olds as Partial<Outputs>).arn === undefined && typeof checked.arn === "string" && !isUnknown(checked.arn)) {
             try {
@@ -653,15 +621,12 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
         const roleChange = await roleDiff(id, olds, news);
         if (roleChange === "replace") replaces.push("assumeRole");
-        const s = currentSettings();
+        const policy = tagPolicy(currentSettings());
         const inPlace =
             roleChange === "update" ||
             isUnknown(news.tags) ||
-            !tagsEqual(olds.tagsAll, desiredTags(news.tags)) ||
-            !tagsEqual(
-                olds.tags,
-                pickTags(news.tags, (k) => !isIgnored(s, k)),
-            ) ||
+            !tagsEqual(olds.tagsAll, policy.desired(news.tags)) ||
+            !tagsEqual(olds.tags, policy.shown(policy.desired(news.tags), news.tags).tags) ||
             (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
             (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
             (olds.takeOwnershipFromControlTower ?? false) !== (news.takeOwnershipFromControlTower ?? false) ||
@@ -736,6 +701,7 @@ export async function readAuthorization(
     let tags = await findTagsByArn(t, arn);
     let found = resolved.found;
     const lookUp = async () => (found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
+    const policy = tagPolicy(currentSettings());
     if (tags === undefined || !props?.creationTime) {
         // Confirm a disappearance (or learn the creation time) by key before reporting it.
         if (!(await lookUp())) {
@@ -744,7 +710,7 @@ export async function readAuthorization(
         }
         // ListTagsForResource said "not found" but the key lookup found it (AWS still
         // settling): its tags are unknown, so keep the recorded ones rather than claim none.
-        tags ??= props ? awsTagsOf(props) : {};
+        tags ??= props ? policy.inAws(props.tagsAll, { mode: modeOf(props), owner: props.owner, creationId: props.creationId }) : {};
     }
     const mode = props ? modeOf(props) : "own";
     let owner = props?.owner;
@@ -765,8 +731,8 @@ export async function readAuthorization(
     );
     if (owner === undefined) delete inputs.owner;
     if (props?.tags !== undefined) inputs.tags = props.tags;
-    const shown = userTags(pickTags(tags, managedKeys(mode, props?.tagsAll)));
-    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, mode, props?.creationId);
+    const heldAll = policy.held(tags, mode, props?.tagsAll);
+    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, heldAll, mode, props?.creationId);
     if (props?.foundTagKeys !== undefined) outs.foundTagKeys = props.foundTagKeys;
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
     // `pulumi preview --diff` names the tag keys the next up restores or removes (in tags, and in tagsAll
@@ -813,17 +779,18 @@ export async function updateAuthorization(
         mode = "taken";
     }
     const creationId = mode === "adopted" ? undefined : (olds.creationId ?? newCreationId());
-    const wanted = desiredTags(news.tags);
-    const next: Outputs = withCarried({ ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted }, news, true);
+    const policy = tagPolicy(currentSettings());
+    const wanted = policy.desired(news.tags);
+    const next: Outputs = withCarried({ ...olds, ...policy.shown(wanted, news.tags) }, news, true);
     next.adopted = mode === "adopted";
     if (mode === "taken") next.takenOver = true;
     if (creationId !== undefined) next.creationId = creationId;
     const oldAll = olds.tagsAll;
-    const managed = managedKeys(mode, oldAll, wanted);
+    const managed = policy.managed(mode, oldAll, wanted);
     const owner = news.owner ?? olds.owner;
-    const desired = creationId === undefined || owner === undefined ? wanted : withOwner(wanted, ownerTagValue(owner, creationId));
-    const heldAll = userTags(pickTags(held, managedKeys(wasMode, oldAll)));
-    const applied: State = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
+    const desired = policy.inAws(wanted, { mode, owner, creationId });
+    const heldAll = policy.held(held, wasMode, oldAll);
+    const applied: State = { ...olds, ...policy.shown(heldAll, olds.tags) };
     try {
         await applyTags(t, id, pickTags(held, managed), desired, applied);
     } catch (err) {
@@ -861,8 +828,9 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
     if (held === undefined) return notice(`${left}; it is gone from AWS already.`);
-    const set = awsTagsOf(props);
-    const managed = managedKeys("adopted", set);
+    const policy = tagPolicy(currentSettings());
+    const set = policy.inAws(props.tagsAll, { mode: "adopted" });
+    const managed = policy.managed("adopted", set);
     const keys = Object.keys(set)
         .filter((k) => managed(k) && tagValue(held, k) !== undefined)
         .sort();

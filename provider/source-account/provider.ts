@@ -19,11 +19,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
-    appliedTags,
     CARRIED,
     checkAllowed,
     configure,
-    desiredTags,
     landsElsewhere,
     previewExisting,
     provider as single,
@@ -36,8 +34,8 @@ import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDea
 import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../errors";
 import { buildArn } from "../id";
 import { roleAccount } from "../settings";
-import { tagsEqual } from "../tags";
-import { isUnknown, UNKNOWN, type Inputs, type Outputs } from "../types";
+import { tagPolicy, tagsEqual } from "../tag-policy";
+import { isUnknown, UNKNOWN, type Inputs, type Outputs, type Tags } from "../types";
 import { accountIdOf, validate, validateRegions } from "../validate";
 import type { RegionRecord, SourceAccountInputs, SourceAccountOutputs } from "./types";
 
@@ -122,12 +120,18 @@ function describe(i: Pick<SourceAccountInputs, "authorizedAccountId" | "authoriz
     return `${KIND} of ${source} for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion}`;
 }
 
+/** The `tags` and `tagsAll` recorded for authorizations that hold what a resource with `tags` wants (the common view). */
+function applied(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
+    const policy = tagPolicy(currentSettings());
+    return policy.shown(policy.desired(tags), tags);
+}
+
 /** The outputs of a resource with inputs `i` in `accountId` before any region is recorded. */
 function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAccountOutputs): SourceAccountOutputs {
     const { arns: _a, tagsAll: _t, accountId: _i, ...inputs } = i;
     const o: SourceAccountOutputs = {
         ...inputs,
-        ...appliedTags(i.tags),
+        ...applied(i.tags),
         accountId,
         arns: {},
         creationTimes: {},
@@ -242,7 +246,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined)]);
         }
         const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
-        if (showTags) news.tagsAll = desiredTags(news.tags);
+        if (showTags) news.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
         if (accountId === undefined) return { inputs: news };
         news.accountId = accountId;
         news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
