@@ -8,7 +8,7 @@
  * Secrets (`aws:secretKey`, `aws:token`, external IDs) are kept in this process only: never echoed in
  * a message, never written to state or outputs.
  */
-import { isAwsReserved } from "./tag-policy";
+import { isAwsReserved } from "./tags";
 import type { Tags } from "./types";
 import { accountIdOf, accountIdProblem } from "./validate";
 

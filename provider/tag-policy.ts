@@ -27,7 +27,9 @@
 import type { Tag, TagResourceCommandInput, UntagResourceCommandInput } from "@aws-sdk/client-config-service";
 import { ownerTagValue } from "./ownership";
 import type { Settings } from "./settings";
-import { pickTags, tagValue, toTagList } from "./tags";
+import { isAwsReserved, pickTags, tagValue, toTagList } from "./tags";
+
+export { isAwsReserved } from "./tags";
 import { OWNER_TAG, type Tags } from "./types";
 
 /** How a resource holds its authorization: created (or reclaimed), taken over with takeOwnership, or adopted. */
@@ -66,16 +68,6 @@ export interface TagPolicy {
     inAws(all: Tags, holder: Holder): Tags;
     /** What outputs show for the tags held `all` of a resource that declares `declared`; `aws:` keys and the owner tag are never shown. */
     shown(all: Tags, declared: Tags | undefined): Shown;
-}
-
-/**
- * True for keys AWS reserves (`aws:` in any case). AWS sets them itself (e.g. CloudFormation's
- * `aws:cloudformation:stack-name`) and refuses to let anyone add or remove them, so they are never
- * compared, removed or shown: "You can't edit or delete tag keys or values with this prefix"
- * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html, "Tag naming limits and requirements").
- */
-export function isAwsReserved(key: string): boolean {
-    return key.toLowerCase().startsWith("aws:");
 }
 
 /** True for a key that is someone's tag: neither AWS's own (`aws:`) nor the owner tag. */

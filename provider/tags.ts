@@ -33,3 +33,13 @@ export function tagValue(tags: Tags | undefined, key: string): string | undefine
 export function pickTags(tags: Tags | undefined, keep: (key: string) => boolean): Tags {
     return Object.fromEntries(Object.entries(tags ?? {}).filter(([k]) => keep(k)));
 }
+
+/**
+ * True for keys AWS reserves (`aws:` in any case). AWS sets them itself (e.g. CloudFormation's
+ * `aws:cloudformation:stack-name`) and refuses to let anyone add or remove them, so they are never
+ * compared, removed or shown: "You can't edit or delete tag keys or values with this prefix"
+ * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html, "Tag naming limits and requirements").
+ */
+export function isAwsReserved(key: string): boolean {
+    return key.toLowerCase().startsWith("aws:");
+}
