@@ -21,7 +21,7 @@ import { Moto } from "../test/harness/moto";
 import { RecordingProxy } from "../test/harness/proxy";
 import { REPO, Stack, WORK, type Result } from "../test/harness/pulumi";
 import { StalledServer } from "../test/harness/stalled";
-import { KNOBS } from "../provider/limits";
+import { KNOBS } from "../provider/core/aws/limits";
 import { environment } from "./environment";
 import { eachFlag } from "./flags";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS } from "./specs";

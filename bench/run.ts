@@ -22,7 +22,7 @@ import { COMMANDS, measure, type Aws, type CommandName, type Measure, type Varia
 import { writeReport, type Options, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { writeSpecs } from "./specs";
-import { TYPE } from "../provider/dynamic";
+import { TYPE } from "../provider/core/model/dynamic";
 import { eachFlag } from "./flags";
 
 const PROGRAMS: Record<Variant, string> = {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { roleAccount } from "../provider/settings";
-import { accountIdOf, accountIdProblem } from "../provider/validate";
+import { roleAccount } from "../provider/core/aws/settings";
+import { accountIdOf, accountIdProblem } from "../provider/core/model/validate";
 import { enabledRegions } from "../provider/checks/regions";
 import type { AssumeRoleArgs } from "./base";
 import { SourceAccountAuthorizations } from "./source-account";

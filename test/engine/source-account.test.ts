@@ -7,8 +7,8 @@ import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, created, roleIn, useAws } from "../harness/aws";
 import { useStacks, type AccountSpec } from "../harness/engine";
 import { engineOwner, type Stack } from "../harness/pulumi";
-import { SOURCE_ACCOUNT_TYPE } from "../../provider/dynamic";
-import { OWNER_TAG as OWNER } from "../../provider/types";
+import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
+import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
 
 const spec = (over: Partial<AccountSpec> = {}): AccountSpec => ({

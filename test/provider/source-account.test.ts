@@ -5,8 +5,8 @@
 import * as assert from "node:assert/strict";
 import { sourceAccountProvider as provider } from "../../provider/source-account/provider";
 import type { SourceAccountInputs, SourceAccountOutputs } from "../../provider/source-account/types";
-import { isAuthorizationError } from "../../provider/errors";
-import { OWNER_TAG } from "../../provider/types";
+import { isAuthorizationError } from "../../provider/core/aws/errors";
+import { OWNER_TAG } from "../../provider/core/model/types";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, created, roleIn, useAws } from "../harness/aws";
 import { faults } from "../harness/proxy";
 

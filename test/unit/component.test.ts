@@ -5,9 +5,9 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { SOURCE_ACCOUNT_PROVIDER_MODULE } from "../../provider/dynamic";
-import { buildArn } from "../../provider/id";
-import { roleAccount } from "../../provider/settings";
+import { SOURCE_ACCOUNT_PROVIDER_MODULE } from "../../provider/core/model/dynamic";
+import { buildArn } from "../../provider/core/model/id";
+import { roleAccount } from "../../provider/core/aws/settings";
 
 interface Registered {
     type: string;

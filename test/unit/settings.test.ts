@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ACCEPTED_WHEN_FALSE, REFUSED, parseSettings, roleAccount } from "../../provider/settings";
+import { ACCEPTED_WHEN_FALSE, REFUSED, parseSettings, roleAccount } from "../../provider/core/aws/settings";
 
 const from = (config: Record<string, unknown>) => (key: string) => {
     const v = config[key];

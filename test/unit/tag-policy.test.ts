@@ -1,13 +1,13 @@
 /**
- * The tag policy (provider/tag-policy.ts) as pure functions: for each mode, with and without default
+ * The tag policy (provider/core/tag-policy.ts) as pure functions: for each mode, with and without default
  * and ignored tags, what a resource desires, manages, holds and shows, AWS's `aws:` keys and the owner
  * tag included; and the requests between two views.
  */
 import * as assert from "node:assert/strict";
-import { EMPTY_SETTINGS, parseSettings } from "../../provider/settings";
-import { diffTags, foundKeys, isAwsReserved, tagPolicy, tagRequests, tagsEqual, type TagSettings } from "../../provider/tag-policy";
-import { fromTagList, pickTags } from "../../provider/tags";
-import { OWNER_TAG } from "../../provider/types";
+import { EMPTY_SETTINGS, parseSettings } from "../../provider/core/aws/settings";
+import { diffTags, foundKeys, isAwsReserved, tagPolicy, tagRequests, tagsEqual, type TagSettings } from "../../provider/core/tag-policy";
+import { fromTagList, pickTags } from "../../provider/core/model/tags";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 const OWNER = `acme/lz/prod/a sha256:${"0123456789abcdef".repeat(2)}`;

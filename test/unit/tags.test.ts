@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { fromTagList, toTagList } from "../../provider/tags";
+import { fromTagList, toTagList } from "../../provider/core/model/tags";
 
 describe("tags", () => {
     it("converts between the map and AWS's sorted list", () => {

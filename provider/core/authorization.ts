@@ -18,25 +18,23 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
-import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
+import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws/calls";
 import {
     configureSettings,
     credentialsInUse,
-    currentLimits,
     currentSettings,
     refuseSettings,
-    settingsRefusal,
     sourceAccount,
     withDeadline,
     type Deadline,
     type Target,
-} from "./client";
-import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./errors";
-import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
-import { KNOBS } from "./limits";
-import { ID_ECHO_LIMIT, truncate } from "./redact";
+} from "./aws/client";
+import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./aws/errors";
+import { buildArn, ID_FORMATS, parseArn, parseId } from "./model/id";
+import { KNOBS } from "./aws/limits";
+import { ID_ECHO_LIMIT, truncate } from "./model/redact";
 import { notice } from "./notice";
-import { regionFromEnvironment } from "./regions";
+import { regionFromEnvironment } from "./model/regions";
 import { describeOwner, ownerTagOf } from "./owner";
 import {
     carriesOwner,
@@ -55,11 +53,11 @@ import {
     type Standing,
 } from "./ownership";
 import { foundKeys, tagPolicy, tagRequests, tagsEqual, type Mode } from "./tag-policy";
-import { fromTagList, pickTags, tagValue } from "./tags";
-import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
-import { MAX_TAGS, accountIdOf, validate } from "./validate";
+import { fromTagList, pickTags, tagValue } from "./model/tags";
+import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./model/types";
+import { MAX_TAGS } from "./model/validate";
 import { upgraded, type State } from "./state";
-import { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
+import { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./aws/settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
@@ -138,7 +136,7 @@ function creationOf(o: Partial<Outputs>, alsoOwner?: string): Creation {
 }
 
 /** Describes an authorization by what it authorizes, for messages before its ARN is known. */
-function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
+export function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
     return `an authorization for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion} in source region ${i.region}`;
 }
 
@@ -385,46 +383,6 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
 }
 
 /**
- * The checked inputs, with the `arn` and `accountId` that the authorization has (or will have) when
- * they can be known. A dynamic provider does not take part in previews: the engine previews an
- * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
- * would be unknown to every resource that depends on it, and a tag change would preview dependents as
- * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
- * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
- * credentials and region and run, shared with every create and remembered, failure included; check waits
- * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. When the account cannot be learned, the error is thrown
- * (check fails the preview with the message the up would give), unless aws:skipCredentialsValidation
- * lets the inputs go on without it.
- */
-async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
-    if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
-    const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
-    // With a role, the source account is the role's: known without asking AWS, even in a first preview.
-    if (news.assumeRole !== undefined) {
-        const roleArn = news.assumeRole.roleArn;
-        const accountId = roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
-        return accountId === undefined ? news : identity(buildArn({ ...news, accountId }));
-    }
-    if (typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined) {
-        const parts = parseArn(olds.arn);
-        if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
-    }
-    try {
-        const resource = describeAuthorization(news);
-        const accountId = await withDeadline("creating", resource, (deadline) =>
-            // Shared by every resource of the run that waits on the same (credentials, region), up to one request timeout.
-            sourceAccount(target("creating", resource, news.region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
-        );
-        return identity(buildArn({ ...news, accountId }));
-    } catch (err) {
-        // Credentials the up could not use fail the preview too, as pulumi-aws's do; aws:skipCredentialsValidation
-        // lets the preview go on without the ARN (the create then checks the account, as always).
-        if (currentSettings().skipCredentialsValidation) return news;
-        throw err;
-    }
-}
-
-/**
  * What the create of a new authorization will meet, read in the preview: one ListTagsForResource by
  * ARN in its account. One that exists is judged as the create will judge it (`claim`, ownership.ts):
  * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
@@ -562,99 +520,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     configureSettings(settings);
 }
 
-export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
-    configure,
-
-    async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
-        // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
-        const account = accountIdOf(given.authorizedAccountId);
-        const news: Inputs = account === undefined ? given : { ...given, authorizedAccountId: account };
-        // Failures go to the engine without a property: for a named property Pulumi prints that
-        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
-        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
-        // map, secret values in plain text, and for any input a value of any length. Each reason
-        // names its input instead.
-        const refusal = settingsRefusal();
-        if (refusal) return { inputs: news, failures: [{ property: "", reason: refusal.message }] };
-        const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
-        const invalid = validate(news as unknown as Record<string, unknown>, {
-            skipRegionValidation: currentSettings().skipRegionValidation,
-        }).map((f) => ({ property: "", reason: f.reason }));
-        const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
-        const failures = [...problems, ...invalid, ...roles];
-        if (failures.length) return { inputs: news, failures };
-        const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason }] });
-        let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
-        try {
-            checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };
-        } catch (err) {
-            return fail((err as Error).message); // unusable credentials: the message the up would give
-        }
-        // The account it would land in, where known now (a role's, the credentials', or the existing ARN's).
-        const lands = checked.accountId;
-        const expected = news.sourceAccountId;
-        if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
-            const roleArn = news.assumeRole?.roleArn;
-            return fail(landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined));
-        }
-        // The tags AWS will hold, so that a preview shows them (default tags included) and names the keys a
-        // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
-        const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
-        if (showTags) checked.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
-        // A new authorization: does one exist already? The create would meet it; the preview says so now.
-        if ((olds as Partial<Outputs>).arn === undefined && typeof checked.arn === "string" && !isUnknown(checked.arn)) {
-            try {
-                const found = await previewExisting(checked, checked.arn);
-                if (found.refusal) return fail(found.refusal);
-                if (found.tagsAll && showTags) checked.tagsAll = found.tagsAll;
-            } catch (err) {
-                if (!currentSettings().skipCredentialsValidation) return fail((err as Error).message);
-            }
-        }
-        return { inputs: checked };
-    },
-
-    async diff(id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const olds = upgraded(id, recorded);
-        const old: Record<string, unknown> = { ...olds };
-        const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
-        const roleChange = await roleDiff(id, olds, news);
-        if (roleChange === "replace") replaces.push("assumeRole");
-        const policy = tagPolicy(currentSettings());
-        const inPlace =
-            roleChange === "update" ||
-            isUnknown(news.tags) ||
-            !tagsEqual(olds.tagsAll, policy.desired(news.tags)) ||
-            !tagsEqual(olds.tags, policy.shown(policy.desired(news.tags), news.tags).tags) ||
-            (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
-            (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
-            (olds.takeOwnershipFromControlTower ?? false) !== (news.takeOwnershipFromControlTower ?? false) ||
-            olds.sourceAccountId !== news.sourceAccountId ||
-            (news.owner !== undefined && olds.owner !== news.owner);
-        // The create of the new half must know it is one (takeOwnership is for a first create only).
-        if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
-        return { changes: replaces.length > 0 || inPlace, replaces };
-    },
-
-    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
-    },
-
-    async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        return withDeadline("reading", id, (deadline) => readAuthorization(id, props && upgraded(id, props), deadline));
-    },
-
-    async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
-    },
-
-    async delete(id: string, props: Outputs): Promise<void> {
-        return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
-    },
-};
-
-export async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
     const t = target("creating", describeAuthorization(inputs), inputs.region, deadline, roleOf(inputs));
     if (inputs.owner === undefined) {
         throw authorizationError(
@@ -685,11 +551,7 @@ export async function createAuthorization(inputs: Inputs, deadline: Deadline): P
     return { id: outs.arn, outs };
 }
 
-export async function readAuthorization(
-    id: string,
-    props: State | undefined,
-    deadline: Deadline,
-): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+async function readAuthorization(id: string, props: State | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
     // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
     const lookup = props?.arn === undefined;
     const resolved = await resolveId(id, props, deadline);
@@ -752,7 +614,7 @@ async function creationTimeAt(t: Target, parts: ReturnType<typeof parseArn>): Pr
     return creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
 }
 
-export async function updateAuthorization(
+async function updateAuthorization(
     id: string,
     olds: State,
     news: Inputs,
@@ -799,7 +661,7 @@ export async function updateAuthorization(
     return { outs: next };
 }
 
-export async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
+async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
     if (props.adopted) return releaseAdopted(id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
@@ -854,4 +716,52 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
                 : "") +
             ".",
     );
+}
+
+/**
+ * The operations on one authorization, as `AggregationAuthorization` runs them and as
+ * `SourceAccountAuthorizations` runs them per region: each within the operation deadline, on state of
+ * any version (`upgraded`).
+ */
+/** What changes for one authorization: key inputs replace; tags, flags, owner and a role in the same account update in place. */
+export async function diffOne(id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+    const olds = upgraded(id, recorded);
+    const old: Record<string, unknown> = { ...olds };
+    const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
+    const roleChange = await roleDiff(id, olds, news);
+    if (roleChange === "replace") replaces.push("assumeRole");
+    const policy = tagPolicy(currentSettings());
+    const inPlace =
+        roleChange === "update" ||
+        isUnknown(news.tags) ||
+        !tagsEqual(olds.tagsAll, policy.desired(news.tags)) ||
+        !tagsEqual(olds.tags, policy.shown(policy.desired(news.tags), news.tags).tags) ||
+        (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
+        (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
+        (olds.takeOwnershipFromControlTower ?? false) !== (news.takeOwnershipFromControlTower ?? false) ||
+        olds.sourceAccountId !== news.sourceAccountId ||
+        (news.owner !== undefined && olds.owner !== news.owner);
+    // The create of the new half must know it is one (takeOwnership is for a first create only).
+    if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
+    return { changes: replaces.length > 0 || inPlace, replaces };
+}
+
+/** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */
+export function createOne(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
+}
+
+/** Reads one authorization: a refresh (with its state) or a lookup by ID (`get`). */
+export function readOne(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    return withDeadline("reading", id, (deadline) => readAuthorization(id, props && upgraded(id, props), deadline));
+}
+
+/** Updates one authorization's tags in place (and its ownership, for takeOwnership of an adopted one). */
+export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
+}
+
+/** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
+export function deleteOne(id: string, props: Outputs): Promise<void> {
+    return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
 }

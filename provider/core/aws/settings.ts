@@ -8,9 +8,9 @@
  * Secrets (`aws:secretKey`, `aws:token`, external IDs) are kept in this process only: never echoed in
  * a message, never written to state or outputs.
  */
-import { isAwsReserved } from "./tags";
-import type { Tags } from "./types";
-import { accountIdOf, accountIdProblem } from "./validate";
+import { isAwsReserved } from "../model/tags";
+import type { Tags } from "../model/types";
+import { accountIdOf, accountIdProblem } from "../model/validate";
 
 /** One role of `aws:assumeRoles` (pulumi-aws v7's `ProviderAssumeRole`), or of a resource's `assumeRole`. */
 export interface RoleSetting {

@@ -26,11 +26,11 @@
  */
 import type { Tag, TagResourceCommandInput, UntagResourceCommandInput } from "@aws-sdk/client-config-service";
 import { ownerTagValue } from "./ownership";
-import type { Settings } from "./settings";
-import { isAwsReserved, pickTags, tagValue, toTagList } from "./tags";
+import type { Settings } from "./aws/settings";
+import { isAwsReserved, pickTags, tagValue, toTagList } from "./model/tags";
 
-export { isAwsReserved } from "./tags";
-import { OWNER_TAG, type Tags } from "./types";
+export { isAwsReserved } from "./model/tags";
+import { OWNER_TAG, type Tags } from "./model/types";
 
 /** How a resource holds its authorization: created (or reclaimed), taken over with takeOwnership, or adopted. */
 export type Mode = "own" | "taken" | "adopted";
