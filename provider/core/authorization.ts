@@ -1,11 +1,14 @@
 /**
- * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`; whose an authorization is,
- * `ownership.ts` decides for every path.
+ * The operations on one authorization, which both resource types run (`AggregationAuthorization` once,
+ * `SourceAccountAuthorizations` per region): thin CRUD over the AWS calls of `aws/calls.ts`, each within
+ * the operation deadline; whose an authorization is, `ownership.ts` decides for every path; its tags,
+ * `tag-policy.ts`; state of older versions, `state.ts`. Also the shared parts of `check` (the preview's
+ * read of what a create would meet, `previewExisting`; role and tag-count validation) and `configure`.
  *
  * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
  * STS for the account (once per credentials and region and run, shared), so that previews know the
  * ARN, and a new authorization's ARN is read once, so that a preview fails as the create would on one
- * that exists (`withIdentity`, `previewExisting`). Every call that decides existence or changes
+ * that exists (`previewExisting`). Every call that decides existence or changes
  * anything first checks that the credentials belong to the authorization's account
  * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
  * deleting another account's authorization). `create` never takes over an authorization it did not
