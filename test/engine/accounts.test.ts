@@ -17,8 +17,8 @@ import {
     type AwsFixture,
     created,
 } from "../harness/aws";
-import { engineOwner, isSecret, type PreviewStep, type StateResource } from "../harness/pulumi";
-import { PROGRAMS, useStacks } from "../harness/engine";
+import { engineOwner, isSecret, type StateResource } from "../harness/pulumi";
+import { PROGRAMS, nameOf, plannedAccounts, useStacks } from "../harness/engine";
 import { SOURCE_ACCOUNT_TYPE } from "../../provider/dynamic";
 import { OWNER_TAG as OWNER } from "../../provider/types";
 
@@ -70,36 +70,6 @@ function expected(sources: Source[], extra: Record<string, string> = {}): Record
 
 const arn = (account: string, region: string) =>
     `arn:aws:config:${region}:${account}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
-
-/** A resource's name: the last part of its URN. */
-const nameOf = (urn: string) => urn.split("::").pop()!;
-
-/** The inputs a step changes (its old and new inputs differ), sorted. */
-function changedInputs(step: PreviewStep): string[] {
-    const [o, n] = [step.old?.inputs ?? {}, step.new?.inputs ?? {}];
-    return [...new Set([...Object.keys(o), ...Object.keys(n)])].filter((k) => JSON.stringify(o[k]) !== JSON.stringify(n[k])).sort();
-}
-
-/**
- * The non-`same` steps of a preview on the component's children (one SourceAccountAuthorizations per
- * account), sorted, each as "op name" and the regions whose authorization it creates (`+region`) or
- * deletes (`-region`): the regions the account's resource holds before (its recorded outputs) and after
- * (its checked inputs). An update that changes more than the regions fails here.
- */
-const planned = (steps: PreviewStep[]) =>
-    steps
-        .filter((s) => s.op !== "same" && s.type === SOURCE_ACCOUNT_TYPE)
-        .map((s) => {
-            const before = (s.old?.outputs?.regions as string[] | undefined) ?? [];
-            const after = s.op === "delete" ? [] : ((s.new?.inputs?.regions as string[] | undefined) ?? []);
-            if (s.op === "update") assert.deepEqual(changedInputs(s), ["arns", "regions"], `${nameOf(s.urn)} changes its regions only`);
-            return [
-                `${s.op} ${nameOf(s.urn)}`,
-                ...after.filter((r) => !before.includes(r)).map((r) => `+${r}`),
-                ...before.filter((r) => !after.includes(r)).map((r) => `-${r}`),
-            ].join(" ");
-        })
-        .sort();
 
 /** The regions each child of the component holds, as the state records them: name → regions. */
 const regionsInState = (children: StateResource[]) => Object.fromEntries(children.map((r) => [nameOf(r.urn), r.outputs!.regions]));
@@ -167,23 +137,27 @@ describe("many accounts under the pulumi CLI", function () {
 
         aws.proxy.clear();
         const same = await s.previewJson();
-        assert.deepEqual(planned(same.steps), []);
+        assert.deepEqual(plannedAccounts(same.steps), []);
         assert.deepEqual(aws.proxy.calls, [], "a no-change preview makes no AWS call at all");
 
         const withoutFourth = all.filter((x) => x.accountId !== FOURTH_ACCOUNT);
         await s.setConfig({ sources: JSON.stringify(withoutFourth) });
-        assert.deepEqual(planned((await s.previewJson()).steps), [`delete org-${FOURTH_ACCOUNT} ${REGIONS.map((r) => `-${r}`).join(" ")}`]);
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [
+            `delete org-${FOURTH_ACCOUNT} ${REGIONS.map((r) => `-${r}`).join(" ")}`,
+        ]);
         // One more region for one account previews as an update of that account's resource creating exactly that authorization.
         await s.setConfig({
             sources: JSON.stringify(all.map((x) => (x.accountId === OTHER_ACCOUNT ? { ...x, regions: [...REGIONS, "us-east-2"] } : x))),
         });
-        assert.deepEqual(planned((await s.previewJson()).steps), [`update org-${OTHER_ACCOUNT} +us-east-2`]);
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [`update org-${OTHER_ACCOUNT} +us-east-2`]);
 
         await s.setConfig({ sources: JSON.stringify(withoutFourth) });
         await s.up();
         assert.deepEqual(await awsState(aws), expected(withoutFourth, { "cost-center": "42" }));
         await s.setConfig({ sources: JSON.stringify(all) });
-        assert.deepEqual(planned((await s.previewJson()).steps), [`create org-${FOURTH_ACCOUNT} ${REGIONS.map((r) => `+${r}`).join(" ")}`]);
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [
+            `create org-${FOURTH_ACCOUNT} ${REGIONS.map((r) => `+${r}`).join(" ")}`,
+        ]);
         await s.up();
         assert.deepEqual(await awsState(aws), expected(all, { "cost-center": "42" }));
 
@@ -201,7 +175,7 @@ describe("many accounts under the pulumi CLI", function () {
             regionsInState(s.sourceAccounts()),
             Object.fromEntries(ACCOUNTS.map((a) => [`org-${a}`, a === THIRD_ACCOUNT ? REGIONS.filter((r) => r !== "us-west-2") : REGIONS])),
         );
-        assert.deepEqual(planned((await s.previewJson()).steps), [`update org-${THIRD_ACCOUNT} +us-west-2`]);
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [`update org-${THIRD_ACCOUNT} +us-west-2`]);
 
         assert.equal((await aws.tagsIn(THIRD_ACCOUNT, "eu-west-1", arn(THIRD_ACCOUNT, "eu-west-1")))["ops-note"], "by hand");
 
