@@ -291,10 +291,11 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const regions = [...inputs.regions].sort();
         const t = target("creating", resource, regions[0], undefined, roleOf(inputs));
         const accountId = await withDeadline("creating", resource, (deadline) => sourceAccount({ ...t, deadline }));
+        t.resource = describe(inputs, accountId); // messages from here on name the account
         if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
             throw authorizationError(
                 "creating",
-                resource,
+                t.resource,
                 landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
                 "WrongAccount",
             );

@@ -191,7 +191,7 @@ describe("many accounts under the pulumi CLI", function () {
         assert.match(
             r.stdout,
             new RegExp(
-                `creating Config aggregation authorization \\(SourceAccountAuthorizations of the source account for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1\\): ` +
+                `creating Config aggregation authorization \\(SourceAccountAuthorizations of account ${THIRD_ACCOUNT} for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1\\): ` +
                     `account ${THIRD_ACCOUNT} is not in the aws:allowedAccountIds stack config \\(${OTHER_ACCOUNT}\\), and the credentials in use ` +
                     `\\(role ${roleIn(THIRD_ACCOUNT).replace(/[/]/g, "\\/")} assumed from the AWS_ACCESS_KEY_ID environment variable\\) act in it\\. Pulumi changed nothing\\.`,
             ),
