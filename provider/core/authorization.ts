@@ -221,8 +221,22 @@ async function checkAccount(t: Target, account: string): Promise<void> {
     checkAllowed(t, account, nothing);
 }
 
+/**
+ * The account a create with target `t` lands in (the credentials' or the role's, `sts:GetCallerIdentity`),
+ * before anything is created: it must be `sourceAccountId` when that is given, and one the stack's
+ * `aws:allowedAccountIds` / `aws:forbiddenAccountIds` let it act in.
+ */
+export async function landingAccount(t: Target, sourceAccountId: string | undefined): Promise<string> {
+    const accountId = await sourceAccount(t);
+    if (sourceAccountId !== undefined && sourceAccountId !== accountId) {
+        throw authorizationError("creating", t.resource, landsElsewhere(sourceAccountId, accountId, t.role) + " Pulumi changed nothing.", "WrongAccount");
+    }
+    checkAllowed(t, accountId);
+    return accountId;
+}
+
 /** Fails when the stack's `aws:allowedAccountIds` / `aws:forbiddenAccountIds` keep it out of `account`. */
-export function checkAllowed(t: Target, account: string, nothing = "Pulumi changed nothing"): void {
+function checkAllowed(t: Target, account: string, nothing = "Pulumi changed nothing"): void {
     const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = currentSettings();
     let why: string | undefined;
     if (allowed && !allowed.includes(account))
@@ -532,16 +546,7 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
             "the owner input is missing: create resources with the AggregationAuthorization class.",
         );
     }
-    const accountId = await sourceAccount(t);
-    if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
-        throw authorizationError(
-            "creating",
-            t.resource,
-            landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
-            "WrongAccount",
-        );
-    }
-    checkAllowed(t, accountId);
+    const accountId = await landingAccount(t, inputs.sourceAccountId);
     const arn = buildArn({
         region: inputs.region,
         accountId,

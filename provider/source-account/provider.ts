@@ -20,8 +20,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
     CARRIED,
-    checkAllowed,
     configure,
+    landingAccount,
     landsElsewhere,
     createOne,
     deleteOne,
@@ -240,7 +240,7 @@ function problems(news: SourceAccountInputs): string[] {
  * The account the authorizations land in, where it can be known in a check: a role's, the recorded
  * one while no role is involved, or the credentials' (STS, shared with every resource of the run).
  */
-async function landingAccount(olds: Partial<SourceAccountOutputs>, news: SourceAccountInputs, region: string): Promise<string | undefined> {
+async function previewAccount(olds: Partial<SourceAccountOutputs>, news: SourceAccountInputs, region: string): Promise<string | undefined> {
     if (news.assumeRole !== undefined) {
         const roleArn = news.assumeRole.roleArn;
         return roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
@@ -270,7 +270,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
         let accountId: string | undefined;
         try {
-            accountId = await landingAccount(olds as Partial<SourceAccountOutputs>, news, news.regions[0]);
+            accountId = await previewAccount(olds as Partial<SourceAccountOutputs>, news, news.regions[0]);
         } catch (err) {
             if (!currentSettings().skipCredentialsValidation) return fail([(err as Error).message]);
         }
@@ -320,17 +320,11 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         }
         const regions = [...inputs.regions].sort();
         const t = target("creating", resource, regions[0], undefined, roleOf(inputs));
-        const accountId = await withDeadline("creating", resource, (deadline) => sourceAccount({ ...t, deadline }));
-        t.resource = describe(inputs, accountId); // messages from here on name the account
-        if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
-            throw authorizationError(
-                "creating",
-                t.resource,
-                landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
-                "WrongAccount",
-            );
-        }
-        checkAllowed(t, accountId);
+        const accountId = await withDeadline("creating", resource, async (deadline) => {
+            // Messages name the account once it is known: the role's, or the credentials' (asked of STS).
+            const known = roleAccount(inputs.assumeRole?.roleArn ?? "");
+            return landingAccount({ ...t, deadline, resource: known ? describe(inputs, known) : resource }, inputs.sourceAccountId);
+        });
         const id = accountResourceId(accountId, inputs);
         const outs = emptyOutputs(inputs, accountId);
         const done = await eachRegion(regions, (region) => createOne(regionInputs(inputs, region)));
