@@ -44,6 +44,8 @@ export interface Options {
     rateLimitN: number | undefined;
     warmup: boolean;
     out: string;
+    /** Where `--raw` wrote every sample; not written without it. */
+    raw?: string;
 }
 
 export interface ReportInput {
@@ -68,9 +70,10 @@ interface Target {
 }
 
 const VARIANTS: Variant[] = ["ours", "floor", "lean"];
-const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lean: "lean floor" };
+const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lean: "lean floor", "pulumi-aws": "pulumi-aws shape" };
 const LABEL: Record<CommandName, string> = {
     up: "up (create)",
+    "add-region": "up (a region added)",
     preview: "preview (no changes)",
     refresh: "refresh",
     "update-tags": "up (tag update)",
