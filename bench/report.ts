@@ -5,9 +5,10 @@
  */
 import * as fs from "node:fs";
 import type { Environment } from "./environment";
-import { COMMANDS, type CommandName, type Measure, type Variant } from "./measure";
+import { COMMANDS, type CommandName, type Variant } from "./measure";
 import { ROLES } from "./processes";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
+import type { Sample } from "./summary";
 
 export interface StateSize {
     n: number;
@@ -27,12 +28,12 @@ export interface Probe {
 
 export interface RateLimited {
     n: number;
-    up: Measure;
+    up: Sample;
     /** Authorizations in the state after the rate-limited up. */
     inState: number;
-    destroy: Measure;
+    destroy: Sample;
     /** A destroy without the limit, when the rate-limited one failed. */
-    cleanup?: Measure;
+    cleanup?: Sample;
 }
 
 /** The options of a bench/run.ts run (its flags). */
@@ -44,6 +45,8 @@ export interface Options {
     rateLimitN: number | undefined;
     warmup: boolean;
     out: string;
+    /** Where the summary goes (`--summary`); by default beside the report. */
+    summary?: string;
     /** Where `--raw` wrote every sample; not written without it. */
     raw?: string;
 }
@@ -52,7 +55,7 @@ export interface ReportInput {
     env: Environment;
     options: Options;
     aws: Probe;
-    results: Measure[];
+    results: Sample[];
     states: StateSize[];
     rate?: RateLimited;
     failures: string[];
@@ -97,11 +100,11 @@ const median = (xs: number[]) => {
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const distinct = (xs: (number | string)[]) => [...new Set(xs)].join(" / ");
-const ops = (m: Measure) =>
+const ops = (m: Sample) =>
     Object.entries(m.config)
         .map(([op, k]) => `${SHORT[op] ?? op} ${k}`)
         .join(", ") || "none";
-const opsPerResource = (m: Measure) =>
+const opsPerResource = (m: Sample) =>
     Object.entries(m.config)
         .map(([op, k]) => `${SHORT[op] ?? op} ${(k / m.n).toFixed(2)}`)
         .join(", ") || "none";
@@ -113,11 +116,11 @@ const table = (head: string[], rows: (string | number)[][]) =>
     [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
 class Results {
-    constructor(readonly all: Measure[]) {}
+    constructor(readonly all: Sample[]) {}
     sizes(): number[] {
         return [...new Set(this.all.map((m) => m.n))].sort((a, b) => a - b);
     }
-    runs(n: number, v: Variant, c: CommandName): Measure[] {
+    runs(n: number, v: Variant, c: CommandName): Sample[] {
         return this.all.filter((m) => m.n === n && m.variant === v && m.command === c && m.rep >= 0 && !m.error);
     }
     time(n: number, v: Variant, c: CommandName): number {
@@ -279,11 +282,11 @@ function whereSection(r: Results): string {
     );
 }
 
-type CpuKey = keyof Measure["cpu"];
+type CpuKey = keyof Sample["cpu"];
 const CPU_KEYS: CpuKey[] = [...ROLES, "proxy"];
 
 /** Mean CPU seconds by role over runs, and their total. */
-function cpuOf(ms: Measure[]): { by: Record<CpuKey, number>; total: number } {
+function cpuOf(ms: Sample[]): { by: Record<CpuKey, number>; total: number } {
     const by = Object.fromEntries(CPU_KEYS.map((k) => [k, ms.length ? mean(ms.map((m) => m.cpu[k])) : NaN])) as Record<CpuKey, number>;
     return { by, total: CPU_KEYS.reduce((a, k) => a + by[k], 0) };
 }
@@ -360,7 +363,7 @@ interface RateFigures {
     throttled: number;
 }
 
-function rateFigures(m: Measure, ratePerSecond: number): RateFigures {
+function rateFigures(m: Sample, ratePerSecond: number): RateFigures {
     const [busiestRegion, busiestServed] = Object.entries(m.configServedByRegion).sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
     return { busiestRegion, busiestServed, floorSeconds: busiestServed / ratePerSecond, throttled: sum(m.throttledByRegion) };
 }
@@ -442,22 +445,14 @@ function rateSection(i: ReportInput, r: Results): string {
 }
 
 /** Config calls per second of a command, per region: not throttled / throttled. */
-function timeline(m: Measure): string {
-    const calls = m.arrivals.filter((a) => a.service === "config");
-    if (!calls.length) return "(no Config calls)";
-    const regions = [...new Set(calls.map((a) => a.region))].sort();
-    const rows: string[][] = [];
-    for (let sec = Math.floor(calls[0].at); sec <= Math.floor(calls[calls.length - 1].at); sec++) {
-        const inSec = calls.filter((a) => Math.floor(a.at) === sec);
-        rows.push([
-            `${sec}–${sec + 1}`,
-            ...regions.map((r) => {
-                const here = inSec.filter((a) => a.region === r);
-                return `${here.filter((a) => !a.throttled).length} / ${here.filter((a) => a.throttled).length}`;
-            }),
-        ]);
-    }
-    return table(["second", ...regions], rows);
+function timeline(m: Sample): string {
+    const t = m.perSecond;
+    if (!t?.rows.length) return "(no Config calls)";
+    const rows = t.rows.map((row, i) => [
+        `${t.first + i}–${t.first + i + 1}`,
+        ...row.map(([served, throttled]) => `${served} / ${throttled}`),
+    ]);
+    return table(["second", ...t.regions], rows);
 }
 
 function targets(i: ReportInput, r: Results): Target[] {
@@ -758,9 +753,9 @@ export function writeReport(input: ReportInput, out: string): string {
     return markdown;
 }
 
-// Renders a run's data again: node dist/bench/report.js BENCHMARKS.json BENCHMARKS.md
+// Renders a run's summary again (npm run bench:report): node dist/bench/report.js bench/summary.json BENCHMARKS.md
 if (require.main === module) {
     const [data, out] = process.argv.slice(2);
-    if (!data || !out) throw new Error("usage: node dist/bench/report.js <results .json written by bench/run.ts> <report .md>");
+    if (!data || !out) throw new Error("usage: node dist/bench/report.js <summary .json written by bench/run.ts> <report .md>");
     writeReport(JSON.parse(fs.readFileSync(data, "utf8")) as ReportInput, out);
 }

@@ -8,9 +8,12 @@
  * `up` and `destroy` of 200 under an AWS-like rate limit. Prints the report and writes BENCHMARKS.md.
  *
  *   node dist/bench/run.js [--sizes 1,50,200] [--reps 3] [--reps-large 5] [--large-from 200]
- *                          [--rate-limit-n 200 | --no-rate-limit] [--no-warmup] [--out BENCHMARKS.md] [--raw [dir]]
+ *                          [--rate-limit-n 200 | --no-rate-limit] [--no-warmup] [--out BENCHMARKS.md]
+ *                          [--summary bench/summary.json] [--raw [dir]]
  *
- * `--raw` also writes every sample (each AWS call's arrival, CPU by process) to dir (default .bench-raw/, outside git).
+ * Beside the report it writes its summary (every figure the report shows; `npm run bench:report` renders
+ * the report again from it): bench/summary.json for the default --out, else <out>.summary.json.
+ * `--raw` also writes every sample (each AWS call's arrival) to dir (default .bench-raw/, outside git).
  */
 import * as path from "node:path";
 import { ConfigServiceClient, DescribeAggregationAuthorizationsCommand } from "@aws-sdk/client-config-service";
@@ -22,7 +25,11 @@ import { COMMANDS, measure, type Measure, type Variant } from "./measure";
 import { writeReport, type Options, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { brief, commandOf, REPORT, run, writeRaw, type Bench } from "./runner";
+
+/** The committed summary of the committed report. */
+const SUMMARY = path.join(REPO, "bench/summary.json");
 import { writeSpecs } from "./specs";
+import { summarize, writeSummary } from "./summary";
 import { TYPE } from "../provider/dynamic";
 import { eachFlag, rawDir } from "./flags";
 
@@ -61,12 +68,16 @@ function parseOptions(argv: string[]): Options {
         else if (flag === "--no-rate-limit") o.rateLimitN = undefined;
         else if (flag === "--no-warmup") o.warmup = false;
         else if (flag === "--out") o.out = path.resolve(value());
+        else if (flag === "--summary") o.summary = path.resolve(value());
         else if (flag === "--raw") o.raw = rawDir(optional);
         else return false;
         return true;
     });
     return o;
 }
+
+/** Where the summary goes: bench/summary.json beside the committed report, else beside the report written. */
+const summaryOf = (o: Options) => o.summary ?? (o.out === REPORT ? SUMMARY : `${o.out.replace(/\.md$/, "")}.summary.json`);
 
 /** The `__provider` text and the whole resource in `pulumi stack export`, bytes per resource. */
 async function stateSize(stack: Stack, variant: RunVariant, n: number): Promise<StateSize> {
@@ -220,9 +231,13 @@ async function main(bench: Bench): Promise<number> {
     const load = { start: loadStart, end: loadAverage() };
     const input: ReportInput = { env, options, aws: roundTrip, results, states, rate, failures, benchSeconds, rateLimit: RATE, load };
     if (options.raw) writeRaw(options.raw, "run", input, log);
-    const markdown = writeReport(input, options.out);
+    const summary = summarize(input, REPO);
+    writeSummary(summaryOf(options), summary);
+    const markdown = writeReport(summary, options.out);
     process.stdout.write(markdown);
-    log(`wrote ${path.relative(REPO, options.out)} in ${(benchSeconds / 60).toFixed(1)} min`);
+    log(
+        `wrote ${path.relative(REPO, options.out)} and ${path.relative(REPO, summaryOf(options))} in ${(benchSeconds / 60).toFixed(1)} min`,
+    );
     return failures.length ? 1 : 0;
 }
 
