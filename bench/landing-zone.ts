@@ -25,6 +25,7 @@ import { COMMANDS, measure, type CommandName, type Measure, type Variant } from 
 import { brief, commandOf, REPORT, run, section as marked, writeRaw, writeSection, type Bench } from "./runner";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS } from "./specs";
 import { eachFlag, rawDir } from "./flags";
+import { judge, mark, TARGETS, type Met } from "./targets";
 
 const PROGRAMS = {
     ours: path.join(REPO, "bench/programs/landing-zone"),
@@ -210,22 +211,28 @@ function section(
                 `${cpu(a, ["engine", "provider", "moto", "proxy"])} (${cpu(b, ["engine", "provider"])}) |`,
         );
     }
-    lines.push("", "Targets:", "");
+    lines.push("", "Targets (bench/targets.ts):", "");
+    const line = (met: Met, what: string, text: string, figures: string) => lines.push(`- **${mark(met)}** ${what}: ${text}; ${figures}`);
     for (const c of COMMANDS) {
         const a = get("ours", c);
         const b = get("lean", c);
         if (!a || !b) continue;
-        const r = a.seconds / b.seconds;
-        lines.push(
-            `- **${r <= 1.25 ? "MET" : "MISSED"}** ${c} within 1.25× the lean floor: ${a.seconds.toFixed(2)} s vs ${b.seconds.toFixed(2)} s, ${r.toFixed(2)}×`,
+        const j = judge("landing-zone/lean-floor-ratio", a.seconds / b.seconds);
+        line(
+            j.met,
+            `${c}: ${TARGETS["landing-zone/lean-floor-ratio"].what}`,
+            j.text,
+            `${a.seconds.toFixed(2)} s vs ${b.seconds.toFixed(2)} s`,
         );
     }
     if (limited) {
-        const r = limited.up.seconds / limited.floor;
-        lines.push(
-            `- **${r <= 1.15 && !limited.up.error ? "MET" : "MISSED"}** up under ${RATE.ratePerSecond} Config calls/s per (account, region) within 1.15× the rate floor: ` +
-                `${limited.up.seconds.toFixed(2)} s vs ${limited.floor.toFixed(2)} s (the calls served in the busiest of ${limited.buckets} buckets, less the bucket's ${RATE.capacity}, ÷ ${RATE.ratePerSecond}/s), ` +
-                `${r.toFixed(2)}×; ${limited.up.configTotal} Config calls, ${sum(limited.up.throttledByRegion)} throttled answers${limited.up.error ? "; FAILED" : ""}`,
+        const j = judge("landing-zone/rate-floor-ratio", limited.up.seconds / limited.floor);
+        line(
+            limited.up.error ? false : j.met,
+            TARGETS["landing-zone/rate-floor-ratio"].what,
+            j.text,
+            `${limited.up.seconds.toFixed(2)} s vs ${limited.floor.toFixed(2)} s (the calls served in the busiest of ${limited.buckets} buckets, less the bucket's ${RATE.capacity}, ÷ ${RATE.ratePerSecond}/s); ` +
+                `${limited.up.configTotal} Config calls, ${sum(limited.up.throttledByRegion)} throttled answers${limited.up.error ? "; FAILED" : ""}`,
         );
         const leanUp = get("lean", "up");
         if (leanUp) {
@@ -238,11 +245,15 @@ function section(
     }
     const floorRefresh = get("lean", "refresh");
     for (const m of latency) {
-        const target = (floorRefresh?.seconds ?? 0) + 1;
+        const over = floorRefresh ? m.seconds - floorRefresh.seconds : undefined;
+        const j = judge("landing-zone/latency-refresh-over-floor", over);
         const parallel = m.rep === -3 ? " with `--parallel 256`" : " at Pulumi's default parallelism";
-        lines.push(
-            `- **${m.seconds <= target && !m.error ? "MET" : "MISSED"}** refresh with ${o.latencyMs} ms added to every AWS call${parallel} within the lean floor's refresh + 1 s: ` +
-                `${m.seconds.toFixed(2)} s vs ${target.toFixed(2)} s (floor + one round trip: ${((floorRefresh?.seconds ?? 0) + o.latencyMs / 1000).toFixed(2)} s); ${m.configTotal} Config calls${m.error ? "; FAILED" : ""}`,
+        line(
+            m.error ? false : j.met,
+            `${TARGETS["landing-zone/latency-refresh-over-floor"].what} (${o.latencyMs} ms${parallel})`,
+            j.text,
+            `${m.seconds.toFixed(2)} s vs the floor's ${(floorRefresh?.seconds ?? NaN).toFixed(2)} s (floor + one round trip: ${((floorRefresh?.seconds ?? 0) + o.latencyMs / 1000).toFixed(2)} s); ` +
+                `${m.configTotal} Config calls${m.error ? "; FAILED" : ""}`,
         );
     }
     for (const f of failures) lines.push(`- FAILED: ${f.split("\n").slice(0, 5).join(" ")}`);

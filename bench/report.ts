@@ -9,6 +9,7 @@ import { COMMANDS, type CommandName, type Variant } from "./measure";
 import { ROLES } from "./processes";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
 import type { Sample } from "./summary";
+import { judge, mark, TARGETS, type Met, type TargetId } from "./targets";
 
 export interface StateSize {
     n: number;
@@ -65,9 +66,10 @@ export interface ReportInput {
     load: { start: string; end: string };
 }
 
-interface Target {
+/** A target's line in the report: what, whether met, the figures, and for a miss the figures behind it. */
+interface Verdict {
     name: string;
-    met: boolean | undefined;
+    met: Met;
     figure: string;
     why?: string;
 }
@@ -455,118 +457,113 @@ function timeline(m: Sample): string {
     return table(["second", ...t.regions], rows);
 }
 
-function targets(i: ReportInput, r: Results): Target[] {
-    const out: Target[] = [];
+function targets(i: ReportInput, r: Results): Verdict[] {
+    const out: Verdict[] = [];
     const sizes = r.sizes();
     const all = (c: CommandName) => sizes.flatMap((n) => r.runs(n, "ours", c));
-    const big = sizes.includes(200) ? 200 : undefined;
+    const verdict = (id: TargetId, measured: number | undefined, figure: string, why?: (met: Met) => string | undefined) => {
+        const j = judge(id, measured);
+        out.push({ name: TARGETS[id].what, met: j.met, figure: `${j.text}; ${figure}`, why: j.met === false ? why?.(j.met) : undefined });
+    };
 
     // Preview with no changes: no AWS call at all.
     const previews = all("preview");
-    const previewCalls = Math.max(0, ...previews.map((m) => m.configTotal + m.sts));
-    out.push({
-        name: "preview with no changes makes 0 AWS calls",
-        met: previews.length ? previewCalls === 0 : undefined,
-        figure: `${previewCalls} calls at most over ${previews.length} previews (N = ${sizes.join(", ")})`,
-        why: previewCalls
-            ? previews
-                  .filter((m) => m.configTotal + m.sts)
-                  .map((m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`)
-                  .join("; ")
-            : undefined,
-    });
+    verdict(
+        "run/preview-calls",
+        previews.length ? Math.max(...previews.map((m) => m.configTotal + m.sts)) : undefined,
+        `the most over ${previews.length} previews (N = ${sizes.join(", ")})`,
+        () =>
+            previews
+                .filter((m) => m.configTotal + m.sts)
+                .map((m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`)
+                .join("; "),
+    );
 
-    // Refresh: one Config call per resource, plus a constant (at most one per source region).
+    // Refresh: one Config call per resource, plus a constant (at most one per source region); fewer than N is wrong too.
     const refreshExtra = sizes.map((n) => ({ n, extra: Math.max(...r.runs(n, "ours", "refresh").map((m) => m.configTotal - n)) }));
-    const refreshOk = refreshExtra.every((x) => Number.isFinite(x.extra) && x.extra <= SOURCE_REGIONS.length && x.extra >= 0);
-    out.push({
-        name: `refresh makes 1 Config call per resource (plus a constant per run, taken as ≤ ${SOURCE_REGIONS.length}: one per source region)`,
-        met: all("refresh").length ? refreshOk : undefined,
-        figure: refreshExtra.map((x) => `N=${x.n}: ${x.n + x.extra} = N ${x.extra >= 0 ? "+" : "−"} ${Math.abs(x.extra)}`).join("; "),
-        why: refreshOk
-            ? undefined
-            : all("refresh")
-                  .map((m) => `N=${m.n} per resource: ${opsPerResource(m)}`)
-                  .join("; "),
-    });
+    const fewer = refreshExtra.some((x) => x.extra < 0);
+    verdict(
+        "run/refresh-extra-calls",
+        all("refresh").length ? (fewer ? Infinity : Math.max(...refreshExtra.map((x) => x.extra))) : undefined,
+        refreshExtra.map((x) => `N=${x.n}: ${x.n + x.extra} = N ${x.extra >= 0 ? "+" : "−"} ${Math.abs(x.extra)}`).join("; ") +
+            (fewer ? " (fewer calls than resources: some resource was not read)" : ""),
+        () =>
+            all("refresh")
+                .map((m) => `N=${m.n} per resource: ${opsPerResource(m)}`)
+                .join("; "),
+    );
 
     /** `cause`: why the provider makes more calls than the target, when it does so by design. */
-    const perResource = (c: CommandName, max: number, name: string, cause?: string) => {
+    const perResource = (c: CommandName, id: TargetId, cause?: string) => {
         const ms = all(c);
-        const worst = Math.max(...ms.map((m) => m.configTotal / m.n));
-        const ok = ms.length ? worst <= max : undefined;
-        out.push({
-            name,
-            met: ok,
-            figure: sizes
-                .map(
-                    (n) =>
-                        `N=${n}: ${distinct(r.runs(n, "ours", c).map((m) => m.configTotal))} (${distinct(r.runs(n, "ours", c).map(ops))})`,
-                )
-                .join("; "),
-            why:
-                ok === false
-                    ? (cause ? `${cause} Per resource: ` : "") +
-                      [...new Set(ms.filter((m) => m.configTotal / m.n > max).map((m) => `N=${m.n}: ${opsPerResource(m)}`))].join("; ")
-                    : undefined,
-        });
+        verdict(
+            id,
+            ms.length ? Math.max(...ms.map((m) => m.configTotal / m.n)) : undefined,
+            "the most over N = " +
+                sizes
+                    .map(
+                        (n) =>
+                            `${n}: ${distinct(r.runs(n, "ours", c).map((m) => m.configTotal))} (${distinct(r.runs(n, "ours", c).map(ops))})`,
+                    )
+                    .join("; "),
+            () =>
+                (cause ? `${cause} Per resource: ` : "") +
+                [...new Set(ms.filter((m) => m.configTotal / m.n > TARGETS[id].max).map((m) => `N=${m.n}: ${opsPerResource(m)}`))].join(
+                    "; ",
+                ),
+        );
     };
     const OWNERSHIP =
         'By design since the ownership checks (README "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, ' +
         "so a create reads the owner tag back after its Put (one more ListTagsForResource), and an update or a delete first checks that the " +
         "authorization is still this resource's (one ListTagsForResource each): the price of never changing or deleting one that is not ours.";
-    perResource("up", 2, "create makes at most 2 Config calls per resource", OWNERSHIP);
+    perResource("up", "run/create-calls", OWNERSHIP);
 
     // STS: one GetCallerIdentity per source region per provider process, whatever the command.
     const ours = r.all.filter((m) => m.variant === "ours" && m.rep >= 0 && !m.error);
-    const stsBad = ours.filter((m) => Object.values(m.stsByRegion).some((k) => k > Math.max(1, m.providerProcesses)));
-    out.push({
-        name: "STS GetCallerIdentity (not Config, counted apart): 1 per source region per provider process",
-        met: ours.length ? stsBad.length === 0 : undefined,
-        figure:
-            sizes
-                .map(
-                    (n) =>
-                        `create N=${n}: ${distinct(r.runs(n, "ours", "up").map((m) => `${m.sts}${byRegion(m.stsByRegion)}`))} for ${Object.keys(perRegion(n)).length} region(s)`,
-                )
-                .join("; ") +
+    const perProcess = (m: Sample) => Math.max(0, ...Object.values(m.stsByRegion)) / Math.max(1, m.providerProcesses);
+    verdict(
+        "run/sts-calls",
+        ours.length ? Math.max(...ours.map(perProcess)) : undefined,
+        sizes
+            .map(
+                (n) =>
+                    `create N=${n}: ${distinct(r.runs(n, "ours", "up").map((m) => `${m.sts}${byRegion(m.stsByRegion)}`))} for ${Object.keys(perRegion(n)).length} region(s)`,
+            )
+            .join("; ") +
             `; every other command: ${distinct(ours.filter((m) => m.command !== "up").map((m) => m.sts))}; provider processes per command: ${distinct(ours.map((m) => m.providerProcesses))}`,
-        why: stsBad.length
-            ? stsBad
-                  .map((m) => `N=${m.n} ${m.command}: ${m.sts}${byRegion(m.stsByRegion)} with ${m.providerProcesses} provider process(es)`)
-                  .join("; ")
-            : undefined,
-    });
-    perResource(
-        "update-tags",
-        2,
-        "a tag update makes at most 2 Config calls per resource (here Untag + Tag, the most one can need)",
-        OWNERSHIP,
+        () =>
+            ours
+                .filter((m) => perProcess(m) > TARGETS["run/sts-calls"].max)
+                .map((m) => `N=${m.n} ${m.command}: ${m.sts}${byRegion(m.stsByRegion)} with ${m.providerProcesses} provider process(es)`)
+                .join("; "),
     );
-    perResource("destroy", 1, "delete makes 1 Config call per resource", OWNERSHIP);
+    perResource("update-tags", "run/update-calls", OWNERSHIP);
+    perResource("destroy", "run/delete-calls", OWNERSHIP);
 
     const provider = i.states.filter((s) => s.variant === "ours");
-    const worstProvider = Math.max(0, ...provider.map((s) => s.providerBytes));
-    out.push({
-        name: "serialized provider ≤ 1 KB (1024 bytes) per resource",
-        met: provider.length ? worstProvider <= 1024 : undefined,
-        figure: `${worstProvider} bytes of \`__provider\` per resource (the whole resource in the state: ${distinct(provider.map((s) => s.resourceBytes))} bytes)`,
-    });
+    verdict(
+        "run/provider-bytes",
+        provider.length ? Math.max(...provider.map((s) => s.providerBytes)) : undefined,
+        `the whole resource in the state: ${distinct(provider.map((s) => s.resourceBytes))} bytes`,
+    );
 
+    const big = TARGETS["run/engine-floor-ratio"].n;
     for (const c of ["up", "refresh", "destroy"] as CommandName[]) {
-        const measured = big !== undefined && r.runs(big, "ours", c).length && r.runs(big, "floor", c).length;
-        const ratio = measured ? r.ratio(big!, c) : NaN;
+        const measured = sizes.includes(big) && r.runs(big, "ours", c).length > 0 && r.runs(big, "floor", c).length > 0;
+        const j = judge("run/engine-floor-ratio", measured ? r.ratio(big, c) : undefined);
         out.push({
-            name: `\`${c}\` at N = 200 within 1.25× the engine floor`,
-            met: measured ? ratio <= 1.25 : undefined,
+            name: `\`${c}\` at N = ${big}: ${TARGETS["run/engine-floor-ratio"].what}`,
+            met: j.met,
             figure: measured
-                ? `${s2(r.time(big!, "ours", c))} s vs ${s2(r.time(big!, "floor", c))} s: **${s2(ratio)}×** ` +
-                  `(against the lean floor, ${s2(r.time(big!, "lean", c))} s: ${s2(r.ratio(big!, c, "lean"))}×)`
-                : "not measured",
-            why: measured && ratio > 1.25 ? whyRatio(i, r, big!, c) : undefined,
+                ? `${j.text}; ${s2(r.time(big, "ours", c))} s vs ${s2(r.time(big, "floor", c))} s ` +
+                  `(against the lean floor, ${s2(r.time(big, "lean", c))} s: ${s2(r.ratio(big, c, "lean"))}×)`
+                : j.text,
+            why: j.met === false ? whyRatio(i, r, big, c) : undefined,
         });
     }
 
+    // Not a threshold: the rate-limited up must end with every authorization in the state.
     if (i.options.rateLimitN !== undefined) {
         const rate = i.rate;
         const up = rate?.up;
@@ -667,7 +664,6 @@ function allRunsSection(i: ReportInput): string {
 export function report(i: ReportInput): string {
     const r = new Results(i.results);
     const t = targets(i, r);
-    const mark = (x: Target) => (x.met === undefined ? "NOT MEASURED" : x.met ? "MET" : "MISSED");
     const missed = t.filter((x) => x.met === false);
     return [
         "# Benchmarks",
@@ -684,7 +680,7 @@ export function report(i: ReportInput): string {
         "",
         "## Targets",
         "",
-        ...t.map((x) => `- **${mark(x)}** ${x.name}: ${x.figure}`),
+        ...t.map((x) => `- **${mark(x.met)}** ${x.name}: ${x.figure}`),
         "",
         ...(missed.length
             ? [
