@@ -22,11 +22,38 @@ export const PACKAGE = "pulumi-aws-config-aggregation";
  * serializer wraps each of the seven methods in ~300 bytes of scaffolding (2.5 KB measured). When
  * the package is gone (uninstalled while the stack still holds resources), it says to keep it.
  */
-export const PROVIDER_MODULE =
-    `exports.handler = () => { try { return require("${PACKAGE}/provider").provider; } catch (e) { ` +
-    `if (e && e.code === "MODULE_NOT_FOUND") e.message = "the package ${PACKAGE} must stay installed ` +
-    `until every AggregationAuthorization of the stack is destroyed: install it again, run pulumi up or destroy, then remove it (" + e.message + ")"; ` +
-    `throw e; } };`;
+export const PROVIDER_MODULE = providerModule("provider", "AggregationAuthorization");
+
+/** The type token of `SourceAccountAuthorizations`: one source account's authorizations, in many regions, for one aggregator. */
+export const SOURCE_ACCOUNT_TYPE = "pulumi-nodejs:dynamic/aws-config:SourceAccountAuthorizations";
+
+/** The provider module of `SourceAccountAuthorizations` (the export `sourceAccountProvider` of `./provider`). */
+export const SOURCE_ACCOUNT_PROVIDER_MODULE = providerModule("sourceAccountProvider", "SourceAccountAuthorizations");
+
+/** A resource type of this package, as the SDK's base class and the tests know it. */
+export interface ResourceType {
+    /** The class name, for messages. */
+    name: string;
+    token: string;
+    providerModule: string;
+}
+
+export const AUTHORIZATION: ResourceType = { name: "AggregationAuthorization", token: TYPE, providerModule: PROVIDER_MODULE };
+export const SOURCE_ACCOUNT: ResourceType = {
+    name: "SourceAccountAuthorizations",
+    token: SOURCE_ACCOUNT_TYPE,
+    providerModule: SOURCE_ACCOUNT_PROVIDER_MODULE,
+};
+
+/** The module text that loads the export `name` of `${PACKAGE}/provider`, for resources of class `cls`. */
+function providerModule(name: string, cls: string): string {
+    return (
+        `exports.handler = () => { try { return require("${PACKAGE}/provider").${name}; } catch (e) { ` +
+        `if (e && e.code === "MODULE_NOT_FOUND") e.message = "the package ${PACKAGE} must stay installed ` +
+        `until every ${cls} of the stack is destroyed: install it again, run pulumi up or destroy, then remove it (" + e.message + ")"; ` +
+        `throw e; } };`
+    );
+}
 
 /**
  * What the provider process reads from an error to report a partial create or update

@@ -63,7 +63,7 @@ import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
 /** Inputs that the state carries from the program to every later call, as given. */
-const CARRIED = [
+export const CARRIED = [
     "owner",
     "adoptExisting",
     "takeOwnership",
@@ -75,7 +75,7 @@ const CARRIED = [
 ] as const;
 
 /** The role a resource's calls assume (its `assumeRole` input), with the external ID kept apart as a secret. */
-function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> | undefined): RoleSetting | undefined {
+export function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> | undefined): RoleSetting | undefined {
     if (!i?.assumeRole) return undefined;
     return {
         roleArn: i.assumeRole.roleArn,
@@ -85,7 +85,7 @@ function roleOf(i: Partial<Pick<Inputs, "assumeRole" | "assumeRoleExternalId">> 
 }
 
 /** `to` with the carried inputs of `from`; `drop`: remove those `from` does not have. */
-function withCarried<T extends object>(to: T, from: Partial<Inputs> | undefined, drop = false): T {
+export function withCarried<T extends object>(to: T, from: Partial<Inputs> | undefined, drop = false): T {
     for (const k of CARRIED) {
         if (from?.[k] !== undefined) (to as Record<string, unknown>)[k] = from[k];
         else if (drop) delete (to as Record<string, unknown>)[k];
@@ -93,7 +93,7 @@ function withCarried<T extends object>(to: T, from: Partial<Inputs> | undefined,
     return to;
 }
 
-function target(verb: Verb, resource: string, region: string, deadline?: Deadline, role?: RoleSetting): Target {
+export function target(verb: Verb, resource: string, region: string, deadline?: Deadline, role?: RoleSetting): Target {
     return { verb, resource, region, deadline, ...(role ? { role } : {}) };
 }
 
@@ -152,8 +152,14 @@ function managedKeys(mode: Mode, ...declared: (Tags | undefined)[]): (key: strin
 }
 
 /** The tags a resource with `tags` wants AWS to hold: `aws:defaultTags` under them, `aws:ignoreTags` left out. */
-function desiredTags(tags: Tags | undefined): Tags {
+export function desiredTags(tags: Tags | undefined): Tags {
     return mergedTags(currentSettings(), tags);
+}
+
+/** The `tags` and `tagsAll` a resource with `tags` records for an authorization it created and AWS holds as desired. */
+export function appliedTags(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
+    const all = desiredTags(tags);
+    return { tags: ownTags(currentSettings(), all, tags), tagsAll: all };
 }
 
 /** The tags AWS holds for a resource in state, as far as it manages them. */
@@ -251,7 +257,7 @@ async function checkAccount(t: Target, account: string): Promise<void> {
 }
 
 /** Fails when the stack's `aws:allowedAccountIds` / `aws:forbiddenAccountIds` keep it out of `account`. */
-function checkAllowed(t: Target, account: string, nothing = "Pulumi changed nothing"): void {
+export function checkAllowed(t: Target, account: string, nothing = "Pulumi changed nothing"): void {
     const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = currentSettings();
     let why: string | undefined;
     if (allowed && !allowed.includes(account))
@@ -268,7 +274,7 @@ function checkAllowed(t: Target, account: string, nothing = "Pulumi changed noth
 }
 
 /** Why an authorization would land in `actual` when `sourceAccountId` declares `expected`. */
-function landsElsewhere(expected: string, actual: string, role: RoleSetting | undefined): string {
+export function landsElsewhere(expected: string, actual: string, role: RoleSetting | undefined): string {
     const by = role ? `the role ${role.roleArn} acts` : `the credentials in use (${credentialsInUse()}) act`;
     return (
         `sourceAccountId is ${expected}, but ${by} in account ${actual}: the authorization would land in account ${actual}, ` +
@@ -456,7 +462,7 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
  * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
  * returns the tags AWS will hold after the up (the tags found that stay, and the declared ones).
  */
-async function previewExisting(inputs: Inputs, arn: string): Promise<{ refusal?: string; tagsAll?: Tags }> {
+export async function previewExisting(inputs: Inputs, arn: string): Promise<{ refusal?: string; tagsAll?: Tags }> {
     const existing = await withDeadline("creating", arn, (deadline) =>
         findTagsByArn(target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
     );
@@ -503,7 +509,7 @@ async function resolveId(
 }
 
 /** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, `aws:skipCredentialsValidation`, and this package's timeouts. */
-function stackSettings(config: { get(key: string): unknown }) {
+export function stackSettings(config: { get(key: string): unknown }) {
     const own: Record<string, unknown> = {};
     for (const knob of Object.values(KNOBS)) {
         if (knob.config !== undefined && config.get(knob.config) !== undefined) own[knob.config] = config.get(knob.config);
@@ -518,7 +524,7 @@ function stackSettings(config: { get(key: string): unknown }) {
 }
 
 /** Check failures of the `assumeRole` input; the external ID is described, never echoed. */
-function validateRole(news: Inputs): string[] {
+export function validateRole(news: Inputs): string[] {
     if (news.assumeRole === undefined || isUnknown(news.assumeRole) || isUnknown(news.assumeRoleExternalId)) return [];
     const given = { ...news.assumeRole, ...(news.assumeRoleExternalId !== undefined ? { externalId: news.assumeRoleExternalId } : {}) };
     const problem = roleProblem("assumeRole", given);
@@ -526,7 +532,7 @@ function validateRole(news: Inputs): string[] {
 }
 
 /** With the stack's `aws:defaultTags` merged in, the tags must still fit AWS's cap (one tag is the owner's). */
-function validateMerged(news: Inputs): string[] {
+export function validateMerged(news: Inputs): string[] {
     const s = currentSettings();
     if (Object.keys(s.defaultTags).length === 0 || isUnknown(news.tags)) return [];
     if (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null || Array.isArray(news.tags))) return [];
@@ -542,7 +548,7 @@ function validateMerged(news: Inputs): string[] {
  * the stack's credentials): another account is another authorization ("replace"); another role in the
  * same account changes nothing in AWS, only the state ("update"). An unknown role counts as a replace.
  */
-async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"replace" | "update" | undefined> {
+export async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"replace" | "update" | undefined> {
     const before = olds.assumeRole;
     const after = news.assumeRole;
     if (isUnknown(after) || isUnknown(news.assumeRoleExternalId)) return "replace";
@@ -560,20 +566,36 @@ async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"repla
     return newAccount === oldAccount ? "update" : "replace";
 }
 
+/** The settings the provider process last applied, so that a second resource type's configure in the same run keeps the run's replacements. */
+let configuredWith: string | undefined;
+
+/**
+ * Configures the provider process from the stack's config. Every resource type of this package shares
+ * the process and its settings, and the engine configures each type's provider module when it first
+ * meets it, which may be after the other type's diffs recorded the run's replacements: those are
+ * forgotten only when the settings change (a new run in the same process, as in the provider tests).
+ */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
+    // would report them once, then use the provider unconfigured. `check` fails every resource
+    // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
+    let settings: Parameters<typeof configureSettings>[0];
+    try {
+        settings = { ...parseSettings((key) => req.config.get(key)), ...stackSettings(req.config) };
+    } catch (err) {
+        // The host keeps using this provider for the next resources: every one must fail too.
+        configuredWith = undefined;
+        refuseSettings(err as Error);
+        throw err;
+    }
+    const given = JSON.stringify(settings);
+    if (given !== configuredWith) replacing.clear();
+    configuredWith = given;
+    configureSettings(settings);
+}
+
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        replacing.clear(); // a new run
-        // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
-        // would report them once, then use the provider unconfigured. `check` fails every resource
-        // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
-        try {
-            configureSettings({ ...parseSettings((key) => req.config.get(key)), ...stackSettings(req.config) });
-        } catch (err) {
-            // The host keeps using this provider for the next resources: every one must fail too.
-            refuseSettings(err as Error);
-            throw err;
-        }
-    },
+    configure,
 
     async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
         // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
@@ -667,7 +689,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 };
 
-async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+export async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
     const t = target("creating", describeAuthorization(inputs), inputs.region, deadline, roleOf(inputs));
     if (inputs.owner === undefined) {
         throw authorizationError(
@@ -698,7 +720,11 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
     return { id: outs.arn, outs };
 }
 
-async function readAuthorization(id: string, props: State | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+export async function readAuthorization(
+    id: string,
+    props: State | undefined,
+    deadline: Deadline,
+): Promise<pulumi.dynamic.ReadResult<Outputs>> {
     // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
     const lookup = props?.arn === undefined;
     const resolved = await resolveId(id, props, deadline);
@@ -760,7 +786,7 @@ async function creationTimeAt(t: Target, parts: ReturnType<typeof parseArn>): Pr
     return creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
 }
 
-async function updateAuthorization(
+export async function updateAuthorization(
     id: string,
     olds: State,
     news: Inputs,
@@ -806,7 +832,7 @@ async function updateAuthorization(
     return { outs: next };
 }
 
-async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
+export async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
     if (props.adopted) return releaseAdopted(id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));

@@ -214,6 +214,29 @@ function exclusive(inputs: Record<string, unknown>): Failure[] {
 }
 
 /**
+ * Failures of a list of source regions (`SourceAccountAuthorizations`' `regions`): at least one, each a
+ * region as {@link validate} checks `region`, none twice. An unknown list or element is skipped.
+ */
+export function validateRegions(property: string, value: unknown, options: ValidateOptions = {}): Failure[] {
+    if (value === UNKNOWN) return [];
+    if (!Array.isArray(value) || value.length === 0) {
+        return [
+            {
+                property,
+                reason: `${property} must list at least one source region, e.g. ["us-east-1", "eu-west-1"], got ${Array.isArray(value) ? "an empty list" : describe(value)}`,
+            },
+        ];
+    }
+    const seen = new Set<unknown>();
+    return value.flatMap((r, i) => {
+        const where = `${property}[${i}]`;
+        if (r !== UNKNOWN && seen.has(r)) return [{ property, reason: `${where} ${describe(r)} is listed twice; list each region once` }];
+        seen.add(r);
+        return region(where, r, "a source region such as us-east-1", options).map((f) => ({ ...f, property }));
+    });
+}
+
+/**
  * Validates the inputs of an aggregation authorization. Returns one failure per bad input
  * (per bad tag for tags, the first few of them), in input order; an empty list when everything
  * known is valid.

@@ -4,9 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Tags } from "../provider/types";
-import { PROVIDER_MODULE, TYPE } from "../provider/dynamic";
-import { ownerOf } from "../provider/owner";
-import { regionFromEnvironment } from "../provider/regions";
+import { AUTHORIZATION } from "../provider/dynamic";
+import { ConfigAggregationResource, defaultRegion, type AssumeRoleArgs } from "./base";
+
+export type { AssumeRoleArgs } from "./base";
 
 export type { Inputs, Outputs, Tags } from "../provider/types";
 
@@ -22,29 +23,6 @@ export interface AggregationAuthorizationState {
      * @default - the stack's credentials
      */
     readonly assumeRole?: AssumeRoleArgs;
-}
-
-/** The role an {@link AggregationAuthorization} assumes in its source account. */
-export interface AssumeRoleArgs {
-    /**
-     * The IAM role to assume, e.g. `arn:aws:iam::123456789012:role/config-authorizer`. The authorization
-     * lives in this role's account. It is assumed with the stack's credentials (after the stack's
-     * `aws:assumeRoles`, if any); the role needs `config:PutAggregationAuthorization`,
-     * `config:DescribeAggregationAuthorizations`, `config:ListTagsForResource`, `config:TagResource`,
-     * `config:UntagResource`, `config:DeleteAggregationAuthorization`.
-     * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
-     */
-    readonly roleArn: pulumi.Input<string>;
-    /**
-     * The external ID the role's trust policy requires. Always stored as a Pulumi secret.
-     * @default - none
-     */
-    readonly externalId?: pulumi.Input<string>;
-    /**
-     * The role session name, as CloudTrail shows it.
-     * @default "pulumi-aws-config-aggregation"
-     */
-    readonly sessionName?: pulumi.Input<string>;
 }
 
 /** The arguments of an {@link AggregationAuthorization}. */
@@ -127,34 +105,6 @@ export interface AggregationAuthorizationArgs {
 }
 
 /** The source region a resource is created in when its `region` input is not set. */
-function defaultRegion(): string | undefined {
-    return new pulumi.Config("aws").get("region") ?? regionFromEnvironment();
-}
-
-/** The Pulumi organization of the running update; DIY backends run in the organization "organization". */
-function organization(): string {
-    try {
-        return pulumi.getOrganization();
-    } catch {
-        return "organization"; // a language host that does not pass it (Pulumi's own mocks, older hosts)
-    }
-}
-
-/**
- * The owner tag value of a resource (see `provider/owner.ts`): the organization and the resource's own
- * URN, computed as the engine will (`pulumi.createUrn`).
- *
- * The URN of a child depends on its parent's URN, an output of the parent. Passing that output on as
- * an input would make this resource depend on its parent, and a dependency on a component resource
- * means a dependency on every child of it: two authorizations under one component would then wait for
- * each other forever. So only the value is passed on, without the dependency (a parent's URN is known
- * even in preview).
- */
-function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Output<string> {
-    const urn = pulumi.createUrn(name, TYPE, parent);
-    const value = new Promise<string>((resolve) => urn.apply((u) => resolve(ownerOf(organization(), u))));
-    return pulumi.output(value);
-}
 
 /**
  * An AWS Config aggregation authorization: it lets the aggregator in `authorizedAccountId` /
@@ -176,7 +126,7 @@ function owner(name: string, parent: pulumi.Resource | undefined): pulumi.Output
  *
  * The resource ID is the authorization's ARN.
  */
-export class AggregationAuthorization extends pulumi.CustomResource {
+export class AggregationAuthorization extends ConfigAggregationResource {
     /** The aggregator account that is authorized. */
     declare public readonly authorizedAccountId: pulumi.Output<string>;
     /** The aggregator region that is authorized. */
@@ -227,107 +177,19 @@ export class AggregationAuthorization extends pulumi.CustomResource {
     }
 
     constructor(name: string, args: AggregationAuthorizationArgs, opts?: pulumi.CustomResourceOptions) {
-        if (opts?.import !== undefined) {
-            throw new Error(
-                `AggregationAuthorization ${name}: the import option is not supported: Pulumi cannot import dynamic resources. ` +
-                    `Declare the resource with adoptExisting: true to manage the tags of an authorization made outside Pulumi (destroy leaves it), ` +
-                    `or with takeOwnership: true to migrate one from pulumi-aws or Terraform (destroy deletes it); see the README, "Adopting an existing authorization".`,
-            );
-        }
-        const secretTags = mayHoldSecrets(args?.tags) || defaultTagsMayBeSecret();
         super(
-            TYPE,
+            AUTHORIZATION,
             name,
+            args,
             {
-                authorizedAccountId: args?.authorizedAccountId,
-                authorizedAwsRegion: args?.authorizedAwsRegion,
                 region: args?.region ?? defaultRegion(),
-                tags: tagsInput(name, args?.tags),
-                adoptExisting: args?.adoptExisting,
-                takeOwnership: args?.takeOwnership,
-                takeOwnershipFromControlTower: args?.takeOwnershipFromControlTower,
-                sourceAccountId: args?.sourceAccountId,
-                assumeRole: args?.assumeRole
-                    ? {
-                          roleArn: args.assumeRole.roleArn,
-                          ...(args.assumeRole.sessionName !== undefined ? { sessionName: args.assumeRole.sessionName } : {}),
-                      }
-                    : undefined,
-                // Its own input, and always a secret: the state holds it encrypted, and the role ARN stays readable.
-                ...(args?.assumeRole?.externalId !== undefined ? { assumeRoleExternalId: pulumi.secret(args.assumeRole.externalId) } : {}),
-                owner: opts?.id ? undefined : owner(name, opts?.parent),
-                __provider: PROVIDER_MODULE,
                 arn: undefined,
-                accountId: undefined,
                 creationTime: undefined,
                 adopted: undefined,
-                tagsAll: undefined,
-                // Tells the provider not to preview tagsAll: a value of it may be secret, which the provider cannot mark.
-                tagsMayBeSecret: secretTags || undefined,
                 creationId: undefined,
                 takenOver: undefined,
             },
-            {
-                // A replacement that keeps the key (`pulumi up --replace`) would have both halves hold the one
-                // authorization AWS keeps per key: delete first (README "Replacements").
-                ...opts,
-                deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
-                ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] } : {}),
-            },
+            opts,
         );
     }
-}
-
-/**
- * The `tags` input as handed to Pulumi, so that any tag key AWS accepts works.
- *
- * Pulumi labels each input of a new resource with its value converted to a string (`${value}` in
- * `transferProperties`, `@pulumi/pulumi/runtime/rpc.ts`), before it serializes anything. A map with
- * a `toString` key is not convertible (its `toString` is a string, not a function) and the conversion
- * throws "Cannot convert object to primitive value", out of the resource's constructor. A copy of the
- * map with its own string conversion (a non-enumerable `Symbol.toPrimitive`, which Pulumi's
- * serialization, `Object.keys` and the JSON of the state never see) passes; the map itself is unchanged.
- *
- * A `__proto__` key cannot pass: Pulumi's Node.js runtime copies maps by assignment (`obj[key] = value`)
- * on both sides of the engine (the program's serialization, `pulumi.output`, and the provider host's
- * protobuf conversion), and assigning `__proto__` a string does nothing. It would vanish silently; it
- * is refused by name instead.
- */
-function tagsInput(name: string, tags: AggregationAuthorizationArgs["tags"]): AggregationAuthorizationArgs["tags"] {
-    if (pulumi.Output.isInstance(tags)) return tags.apply((t) => (refuseUnpassableKeys(name, t), t));
-    if (tags === null || typeof tags !== "object" || tags instanceof Promise || Array.isArray(tags)) return tags;
-    refuseUnpassableKeys(name, tags);
-    return Object.defineProperty({ ...tags }, Symbol.toPrimitive, { value: () => "[object Object]", enumerable: false });
-}
-
-/** Throws, naming the key, for a tag key Pulumi's Node.js runtime cannot carry (`__proto__`). */
-function refuseUnpassableKeys(name: string, tags: unknown): void {
-    if (tags !== null && typeof tags === "object" && Object.hasOwn(tags, "__proto__")) {
-        throw new Error(
-            `AggregationAuthorization ${name}: tags: the key "__proto__" cannot be used: Pulumi's Node.js SDK drops a map key of that name ` +
-                `on its way to the engine and back (it assigns keys one by one, and assigning __proto__ a string does nothing). Use another key.`,
-        );
-    }
-}
-
-/**
- * True unless `tags` is a plain map of plain strings. Pulumi marks an output secret when the input of
- * the same name was, and `tagsAll` has no input: when a tag value may be a secret (it comes from an
- * Output, such as secret config), `tagsAll` is made a secret output so that the state holds it encrypted.
- */
-/**
- * True when the stack's `aws:defaultTags` (merged into `tagsAll` by the provider, which receives stack
- * config in plain text) is secret config. Pulumi knows through `runtime.isConfigSecret`, which it marks
- * internal; without it, any `aws:defaultTags` counts as secret.
- */
-function defaultTagsMayBeSecret(): boolean {
-    if (pulumi.runtime.getConfig("aws:defaultTags") === undefined) return false;
-    const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret?: (key: string) => boolean }).isConfigSecret;
-    return typeof isConfigSecret === "function" ? isConfigSecret("aws:defaultTags") : true;
-}
-
-function mayHoldSecrets(tags: AggregationAuthorizationArgs["tags"]): boolean {
-    if (tags === undefined) return false;
-    if (typeof tags !== "object" || tags === null || pulumi.Output.isInstance(tags) || tags instanceof Promise) return true;
-    return Object.values(tags).some((v) => typeof v !== "string");
 }

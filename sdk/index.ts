@@ -11,6 +11,7 @@ export {
     type Outputs,
     type Tags,
 } from "./authorization";
+export { SourceAccountAuthorizations, type SourceAccountAuthorizationsArgs } from "./source-account";
 export {
     AggregationAuthorizations,
     type AggregationAuthorizationsArgs,

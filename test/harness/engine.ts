@@ -10,6 +10,8 @@ import { REPO, Stack } from "./pulumi";
 export const PROGRAMS = {
     /** One AggregationAuthorization per entry of its `resources` config (a JSON list of `Spec`). */
     authorizations: path.join(REPO, "test/engine/programs/authorizations"),
+    /** One SourceAccountAuthorizations per entry of its `accounts` config (a JSON list of `AccountSpec`). */
+    sourceAccounts: path.join(REPO, "test/engine/programs/source-accounts"),
     /** One AggregationAuthorizations component over its `sources` config. */
     organization: path.join(REPO, "test/engine/programs/organization"),
     sourceAccountExample: path.join(REPO, "examples/source-account"),
@@ -37,6 +39,20 @@ export interface Spec {
     parent?: string;
     /** Aliases: a former name, and a former parent ("root" for the stack, else a group's name). */
     aliases?: { name?: string; parent?: string }[];
+}
+
+/** One entry of the source-accounts program's `accounts` config (see its index.js). */
+export interface AccountSpec {
+    name: string;
+    authorizedAccountId: string;
+    authorizedAwsRegion: string;
+    regions: string[];
+    tags?: Record<string, string>;
+    roleArn?: string;
+    sourceAccountId?: string;
+    adoptExisting?: boolean;
+    takeOwnership?: boolean;
+    takeOwnershipFromControlTower?: boolean;
 }
 
 /** One authorization `a` of the aggregator in us-east-1 from eu-west-1, tagged team=platform, with `over` applied. */
@@ -81,5 +97,7 @@ export function useStacks(aws: AwsFixture) {
         create,
         authorizations: (resources: Spec[], config: Record<string, string> = {}, opts: StackOptions = {}) =>
             create(PROGRAMS.authorizations, { resources: JSON.stringify(resources), ...config }, opts),
+        sourceAccounts: (accounts: AccountSpec[], config: Record<string, string> = {}, opts: StackOptions = {}) =>
+            create(PROGRAMS.sourceAccounts, { accounts: JSON.stringify(accounts), ...config }, opts),
     };
 }

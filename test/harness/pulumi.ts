@@ -36,11 +36,11 @@ export const ORGANIZATION = "organization";
 
 /**
  * The owner tag the resource class writes for resource `name` of `stack` in `project`, as a child of a
- * component of type `parentType` (the test program's is `test:index:Group`) or of the stack.
+ * component of type `parentType` (the test program's is `test:index:Group`) or of the stack; `type`: its resource type.
  */
-export function engineOwner(name: string, stack = "test", project = "engine-test", parentType?: string): string {
+export function engineOwner(name: string, stack = "test", project = "engine-test", parentType?: string, type = TYPE): string {
     const types = parentType ? `${parentType}$` : "";
-    return ownerOf(ORGANIZATION, `urn:pulumi:${stack}::${project}::${types}${TYPE}::${name}`);
+    return ownerOf(ORGANIZATION, `urn:pulumi:${stack}::${project}::${types}${type}::${name}`);
 }
 
 /** Whether `value`, as Pulumi serializes state, is a secret (its signature key and value; sdk/go/common/resource/sig). */

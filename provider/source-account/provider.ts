@@ -1,0 +1,406 @@
+/**
+ * The dynamic provider of `SourceAccountAuthorizations`: one resource holds one source account's
+ * authorizations for one aggregator, one per source region, so that an organization of 300 accounts ×
+ * 17 regions is 300 resources in the engine, not 5,100 (the engine writes the whole state after every
+ * step: its cost grows with the square of the number of resources; BENCHMARKS.md "Organization").
+ *
+ * Each region's authorization is managed by the single resource's own operations (`../provider`:
+ * create, read, update, delete, diff), so every promise of `AggregationAuthorization` holds per region
+ * unchanged: ownership per creation (ownership.ts), the account check, `aws:` tags untouched, default
+ * and ignore tags, adopt and take-ownership, deadlines, partial creates. What this module adds:
+ * - the regions as a set: adding one creates exactly that authorization, removing one deletes exactly
+ *   that one (an in-place update); a tag change updates every region in place; another aggregator or
+ *   another account replaces the resource;
+ * - partial failure: when some regions fail, the regions that succeeded are recorded (Pulumi's partial
+ *   create or update) and the failures are reported together, each with its region; the next up
+ *   finishes the rest;
+ * - a compact state: per region only the ARN, the creation time and the creation ID, plus what differs
+ *   from the common view (`RegionRecord`).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+    appliedTags,
+    CARRIED,
+    checkAllowed,
+    configure,
+    desiredTags,
+    landsElsewhere,
+    previewExisting,
+    provider as single,
+    roleOf,
+    target,
+    validateMerged,
+    validateRole,
+} from "../provider";
+import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDeadline } from "../client";
+import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../errors";
+import { buildArn } from "../id";
+import { roleAccount } from "../settings";
+import { tagsEqual } from "../tags";
+import { isUnknown, UNKNOWN, type Inputs, type Outputs } from "../types";
+import { accountIdOf, validate, validateRegions } from "../validate";
+import type { RegionRecord, SourceAccountInputs, SourceAccountOutputs } from "./types";
+
+/** How many regions of one resource are worked on at once (the engine works on many resources at once too). */
+export const REGION_CONCURRENCY = 8;
+
+/** The resource type, as messages name it. */
+const KIND = "SourceAccountAuthorizations";
+
+/** The single resource's inputs for `region`. */
+export function regionInputs(i: SourceAccountInputs, region: string): Inputs {
+    const out: Inputs = { authorizedAccountId: i.authorizedAccountId, authorizedAwsRegion: i.authorizedAwsRegion, region };
+    if (i.tags !== undefined) out.tags = i.tags;
+    for (const k of CARRIED) if (i[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = i[k];
+    return out;
+}
+
+/** The single resource's state for `region` of a resource whose state is `o`. */
+export function regionState(o: SourceAccountOutputs, region: string): Outputs {
+    const ex = o.exceptions?.[region] ?? {};
+    const out: Outputs = {
+        ...regionInputs(o, region),
+        tags: ex.tags ?? o.tags ?? {},
+        tagsAll: ex.tagsAll ?? o.tagsAll,
+        arn: o.arns[region],
+        accountId: o.accountId,
+        creationTime: o.creationTimes[region] ?? "",
+        adopted: ex.adopted === true,
+    };
+    if (ex.ownerTagMissing) delete out.owner;
+    if (o.creationIds[region] !== undefined) out.creationId = o.creationIds[region];
+    if (ex.takenOver) out.takenOver = true;
+    if (ex.foundTagKeys) out.foundTagKeys = ex.foundTagKeys;
+    return out;
+}
+
+/** Records `state` (the single resource's outputs) as `region`'s authorization in `o`; `undefined` removes it. */
+export function record(o: SourceAccountOutputs, region: string, state: Outputs | undefined): void {
+    const exceptions = (o.exceptions ??= {});
+    delete exceptions[region];
+    if (state === undefined) {
+        delete o.arns[region];
+        delete o.creationTimes[region];
+        delete o.creationIds[region];
+    } else {
+        o.arns[region] = state.arn;
+        o.creationTimes[region] = state.creationTime;
+        if (state.creationId !== undefined) o.creationIds[region] = state.creationId;
+        else delete o.creationIds[region];
+        const ex: RegionRecord = {};
+        if (state.adopted) ex.adopted = true;
+        if (state.takenOver) ex.takenOver = true;
+        if (state.foundTagKeys !== undefined) ex.foundTagKeys = state.foundTagKeys;
+        if (!tagsEqual(state.tagsAll ?? state.tags, o.tagsAll)) ex.tagsAll = state.tagsAll ?? state.tags ?? {};
+        if (!tagsEqual(state.tags, o.tags)) ex.tags = state.tags ?? {};
+        if (state.owner === undefined && o.owner !== undefined) ex.ownerTagMissing = true;
+        if (Object.keys(ex).length) exceptions[region] = ex;
+    }
+    if (Object.keys(exceptions).length === 0) delete o.exceptions;
+    o.regions = Object.keys(o.arns).sort();
+}
+
+/** State of any version with its maps present. */
+export function upgradedAccount(o: SourceAccountOutputs): SourceAccountOutputs {
+    return {
+        ...o,
+        arns: { ...o.arns },
+        creationTimes: { ...o.creationTimes },
+        creationIds: { ...o.creationIds },
+        tagsAll: o.tagsAll ?? {},
+    };
+}
+
+/** The resource's ID: its source account, and the aggregator its authorizations are for. */
+export function accountResourceId(accountId: string, i: Pick<SourceAccountInputs, "authorizedAccountId" | "authorizedAwsRegion">): string {
+    return `${accountId}/${i.authorizedAccountId}/${i.authorizedAwsRegion}`;
+}
+
+/** How messages name a resource before and after its account is known. */
+function describe(i: Pick<SourceAccountInputs, "authorizedAccountId" | "authorizedAwsRegion">, accountId?: string): string {
+    const source = accountId ? `account ${accountId}` : "the source account";
+    return `${KIND} of ${source} for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion}`;
+}
+
+/** The outputs of a resource with inputs `i` in `accountId` before any region is recorded. */
+function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAccountOutputs): SourceAccountOutputs {
+    const { arns: _a, tagsAll: _t, accountId: _i, ...inputs } = i;
+    const o: SourceAccountOutputs = {
+        ...inputs,
+        ...appliedTags(i.tags),
+        accountId,
+        arns: {},
+        creationTimes: {},
+        creationIds: {},
+    };
+    if (from) {
+        o.arns = { ...from.arns };
+        o.creationTimes = { ...from.creationTimes };
+        o.creationIds = { ...from.creationIds };
+    }
+    o.regions = Object.keys(o.arns).sort();
+    return o;
+}
+
+type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok: false; error: AuthorizationError };
+
+/** Runs `fn` for every region, at most {@link REGION_CONCURRENCY} at once; every outcome, in region order. */
+export async function eachRegion<T>(regions: readonly string[], fn: (region: string) => Promise<T>): Promise<Outcome<T>[]> {
+    const out: Outcome<T>[] = new Array(regions.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < regions.length) {
+            const i = next++;
+            const region = regions[i];
+            try {
+                out[i] = { region, ok: true, value: await fn(region) };
+            } catch (err) {
+                out[i] = { region, ok: false, error: asAuthorizationError(err) };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(REGION_CONCURRENCY, regions.length) }, worker));
+    return out;
+}
+
+function asAuthorizationError(err: unknown): AuthorizationError {
+    if (isAuthorizationError(err)) return err;
+    const e = authorizationError("updating", "", String((err as Error)?.message ?? err));
+    e.message = String((err as Error)?.message ?? err);
+    return e;
+}
+
+/**
+ * One error for the regions that failed: each region's own message (it names the ARN, the cause and
+ * what to do), after a line that says what happened to the others.
+ */
+function regionsFailed(verb: Verb, resource: string, failed: Outcome<unknown>[], total: number, recorded: string): AuthorizationError {
+    const errors = failed.map((f) => (f as Extract<Outcome<unknown>, { ok: false }>).error);
+    const codes = new Set(errors.map((e) => e.code));
+    const e = authorizationError(verb, resource, "", codes.size === 1 ? [...codes][0] : undefined);
+    const regions = failed.map((f) => f.region).join(", ");
+    e.message =
+        `${verb} ${resource}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}\n` +
+        failed.map((f, i) => `  ${f.region}: ${errors[i].message}`).join("\n");
+    return e;
+}
+
+/** Check failures of `news`, each naming its input; none for values not known yet. */
+function problems(news: SourceAccountInputs): string[] {
+    const one = regionInputs(news, UNKNOWN);
+    const options = { skipRegionValidation: currentSettings().skipRegionValidation };
+    return [
+        ...currentLimits().problems,
+        ...validate(one as unknown as Record<string, unknown>, options).map((f) => f.reason),
+        ...validateRegions("regions", news.regions, options).map((f) => f.reason),
+        ...validateRole(one),
+        ...validateMerged(one),
+    ];
+}
+
+/**
+ * The account the authorizations land in, where it can be known in a check: a role's, the recorded
+ * one while no role is involved, or the credentials' (STS, shared with every resource of the run).
+ */
+async function landingAccount(olds: Partial<SourceAccountOutputs>, news: SourceAccountInputs, region: string): Promise<string | undefined> {
+    if (news.assumeRole !== undefined) {
+        const roleArn = news.assumeRole.roleArn;
+        return roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
+    }
+    if (typeof olds.accountId === "string" && olds.assumeRole === undefined) return olds.accountId;
+    const resource = describe(news);
+    return withDeadline("creating", resource, (deadline) =>
+        sourceAccount(target("creating", resource, region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
+    );
+}
+
+const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion"] as const;
+
+export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccountInputs, SourceAccountOutputs> = {
+    configure,
+
+    async check(olds: SourceAccountInputs, given: SourceAccountInputs): Promise<pulumi.dynamic.CheckResult<SourceAccountInputs>> {
+        const account = accountIdOf(given.authorizedAccountId);
+        const news: SourceAccountInputs = account === undefined ? { ...given } : { ...given, authorizedAccountId: account };
+        const refusal = settingsRefusal();
+        const fail = (reasons: string[]) => ({ inputs: news, failures: reasons.map((reason) => ({ property: "", reason })) });
+        if (refusal) return fail([refusal.message]);
+        const invalid = problems(news);
+        if (invalid.length) return fail(invalid);
+        // One order, so that state, diffs and previews see one form.
+        if (!isUnknown(news.regions)) news.regions = [...news.regions].sort();
+        if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
+        let accountId: string | undefined;
+        try {
+            accountId = await landingAccount(olds as Partial<SourceAccountOutputs>, news, news.regions[0]);
+        } catch (err) {
+            if (!currentSettings().skipCredentialsValidation) return fail([(err as Error).message]);
+        }
+        const expected = news.sourceAccountId;
+        if (expected !== undefined && !isUnknown(expected) && accountId !== undefined && accountId !== expected) {
+            const roleArn = news.assumeRole?.roleArn;
+            return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined)]);
+        }
+        const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
+        if (showTags) news.tagsAll = desiredTags(news.tags);
+        if (accountId === undefined) return { inputs: news };
+        news.accountId = accountId;
+        news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
+        // The regions this resource does not hold yet: what would each create meet? (One read each, as the single resource's preview.)
+        const held = (olds as Partial<SourceAccountInputs>).arns ?? {};
+        const added = news.regions.filter((r) => held[r] !== news.arns![r]);
+        const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r]));
+        const refusals: string[] = [];
+        for (const f of found) {
+            if (f.ok && f.value.refusal) refusals.push(`regions: ${f.region}: ${f.value.refusal}`);
+            if (!f.ok && !currentSettings().skipCredentialsValidation) refusals.push(`regions: ${f.region}: ${f.error.message}`);
+        }
+        if (refusals.length) return fail(refusals);
+        return { inputs: news };
+    },
+
+    async diff(_id: string, recorded: SourceAccountOutputs, news: SourceAccountInputs): Promise<pulumi.dynamic.DiffResult> {
+        const olds = upgradedAccount(recorded);
+        const replaces = new Set<string>(REPLACE_KEYS.filter((k) => isUnknown(news[k]) || olds[k] !== news[k]));
+        const held = Object.keys(olds.arns).sort();
+        const wanted = isUnknown(news.regions) ? undefined : news.regions;
+        let changes = wanted === undefined || held.join(",") !== [...wanted].sort().join(",");
+        // Each region the resource keeps is compared as the single resource compares it: tags, flags, owner, role.
+        for (const region of held) {
+            if (wanted !== undefined && !wanted.includes(region)) continue;
+            const d = await single.diff!(olds.arns[region], regionState(olds, region), regionInputs(news, region));
+            for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
+            changes ||= d.changes === true;
+        }
+        return { changes: changes || replaces.size > 0, replaces: [...replaces] };
+    },
+
+    async create(inputs: SourceAccountInputs): Promise<pulumi.dynamic.CreateResult<SourceAccountOutputs>> {
+        const resource = describe(inputs);
+        if (inputs.owner === undefined) {
+            throw authorizationError("creating", resource, `the owner input is missing: create resources with the ${KIND} class.`);
+        }
+        const regions = [...inputs.regions].sort();
+        const t = target("creating", resource, regions[0], undefined, roleOf(inputs));
+        const accountId = await withDeadline("creating", resource, (deadline) => sourceAccount({ ...t, deadline }));
+        if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
+            throw authorizationError(
+                "creating",
+                resource,
+                landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
+                "WrongAccount",
+            );
+        }
+        checkAllowed(t, accountId);
+        const id = accountResourceId(accountId, inputs);
+        const outs = emptyOutputs(inputs, accountId);
+        const done = await eachRegion(regions, (region) => single.create!(regionInputs(inputs, region)));
+        for (const d of done) {
+            if (d.ok) record(outs, d.region, d.value.outs);
+            else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
+        }
+        const failed = done.filter((d) => !d.ok);
+        if (failed.length === 0) return { id, outs };
+        const kept = Object.keys(outs.arns);
+        const what = describe(inputs, accountId);
+        if (kept.length === 0)
+            throw regionsFailed("creating", what, failed, regions.length, "AWS holds none of them; nothing was recorded.");
+        throw partial(
+            regionsFailed(
+                "creating",
+                what,
+                failed,
+                regions.length,
+                `the state records the ${kept.length} that AWS holds (${kept.join(", ")}); the next \`pulumi up\` creates the rest.`,
+            ),
+            id,
+            outs,
+        );
+    },
+
+    async read(id: string, props?: SourceAccountOutputs): Promise<pulumi.dynamic.ReadResult<SourceAccountOutputs>> {
+        if (props?.arns === undefined) {
+            throw authorizationError(
+                "reading",
+                id,
+                `${KIND} cannot be read by ID alone (\`get\`, \`pulumi import\`): declare it with adoptExisting: true to manage the tags of authorizations ` +
+                    `made outside Pulumi, or takeOwnership: true to migrate them; AggregationAuthorization.get reads one authorization by ARN.`,
+                "InvalidId",
+            );
+        }
+        const olds = upgradedAccount(props);
+        const held = Object.keys(olds.arns).sort();
+        const read = await eachRegion(held, (region) => single.read!(olds.arns[region], regionState(olds, region)));
+        const failed = read.filter((r) => !r.ok);
+        if (failed.length) throw regionsFailed("reading", describe(olds, olds.accountId), failed, held.length, "the state is unchanged.");
+        const outs: SourceAccountOutputs = { ...olds, arns: { ...olds.arns } };
+        for (const r of read) if (r.ok) record(outs, r.region, r.value.props);
+        if (Object.keys(outs.arns).length === 0) return {}; // every region's authorization is gone (or another's): the next up creates them
+        // The inputs of the next diff: what AWS holds, so that after a refresh that found a region gone the preview names it.
+        const { creationTimes: _t, creationIds: _i, exceptions: _e, ...inputs } = outs;
+        if (props.tagsMayBeSecret === true) delete (inputs as Partial<SourceAccountOutputs>).tagsAll;
+        return { id, props: outs, inputs: inputs as SourceAccountOutputs };
+    },
+
+    async update(
+        id: string,
+        recorded: SourceAccountOutputs,
+        news: SourceAccountInputs,
+    ): Promise<pulumi.dynamic.UpdateResult<SourceAccountOutputs>> {
+        const olds = upgradedAccount(recorded);
+        const outs = emptyOutputs(news, olds.accountId, olds);
+        outs.exceptions = olds.exceptions && { ...olds.exceptions };
+        const held = Object.keys(olds.arns).sort();
+        const wanted = [...news.regions].sort();
+        const all = [...new Set([...held, ...wanted])].sort();
+        // Per region: gone from the program ⇒ delete; new ⇒ create; kept ⇒ update when the single resource's diff says so.
+        const done = await eachRegion(all, async (region): Promise<Outputs | undefined> => {
+            if (!wanted.includes(region)) {
+                await single.delete!(olds.arns[region], regionState(olds, region));
+                return undefined;
+            }
+            if (!held.includes(region)) return (await single.create!(regionInputs(news, region))).outs;
+            const before = regionState(olds, region);
+            const after = regionInputs(news, region);
+            const d = await single.diff!(olds.arns[region], before, after);
+            if (!d.changes) return { ...before, ...after, arn: before.arn, creationTime: before.creationTime };
+            return (await single.update!(olds.arns[region], before, after)).outs;
+        });
+        // Recorded against the new common view: a region that failed keeps what AWS holds.
+        for (const d of done) {
+            if (d.ok) record(outs, d.region, d.value);
+            else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
+            else if (held.includes(d.region)) record(outs, d.region, regionState(olds, d.region));
+            else record(outs, d.region, undefined);
+        }
+        const failed = done.filter((d) => !d.ok);
+        if (failed.length === 0) return { outs };
+        throw partial(
+            regionsFailed(
+                "updating",
+                describe(news, olds.accountId),
+                failed,
+                all.length,
+                `the state records what AWS holds for every region; the next \`pulumi up\` retries the rest.`,
+            ),
+            id,
+            outs,
+        );
+    },
+
+    async delete(_id: string, props: SourceAccountOutputs): Promise<void> {
+        const olds = upgradedAccount(props);
+        const held = Object.keys(olds.arns).sort();
+        const done = await eachRegion(held, (region) => single.delete!(olds.arns[region], regionState(olds, region)));
+        const failed = done.filter((d) => !d.ok);
+        if (failed.length) {
+            throw regionsFailed(
+                "deleting",
+                describe(olds, olds.accountId),
+                failed,
+                held.length,
+                `the others are deleted (or left, when not this resource's); the resource stays in the state, and the next \`pulumi destroy\` retries.`,
+            );
+        }
+    },
+};
