@@ -23,7 +23,7 @@ import { REPO, type Stack } from "../test/harness/pulumi";
 import { environment } from "./environment";
 import { COMMANDS, measure, type CommandName, type Measure, type Variant } from "./measure";
 import { brief, commandOf, REPORT, run, section as marked, writeRaw, writeSection, type Bench } from "./runner";
-import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS } from "./specs";
+import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS, sourceAccounts } from "./specs";
 import { eachFlag, rawDir } from "./flags";
 import { judge, mark, TARGETS, type Met } from "./targets";
 
@@ -55,9 +55,6 @@ function parseOptions(argv: string[]): Options {
     });
     return o;
 }
-
-/** The source accounts: 12 digits, none of them an aggregator account or moto's default. */
-export const sourceAccounts = (a: number) => Array.from({ length: a }, (_, k) => String(500000000000 + k * 1111));
 
 /**
  * N authorizations: spec i lives in account i mod A, in source region ⌊i/A⌋ mod 3, and authorizes
