@@ -270,6 +270,14 @@ function bound(m: Measure, nproc: string): string {
     );
 }
 
+/** Whether other test runs (mocha, scripts/test.sh, demo.sh) shared the machine during the commands. */
+function disturbed(results: Measure[]): string {
+    const hit = results.filter((m) => m.others.length);
+    return hit.length
+        ? `**${hit.length} of ${results.length} commands ran while another test run was on the machine: their times are suspect.**`
+        : "No other test run was seen on the machine during any command.";
+}
+
 interface SectionInput {
     o: Options;
     env: Environment;
@@ -292,7 +300,7 @@ function section({ o, env, results, states, failures, minutes, load }: SectionIn
         `\`npm run bench -- --section organization --accounts ${o.accounts} --regions ${o.regions} --floor-sizes ${o.floorSizes.join(",")}\` ` +
             `(bench/organization.ts), one run of each command, ${env.date.slice(0, 16)}Z, ${env.cpu}, ${env.nproc} CPUs shared with other work ` +
             `(load average ${load.start} at the start, ${load.end} at the end); pulumi ${env.pulumi}; source ${env.git}; moto ${env.moto} on loopback ` +
-            `through the recording proxy. Took ${minutes.toFixed(1)} min.`,
+            `through the recording proxy. Took ${minutes.toFixed(1)} min. ${disturbed(results)}`,
         "",
         ...(atTarget
             ? []
