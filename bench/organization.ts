@@ -326,8 +326,8 @@ function section({ o, env, results, states, failures, minutes, load }: SectionIn
         ...(floors.every((v) => sampled(v).includes(n))
             ? [`The floors ran at N = ${n} itself: their figures are measured.`, ""]
             : [
-                  `The floors' \`up\` grows as N² (the engine writes the whole state after each step), too slow to run at N = ${n}. Their time at ` +
-                      `N = ${n} is read off the trend t = a + b·N + c·N² (a, b, c ≥ 0, least squares, fewest terms on a tie; bench/fit.ts) fitted to ` +
+                  `The floors ran at smaller N than ours (their \`up\` grows as N², the engine writing the whole state after each step). ` +
+                      `Their time at N = ${n} is read off the trend t = a + b·N + c·N² (a, b, c ≥ 0, least squares, fewest terms on a tie; bench/fit.ts) fitted to ` +
                       "their samples, marked *extrapolated* (or *interpolated*, inside the samples); a floor run at N itself is marked measured. The " +
                       "fitted formulas are under Floor samples.",
                   "",
