@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO, type Stack, type Result } from "../test/harness/pulumi";
 import { StalledServer } from "../test/harness/stalled";
-import { KNOBS } from "../provider/limits";
+import { KNOBS } from "../provider/core/aws/limits";
 import { environment } from "./environment";
 import { eachFlag } from "./flags";
 import { REPORT, run, section as marked, writeSection, type Bench } from "./runner";

@@ -25,7 +25,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO, type Stack } from "../test/harness/pulumi";
-import { SOURCE_ACCOUNT_TYPE } from "../provider/dynamic";
+import { SOURCE_ACCOUNT_TYPE } from "../provider/core/model/dynamic";
 import { environment, loadAverage, type Environment } from "./environment";
 import { eachFlag, rawDir } from "./flags";
 import { fitTrend, type Fit } from "./fit";

@@ -26,12 +26,13 @@ import { writeReport, type Options, type ReportInput, type Probe, type RateLimit
 import { tokenBucket } from "./rules";
 import { brief, commandOf, REPORT, run, writeRaw, type Bench } from "./runner";
 
-/** The committed summary of the committed report. */
-const SUMMARY = path.join(REPO, "bench/summary.json");
 import { writeSpecs } from "./specs";
 import { summarize, writeSummary } from "./summary";
-import { TYPE } from "../provider/dynamic";
+import { TYPE } from "../provider/core/model/dynamic";
 import { eachFlag, rawDir } from "./flags";
+
+/** The committed summary of the committed report. */
+const SUMMARY = path.join(REPO, "bench/summary.json");
 
 type RunVariant = Exclude<Variant, "pulumi-aws">;
 const PROGRAMS: Record<RunVariant, string> = {

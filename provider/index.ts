@@ -4,5 +4,5 @@
  * state requires this name), `.sourceAccountProvider` for `SourceAccountAuthorizations`. Nothing else is
  * public here; programs use the resource classes of the package's main entry.
  */
-export { provider } from "./provider";
+export { provider } from "./authorization/provider";
 export { sourceAccountProvider } from "./source-account/provider";

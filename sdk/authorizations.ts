@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { roleAccount } from "../provider/settings";
-import { accountIdOf, accountIdProblem } from "../provider/validate";
+import { roleAccount } from "../provider/core/aws/settings";
+import { accountIdOf, accountIdProblem } from "../provider/core/model/validate";
 import { enabledRegions } from "../provider/checks/regions";
-import { AggregationAuthorization, type AssumeRoleArgs } from "./authorization";
+import type { AssumeRoleArgs } from "./base";
+import { SourceAccountAuthorizations } from "./source-account";
 import { useStackSettings } from "./program-aws";
 import { unexpectedPendingRequests, type UnexpectedPendingRequest } from "./pending";
 
@@ -133,9 +134,11 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
 
 /**
  * Authorizes one aggregator (account, region) from many source accounts × regions: one
- * {@link AggregationAuthorization} per source account and region, named `<name>-<account>-<region>`,
- * each reached through its account's role. Adding or removing a region or an account creates or
- * deletes exactly those authorizations.
+ * {@link SourceAccountAuthorizations} per source account, named `<name>-<account>`, holding that
+ * account's authorizations in all its regions and reached through its role. Adding or removing a region
+ * creates or deletes exactly that authorization (an update of the account's resource); adding or
+ * removing an account creates or deletes that account's resource. One resource per account, not per
+ * authorization: 300 accounts × 17 regions are 300 resources in the engine, not 5,100.
  *
  * Outputs, once every authorization exists: `accountAggregationSource` for
  * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, and `arns` by
@@ -148,8 +151,8 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
  * other aggregators (`unexpectedPendingRequests`), never authorizing them.
  */
 export class AggregationAuthorizations extends pulumi.ComponentResource {
-    /** The authorizations, by account and region. */
-    public readonly authorizations: { [accountId: string]: { [region: string]: AggregationAuthorization } };
+    /** The authorizations, by account: each account's resource holds its regions. */
+    public readonly authorizations: { [accountId: string]: SourceAccountAuthorizations };
     /** `aws.cfg.ConfigurationAggregator`'s `accountAggregationSource` (pulumi-aws v7): the accounts and the union of their regions, sorted. */
     public readonly accountAggregationSource: pulumi.Output<AccountAggregationSource>;
     /** The AWS API's / CloudFormation's `AccountAggregationSources`. */
@@ -173,59 +176,49 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
         const sources = args.sources.map((s) => ({ ...s, accountId: accountIdOf(s.accountId)! }));
 
         this.authorizations = {};
-        /** Makes the authorizations of `source` in `regions`; its rows for `arns`. */
-        const authorize = (source: (typeof sources)[number], regions: readonly string[]) => {
-            this.authorizations[source.accountId] ??= {};
+        // Each source's regions: listed, or read from account:ListRegions while the program runs (during
+        // preview as during up) when the source asks for its enabled regions.
+        const perSource = sources.map((source) => {
+            const regions =
+                source.regions !== "enabled" && !source.onlyEnabledRegions
+                    ? pulumi.output([...source.regions])
+                    : pulumi.unsecret(
+                          // The external ID of a role makes the answer secret; a list of regions holds no secret.
+                          pulumi.output(source.assumeRole).apply(async (role) => {
+                              useStackSettings();
+                              const setting = role
+                                  ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
+                                  : undefined;
+                              const enabled = await enabledRegions(source.accountId, args.authorizedAwsRegion, setting);
+                              const listed = source.regions === "enabled" ? undefined : source.regions;
+                              return listed ? listed.filter((r) => enabled.includes(r)) : enabled;
+                          }),
+                      );
             const tags =
                 source.tags === undefined
                     ? args.tags
                     : pulumi.all([args.tags ?? {}, source.tags]).apply(([common, own]) => ({ ...common, ...own }));
-            return regions.map((region) => {
-                const a = new AggregationAuthorization(
-                    `${name}-${source.accountId}-${region}`,
-                    {
-                        authorizedAccountId,
-                        authorizedAwsRegion: args.authorizedAwsRegion,
-                        region,
-                        tags,
-                        adoptExisting: args.adoptExisting,
-                        assumeRole: source.assumeRole,
-                        // The account it must land in: a role (even one given as an Output) or credentials acting
-                        // elsewhere fail the preview or the create, never create in another account.
-                        sourceAccountId: source.accountId,
-                    },
-                    { parent: this },
-                );
-                this.authorizations[source.accountId][region] = a;
-                return pulumi.all([a.accountId, a.region, a.arn]);
-            });
-        };
-
-        // Each source's regions, and the rows (account, region, ARN) of its authorizations. A source
-        // whose regions come from account:ListRegions gets its authorizations once the answer is in
-        // (during preview as during up), and its entry in `authorizations` then.
-        const perSource = sources.map((source) => {
-            if (source.regions !== "enabled" && !source.onlyEnabledRegions) {
-                const regions = [...source.regions];
-                return { regions: pulumi.output(regions), rows: pulumi.all(authorize(source, regions)) };
-            }
-            const listed = source.regions === "enabled" ? undefined : source.regions;
-            // The external ID of a role makes the answer secret; a list of regions holds no secret.
-            const regions = pulumi.unsecret(
-                pulumi.output(source.assumeRole).apply(async (role) => {
-                    useStackSettings();
-                    const setting = role
-                        ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
-                        : undefined;
-                    const enabled = await enabledRegions(source.accountId, args.authorizedAwsRegion, setting);
-                    return listed ? listed.filter((r) => enabled.includes(r)) : enabled;
-                }),
+            const a = new SourceAccountAuthorizations(
+                `${name}-${source.accountId}`,
+                {
+                    authorizedAccountId,
+                    authorizedAwsRegion: args.authorizedAwsRegion,
+                    regions,
+                    tags,
+                    adoptExisting: args.adoptExisting,
+                    assumeRole: source.assumeRole,
+                    // The account it must land in: a role (even one given as an Output) or credentials acting
+                    // elsewhere fail the preview or the create, never create in another account.
+                    sourceAccountId: source.accountId,
+                },
+                { parent: this },
             );
-            return { regions, rows: regions.apply((rs) => pulumi.all(authorize(source, rs))) };
+            this.authorizations[source.accountId] = a;
+            return { regions, arns: a.arns };
         });
 
         const accountIds = sources.map((s) => s.accountId).sort();
-        const allRows = pulumi.all(perSource.map((p) => p.rows)).apply((rows) => rows.flat());
+        const allArns = pulumi.all(perSource.map((p) => p.arns));
         const allRegions = pulumi.all(perSource.map((p) => p.regions));
         allRegions.apply((lists) => {
             if (new Set(lists.map((l) => [...l].sort().join(","))).size > 1) {
@@ -238,14 +231,10 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
         });
         // Known from the arguments (or the accounts' enabled regions), but only handed on once every
         // authorization exists, so that an aggregator built from them is created after the authorizations it needs.
-        const source = pulumi.all([allRegions, allRows]).apply(([lists]) => ({ accountIds, regions: [...new Set(lists.flat())].sort() }));
+        const source = pulumi.all([allRegions, allArns]).apply(([lists]) => ({ accountIds, regions: [...new Set(lists.flat())].sort() }));
         this.accountAggregationSource = source;
         this.accountAggregationSources = source.apply((s) => [{ accountIds: s.accountIds, awsRegions: s.regions, allAwsRegions: false }]);
-        this.arns = allRows.apply((rows) => {
-            const out: { [accountId: string]: { [region: string]: string } } = {};
-            for (const [account, region, arn] of rows) (out[account] ??= {})[region] = arn;
-            return out;
-        });
+        this.arns = allArns.apply((byAccount) => Object.fromEntries(sources.map((s, i) => [s.accountId, { ...byAccount[i] }])));
         this.unexpectedPendingRequests = args.reportPendingRequests
             ? unexpectedPendingRequests(
                   this,

@@ -2,14 +2,14 @@
  * The base of this package's resource classes: what every resource type does the same way, so that a
  * type adds only its own inputs and outputs (STYLE.md 13). It owns the type token and the provider
  * module stored in state (`__provider`, DESIGN.md §5), the owner input (the organization and the
- * resource's URN: provider/owner.ts), the inputs every type shares (the aggregator, tags, the source
+ * resource's URN: provider/core/owner.ts), the inputs every type shares (the aggregator, tags, the source
  * account and role, adopt and take-ownership) with their secrecy, the default source region, and the
  * options every type needs (delete before replace; no `import`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceType } from "../provider/dynamic";
-import { ownerOf } from "../provider/owner";
-import { regionFromEnvironment } from "../provider/regions";
+import type { ResourceType } from "../provider/core/model/dynamic";
+import { ownerOf } from "../provider/core/owner";
+import { regionFromEnvironment } from "../provider/core/model/regions";
 
 /** A tags input: a map of string values, each of them possibly an Output (a secret, say). */
 export type TagsArg = pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
@@ -121,7 +121,7 @@ function organization(): string {
 }
 
 /**
- * The owner tag value of a resource (see `provider/owner.ts`): the organization and the resource's own
+ * The owner tag value of a resource (see `provider/core/owner.ts`): the organization and the resource's own
  * URN, computed as the engine will (`pulumi.createUrn`).
  *
  * The URN of a child depends on its parent's URN, an output of the parent. Passing that output on as

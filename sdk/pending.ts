@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describePendingRequests } from "../provider/checks/status";
-import type { RoleSetting } from "../provider/settings";
+import type { RoleSetting } from "../provider/core/aws/settings";
 import { useStackSettings } from "./program-aws";
 import type { AssumeRoleArgs } from "./authorization";
 

@@ -1,14 +1,14 @@
 /**
  * AWS calls a program makes itself (the source status, the regions an account has enabled, pending
  * requests), outside any provider: they use the same client machinery as the provider
- * (provider/client.ts), with the stack's `aws:` settings and this package's timeout settings read
+ * (provider/core/aws/client.ts), with the stack's `aws:` settings and this package's timeout settings read
  * from the program's config, as the provider's `configure` reads them. Outside a Pulumi program
  * (a script, a test) the settings in force are left as they are.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { configureSettings } from "../provider/client";
-import { KNOBS } from "../provider/limits";
-import { parseSettings } from "../provider/settings";
+import { configureSettings } from "../provider/core/aws/client";
+import { KNOBS } from "../provider/core/aws/limits";
+import { parseSettings } from "../provider/core/aws/settings";
 
 let applied = false;
 

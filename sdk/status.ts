@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { seconds } from "../provider/limits";
+import { seconds } from "../provider/core/aws/limits";
 import {
     describeSourcesStatus,
     unhealthySources,

@@ -20,10 +20,10 @@ import {
     paginateDescribeConfigurationAggregatorSourcesStatus,
     paginateDescribePendingAggregationRequests,
 } from "@aws-sdk/client-config-service";
-import { pages, withDeadline, type Target } from "../client";
-import { isAuthorizationError } from "../errors";
-import { seconds } from "../limits";
-import type { RoleSetting } from "../settings";
+import { pages, withDeadline, type Target } from "../core/aws/client";
+import { isAuthorizationError } from "../core/aws/errors";
+import { seconds } from "../core/aws/limits";
+import type { RoleSetting } from "../core/aws/settings";
 
 /** AWS's page size limits (the maximum of each operation's `Limit`). */
 const STATUS_PAGE = 100;

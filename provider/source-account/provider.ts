@@ -19,26 +19,28 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
-    appliedTags,
     CARRIED,
     checkAllowed,
     configure,
-    desiredTags,
     landsElsewhere,
+    createOne,
+    deleteOne,
+    diffOne,
     previewExisting,
-    provider as single,
+    readOne,
     roleOf,
     target,
     validateMerged,
+    updateOne,
     validateRole,
-} from "../provider";
-import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDeadline } from "../client";
-import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../errors";
-import { buildArn } from "../id";
-import { roleAccount } from "../settings";
-import { tagsEqual } from "../tags";
-import { isUnknown, UNKNOWN, type Inputs, type Outputs } from "../types";
-import { accountIdOf, validate, validateRegions } from "../validate";
+} from "../core/authorization";
+import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDeadline } from "../core/aws/client";
+import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
+import { buildArn } from "../core/model/id";
+import { roleAccount } from "../core/aws/settings";
+import { tagPolicy, tagsEqual } from "../core/tag-policy";
+import { isUnknown, UNKNOWN, type Inputs, type Outputs, type Tags } from "../core/model/types";
+import { accountIdOf, validate, validateRegions } from "../core/model/validate";
 import type { RegionRecord, SourceAccountInputs, SourceAccountOutputs } from "./types";
 
 /** How many regions of one resource are worked on at once (the engine works on many resources at once too). */
@@ -122,12 +124,18 @@ function describe(i: Pick<SourceAccountInputs, "authorizedAccountId" | "authoriz
     return `${KIND} of ${source} for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion}`;
 }
 
+/** The `tags` and `tagsAll` recorded for authorizations that hold what a resource with `tags` wants (the common view). */
+function applied(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
+    const policy = tagPolicy(currentSettings());
+    return policy.shown(policy.desired(tags), tags);
+}
+
 /** The outputs of a resource with inputs `i` in `accountId` before any region is recorded. */
 function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAccountOutputs): SourceAccountOutputs {
     const { arns: _a, tagsAll: _t, accountId: _i, ...inputs } = i;
     const o: SourceAccountOutputs = {
         ...inputs,
-        ...appliedTags(i.tags),
+        ...applied(i.tags),
         accountId,
         arns: {},
         creationTimes: {},
@@ -242,7 +250,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined)]);
         }
         const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
-        if (showTags) news.tagsAll = desiredTags(news.tags);
+        if (showTags) news.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
         if (accountId === undefined) return { inputs: news };
         news.accountId = accountId;
         news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
@@ -268,7 +276,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         // Each region the resource keeps is compared as the single resource compares it: tags, flags, owner, role.
         for (const region of held) {
             if (wanted !== undefined && !wanted.includes(region)) continue;
-            const d = await single.diff!(olds.arns[region], regionState(olds, region), regionInputs(news, region));
+            const d = await diffOne(olds.arns[region], regionState(olds, region), regionInputs(news, region));
             for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
             changes ||= d.changes === true;
         }
@@ -294,7 +302,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         checkAllowed(t, accountId);
         const id = accountResourceId(accountId, inputs);
         const outs = emptyOutputs(inputs, accountId);
-        const done = await eachRegion(regions, (region) => single.create!(regionInputs(inputs, region)));
+        const done = await eachRegion(regions, (region) => createOne(regionInputs(inputs, region)));
         for (const d of done) {
             if (d.ok) record(outs, d.region, d.value.outs);
             else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
@@ -330,7 +338,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         }
         const olds = upgradedAccount(props);
         const held = Object.keys(olds.arns).sort();
-        const read = await eachRegion(held, (region) => single.read!(olds.arns[region], regionState(olds, region)));
+        const read = await eachRegion(held, (region) => readOne(olds.arns[region], regionState(olds, region)));
         const failed = read.filter((r) => !r.ok);
         if (failed.length) throw regionsFailed("reading", describe(olds, olds.accountId), failed, held.length, "the state is unchanged.");
         const outs: SourceAccountOutputs = { ...olds, arns: { ...olds.arns } };
@@ -356,15 +364,15 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         // Per region: gone from the program ⇒ delete; new ⇒ create; kept ⇒ update when the single resource's diff says so.
         const done = await eachRegion(all, async (region): Promise<Outputs | undefined> => {
             if (!wanted.includes(region)) {
-                await single.delete!(olds.arns[region], regionState(olds, region));
+                await deleteOne(olds.arns[region], regionState(olds, region));
                 return undefined;
             }
-            if (!held.includes(region)) return (await single.create!(regionInputs(news, region))).outs;
+            if (!held.includes(region)) return (await createOne(regionInputs(news, region))).outs;
             const before = regionState(olds, region);
             const after = regionInputs(news, region);
-            const d = await single.diff!(olds.arns[region], before, after);
+            const d = await diffOne(olds.arns[region], before, after);
             if (!d.changes) return { ...before, ...after, arn: before.arn, creationTime: before.creationTime };
-            return (await single.update!(olds.arns[region], before, after)).outs;
+            return (await updateOne(olds.arns[region], before, after)).outs;
         });
         // Recorded against the new common view: a region that failed keeps what AWS holds.
         for (const d of done) {
@@ -391,7 +399,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
     async delete(_id: string, props: SourceAccountOutputs): Promise<void> {
         const olds = upgradedAccount(props);
         const held = Object.keys(olds.arns).sort();
-        const done = await eachRegion(held, (region) => single.delete!(olds.arns[region], regionState(olds, region)));
+        const done = await eachRegion(held, (region) => deleteOne(olds.arns[region], regionState(olds, region)));
         const failed = done.filter((d) => !d.ok);
         if (failed.length) {
             throw regionsFailed(

@@ -2,7 +2,7 @@
  * The contract of `SourceAccountAuthorizations` between the SDK class and its provider: one source
  * account's aggregation authorizations, one per source region, for one aggregator.
  */
-import type { Inputs, Tags } from "../types";
+import type { Inputs, Tags } from "../core/model/types";
 
 /** The inputs every region shares with the single resource's (`Inputs` without `region`). */
 type Shared = Omit<Inputs, "region">;

@@ -18,7 +18,7 @@ import {
 } from "../harness/aws";
 import { engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
 import { PROGRAMS, useStacks } from "../harness/engine";
-import { OWNER_TAG as OWNER } from "../../provider/types";
+import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 
 const COMPONENT = "pulumi-aws-config-aggregation:index:AggregationAuthorizations";
 const REGIONS = ["ap-southeast-2", "eu-west-1", "us-west-2"];

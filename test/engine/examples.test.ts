@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws, created } from "../harness/aws";
 import { WORK, engineOwner } from "../harness/pulumi";
 import { PROGRAMS, useStacks } from "../harness/engine";
-import { OWNER_TAG } from "../../provider/types";
+import { OWNER_TAG } from "../../provider/core/model/types";
 import { ConfigServiceClient, PutConfigurationAggregatorCommand } from "@aws-sdk/client-config-service";
 
 describe("examples under the pulumi CLI", function () {

@@ -10,8 +10,8 @@ import { Stack, engineOwner } from "../harness/pulumi";
 import { declare, useStacks, type Spec } from "../harness/engine";
 import { faults, type Fault } from "../harness/proxy";
 import { seeded } from "../harness/random";
-import { TYPE } from "../../provider/dynamic";
-import { OWNER_TAG } from "../../provider/types";
+import { TYPE } from "../../provider/core/model/dynamic";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 const OWNER = OWNER_TAG;
 const REGIONS = ["eu-west-1", "us-west-2", "ap-southeast-2"];

@@ -3,12 +3,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, CREDENTIALS_ENV, SOURCE_ACCOUNT, useAws, arnOf, created } from "../harness/aws";
 import { faults } from "../harness/proxy";
-import { PROVIDER_MODULE, TYPE } from "../../provider/dynamic";
+import { PROVIDER_MODULE, TYPE } from "../../provider/core/model/dynamic";
 import { Stack, WORK, engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
 import { declare, useStacks, type Spec, specOf } from "../harness/engine";
 import { FAKE_SECRETS } from "../harness/secrets";
 import { StalledServer } from "../harness/stalled";
-import { OWNER_TAG } from "../../provider/types";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 /** `n` tags with distinct keys and values. */
 const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, `tag-value-${i}`]));

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, arnOf, created, roleIn, useAws } from "../harness/aws";
 import { engineOwner, isSecret } from "../harness/pulumi";
 import { useStacks, specOf } from "../harness/engine";
-import { OWNER_TAG } from "../../provider/types";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 const EXTERNAL_ID = "get-external-id-secret-17";
 

@@ -7,8 +7,8 @@ import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, created, roleIn, useAws } from "../harness/aws";
 import { useStacks, type AccountSpec } from "../harness/engine";
 import { engineOwner, type Stack } from "../harness/pulumi";
-import { SOURCE_ACCOUNT_TYPE } from "../../provider/dynamic";
-import { OWNER_TAG as OWNER } from "../../provider/types";
+import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
+import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
 
 const spec = (over: Partial<AccountSpec> = {}): AccountSpec => ({
@@ -59,7 +59,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
             [arnIn(OTHER_ACCOUNT, "us-east-1")]: ours(),
         });
         assert.deepEqual(await heldIn(THIRD_ACCOUNT, ALL), { [arnIn(THIRD_ACCOUNT, "eu-west-1")]: ours("third") });
-        const [acct] = records(s);
+        const acct = records(s).find((r) => r.urn.endsWith("::acct"))!;
         assert.equal(acct.id, `${OTHER_ACCOUNT}/${AGGREGATOR_ACCOUNT}/us-east-1`);
         assert.deepEqual(acct.outputs!.regions, ["ap-southeast-2", "eu-west-1", "us-east-1"]);
         assert.deepEqual(Object.keys(acct.outputs!.creationTimes as object).sort(), ["ap-southeast-2", "eu-west-1", "us-east-1"]);

@@ -8,8 +8,8 @@ import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, arnOf, roleIn, useAws } from "../harness/aws";
 import { PROGRAMS, declare, useStacks, type Spec } from "../harness/engine";
 import { engineOwner, type Stack } from "../harness/pulumi";
-import { TYPE } from "../../provider/dynamic";
-import { OWNER_TAG as OWNER } from "../../provider/types";
+import { TYPE } from "../../provider/core/model/dynamic";
+import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 
 const ARN = arnOf("eu-west-1");
 const SPEC: Spec = {

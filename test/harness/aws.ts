@@ -14,14 +14,14 @@ import {
     type AggregationAuthorization,
 } from "@aws-sdk/client-config-service";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { configureSettings } from "../../provider/client";
-import { ownerOf } from "../../provider/owner";
-import { fromTagList, toTagList } from "../../provider/tags";
-import { OWNER_TAG, type Inputs, type Tags } from "../../provider/types";
+import { configureSettings } from "../../provider/core/aws/client";
+import { ownerOf } from "../../provider/core/owner";
+import { fromTagList, toTagList } from "../../provider/core/model/tags";
+import { OWNER_TAG, type Inputs, type Tags } from "../../provider/core/model/types";
 import { Moto } from "./moto";
 import { RecordingProxy } from "./proxy";
 import { CREDENTIALS_ENV } from "./secrets";
-import { TYPE } from "../../provider/dynamic";
+import { TYPE } from "../../provider/core/model/dynamic";
 
 /** The account moto answers for (sts:GetCallerIdentity). */
 export const SOURCE_ACCOUNT = "123456789012";
@@ -46,7 +46,7 @@ export const ownerFor = (name: string, stack = "dev", org = "organization", pare
 
 /**
  * The owner tag of a creation of the resource with `owner`, as the fixture's `tags` show it: the random
- * creation ID (provider/ownership.ts) as `*`. Tests that check the ID itself read `rawTags`.
+ * creation ID (provider/core/ownership.ts) as `*`. Tests that check the ID itself read `rawTags`.
  */
 export const created = (owner: string) => `${owner} creation:*`;
 

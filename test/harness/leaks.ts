@@ -6,10 +6,10 @@
  * tests' fake secrets (credentials, session token, endpoint userinfo password, secret tag values).
  */
 import * as assert from "node:assert/strict";
-import * as errors from "../../provider/errors";
-import { setNoticeSink } from "../../provider/notice";
-import { provider } from "../../provider/provider";
-import * as validation from "../../provider/validate";
+import * as errors from "../../provider/core/aws/errors";
+import { setNoticeSink } from "../../provider/core/notice";
+import { provider } from "../../provider/authorization/provider";
+import * as validation from "../../provider/core/model/validate";
 import { FAKE_SECRETS } from "./secrets";
 
 export interface Recorded {
@@ -51,7 +51,7 @@ let installed = false;
 export function install(): void {
     if (installed) return;
     installed = true;
-    // Notices (provider/notice.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
+    // Notices (provider/core/notice.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
     const print = setNoticeSink((line) => {
         record("notice", line);
         print(line);

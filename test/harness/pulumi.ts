@@ -21,9 +21,9 @@ import {
     type Stack as AutomationStack,
     type StepEventMetadata,
 } from "@pulumi/pulumi/automation";
-import { ownerOf } from "../../provider/owner";
+import { ownerOf } from "../../provider/core/owner";
 import { CREDENTIALS_ENV } from "./aws";
-import { TYPE } from "../../provider/dynamic";
+import { TYPE } from "../../provider/core/model/dynamic";
 
 for (const key of Object.keys(process.env)) if (/^(AWS_|PULUMI_)/.test(key)) delete process.env[key];
 

@@ -4,11 +4,11 @@
  * the role's account). Every scenario reads the AWS state back per account.
  */
 import * as assert from "node:assert/strict";
-import { configureSettings, identity, rateLimiter } from "../../provider/client";
-import { provider } from "../../provider/provider";
-import { parseSettings } from "../../provider/settings";
+import { configureSettings, identity, rateLimiter } from "../../provider/core/aws/client";
+import { provider } from "../../provider/authorization/provider";
+import { parseSettings } from "../../provider/core/aws/settings";
 import { freePort } from "../harness/moto";
-import type { Inputs, Outputs } from "../../provider/types";
+import type { Inputs, Outputs } from "../../provider/core/model/types";
 import {
     AGGREGATOR_ACCOUNT,
     CREDENTIALS_ENV,

@@ -2,10 +2,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { provider } from "../../provider/provider";
-import { configureSettings } from "../../provider/client";
+import { provider } from "../../provider/authorization/provider";
+import { configureSettings } from "../../provider/core/aws/client";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
-import { partitionOf } from "../../provider/id";
+import { partitionOf } from "../../provider/core/model/id";
 import { freePort } from "../harness/moto";
 import { faults } from "../harness/proxy";
 

@@ -10,9 +10,9 @@ import {
     UntagResourceCommand,
     ListTagsForResourceCommand,
 } from "@aws-sdk/client-config-service";
-import { provider } from "../../provider/provider";
+import { provider } from "../../provider/authorization/provider";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, ownerFor, useAws, created } from "../harness/aws";
-import { OWNER_TAG } from "../../provider/types";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 const inputs = inputsFor;
 const OWNER = OWNER_TAG;
@@ -21,7 +21,7 @@ const ARN = arnOf("eu-west-1");
 /**
  * Waits until the clock is past the second of `time`. moto stamps creation times in whole seconds, so
  * an authorization deleted and created again within one second would show the same creation time; AWS
- * gives every creation its own (the ownership rules rely on it, provider/ownership.ts).
+ * gives every creation its own (the ownership rules rely on it, provider/core/ownership.ts).
  */
 async function afterSecondOf(time: string | Date): Promise<void> {
     const second = Math.floor(new Date(time).getTime() / 1000);

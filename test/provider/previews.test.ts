@@ -5,10 +5,10 @@
  * tags AWS will hold (default tags included) are in the checked inputs unless a value may be secret.
  */
 import * as assert from "node:assert/strict";
-import { provider } from "../../provider/provider";
-import { configureSettings } from "../../provider/client";
-import { EMPTY_SETTINGS } from "../../provider/settings";
-import type { Inputs, Outputs } from "../../provider/types";
+import { provider } from "../../provider/authorization/provider";
+import { configureSettings } from "../../provider/core/aws/client";
+import { EMPTY_SETTINGS } from "../../provider/core/aws/settings";
+import type { Inputs, Outputs } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
 import { AGGREGATOR_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
 

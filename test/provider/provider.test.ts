@@ -1,9 +1,9 @@
 import * as assert from "node:assert/strict";
-import { provider } from "../../provider/provider";
-import type { Outputs } from "../../provider/types";
+import { provider } from "../../provider/authorization/provider";
+import type { Outputs } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor, created } from "../harness/aws";
-import { OWNER_TAG } from "../../provider/types";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 const OWNER = OWNER_TAG;
 

@@ -5,9 +5,9 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { PROVIDER_MODULE } from "../../provider/dynamic";
-import { buildArn } from "../../provider/id";
-import { roleAccount } from "../../provider/settings";
+import { SOURCE_ACCOUNT_PROVIDER_MODULE } from "../../provider/core/model/dynamic";
+import { buildArn } from "../../provider/core/model/id";
+import { roleAccount } from "../../provider/core/aws/settings";
 
 interface Registered {
     type: string;
@@ -26,16 +26,21 @@ describe("AggregationAuthorizations (mocked engine)", () => {
             {
                 newResource(args) {
                     registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-                    if (!args.type.endsWith(":AggregationAuthorization")) return { id: `${args.name}-id`, state: args.inputs };
+                    if (!args.type.endsWith(":SourceAccountAuthorizations")) return { id: `${args.name}-id`, state: args.inputs };
                     const i = args.inputs;
                     const accountId = roleAccount(i.assumeRole?.roleArn ?? "") ?? "123456789012";
-                    const arn = buildArn({
-                        region: i.region,
-                        accountId,
-                        authorizedAccountId: i.authorizedAccountId,
-                        authorizedAwsRegion: i.authorizedAwsRegion,
-                    });
-                    return { id: arn, state: { ...i, arn, accountId } };
+                    const arns = Object.fromEntries(
+                        (i.regions as string[]).map((region) => [
+                            region,
+                            buildArn({
+                                region,
+                                accountId,
+                                authorizedAccountId: i.authorizedAccountId,
+                                authorizedAwsRegion: i.authorizedAwsRegion,
+                            }),
+                        ]),
+                    );
+                    return { id: `${accountId}/${i.authorizedAccountId}/${i.authorizedAwsRegion}`, state: { ...i, arns, accountId } };
                 },
                 call: (args) => args.inputs,
             },
@@ -48,7 +53,7 @@ describe("AggregationAuthorizations (mocked engine)", () => {
 
     const role = (account: string) => ({ roleArn: `arn:aws:iam::${account}:role/config-authorizer` });
 
-    it("declares one authorization per account and region, named <name>-<account>-<region>, through each account's role", async () => {
+    it("declares one SourceAccountAuthorizations per account, named <name>-<account>, holding its regions, through its role", async () => {
         const org = new sdk.AggregationAuthorizations("org", {
             authorizedAccountId: "111122223333",
             authorizedAwsRegion: "us-east-1",
@@ -64,26 +69,26 @@ describe("AggregationAuthorizations (mocked engine)", () => {
             ],
         });
         const arns = await value(org.arns);
-        const children = registered.filter((r) => r.type.endsWith(":AggregationAuthorization"));
-        assert.deepEqual(children.map((c) => c.name).sort(), [
-            "org-444455556666-eu-west-1",
-            "org-444455556666-us-west-2",
-            "org-777788889999-eu-west-1",
-            "org-777788889999-us-west-2",
-        ]);
-        const one = children.find((c) => c.name === "org-777788889999-us-west-2")!;
+        const children = registered.filter((r) => r.type.endsWith(":SourceAccountAuthorizations"));
+        assert.deepEqual(children.map((c) => c.name).sort(), ["org-444455556666", "org-777788889999"]);
+        assert.deepEqual(
+            registered.filter((r) => r.type.endsWith(":AggregationAuthorization")),
+            [],
+            "no resource per authorization",
+        );
+        const one = children.find((c) => c.name === "org-777788889999")!;
         assert.deepEqual(
             { ...one.inputs, owner: undefined },
             {
                 authorizedAccountId: "111122223333",
                 authorizedAwsRegion: "us-east-1",
-                region: "us-west-2",
+                regions: ["us-west-2", "eu-west-1"],
                 tags: { team: "security" },
                 assumeRole: role("777788889999"),
                 sourceAccountId: "777788889999",
                 tagsMayBeSecret: true, // the common and the source's tags merged: an Output, which may hold a secret
                 owner: undefined,
-                __provider: PROVIDER_MODULE,
+                __provider: SOURCE_ACCOUNT_PROVIDER_MODULE,
             },
         );
         const arn = (a: string, r: string) => `arn:aws:config:${r}:${a}:aggregation-authorization/111122223333/us-east-1`;
@@ -107,10 +112,10 @@ describe("AggregationAuthorizations (mocked engine)", () => {
             sources: [{ accountId: 444455556666, regions: ["eu-west-1"], assumeRole: role("444455556666") }],
         });
         const arns = await value(org.arns);
-        const children = registered.filter((r) => r.type.endsWith(":AggregationAuthorization"));
+        const children = registered.filter((r) => r.type.endsWith(":SourceAccountAuthorizations"));
         assert.deepEqual(
             children.map((c) => [c.name, c.inputs.authorizedAccountId]),
-            [["org-444455556666-eu-west-1", "111122223333"]],
+            [["org-444455556666", "111122223333"]],
         );
         assert.deepEqual(Object.keys(org.authorizations), ["444455556666"]);
         assert.deepEqual(arns, {
@@ -220,7 +225,7 @@ describe("AggregationAuthorizations (mocked engine)", () => {
                 },
             );
             assert.deepEqual(
-                registered.filter((r) => r.type.endsWith(":AggregationAuthorization")),
+                registered.filter((r) => r.type.endsWith(":SourceAccountAuthorizations")),
                 [],
             );
         });

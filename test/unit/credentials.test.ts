@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { refreshing } from "../../provider/client";
+import { refreshing } from "../../provider/core/aws/client";
 
 describe("role credentials", () => {
     const MINUTE = 60 * 1000;

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { assumeRoleError, checkNetwork, deadlineError, translate, type CallContext } from "../../provider/errors";
-import { resolveLimits, seconds } from "../../provider/limits";
-import { scrubAwsMessage, truncate, withoutUserinfo } from "../../provider/redact";
-import { provider } from "../../provider/provider";
+import { assumeRoleError, checkNetwork, deadlineError, translate, type CallContext } from "../../provider/core/aws/errors";
+import { resolveLimits, seconds } from "../../provider/core/aws/limits";
+import { scrubAwsMessage, truncate, withoutUserinfo } from "../../provider/core/model/redact";
+import { provider } from "../../provider/authorization/provider";
 import { findLeaks, install, messages } from "../harness/leaks";
 import { FAKE_SECRETS } from "../harness/secrets";
 

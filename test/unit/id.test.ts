@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { buildArn, buildKey, parseArn, parseId, parseKey, partitionOf } from "../../provider/id";
+import { buildArn, buildKey, parseArn, parseId, parseKey, partitionOf } from "../../provider/core/model/id";
 
 describe("ARN and key", () => {
     const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";

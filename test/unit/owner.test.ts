@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { describeOwner, ownerOf, sameStack } from "../../provider/owner";
-import { TYPE } from "../../provider/dynamic";
+import { describeOwner, ownerOf, sameStack } from "../../provider/core/owner";
+import { TYPE } from "../../provider/core/model/dynamic";
 
 const urn = (stack: string, project: string, name: string, parents = "") => `urn:pulumi:${stack}::${project}::${parents}${TYPE}::${name}`;
 

@@ -1,9 +1,9 @@
 /**
- * The ownership rules (provider/ownership.ts) as pure functions: the owner tag of a creation, which
+ * The ownership rules (provider/core/ownership.ts) as pure functions: the owner tag of a creation, which
  * tag names which creation, a resource's standing with what AWS holds, and what a create claims.
  */
 import * as assert from "node:assert/strict";
-import { ownerOf } from "../../provider/owner";
+import { ownerOf } from "../../provider/core/owner";
 import {
     carriesOwner,
     claim,
@@ -13,8 +13,8 @@ import {
     standing,
     tagNamesCreation,
     type ClaimContext,
-} from "../../provider/ownership";
-import { OWNER_TAG } from "../../provider/types";
+} from "../../provider/core/ownership";
+import { OWNER_TAG } from "../../provider/core/model/types";
 
 const urn = (stack: string, name: string) => `urn:pulumi:${stack}::lz::pulumi-nodejs:dynamic/aws-config:AggregationAuthorization::${name}`;
 const A = ownerOf("acme", urn("prod", "a"));

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { SUPPORTED } from "../../provider/settings";
+import { SUPPORTED } from "../../provider/core/aws/settings";
 import * as sdk from "../../sdk";
 
 const REPO = path.resolve(__dirname, "../../..");
@@ -43,7 +43,7 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
         ...[...source("sdk/authorizations.ts").matchAll(/readonly (\w+)\??:/g)].map((m) => m[1]),
         ...SUPPORTED,
         "aws:skipRegionValidation",
-        ...[...source("provider/aws.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
+        ...[...source("provider/core/aws/calls.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
         // The program-side reads (provider/checks/): the aggregator's source status.
         ...[...source("provider/checks/status.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
         ...[...source("provider/checks/regions.ts").matchAll(/\bpaginate(\w+)\b/g)].map((m) => m[1]),
@@ -96,7 +96,7 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
         assert.match(ours["Creation time"], /`creationTime` output/);
         assert.match(ours["Tag changes"], /`TagResource`\/`UntagResource`/);
         // The refresh reads by ARN with ListTagsForResource, never DescribeAggregationAuthorizations.
-        assert.match(source("provider/aws.ts"), /export async function findTagsByArn[\s\S]*?ListTagsForResourceCommand/);
+        assert.match(source("provider/core/aws/calls.ts"), /export async function findTagsByArn[\s\S]*?ListTagsForResourceCommand/);
     });
 });
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { Backoff, SendRate } from "../../provider/retry";
+import { Backoff, SendRate } from "../../provider/core/aws/retry";
 
 const err = (errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR") => ({ errorType });
 

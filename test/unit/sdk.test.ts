@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { PROVIDER_MODULE } from "../../provider/dynamic";
+import { PROVIDER_MODULE } from "../../provider/core/model/dynamic";
 
 describe("the provider module stored in the state", () => {
     /** Evaluates the module text the way the dynamic-provider host does, with `require` replaced. */

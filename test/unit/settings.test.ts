@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { ACCEPTED_WHEN_FALSE, REFUSED, isIgnored, mergedTags, ownTags, parseSettings, roleAccount } from "../../provider/settings";
+import { ACCEPTED_WHEN_FALSE, REFUSED, parseSettings, roleAccount } from "../../provider/core/aws/settings";
 
 const from = (config: Record<string, unknown>) => (key: string) => {
     const v = config[key];
@@ -282,18 +282,6 @@ describe("stack settings", () => {
             assert.throws(() => parseSettings(from(config)), { message: PREFIX + message });
         });
     }
-
-    it("merges default tags under the resource's (the resource wins) and leaves ignored keys out", () => {
-        const s = parseSettings(
-            from({ "aws:defaultTags": { tags: { env: "prod", team: "x", "skip:me": "1" } }, "aws:ignoreTags": { keyPrefixes: ["skip:"] } }),
-        );
-        assert.deepEqual(mergedTags(s, { team: "platform", "skip:too": "2" }), { env: "prod", team: "platform" });
-        assert.equal(isIgnored(s, "skip:anything"), true);
-        assert.equal(isIgnored(s, "env"), false);
-        // tags = the resource's part of tagsAll: its own keys, and defaults it overrides.
-        assert.deepEqual(ownTags(s, { env: "prod", team: "platform" }, { team: "platform" }), { team: "platform" });
-        assert.deepEqual(ownTags(s, { env: "dev", team: "platform" }, undefined), { env: "dev", team: "platform" });
-    });
 
     it("reads the account of a role ARN", () => {
         assert.equal(roleAccount("arn:aws:iam::123456789012:role/path/name"), "123456789012");

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { upgraded } from "../../provider/state";
-import type { Outputs } from "../../provider/types";
+import { upgraded } from "../../provider/core/state";
+import type { Outputs } from "../../provider/core/model/types";
 
 const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 const base = {

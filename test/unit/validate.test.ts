@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
-import { provider } from "../../provider/provider";
-import { configureSettings } from "../../provider/client";
-import { closestRegion, distance, loadPartitions } from "../../provider/regions";
-import { UNKNOWN } from "../../provider/types";
-import { validate } from "../../provider/validate";
+import { provider } from "../../provider/authorization/provider";
+import { configureSettings } from "../../provider/core/aws/client";
+import { closestRegion, distance, loadPartitions } from "../../provider/core/model/regions";
+import { UNKNOWN } from "../../provider/core/model/types";
+import { validate } from "../../provider/core/model/validate";
 import { FAKE_SECRETS } from "../harness/secrets";
 
 const ok = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1" };

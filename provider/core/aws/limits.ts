@@ -13,7 +13,7 @@
  * operations in flight) ends a run within 30 s plus the engine's own shutdown. Eight attempts stay
  * for throttling; the deadline bounds them, and the wait for a send slot, too.
  */
-import { quote } from "./redact";
+import { quote } from "../model/redact";
 
 /** The namespace of this package's own stack config keys. */
 export const CONFIG_NAMESPACE = "pulumi-aws-config-aggregation";

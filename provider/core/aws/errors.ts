@@ -10,9 +10,9 @@ import {
     TooManyTagsException,
     ValidationException,
 } from "@aws-sdk/client-config-service";
-import type { PartialFailure } from "./dynamic";
+import type { PartialFailure } from "../model/dynamic";
 import { seconds } from "./limits";
-import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "./redact";
+import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "../model/redact";
 
 /** Marker field carried by every error this package raises. */
 export const ERROR_MARKER = "__awsConfigAggregationError";

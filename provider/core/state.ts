@@ -7,8 +7,8 @@
  * - state from before creation IDs has no `creationId`: `ownership.ts` then matches the recorded owner
  *   alone, and the next update writes one.
  */
-import { parseArn } from "./id";
-import type { Outputs, Tags } from "./types";
+import { parseArn } from "./model/id";
+import type { Outputs, Tags } from "./model/types";
 
 /** A resource's state as every operation reads it: the fields older versions left out, filled in. */
 export type State = Outputs & { tagsAll: Tags; adopted: boolean };

@@ -8,9 +8,9 @@
  * Secrets (`aws:secretKey`, `aws:token`, external IDs) are kept in this process only: never echoed in
  * a message, never written to state or outputs.
  */
-import { isAwsReserved, pickTags, tagValue } from "./tags";
-import type { Tags } from "./types";
-import { accountIdOf, accountIdProblem } from "./validate";
+import { isAwsReserved } from "../model/tags";
+import type { Tags } from "../model/types";
+import { accountIdOf, accountIdProblem } from "../model/validate";
 
 /** One role of `aws:assumeRoles` (pulumi-aws v7's `ProviderAssumeRole`), or of a resource's `assumeRole`. */
 export interface RoleSetting {
@@ -344,22 +344,4 @@ export function parseSettings(get: (key: string) => string | undefined): Setting
         };
     }
     return s;
-}
-
-/** True for a tag key the `aws:ignoreTags` setting says is never managed nor shown. */
-export function isIgnored(s: Settings, key: string): boolean {
-    return s.ignoreTags.keys.includes(key) || s.ignoreTags.keyPrefixes.some((p) => key.startsWith(p));
-}
-
-/** The tags an authorization should hold for a resource's `tags`: the default tags under them, ignored keys left out. */
-export function mergedTags(s: Settings, tags: Tags | undefined): Tags {
-    return pickTags({ ...s.defaultTags, ...tags }, (k) => !isIgnored(s, k));
-}
-
-/**
- * The part of `all` (an authorization's tags as this resource manages them) that is the resource's
- * own: keys it declares, and keys whose value is not the default tag's (pulumi-aws's `tags` beside `tagsAll`).
- */
-export function ownTags(s: Settings, all: Tags, declared: Tags | undefined): Tags {
-    return pickTags(all, (k) => !isIgnored(s, k) && (tagValue(declared, k) !== undefined || tagValue(s.defaultTags, k) !== all[k]));
 }

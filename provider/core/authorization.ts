@@ -1,11 +1,14 @@
 /**
- * The dynamic provider: thin CRUD methods over the lookups in `aws.ts`; whose an authorization is,
- * `ownership.ts` decides for every path.
+ * The operations on one authorization, which both resource types run (`AggregationAuthorization` once,
+ * `SourceAccountAuthorizations` per region): thin CRUD over the AWS calls of `aws/calls.ts`, each within
+ * the operation deadline; whose an authorization is, `ownership.ts` decides for every path; its tags,
+ * `tag-policy.ts`; state of older versions, `state.ts`. Also the shared parts of `check` (the preview's
+ * read of what a create would meet, `previewExisting`; role and tag-count validation) and `configure`.
  *
  * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
  * STS for the account (once per credentials and region and run, shared), so that previews know the
  * ARN, and a new authorization's ARN is read once, so that a preview fails as the create would on one
- * that exists (`withIdentity`, `previewExisting`). Every call that decides existence or changes
+ * that exists (`previewExisting`). Every call that decides existence or changes
  * anything first checks that the credentials belong to the authorization's account
  * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
  * deleting another account's authorization). `create` never takes over an authorization it did not
@@ -18,25 +21,23 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
-import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws";
+import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws/calls";
 import {
     configureSettings,
     credentialsInUse,
-    currentLimits,
     currentSettings,
     refuseSettings,
-    settingsRefusal,
     sourceAccount,
     withDeadline,
     type Deadline,
     type Target,
-} from "./client";
-import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./errors";
-import { buildArn, ID_FORMATS, parseArn, parseId } from "./id";
-import { KNOBS } from "./limits";
-import { ID_ECHO_LIMIT, truncate } from "./redact";
+} from "./aws/client";
+import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./aws/errors";
+import { buildArn, ID_FORMATS, parseArn, parseId } from "./model/id";
+import { KNOBS } from "./aws/limits";
+import { ID_ECHO_LIMIT, truncate } from "./model/redact";
 import { notice } from "./notice";
-import { regionFromEnvironment } from "./regions";
+import { regionFromEnvironment } from "./model/regions";
 import { describeOwner, ownerTagOf } from "./owner";
 import {
     carriesOwner,
@@ -54,11 +55,12 @@ import {
     type Creation,
     type Standing,
 } from "./ownership";
-import { fromTagList, isAwsReserved, pickTags, tagRequests, tagsEqual, tagValue, userTags, withOwner } from "./tags";
-import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./types";
-import { MAX_TAGS, accountIdOf, validate } from "./validate";
+import { foundKeys, tagPolicy, tagRequests, tagsEqual, type Mode } from "./tag-policy";
+import { fromTagList, pickTags, tagValue } from "./model/tags";
+import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./model/types";
+import { MAX_TAGS } from "./model/validate";
 import { upgraded, type State } from "./state";
-import { isIgnored, mergedTags, ownTags, parseSettings, roleAccount, roleProblem, type RoleSetting } from "./settings";
+import { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./aws/settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
@@ -97,9 +99,6 @@ export function target(verb: Verb, resource: string, region: string, deadline?: 
     return { verb, resource, region, deadline, ...(role ? { role } : {}) };
 }
 
-/** How a resource holds its authorization: created (or reclaimed), taken over with takeOwnership, or adopted. */
-type Mode = "own" | "taken" | "adopted";
-
 function modeOf(o: Pick<Outputs, "adopted" | "takenOver">): Mode {
     return o.adopted ? "adopted" : o.takenOver ? "taken" : "own";
 }
@@ -118,15 +117,12 @@ function outputsOf(
     creationId: string | undefined,
 ): State {
     const parts = parseArn(arn);
-    const s = currentSettings();
-    const all = pickTags(tagsAll, (k) => !isIgnored(s, k));
     const outs: State = {
         adopted: mode === "adopted",
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
-        tags: ownTags(s, all, inputs.tags),
-        tagsAll: all,
+        ...tagPolicy(currentSettings()).shown(tagsAll, inputs.tags),
         arn,
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
@@ -137,44 +133,13 @@ function outputsOf(
     return outs;
 }
 
-/**
- * Which of an authorization's tags a resource manages. One it created: every tag but AWS's own `aws:`
- * tags (the owner tag included). One it adopted: only the keys the program declares (`declared`),
- * so that tags someone else set (AWS Control Tower's, CloudFormation's) stay as they are. One it took
- * over: the declared keys and the owner tag; the tags it found stay unless the program declares them.
- */
-function managedKeys(mode: Mode, ...declared: (Tags | undefined)[]): (key: string) => boolean {
-    const s = currentSettings();
-    const isDeclared = (k: string) => declared.some((d) => tagValue(d, k) !== undefined);
-    if (mode === "own") return (k) => !isAwsReserved(k) && !isIgnored(s, k);
-    if (mode === "taken") return (k) => !isAwsReserved(k) && !isIgnored(s, k) && (k === OWNER_TAG || isDeclared(k));
-    return (k) => !isAwsReserved(k) && !isIgnored(s, k) && k !== OWNER_TAG && isDeclared(k);
-}
-
-/** The tags a resource with `tags` wants AWS to hold: `aws:defaultTags` under them, `aws:ignoreTags` left out. */
-export function desiredTags(tags: Tags | undefined): Tags {
-    return mergedTags(currentSettings(), tags);
-}
-
-/** The `tags` and `tagsAll` a resource with `tags` records for an authorization it created and AWS holds as desired. */
-export function appliedTags(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
-    const all = desiredTags(tags);
-    return { tags: ownTags(currentSettings(), all, tags), tagsAll: all };
-}
-
-/** The tags AWS holds for a resource in state, as far as it manages them. */
-function awsTagsOf(o: State): Tags {
-    const all = o.tagsAll;
-    return o.adopted || o.owner === undefined ? { ...all } : withOwner(all, ownerTagValue(o.owner, o.creationId));
-}
-
 /** The creation a resource's state records, for `standing`; `alsoOwner`: the owner the program gives now. */
 function creationOf(o: Partial<Outputs>, alsoOwner?: string): Creation {
     return { owners: [o.owner, alsoOwner], creationId: o.creationId, creationTime: o.creationTime };
 }
 
 /** Describes an authorization by what it authorizes, for messages before its ARN is known. */
-function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
+export function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "authorizedAwsRegion" | "region">): string {
     return `an authorization for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion} in source region ${i.region}`;
 }
 
@@ -291,17 +256,15 @@ export function landsElsewhere(expected: string, actual: string, role: RoleSetti
  */
 async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: State): Promise<void> {
     const { untag, tag } = tagRequests(arn, olds, news);
-    const record = (all: Tags) => {
-        applied.tagsAll = all;
-        applied.tags = ownTags(currentSettings(), all, applied.tags);
-    };
+    const policy = tagPolicy(currentSettings());
+    const record = (all: Tags) => Object.assign(applied, policy.shown(all, applied.tags));
     if (untag) {
         await untagAuthorization(t, untag);
         record(pickTags(applied.tagsAll, (k) => !untag.TagKeys!.includes(k)));
     }
     if (tag) {
         await tagAuthorization(t, tag);
-        record(userTags({ ...applied.tagsAll, ...fromTagList(tag.Tags) }));
+        record({ ...applied.tagsAll, ...fromTagList(tag.Tags) });
     }
 }
 
@@ -315,7 +278,8 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
 async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
     const creationId = newCreationId();
     const mine: Creation = { owners: [inputs.owner], creationId };
-    const desired = withOwner(desiredTags(inputs.tags), ownerTagValue(inputs.owner!, creationId));
+    const policy = tagPolicy(currentSettings());
+    const desired = policy.inAws(policy.desired(inputs.tags), { mode: "own", owner: inputs.owner, creationId });
     let created: AggregationAuthorization;
     try {
         created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
@@ -326,7 +290,11 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         const held = await findTagsByArn(t, arn).catch(() => undefined);
         if (held === undefined || !tagNamesCreation(held, mine)) throw err;
         const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion).catch(() => undefined);
-        throw partial(err as AuthorizationError, arn, outputsOf(inputs, arn, found?.CreationTime, userTags(held), "own", creationId));
+        throw partial(
+            err as AuthorizationError,
+            arn,
+            outputsOf(inputs, arn, found?.CreationTime, policy.held(held, "own"), "own", creationId),
+        );
     }
     const createdArn = created.AggregationAuthorizationArn!;
     let held: Tags | undefined;
@@ -337,7 +305,7 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         throw partial(
             err as AuthorizationError,
             createdArn,
-            outputsOf(inputs, createdArn, created.CreationTime, userTags(desired), "own", creationId),
+            outputsOf(inputs, createdArn, created.CreationTime, policy.held(desired, "own"), "own", creationId),
         );
     }
     if (held === undefined) {
@@ -349,7 +317,7 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         );
     }
     if (!tagNamesCreation(held, mine)) throw raceError(inputs, createdArn, ownerTagOf(held));
-    return outputsOf(inputs, createdArn, created.CreationTime, userTags(held), "own", creationId);
+    return outputsOf(inputs, createdArn, created.CreationTime, policy.held(held, "own"), "own", creationId);
 }
 
 /**
@@ -364,15 +332,16 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     // delete): nothing exists to take, so create it.
     if (!found) return createNew(t, inputs, arn);
     const creationId = mode === "adopted" ? undefined : newCreationId();
-    const wanted = desiredTags(inputs.tags);
-    const managed = managedKeys(mode, wanted);
-    const desired = creationId === undefined ? wanted : withOwner(wanted, ownerTagValue(inputs.owner!, creationId));
+    const policy = tagPolicy(currentSettings());
+    const wanted = policy.desired(inputs.tags);
+    const managed = policy.managed(mode, wanted);
+    const desired = policy.inAws(wanted, { mode, owner: inputs.owner, creationId });
     // A failure half way records it with the tags it holds: the creation time proves it this
     // resource's until its owner tag is written (`standing`), and the next up converges.
     // An adopted one: the keys it held before, which its destroy never removes (a failure half way records them too).
-    const foundTagKeys = mode === "adopted" ? { foundTagKeys: Object.keys(userTags(existing)).sort() } : {};
+    const foundTagKeys = mode === "adopted" ? { foundTagKeys: foundKeys(existing) } : {};
     const applied = {
-        ...outputsOf(inputs, arn, found.CreationTime, userTags(pickTags(existing, managed)), mode, creationId),
+        ...outputsOf(inputs, arn, found.CreationTime, policy.held(existing, mode, wanted), mode, creationId),
         ...foundTagKeys,
     };
     try {
@@ -417,46 +386,6 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
 }
 
 /**
- * The checked inputs, with the `arn` and `accountId` that the authorization has (or will have) when
- * they can be known. A dynamic provider does not take part in previews: the engine previews an
- * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
- * would be unknown to every resource that depends on it, and a tag change would preview dependents as
- * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
- * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
- * credentials and region and run, shared with every create and remembered, failure included; check waits
- * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. When the account cannot be learned, the error is thrown
- * (check fails the preview with the message the up would give), unless aws:skipCredentialsValidation
- * lets the inputs go on without it.
- */
-async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
-    if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
-    const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
-    // With a role, the source account is the role's: known without asking AWS, even in a first preview.
-    if (news.assumeRole !== undefined) {
-        const roleArn = news.assumeRole.roleArn;
-        const accountId = roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
-        return accountId === undefined ? news : identity(buildArn({ ...news, accountId }));
-    }
-    if (typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined) {
-        const parts = parseArn(olds.arn);
-        if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
-    }
-    try {
-        const resource = describeAuthorization(news);
-        const accountId = await withDeadline("creating", resource, (deadline) =>
-            // Shared by every resource of the run that waits on the same (credentials, region), up to one request timeout.
-            sourceAccount(target("creating", resource, news.region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
-        );
-        return identity(buildArn({ ...news, accountId }));
-    } catch (err) {
-        // Credentials the up could not use fail the preview too, as pulumi-aws's do; aws:skipCredentialsValidation
-        // lets the preview go on without the ARN (the create then checks the account, as always).
-        if (currentSettings().skipCredentialsValidation) return news;
-        throw err;
-    }
-}
-
-/**
  * What the create of a new authorization will meet, read in the preview: one ListTagsForResource by
  * ARN in its account. One that exists is judged as the create will judge it (`claim`, ownership.ts):
  * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
@@ -471,10 +400,10 @@ export async function previewExisting(inputs: Inputs, arn: string): Promise<{ re
     if (carriesOwner(existing, inputs.owner)) return {};
     const decision = claimFor(inputs, arn, existing);
     if (decision.kind === "refuse") return { refusal: authorizationError("creating", arn, decision.why).message };
-    const wanted = desiredTags(inputs.tags);
+    const policy = tagPolicy(currentSettings());
+    const wanted = policy.desired(inputs.tags);
     if (decision.kind === "own" && decision.reason === "reclaimed") return { tagsAll: wanted };
-    const s = currentSettings();
-    return { tagsAll: { ...userTags(pickTags(existing, (k) => !isIgnored(s, k))), ...wanted } };
+    return { tagsAll: policy.shown({ ...existing, ...wanted }, inputs.tags).tagsAll };
 }
 
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
@@ -536,7 +465,7 @@ export function validateMerged(news: Inputs): string[] {
     const s = currentSettings();
     if (Object.keys(s.defaultTags).length === 0 || isUnknown(news.tags)) return [];
     if (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null || Array.isArray(news.tags))) return [];
-    const n = Object.keys(desiredTags(news.tags)).length;
+    const n = Object.keys(tagPolicy(s).desired(news.tags)).length;
     if (n <= MAX_TAGS) return [];
     return [
         `tags with the stack's aws:defaultTags make ${n} tags, but at most ${MAX_TAGS} are allowed (AWS allows 50; the owner tag takes one)`,
@@ -594,102 +523,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     configureSettings(settings);
 }
 
-export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
-    configure,
-
-    async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
-        // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
-        const account = accountIdOf(given.authorizedAccountId);
-        const news: Inputs = account === undefined ? given : { ...given, authorizedAccountId: account };
-        // Failures go to the engine without a property: for a named property Pulumi prints that
-        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
-        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
-        // map, secret values in plain text, and for any input a value of any length. Each reason
-        // names its input instead.
-        const refusal = settingsRefusal();
-        if (refusal) return { inputs: news, failures: [{ property: "", reason: refusal.message }] };
-        const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
-        const invalid = validate(news as unknown as Record<string, unknown>, {
-            skipRegionValidation: currentSettings().skipRegionValidation,
-        }).map((f) => ({ property: "", reason: f.reason }));
-        const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
-        const failures = [...problems, ...invalid, ...roles];
-        if (failures.length) return { inputs: news, failures };
-        const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason }] });
-        let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
-        try {
-            checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };
-        } catch (err) {
-            return fail((err as Error).message); // unusable credentials: the message the up would give
-        }
-        // The account it would land in, where known now (a role's, the credentials', or the existing ARN's).
-        const lands = checked.accountId;
-        const expected = news.sourceAccountId;
-        if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
-            const roleArn = news.assumeRole?.roleArn;
-            return fail(landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined));
-        }
-        // The tags AWS will hold, so that a preview shows them (default tags included) and names the keys a
-        // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
-        const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
-        if (showTags) checked.tagsAll = desiredTags(news.tags);
-        // A new authorization: does one exist already? The create would meet it; the preview says so now.
-        if ((olds as Partial<Outputs>).arn === undefined && typeof checked.arn === "string" && !isUnknown(checked.arn)) {
-            try {
-                const found = await previewExisting(checked, checked.arn);
-                if (found.refusal) return fail(found.refusal);
-                if (found.tagsAll && showTags) checked.tagsAll = found.tagsAll;
-            } catch (err) {
-                if (!currentSettings().skipCredentialsValidation) return fail((err as Error).message);
-            }
-        }
-        return { inputs: checked };
-    },
-
-    async diff(id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-        const olds = upgraded(id, recorded);
-        const old: Record<string, unknown> = { ...olds };
-        const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
-        const roleChange = await roleDiff(id, olds, news);
-        if (roleChange === "replace") replaces.push("assumeRole");
-        const s = currentSettings();
-        const inPlace =
-            roleChange === "update" ||
-            isUnknown(news.tags) ||
-            !tagsEqual(olds.tagsAll, desiredTags(news.tags)) ||
-            !tagsEqual(
-                olds.tags,
-                pickTags(news.tags, (k) => !isIgnored(s, k)),
-            ) ||
-            (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
-            (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
-            (olds.takeOwnershipFromControlTower ?? false) !== (news.takeOwnershipFromControlTower ?? false) ||
-            olds.sourceAccountId !== news.sourceAccountId ||
-            (news.owner !== undefined && olds.owner !== news.owner);
-        // The create of the new half must know it is one (takeOwnership is for a first create only).
-        if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
-        return { changes: replaces.length > 0 || inPlace, replaces };
-    },
-
-    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-        return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
-    },
-
-    async read(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-        return withDeadline("reading", id, (deadline) => readAuthorization(id, props && upgraded(id, props), deadline));
-    },
-
-    async update(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-        return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
-    },
-
-    async delete(id: string, props: Outputs): Promise<void> {
-        return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
-    },
-};
-
-export async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
     const t = target("creating", describeAuthorization(inputs), inputs.region, deadline, roleOf(inputs));
     if (inputs.owner === undefined) {
         throw authorizationError(
@@ -720,11 +554,7 @@ export async function createAuthorization(inputs: Inputs, deadline: Deadline): P
     return { id: outs.arn, outs };
 }
 
-export async function readAuthorization(
-    id: string,
-    props: State | undefined,
-    deadline: Deadline,
-): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+async function readAuthorization(id: string, props: State | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
     // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
     const lookup = props?.arn === undefined;
     const resolved = await resolveId(id, props, deadline);
@@ -736,6 +566,7 @@ export async function readAuthorization(
     let tags = await findTagsByArn(t, arn);
     let found = resolved.found;
     const lookUp = async () => (found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
+    const policy = tagPolicy(currentSettings());
     if (tags === undefined || !props?.creationTime) {
         // Confirm a disappearance (or learn the creation time) by key before reporting it.
         if (!(await lookUp())) {
@@ -744,7 +575,7 @@ export async function readAuthorization(
         }
         // ListTagsForResource said "not found" but the key lookup found it (AWS still
         // settling): its tags are unknown, so keep the recorded ones rather than claim none.
-        tags ??= props ? awsTagsOf(props) : {};
+        tags ??= props ? policy.inAws(props.tagsAll, { mode: modeOf(props), owner: props.owner, creationId: props.creationId }) : {};
     }
     const mode = props ? modeOf(props) : "own";
     let owner = props?.owner;
@@ -765,8 +596,8 @@ export async function readAuthorization(
     );
     if (owner === undefined) delete inputs.owner;
     if (props?.tags !== undefined) inputs.tags = props.tags;
-    const shown = userTags(pickTags(tags, managedKeys(mode, props?.tagsAll)));
-    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, shown, mode, props?.creationId);
+    const heldAll = policy.held(tags, mode, props?.tagsAll);
+    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, heldAll, mode, props?.creationId);
     if (props?.foundTagKeys !== undefined) outs.foundTagKeys = props.foundTagKeys;
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
     // `pulumi preview --diff` names the tag keys the next up restores or removes (in tags, and in tagsAll
@@ -786,7 +617,7 @@ async function creationTimeAt(t: Target, parts: ReturnType<typeof parseArn>): Pr
     return creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
 }
 
-export async function updateAuthorization(
+async function updateAuthorization(
     id: string,
     olds: State,
     news: Inputs,
@@ -813,17 +644,18 @@ export async function updateAuthorization(
         mode = "taken";
     }
     const creationId = mode === "adopted" ? undefined : (olds.creationId ?? newCreationId());
-    const wanted = desiredTags(news.tags);
-    const next: Outputs = withCarried({ ...olds, tags: ownTags(currentSettings(), wanted, news.tags), tagsAll: wanted }, news, true);
+    const policy = tagPolicy(currentSettings());
+    const wanted = policy.desired(news.tags);
+    const next: Outputs = withCarried({ ...olds, ...policy.shown(wanted, news.tags) }, news, true);
     next.adopted = mode === "adopted";
     if (mode === "taken") next.takenOver = true;
     if (creationId !== undefined) next.creationId = creationId;
     const oldAll = olds.tagsAll;
-    const managed = managedKeys(mode, oldAll, wanted);
+    const managed = policy.managed(mode, oldAll, wanted);
     const owner = news.owner ?? olds.owner;
-    const desired = creationId === undefined || owner === undefined ? wanted : withOwner(wanted, ownerTagValue(owner, creationId));
-    const heldAll = userTags(pickTags(held, managedKeys(wasMode, oldAll)));
-    const applied: State = { ...olds, tags: ownTags(currentSettings(), heldAll, olds.tags), tagsAll: heldAll };
+    const desired = policy.inAws(wanted, { mode, owner, creationId });
+    const heldAll = policy.held(held, wasMode, oldAll);
+    const applied: State = { ...olds, ...policy.shown(heldAll, olds.tags) };
     try {
         await applyTags(t, id, pickTags(held, managed), desired, applied);
     } catch (err) {
@@ -832,7 +664,7 @@ export async function updateAuthorization(
     return { outs: next };
 }
 
-export async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
+async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
     if (props.adopted) return releaseAdopted(id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
@@ -861,8 +693,9 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
     if (held === undefined) return notice(`${left}; it is gone from AWS already.`);
-    const set = awsTagsOf(props);
-    const managed = managedKeys("adopted", set);
+    const policy = tagPolicy(currentSettings());
+    const set = policy.inAws(props.tagsAll, { mode: "adopted" });
+    const managed = policy.managed("adopted", set);
     const keys = Object.keys(set)
         .filter((k) => managed(k) && tagValue(held, k) !== undefined)
         .sort();
@@ -886,4 +719,52 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
                 : "") +
             ".",
     );
+}
+
+/**
+ * The operations on one authorization, as `AggregationAuthorization` runs them and as
+ * `SourceAccountAuthorizations` runs them per region: each within the operation deadline, on state of
+ * any version (`upgraded`).
+ */
+/** What changes for one authorization: key inputs replace; tags, flags, owner and a role in the same account update in place. */
+export async function diffOne(id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+    const olds = upgraded(id, recorded);
+    const old: Record<string, unknown> = { ...olds };
+    const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
+    const roleChange = await roleDiff(id, olds, news);
+    if (roleChange === "replace") replaces.push("assumeRole");
+    const policy = tagPolicy(currentSettings());
+    const inPlace =
+        roleChange === "update" ||
+        isUnknown(news.tags) ||
+        !tagsEqual(olds.tagsAll, policy.desired(news.tags)) ||
+        !tagsEqual(olds.tags, policy.shown(policy.desired(news.tags), news.tags).tags) ||
+        (olds.adoptExisting ?? false) !== (news.adoptExisting ?? false) ||
+        (olds.takeOwnership ?? false) !== (news.takeOwnership ?? false) ||
+        (olds.takeOwnershipFromControlTower ?? false) !== (news.takeOwnershipFromControlTower ?? false) ||
+        olds.sourceAccountId !== news.sourceAccountId ||
+        (news.owner !== undefined && olds.owner !== news.owner);
+    // The create of the new half must know it is one (takeOwnership is for a first create only).
+    if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
+    return { changes: replaces.length > 0 || inPlace, replaces };
+}
+
+/** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */
+export function createOne(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
+}
+
+/** Reads one authorization: a refresh (with its state) or a lookup by ID (`get`). */
+export function readOne(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    return withDeadline("reading", id, (deadline) => readAuthorization(id, props && upgraded(id, props), deadline));
+}
+
+/** Updates one authorization's tags in place (and its ownership, for takeOwnership of an adopted one). */
+export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
+}
+
+/** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
+export function deleteOne(id: string, props: Outputs): Promise<void> {
+    return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
 }

@@ -18,8 +18,8 @@ import {
 } from "@aws-sdk/client-config-service";
 import { pages, send, type Target } from "./client";
 import { isAuthorizationError, NOT_FOUND } from "./errors";
-import { fromTagList, toTagList } from "./tags";
-import type { Tags } from "./types";
+import { fromTagList, toTagList } from "../model/tags";
+import type { Tags } from "../model/types";
 
 /** AWS's page size limits. */
 const TAGS_PAGE = 50;

@@ -10,7 +10,7 @@
  * recognised: a resource compares the tag with the owner recorded in its own state.
  */
 import { createHash } from "node:crypto";
-import { OWNER_TAG, type Tags } from "./types";
+import { OWNER_TAG, type Tags } from "./model/types";
 
 export { OWNER_TAG };
 

@@ -22,8 +22,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { describeOwner, OWNER_TAG, ownerTagOf, sameStack } from "./owner";
-import { tagValue } from "./tags";
-import type { Tags } from "./types";
+import { tagValue } from "./model/tags";
+import type { Tags } from "./model/types";
 
 /** The environment variable that lets a create reclaim its own interrupted create, by ARN (comma-separated). */
 export const RECLAIM_ENV = "PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM";

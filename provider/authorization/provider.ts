@@ -1,0 +1,128 @@
+/**
+ * The dynamic provider of `AggregationAuthorization`: one authorization per resource. Its `check`
+ * validates the inputs and learns what a preview can know (the ARN, the account, what the create
+ * would meet); every other operation is the core's operation on one authorization
+ * (`../core/authorization.ts`), which `SourceAccountAuthorizations` runs per region.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+    configure,
+    createOne,
+    deleteOne,
+    describeAuthorization,
+    diffOne,
+    landsElsewhere,
+    previewExisting,
+    readOne,
+    REPLACE_KEYS,
+    target,
+    updateOne,
+    validateMerged,
+    validateRole,
+} from "../core/authorization";
+import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDeadline } from "../core/aws/client";
+import { roleAccount } from "../core/aws/settings";
+import { buildArn, parseArn } from "../core/model/id";
+import { isUnknown, type Inputs, type Outputs } from "../core/model/types";
+import { accountIdOf, validate } from "../core/model/validate";
+import { tagPolicy } from "../core/tag-policy";
+
+/**
+ * The checked inputs, with the `arn` and `accountId` that the authorization has (or will have) when
+ * they can be known. A dynamic provider does not take part in previews: the engine previews an
+ * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
+ * would be unknown to every resource that depends on it, and a tag change would preview dependents as
+ * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
+ * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
+ * credentials and region and run, shared with every create and remembered, failure included; check waits
+ * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. When the account cannot be learned, the error is thrown
+ * (check fails the preview with the message the up would give), unless aws:skipCredentialsValidation
+ * lets the inputs go on without it.
+ */
+async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
+    if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
+    const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
+    // With a role, the source account is the role's: known without asking AWS, even in a first preview.
+    if (news.assumeRole !== undefined) {
+        const roleArn = news.assumeRole.roleArn;
+        const accountId = roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
+        return accountId === undefined ? news : identity(buildArn({ ...news, accountId }));
+    }
+    if (typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined) {
+        const parts = parseArn(olds.arn);
+        if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
+    }
+    try {
+        const resource = describeAuthorization(news);
+        const accountId = await withDeadline("creating", resource, (deadline) =>
+            // Shared by every resource of the run that waits on the same (credentials, region), up to one request timeout.
+            sourceAccount(target("creating", resource, news.region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
+        );
+        return identity(buildArn({ ...news, accountId }));
+    } catch (err) {
+        // Credentials the up could not use fail the preview too, as pulumi-aws's do; aws:skipCredentialsValidation
+        // lets the preview go on without the ARN (the create then checks the account, as always).
+        if (currentSettings().skipCredentialsValidation) return news;
+        throw err;
+    }
+}
+
+export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
+    configure,
+
+    async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
+        // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
+        // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
+        const account = accountIdOf(given.authorizedAccountId);
+        const news: Inputs = account === undefined ? given : { ...given, authorizedAccountId: account };
+        // Failures go to the engine without a property: for a named property Pulumi prints that
+        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
+        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
+        // map, secret values in plain text, and for any input a value of any length. Each reason
+        // names its input instead.
+        const refusal = settingsRefusal();
+        if (refusal) return { inputs: news, failures: [{ property: "", reason: refusal.message }] };
+        const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
+        const invalid = validate(news as unknown as Record<string, unknown>, {
+            skipRegionValidation: currentSettings().skipRegionValidation,
+        }).map((f) => ({ property: "", reason: f.reason }));
+        const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
+        const failures = [...problems, ...invalid, ...roles];
+        if (failures.length) return { inputs: news, failures };
+        const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason }] });
+        let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
+        try {
+            checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };
+        } catch (err) {
+            return fail((err as Error).message); // unusable credentials: the message the up would give
+        }
+        // The account it would land in, where known now (a role's, the credentials', or the existing ARN's).
+        const lands = checked.accountId;
+        const expected = news.sourceAccountId;
+        if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
+            const roleArn = news.assumeRole?.roleArn;
+            return fail(landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined));
+        }
+        // The tags AWS will hold, so that a preview shows them (default tags included) and names the keys a
+        // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
+        const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
+        if (showTags) checked.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
+        // A new authorization: does one exist already? The create would meet it; the preview says so now.
+        if ((olds as Partial<Outputs>).arn === undefined && typeof checked.arn === "string" && !isUnknown(checked.arn)) {
+            try {
+                const found = await previewExisting(checked, checked.arn);
+                if (found.refusal) return fail(found.refusal);
+                if (found.tagsAll && showTags) checked.tagsAll = found.tagsAll;
+            } catch (err) {
+                if (!currentSettings().skipCredentialsValidation) return fail((err as Error).message);
+            }
+        }
+        return { inputs: checked };
+    },
+
+    diff: diffOne,
+    create: createOne,
+    read: readOne,
+    update: updateOne,
+    delete: deleteOne,
+};

@@ -1,0 +1,264 @@
+/**
+ * The SourceAccountAuthorizations provider against moto: per region, the single resource's promises;
+ * across regions, in-place adds and removes, partial failure, and a compact state. AWS read back.
+ */
+import * as assert from "node:assert/strict";
+import { sourceAccountProvider as provider } from "../../provider/source-account/provider";
+import type { SourceAccountInputs, SourceAccountOutputs } from "../../provider/source-account/types";
+import { isAuthorizationError } from "../../provider/core/aws/errors";
+import { OWNER_TAG } from "../../provider/core/model/types";
+import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, created, roleIn, useAws } from "../harness/aws";
+import { faults } from "../harness/proxy";
+
+const inputs = (over: Partial<SourceAccountInputs> = {}): SourceAccountInputs => ({
+    authorizedAccountId: AGGREGATOR_ACCOUNT,
+    authorizedAwsRegion: "us-east-1",
+    regions: ["eu-west-1", "us-east-1", "us-west-2"],
+    tags: { team: "platform" },
+    owner: OWNER_A,
+    ...over,
+});
+const ID = `${SOURCE_ACCOUNT}/${AGGREGATOR_ACCOUNT}/us-east-1`;
+const ours = (tags: Record<string, string> = { team: "platform" }) => ({ ...tags, [OWNER_TAG]: created(OWNER_A) });
+const CONTROL_TOWER = { "aws-control-tower": "managed-by-control-tower" };
+
+describe("SourceAccountAuthorizations provider", function () {
+    this.timeout(60000);
+    const aws = useAws();
+
+    /** What AWS holds in `regions` (default account): ARN → tags, creation IDs masked. */
+    async function held(regions = ["eu-west-1", "us-east-1", "us-west-2", "ap-south-1"]): Promise<Record<string, Record<string, string>>> {
+        const out: Record<string, Record<string, string>> = {};
+        for (const r of regions)
+            for (const a of await aws.list(r)) out[a.AggregationAuthorizationArn!] = await aws.tags(r, a.AggregationAuthorizationArn!);
+        return out;
+    }
+
+    describe("check", () => {
+        it("sorts the regions and knows every ARN in a preview from the role, with no AWS call", async () => {
+            aws.proxy.clear();
+            const r = await provider.check!(
+                {} as SourceAccountInputs,
+                inputs({ regions: ["us-west-2", "eu-west-1"], assumeRole: { roleArn: roleIn(OTHER_ACCOUNT) } }),
+            );
+            assert.equal(r.failures, undefined);
+            assert.deepEqual(r.inputs!.regions, ["eu-west-1", "us-west-2"]);
+            assert.equal(r.inputs!.accountId, OTHER_ACCOUNT);
+            assert.deepEqual(r.inputs!.arns, {
+                "eu-west-1": arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT),
+                "us-west-2": arnOf("us-west-2", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT),
+            });
+            // The new regions' ARNs are read once each (what the create would meet), through the role.
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "ListTagsForResource"]);
+        });
+
+        const refused: [string, Partial<SourceAccountInputs>, string[]][] = [
+            [
+                "no region",
+                { regions: [] },
+                ['regions must list at least one source region, e.g. ["us-east-1", "eu-west-1"], got an empty list'],
+            ],
+            ["a region twice", { regions: ["eu-west-1", "eu-west-1"] }, ['regions[1] "eu-west-1" is listed twice; list each region once']],
+            [
+                "a bad region",
+                { regions: ["eu-west-1", "eu-west"] },
+                ['regions[1] must be an AWS region name such as us-east-1 (lowercase letters, digits and hyphens), got "eu-west"'],
+            ],
+            ["a bad aggregator account", { authorizedAccountId: "1234" }, ['authorizedAccountId must be 12 digits, got "1234"']],
+        ];
+        for (const [what, over, reasons] of refused) {
+            it(`fails ${what}, naming the input, before any AWS call`, async () => {
+                aws.proxy.clear();
+                const r = await provider.check!({} as SourceAccountInputs, inputs(over));
+                assert.deepEqual(
+                    r.failures,
+                    reasons.map((reason) => ({ property: "", reason })),
+                );
+                assert.deepEqual(aws.proxy.calls, []);
+            });
+        }
+
+        it("fails the preview naming the region where an authorization of AWS Control Tower stands", async () => {
+            await aws.putOutOfBand("us-west-2", AGGREGATOR_ACCOUNT, "us-east-1", CONTROL_TOWER);
+            const r = await provider.check!({} as SourceAccountInputs, inputs());
+            assert.equal(r.failures?.length, 1);
+            assert.match(
+                r.failures![0].reason,
+                /^regions: us-west-2: creating Config aggregation authorization \(arn:aws:config:us-west-2:123456789012:/,
+            );
+        });
+    });
+
+    describe("diff", () => {
+        const olds = async () => (await provider.create!(inputs())).outs!;
+        it("no change when the same regions come in another order", async () => {
+            const o = await olds();
+            assert.deepEqual(await provider.diff!(ID, o, inputs({ regions: ["us-west-2", "us-east-1", "eu-west-1"] })), {
+                changes: false,
+                replaces: [],
+            });
+        });
+        it("an in-place update for an added or removed region, or a tag change", async () => {
+            const o = await olds();
+            assert.deepEqual(await provider.diff!(ID, o, inputs({ regions: ["eu-west-1", "us-east-1"] })), { changes: true, replaces: [] });
+            assert.deepEqual(await provider.diff!(ID, o, inputs({ regions: [...o.regions, "ap-south-1"] })), {
+                changes: true,
+                replaces: [],
+            });
+            assert.deepEqual(await provider.diff!(ID, o, inputs({ tags: { team: "security" } })), { changes: true, replaces: [] });
+        });
+        it("replaces for another aggregator", async () => {
+            const o = await olds();
+            assert.deepEqual(await provider.diff!(ID, o, inputs({ authorizedAwsRegion: "eu-west-1" })), {
+                changes: true,
+                replaces: ["authorizedAwsRegion"],
+            });
+            assert.deepEqual(await provider.diff!(ID, o, inputs({ authorizedAccountId: OTHER_ACCOUNT })), {
+                changes: true,
+                replaces: ["authorizedAccountId"],
+            });
+        });
+    });
+
+    it("creates one authorization per region, each its own creation, within the single resource's calls per authorization", async () => {
+        aws.proxy.clear();
+        const { id, outs } = await provider.create!(inputs());
+        assert.equal(id, ID);
+        assert.deepEqual(await held(), {
+            [arnOf("eu-west-1")]: ours(),
+            [arnOf("us-east-1")]: ours(),
+            [arnOf("us-west-2")]: ours(),
+        });
+        assert.deepEqual(Object.keys(outs!.creationIds), ["eu-west-1", "us-east-1", "us-west-2"]);
+        assert.equal(new Set(Object.values(outs!.creationIds)).size, 3, "a creation ID per region");
+        for (const [region, arn] of Object.entries(outs!.arns)) {
+            const tags = await aws.rawTags(region, arn);
+            assert.equal(tags[OWNER_TAG], `${OWNER_A} creation:${outs!.creationIds[region]}`);
+        }
+        assert.equal(outs!.exceptions, undefined, "every region as the common view");
+        assert.deepEqual(outs!.tagsAll, { team: "platform" });
+        // The single resource's create: ListTagsForResource, PutAggregationAuthorization, ListTagsForResource.
+        assert.equal(aws.proxy.operations().length, 3 * 3);
+    });
+
+    it("an update that fails in one region records what AWS holds in every region; the next update finishes", async () => {
+        const { id, outs } = await provider.create!(inputs());
+        aws.proxy.inject((c) =>
+            c.operation === "TagResource" && c.region === "us-west-2" ? faults.accessDenied("config:TagResource") : undefined,
+        );
+        const news = inputs({ tags: { team: "security" }, regions: ["eu-west-1", "us-east-1", "us-west-2", "ap-south-1"] });
+        const err = await provider.update!(id, outs!, news).then(
+            () => assert.fail("the update should fail"),
+            (e: unknown) => e,
+        );
+        assert.ok(isAuthorizationError(err));
+        assert.match(
+            err.message,
+            /^updating SourceAccountAuthorizations of account 123456789012 for aggregator account 111122223333 in us-east-1: 1 of 4 regions failed \(us-west-2\);/,
+        );
+        assert.match(err.message, /\n {2}us-west-2: updating Config aggregation authorization \(arn:aws:config:us-west-2:/);
+        const partial = err.properties as SourceAccountOutputs;
+        assert.equal(err.id, id);
+        assert.deepEqual(partial.regions, ["ap-south-1", "eu-west-1", "us-east-1", "us-west-2"]);
+        assert.deepEqual(
+            partial.exceptions,
+            { "us-west-2": { tags: { team: "platform" }, tagsAll: { team: "platform" } } },
+            "the failed region as AWS holds it",
+        );
+        assert.deepEqual((await held())[arnOf("us-west-2")], ours());
+        assert.deepEqual((await held())[arnOf("ap-south-1")], ours({ team: "security" }));
+        aws.proxy.inject(undefined);
+        assert.deepEqual(await provider.diff!(id, partial, news), { changes: true, replaces: [] }, "the next up has work");
+        aws.proxy.clear();
+        const done = (await provider.update!(id, partial, news)).outs!;
+        assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "TagResource"], "only the failed region is touched");
+        assert.equal(done.exceptions, undefined);
+        assert.deepEqual(await provider.diff!(id, done, news), { changes: false, replaces: [] });
+        assert.deepEqual(Object.values(await held()), [
+            ours({ team: "security" }),
+            ours({ team: "security" }),
+            ours({ team: "security" }),
+            ours({ team: "security" }),
+        ]);
+    });
+
+    it("refresh: a region whose owner tag was removed is still this resource's (creation time), and the next update writes the tag back", async () => {
+        const { id, outs } = await provider.create!(inputs());
+        await aws.untagOutOfBand("eu-west-1", arnOf("eu-west-1"), [OWNER_TAG]);
+        const read = await provider.read!(id, outs);
+        assert.deepEqual(read.props!.exceptions, { "eu-west-1": { ownerTagMissing: true } });
+        const d = await provider.diff!(id, read.props!, inputs());
+        assert.equal(d.changes, true);
+        const after = (await provider.update!(id, read.props!, inputs())).outs!;
+        assert.equal(after.exceptions, undefined);
+        assert.deepEqual((await held())[arnOf("eu-west-1")], ours());
+    });
+
+    it("refresh drops a region where another creation now stands; destroy leaves that one and deletes the rest", async () => {
+        const { id, outs } = await provider.create!(inputs());
+        await aws.deleteOutOfBand("us-east-1", AGGREGATOR_ACCOUNT, "us-east-1");
+        // Moto stamps creation times in whole seconds; AWS gives each creation its own.
+        const second = Math.floor(Date.parse(outs!.creationTimes["us-east-1"]) / 1000);
+        while (Math.floor(Date.now() / 1000) <= second) await new Promise((r) => setTimeout(r, 50));
+        const theirs = await aws.putOutOfBand("us-east-1", AGGREGATOR_ACCOUNT, "us-east-1", { owner: "someone-else" });
+        const read = await provider.read!(id, outs);
+        assert.deepEqual(read.props!.regions, ["eu-west-1", "us-west-2"]);
+        await provider.delete!(id, outs!); // the recorded state still lists us-east-1: it is left
+        assert.deepEqual(await held(), { [theirs.AggregationAuthorizationArn!]: { owner: "someone-else" } });
+    });
+
+    it("takeOwnership takes over per region, but never AWS Control Tower's without takeOwnershipFromControlTower", async () => {
+        await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { made: "terraform" });
+        await aws.putOutOfBand("us-west-2", AGGREGATOR_ACCOUNT, "us-east-1", CONTROL_TOWER);
+        const err = await provider.create!(inputs({ takeOwnership: true })).then(
+            () => assert.fail("the create should fail"),
+            (e: unknown) => e,
+        );
+        assert.ok(isAuthorizationError(err));
+        assert.match(err.message, /1 of 3 regions failed \(us-west-2\)/);
+        assert.match(err.message, /AWS Control Tower/);
+        const partial = err.properties as SourceAccountOutputs;
+        assert.deepEqual(partial.regions, ["eu-west-1", "us-east-1"]);
+        // Taken over: the owner tag and the declared keys are managed; the tag it found stays, unmanaged.
+        assert.deepEqual(partial.exceptions, { "eu-west-1": { takenOver: true } });
+        assert.deepEqual(await aws.tags("us-west-2", arnOf("us-west-2")), CONTROL_TOWER, "Control Tower's is untouched");
+        assert.deepEqual(await aws.tags("eu-west-1", arnOf("eu-west-1")), { made: "terraform", ...ours() });
+    });
+
+    it("keeps the state small: a resource of 17 regions records per region only ARN, creation time and creation ID", async () => {
+        const regions = [
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "ca-central-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eu-central-1",
+            "eu-north-1",
+            "ap-south-1",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "sa-east-1",
+        ];
+        const { outs } = await provider.create!(inputs({ regions }));
+        const bytes = JSON.stringify(outs).length;
+        assert.deepEqual(Object.keys(outs!).sort(), [
+            "accountId",
+            "arns",
+            "authorizedAccountId",
+            "authorizedAwsRegion",
+            "creationIds",
+            "creationTimes",
+            "owner",
+            "regions",
+            "tags",
+            "tagsAll",
+        ]);
+        assert.ok(bytes < 17 * 250, `${bytes} bytes for 17 regions`);
+    });
+});
