@@ -25,7 +25,6 @@ import { COMMANDS, measure, type Measure, type Variant } from "./measure";
 import { writeReport, type Options, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
 import { brief, commandOf, REPORT, run, writeRaw, type Bench } from "./runner";
-
 import { writeSpecs } from "./specs";
 import { summarize, writeSummary } from "./summary";
 import { TYPE } from "../provider/core/model/dynamic";
