@@ -347,6 +347,8 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         // The inputs of the next diff: what AWS holds, so that after a refresh that found a region gone the preview names it.
         const { creationTimes: _t, creationIds: _i, exceptions: _e, ...inputs } = outs;
         if (props.tagsMayBeSecret === true) delete (inputs as Partial<SourceAccountOutputs>).tagsAll;
+        // A region whose owner tag is missing: the preview shows `owner` to be written back, as the single resource's does.
+        if (Object.values(outs.exceptions ?? {}).some((e) => e.ownerTagMissing)) delete (inputs as Partial<SourceAccountOutputs>).owner;
         return { id, props: outs, inputs: inputs as SourceAccountOutputs };
     },
 

@@ -195,4 +195,65 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
         await s.destroy();
         assert.deepEqual(await heldIn(OTHER_ACCOUNT, ALL), {});
     });
+    it("pulumi up --replace: every region's authorization is a new creation, and the state knows each", async () => {
+        const s = await stacks.sourceAccounts([spec()]);
+        await s.up();
+        const before = records(s)[0].outputs!.creationIds as Record<string, string>;
+        const urn = records(s)[0].urn;
+        const r = await s.up({ replace: [urn] });
+        assert.match(r.stdout, /\+-1 replaced/);
+        const after = records(s)[0].outputs!.creationIds as Record<string, string>;
+        assert.deepEqual(Object.keys(after), Object.keys(before));
+        for (const region of Object.keys(after)) assert.notEqual(after[region], before[region], `${region}: a new creation`);
+        for (const region of Object.keys(after)) {
+            const tags = await aws.inAccount(OTHER_ACCOUNT, () => aws.rawTags(region, arnIn(OTHER_ACCOUNT, region)));
+            assert.equal(
+                tags[OWNER],
+                `${engineOwner("acct", "test", "engine-test", undefined, SOURCE_ACCOUNT_TYPE)} creation:${after[region]}`,
+            );
+        }
+        assert.deepEqual((await s.previewJson()).changeSummary, { same: 2 });
+        await s.destroy();
+        assert.deepEqual(await heldIn(OTHER_ACCOUNT, ALL), {});
+    });
+
+    it("an owner tag removed in one region: refresh notices, the preview names owner, up restores it, destroy deletes all", async () => {
+        const s = await stacks.sourceAccounts([spec()]);
+        await s.up();
+        await aws.inAccount(OTHER_ACCOUNT, () => aws.untagOutOfBand("eu-west-1", arnIn(OTHER_ACCOUNT, "eu-west-1"), [OWNER]));
+        await s.refresh();
+        const [step] = (await s.previewJson()).steps.filter((x) => x.op !== "same");
+        assert.equal(step.op, "update");
+        const [o, n] = [step.old?.inputs ?? {}, step.new?.inputs ?? {}];
+        const changed = [...new Set([...Object.keys(o), ...Object.keys(n)])].filter((k) => JSON.stringify(o[k]) !== JSON.stringify(n[k]));
+        assert.deepEqual(changed, ["owner"], "the preview names what the up restores");
+        await s.up();
+        assert.deepEqual(Object.values(await heldIn(OTHER_ACCOUNT, ALL)), [ours(), ours(), ours()]);
+        await s.destroy();
+        assert.deepEqual(await heldIn(OTHER_ACCOUNT, ALL), {});
+    });
+
+    it("a stack renamed, then a new stack under the old name: the new one takes none of the old one's regions", async () => {
+        const old = await stacks.sourceAccounts([spec()], {}, { stack: "dev" });
+        await old.up();
+        await old.rename("dev-old");
+        const again = await stacks.sourceAccounts([spec()], {}, { stack: "dev", backendDir: old.backendDir });
+        const r = await again.up({ allowFail: true });
+        assert.notEqual(r.code, 0);
+        assert.match(
+            r.stdout,
+            /already exists and carries this resource's owner tag \(organization\/engine-test\/dev\/acct, creation [0-9a-f]{16}\), but this stack's state records no such creation\. Pulumi changed nothing\./,
+        );
+        assert.deepEqual(records(again), [], "the new stack recorded nothing");
+        await again.destroy();
+        assert.equal(Object.keys(await heldIn(OTHER_ACCOUNT, ALL)).length, 3, "the new stack's destroy deletes nothing");
+        await old.up();
+        const owner = `${engineOwner("acct", "dev-old", "engine-test", undefined, SOURCE_ACCOUNT_TYPE)} creation:*`;
+        assert.deepEqual(
+            Object.values(await heldIn(OTHER_ACCOUNT, ALL)).map((t) => t[OWNER]),
+            [owner, owner, owner],
+        );
+        await old.destroy();
+        assert.deepEqual(await heldIn(OTHER_ACCOUNT, ALL), {});
+    });
 });
