@@ -7,8 +7,8 @@
  *   regions (A resources for N = A × R authorizations);
  * - the lean floor, bench/programs/floor-lean: one no-op resource per authorization (N resources),
  *   stored as ours is;
- * - the pulumi-aws shape, bench/programs/pulumi-aws-shape: a no-op provider-like resource per account
- *   and region beside a no-op resource per authorization (2N resources).
+ * - the pulumi-aws shape, the same program: a no-op provider-like resource per account and region
+ *   beside a no-op resource per authorization that takes its ID (2N resources).
  *
  * Each runs `up`, a no-change `preview`, `refresh`, an `up` adding one region to every account, an `up`
  * changing a tag on every authorization, and `destroy`. The floors' `up` grows as N² (about 30 min at
@@ -40,7 +40,8 @@ const VARIANTS: OrgVariant[] = ["ours", "lean", "pulumi-aws"];
 const PROGRAMS: Record<OrgVariant, string> = {
     ours: path.join(REPO, "bench/programs/organization"),
     lean: path.join(REPO, "bench/programs/floor-lean"),
-    "pulumi-aws": path.join(REPO, "bench/programs/pulumi-aws-shape"),
+    // The same program: resources.json names a provider-like resource for each authorization.
+    "pulumi-aws": path.join(REPO, "bench/programs/floor-lean"),
 };
 const NAME: Record<OrgVariant, string> = { ours: "ours", lean: "lean floor", "pulumi-aws": "pulumi-aws shape" };
 /** The commands, in the order they run. */
@@ -138,6 +139,7 @@ async function prepare(o: Options, r: Run, command: CommandName): Promise<void> 
             account,
             region,
             roleArn: roleArn(account),
+            ...(r.variant === "pulumi-aws" ? { provider: `provider-${account}-${region}` } : {}),
             ...AGGREGATOR,
             tags: { team: "platform", bench: tagAt(command) },
         })),
@@ -317,7 +319,7 @@ function section({ o, env, results, states, failures, minutes, load }: SectionIn
             "with `sourceAccountId` set;",
         `- the **lean floor**, \`bench/programs/floor-lean\`: one no-op dynamic resource per authorization, stored as ours is ` +
             `(a short module text in \`__provider\`), at N = ${sampled("lean").join(", ") || "(not run)"} (whole accounts of ${o.regions} regions);`,
-        `- the **pulumi-aws shape**, \`bench/programs/pulumi-aws-shape\`: per account and region a no-op provider-like resource, and per ` +
+        `- the **pulumi-aws shape**, \`bench/programs/floor-lean\` given a provider per entry: per account and region a no-op provider-like resource, and per ` +
             `authorization a no-op resource that takes its provider-like resource's ID (2N resources), stored as the lean floor is, at N = ` +
             `${sampled("pulumi-aws").join(", ") || "(not run)"}. It mimics a pulumi-aws program's shape with no-op dynamic resources: a real ` +
             "`aws.Provider` is an engine provider resource that starts a provider plugin of its own, and pulumi-aws calls AWS, so the real " +
