@@ -1,5 +1,8 @@
 // One program for a whole organization: authorizes one aggregator account+region from every source
-// account × source region, assuming a role in each account. The aggregator stack reads the outputs.
+// account × source region, assuming a role in each account. The component declares one
+// SourceAccountAuthorizations per account (`org-<account>`) holding that account's authorizations in
+// every listed region: adding a region to sourceRegions is an in-place update of each account's
+// resource that creates exactly that authorization. The aggregator stack reads the outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { AggregationAuthorizations } from "pulumi-aws-config-aggregation";
 

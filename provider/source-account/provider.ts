@@ -46,6 +46,33 @@ import type { RegionRecord, SourceAccountInputs, SourceAccountOutputs } from "./
 /** How many regions of one resource are worked on at once (the engine works on many resources at once too). */
 export const REGION_CONCURRENCY = 8;
 
+/**
+ * How many authorizations all resources of the run work on at once. The engine runs every resource's
+ * operation at once (`pulumi up`'s `--parallel` is unbounded by default), so 300 accounts would start
+ * 2,400 region operations together, and each one's deadline would run out while it waits for the
+ * endpoint behind the others. Waiting here for a slot comes before the operation and its deadline.
+ */
+export const PROCESS_CONCURRENCY = 32;
+
+/** A first-come, first-served gate of {@link PROCESS_CONCURRENCY} slots, shared by every resource in the provider process. */
+const gate = (() => {
+    let free = PROCESS_CONCURRENCY;
+    const waiting: (() => void)[] = [];
+    return {
+        async run<T>(fn: () => Promise<T>): Promise<T> {
+            if (free > 0) free--;
+            else await new Promise<void>((resolve) => waiting.push(resolve));
+            try {
+                return await fn();
+            } finally {
+                const next = waiting.shift();
+                if (next) next();
+                else free++;
+            }
+        },
+    };
+})();
+
 /** The resource type, as messages name it. */
 const KIND = "SourceAccountAuthorizations";
 
@@ -152,7 +179,10 @@ function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAc
 
 type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok: false; error: AuthorizationError };
 
-/** Runs `fn` for every region, at most {@link REGION_CONCURRENCY} at once; every outcome, in region order. */
+/**
+ * Runs `fn` for every region, at most {@link REGION_CONCURRENCY} at once (and {@link PROCESS_CONCURRENCY}
+ * across all resources); every outcome, in region order.
+ */
 export async function eachRegion<T>(regions: readonly string[], fn: (region: string) => Promise<T>): Promise<Outcome<T>[]> {
     const out: Outcome<T>[] = new Array(regions.length);
     let next = 0;
@@ -161,7 +191,7 @@ export async function eachRegion<T>(regions: readonly string[], fn: (region: str
             const i = next++;
             const region = regions[i];
             try {
-                out[i] = { region, ok: true, value: await fn(region) };
+                out[i] = { region, ok: true, value: await gate.run(() => fn(region)) };
             } catch (err) {
                 out[i] = { region, ok: false, error: asAuthorizationError(err) };
             }
@@ -291,10 +321,11 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const regions = [...inputs.regions].sort();
         const t = target("creating", resource, regions[0], undefined, roleOf(inputs));
         const accountId = await withDeadline("creating", resource, (deadline) => sourceAccount({ ...t, deadline }));
+        t.resource = describe(inputs, accountId); // messages from here on name the account
         if (inputs.sourceAccountId !== undefined && inputs.sourceAccountId !== accountId) {
             throw authorizationError(
                 "creating",
-                resource,
+                t.resource,
                 landsElsewhere(inputs.sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
                 "WrongAccount",
             );

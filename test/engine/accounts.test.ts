@@ -1,7 +1,8 @@
 /**
  * Many accounts from one program under the real pulumi CLI (issue 10): an AggregationAuthorizations
- * component over 4 accounts × 3 regions reached through roles, the stack's aws: settings, and the
- * AWS state read back per account after every step.
+ * component over 4 accounts × 3 regions reached through roles (one SourceAccountAuthorizations child per
+ * account, holding its regions), the stack's aws: settings, and the AWS state read back per account and
+ * region after every step.
  */
 import * as assert from "node:assert/strict";
 import {
@@ -16,8 +17,9 @@ import {
     type AwsFixture,
     created,
 } from "../harness/aws";
-import { engineOwner, isSecret, type PreviewStep } from "../harness/pulumi";
-import { PROGRAMS, useStacks } from "../harness/engine";
+import { engineOwner, isSecret, type StateResource } from "../harness/pulumi";
+import { PROGRAMS, nameOf, plannedAccounts, useStacks } from "../harness/engine";
+import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 
 const COMPONENT = "pulumi-aws-config-aggregation:index:AggregationAuthorizations";
@@ -47,13 +49,20 @@ async function awsState(aws: AwsFixture, accounts = ACCOUNTS, regions = REGIONS)
     return out;
 }
 
-/** What AWS should hold for `sources`, with `extra` tags (the stack's default tags). */
+/**
+ * What AWS should hold for `sources`, with `extra` tags (the stack's default tags): in every region of an
+ * account, the owner tag of that account's child `org-<account>` (each region its own creation).
+ */
 function expected(sources: Source[], extra: Record<string, string> = {}): Record<string, Record<string, string>> {
     return Object.fromEntries(
         sources.flatMap((s) =>
             s.regions.map((r) => [
                 `${s.accountId}/${r}`,
-                { team: "platform", ...extra, [OWNER]: created(engineOwner(`org-${s.accountId}-${r}`, "test", "engine-org", COMPONENT)) },
+                {
+                    team: "platform",
+                    ...extra,
+                    [OWNER]: created(engineOwner(`org-${s.accountId}`, "test", "engine-org", COMPONENT, SOURCE_ACCOUNT_TYPE)),
+                },
             ]),
         ),
     );
@@ -62,12 +71,8 @@ function expected(sources: Source[], extra: Record<string, string> = {}): Record
 const arn = (account: string, region: string) =>
     `arn:aws:config:${region}:${account}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
 
-/** The non-`same` steps of a preview on authorizations, as "op name", sorted. */
-const planned = (steps: PreviewStep[]) =>
-    steps
-        .filter((s) => s.op !== "same" && s.urn.includes("AggregationAuthorization::"))
-        .map((s) => `${s.op} ${s.urn.split("::").pop()}`)
-        .sort();
+/** The regions each child of the component holds, as the state records them: name → regions. */
+const regionsInState = (children: StateResource[]) => Object.fromEntries(children.map((r) => [nameOf(r.urn), r.outputs!.regions]));
 
 describe("many accounts under the pulumi CLI", function () {
     this.timeout(15 * 60 * 1000);
@@ -120,36 +125,39 @@ describe("many accounts under the pulumi CLI", function () {
         for (const secret of [...Object.values(CREDENTIALS_ENV), ...roleKeys, EXTERNAL_ID]) {
             assert.ok(!state.text.includes(secret), `credential or external ID in the state: ${secret.slice(0, 4)}…`);
         }
-        const child = state.resources.find((r) => r.urn.endsWith(`::org-${OTHER_ACCOUNT}-eu-west-1`))!;
+        // One resource per account, holding its regions; none per authorization.
+        assert.deepEqual(s.authorizations(), []);
+        assert.deepEqual(regionsInState(s.sourceAccounts()), Object.fromEntries(ACCOUNTS.map((a) => [`org-${a}`, REGIONS])));
+        const child = s.sourceAccounts().find((r) => r.urn.endsWith(`::org-${OTHER_ACCOUNT}`))!;
+        assert.equal(child.id, `${OTHER_ACCOUNT}/${AGGREGATOR_ACCOUNT}/us-east-1`);
+        assert.deepEqual(child.outputs!.arns, Object.fromEntries(REGIONS.map((r) => [r, arn(OTHER_ACCOUNT, r)])));
         assert.deepEqual(child.outputs!.assumeRole, { roleArn: roleIn(OTHER_ACCOUNT) });
         assert.deepEqual(child.outputs!.tagsAll, { "cost-center": "42", team: "platform" });
         assert.ok(isSecret(child.outputs!.assumeRoleExternalId), "the external ID is stored as a secret");
 
         aws.proxy.clear();
         const same = await s.previewJson();
-        assert.deepEqual(planned(same.steps), []);
+        assert.deepEqual(plannedAccounts(same.steps), []);
         assert.deepEqual(aws.proxy.calls, [], "a no-change preview makes no AWS call at all");
 
         const withoutFourth = all.filter((x) => x.accountId !== FOURTH_ACCOUNT);
         await s.setConfig({ sources: JSON.stringify(withoutFourth) });
-        assert.deepEqual(
-            planned((await s.previewJson()).steps),
-            REGIONS.map((r) => `delete org-${FOURTH_ACCOUNT}-${r}`),
-        );
-        // One more region for one account previews as exactly that create.
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [
+            `delete org-${FOURTH_ACCOUNT} ${REGIONS.map((r) => `-${r}`).join(" ")}`,
+        ]);
+        // One more region for one account previews as an update of that account's resource creating exactly that authorization.
         await s.setConfig({
             sources: JSON.stringify(all.map((x) => (x.accountId === OTHER_ACCOUNT ? { ...x, regions: [...REGIONS, "us-east-2"] } : x))),
         });
-        assert.deepEqual(planned((await s.previewJson()).steps), [`create org-${OTHER_ACCOUNT}-us-east-2`]);
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [`update org-${OTHER_ACCOUNT} +us-east-2`]);
 
         await s.setConfig({ sources: JSON.stringify(withoutFourth) });
         await s.up();
         assert.deepEqual(await awsState(aws), expected(withoutFourth, { "cost-center": "42" }));
         await s.setConfig({ sources: JSON.stringify(all) });
-        assert.deepEqual(
-            planned((await s.previewJson()).steps),
-            REGIONS.map((r) => `create org-${FOURTH_ACCOUNT}-${r}`),
-        );
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [
+            `create org-${FOURTH_ACCOUNT} ${REGIONS.map((r) => `+${r}`).join(" ")}`,
+        ]);
         await s.up();
         assert.deepEqual(await awsState(aws), expected(all, { "cost-center": "42" }));
 
@@ -160,19 +168,14 @@ describe("many accounts under the pulumi CLI", function () {
             await aws.tagOutOfBand("eu-west-1", arn(THIRD_ACCOUNT, "eu-west-1"), { "ops-note": "by hand" });
         });
         await s.refresh();
-        const tagged = s.authorizations().find((r) => r.urn.endsWith(`::org-${THIRD_ACCOUNT}-eu-west-1`))!;
+        const tagged = s.sourceAccounts().find((r) => r.urn.endsWith(`::org-${THIRD_ACCOUNT}`))!;
         assert.deepEqual(tagged.outputs!.tagsAll, { "cost-center": "42", team: "platform" });
-        const names = s
-            .authorizations()
-            .map((r) => r.urn.split("::").pop())
-            .sort();
+        assert.equal(tagged.outputs!.exceptions, undefined, "no region's tags differ from the others': the ignored key is not shown");
         assert.deepEqual(
-            names,
-            ACCOUNTS.flatMap((a) => REGIONS.map((r) => `org-${a}-${r}`))
-                .filter((n) => n !== `org-${THIRD_ACCOUNT}-us-west-2`)
-                .sort(),
+            regionsInState(s.sourceAccounts()),
+            Object.fromEntries(ACCOUNTS.map((a) => [`org-${a}`, a === THIRD_ACCOUNT ? REGIONS.filter((r) => r !== "us-west-2") : REGIONS])),
         );
-        assert.deepEqual(planned((await s.previewJson()).steps), [`create org-${THIRD_ACCOUNT}-us-west-2`]);
+        assert.deepEqual(plannedAccounts((await s.previewJson()).steps), [`update org-${THIRD_ACCOUNT} +us-west-2`]);
 
         assert.equal((await aws.tagsIn(THIRD_ACCOUNT, "eu-west-1", arn(THIRD_ACCOUNT, "eu-west-1")))["ops-note"], "by hand");
 
@@ -188,21 +191,22 @@ describe("many accounts under the pulumi CLI", function () {
         assert.match(
             r.stdout,
             new RegExp(
-                `creating Config aggregation authorization \\(an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1\\): ` +
+                `creating Config aggregation authorization \\(SourceAccountAuthorizations of account ${THIRD_ACCOUNT} for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1\\): ` +
                     `account ${THIRD_ACCOUNT} is not in the aws:allowedAccountIds stack config \\(${OTHER_ACCOUNT}\\), and the credentials in use ` +
                     `\\(role ${roleIn(THIRD_ACCOUNT).replace(/[/]/g, "\\/")} assumed from the AWS_ACCESS_KEY_ID environment variable\\) act in it\\. Pulumi changed nothing\\.`,
             ),
         );
         assert.deepEqual(await aws.listIn(THIRD_ACCOUNT, "eu-west-1"), [], "nothing in the refused account");
-        // The refusal comes from the refused resource's check; whether the allowed account's create ran
+        // The refusal comes from the refused account's resource, before any Put there; whether the allowed account's create ran
         // before the engine stopped depends on the order the engine serves the two (it differs between
         // language hosts). Either way the state knows exactly what AWS holds, and destroy removes it.
         const allowed = await aws.listIn(OTHER_ACCOUNT, "eu-west-1");
         assert.deepEqual(
-            s.authorizations().map((x) => x.id),
+            s.sourceAccounts().flatMap((x) => Object.values(x.outputs!.arns as Record<string, string>)),
             allowed.map((a) => a.AggregationAuthorizationArn),
             "the state records exactly what AWS holds",
         );
+        assert.ok(!s.sourceAccounts().some((x) => x.urn.endsWith(`::org-${THIRD_ACCOUNT}`)), "nothing recorded for the refused account");
         await s.destroy();
         assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
     });

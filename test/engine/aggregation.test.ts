@@ -7,7 +7,7 @@
 import { ConfigServiceClient, PutConfigurationAggregatorCommand } from "@aws-sdk/client-config-service";
 import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, roleIn, useAws, type AwsFixture } from "../harness/aws";
-import { PROGRAMS, useStacks } from "../harness/engine";
+import { PROGRAMS, plannedAccounts, useStacks } from "../harness/engine";
 
 /** An aggregator nobody declared. */
 const ROGUE_ACCOUNT = "999988887777";
@@ -28,7 +28,7 @@ describe("regions an account has enabled under the pulumi CLI", function () {
     const aws = useAws();
     const stacks = useStacks(aws);
 
-    it('regions: "enabled" takes the account\'s enabled regions, a filtered list skips an opt-in region not enabled; one enabled later previews as a create', async () => {
+    it('regions: "enabled" takes the account\'s enabled regions, a filtered list skips an opt-in region not enabled; one enabled later previews as the create of exactly that authorization', async () => {
         const emulation = aws.proxy.faithful!.aggregation;
         // SOURCE_ACCOUNT (test data): af-south-1 enabled, and only eu-west-1 and us-east-1 of the default regions.
         for (const r of emulation.regionsOf(SOURCE_ACCOUNT)) {
@@ -68,13 +68,15 @@ describe("regions an account has enabled under the pulumi CLI", function () {
         // One account:ListRegions per source account and run.
         assert.equal(aws.proxy.calls.filter((c) => c.operation === "ListRegions").length, 2);
 
-        // OTHER_ACCOUNT enables af-south-1: the next preview creates exactly that authorization.
+        // OTHER_ACCOUNT enables af-south-1: the next preview creates exactly that authorization, an
+        // in-place update of that account's resource and no other change.
         emulation.setRegion(OTHER_ACCOUNT, "af-south-1", "ENABLED");
         const preview = await s.previewJson();
         assert.deepEqual(
-            preview.steps.filter((st) => st.op !== "same").map((st) => [st.op, st.urn.split("::").pop()]),
-            [["create", `org-${OTHER_ACCOUNT}-af-south-1`]],
+            preview.steps.filter((st) => st.op !== "same").map((st) => st.urn.split("::").pop()),
+            [`org-${OTHER_ACCOUNT}`],
         );
+        assert.deepEqual(plannedAccounts(preview.steps), [`update org-${OTHER_ACCOUNT} +af-south-1`]);
         await s.destroy();
         for (const r of ["af-south-1", "eu-west-1", "us-east-1"]) assert.deepEqual(await held(SOURCE_ACCOUNT, r), [], r);
     });

@@ -3,7 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, THIRD_ACCOUNT, roleIn, useAws, created } from "../harness/aws";
 import { WORK, engineOwner } from "../harness/pulumi";
-import { PROGRAMS, useStacks } from "../harness/engine";
+import { PROGRAMS, nameOf, useStacks } from "../harness/engine";
+import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 import { OWNER_TAG } from "../../provider/core/model/types";
 import { ConfigServiceClient, PutConfigurationAggregatorCommand } from "@aws-sdk/client-config-service";
 
@@ -78,15 +79,17 @@ describe("examples under the pulumi CLI", function () {
                         `${account}/${region}`,
                     );
                     (arns[account] ??= {})[region] = listed[0].AggregationAuthorizationArn!;
+                    // Owned by the account's child of the component, org-<account> (each region its own creation).
                     assert.deepEqual(await aws.tagsIn(account, region, arns[account][region]), {
                         "managed-by": "pulumi",
                         purpose: "config-aggregation",
                         "pulumi-aws-config-aggregation:owner": created(
                             engineOwner(
-                                `org-${account}-${region}`,
+                                `org-${account}`,
                                 "dev",
                                 "organization",
                                 "pulumi-aws-config-aggregation:index:AggregationAuthorizations",
+                                SOURCE_ACCOUNT_TYPE,
                             ),
                         ),
                     });
@@ -98,6 +101,12 @@ describe("examples under the pulumi CLI", function () {
                     .map((c) => c.params?.RoleArn)
                     .sort(),
                 accounts.map((a) => roleIn(a)).sort(),
+            );
+            // One resource per account in the state, holding that account's ARNs by region.
+            assert.deepEqual(org.authorizations(), []);
+            assert.deepEqual(
+                Object.fromEntries(org.sourceAccounts().map((r) => [nameOf(r.urn), r.outputs!.arns])),
+                Object.fromEntries(accounts.map((a) => [`org-${a}`, arns[a]])),
             );
             const outs = await org.outputs();
             assert.deepEqual(outs.arns, arns);

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, arnOf, roleIn, useAws } from "../harness/aws";
 import { REPO, Stack } from "../harness/pulumi";
-import { PROGRAMS, useStacks, type Spec } from "../harness/engine";
+import { PROGRAMS, useStacks, type AccountSpec, type Spec } from "../harness/engine";
 
 const README = path.join(REPO, "README.md");
 const START = "<!-- previews:start (written by test/engine/previews.test.ts: npm run previews) -->";
@@ -47,6 +47,18 @@ function inUrnOrder(text: string): string {
         out.push(...blocks.sort((x, y) => urn(x).localeCompare(urn(y))).flat());
     }
     return out.join("\n");
+}
+
+/** The lines of the resource block of a preview whose URN ends with `::name`: its header, URN and properties. */
+function blockOf(text: string, name: string): string {
+    const lines = text.split("\n");
+    const at = lines.findIndex((l) => l.trim().startsWith("[urn=") && l.trim().endsWith(`::${name}]`));
+    assert.ok(at >= 0, `${name} in the preview:\n${text}`);
+    let start = at;
+    while (start > 0 && /^ {6,}/.test(lines[start])) start--;
+    let end = at + 1;
+    while (end < lines.length && /^ {6,}/.test(lines[end])) end++;
+    return lines.slice(start, end).join("\n");
 }
 
 describe("previews in pull requests", function () {
@@ -102,9 +114,42 @@ describe("previews in pull requests", function () {
         assert.match(text, /~ env +: "prod" => "dev"/);
     });
 
-    it("the fan-out component adding a region previews as exactly those creates", async () => {
+    it("SourceAccountAuthorizations gaining a region and a renamed tag key is one in-place update naming the region and both keys", async () => {
+        const account = (over: Partial<AccountSpec> = {}): AccountSpec => ({
+            name: `source-${OTHER_ACCOUNT}`,
+            authorizedAccountId: AGGREGATOR_ACCOUNT,
+            authorizedAwsRegion: "us-east-1",
+            regions: ["eu-west-1", "us-east-1"],
+            roleArn: roleIn(OTHER_ACCOUNT),
+            sourceAccountId: OTHER_ACCOUNT,
+            tags: { team: "platform", env: "dev" },
+            ...over,
+        });
+        const s = await stacks.sourceAccounts([account()], {}, { stack: "pr" });
+        await s.up();
+        const text = await capture("`SourceAccountAuthorizations` gains a region, and a tag key is renamed", s, {
+            accounts: JSON.stringify([
+                account({ regions: ["eu-west-1", "us-east-1", "eu-central-1"], tags: { team: "platform", environment: "dev" } }),
+            ]),
+        });
+        const block = blockOf(text, `source-${OTHER_ACCOUNT}`);
+        assert.match(block, /^ {4}~ pulumi-nodejs:dynamic\/aws-config:SourceAccountAuthorizations: \(update\)$/m);
+        assert.match(
+            block,
+            new RegExp(
+                `\\+ eu-central-1: "arn:aws:config:eu-central-1:${OTHER_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1"`,
+            ),
+        );
+        assert.match(block, /- env +: "dev"/);
+        assert.match(block, /\+ environment: "dev"/);
+        assert.match(text, /~ 1 to update/);
+        assert.doesNotMatch(text, /to create|to replace|to delete/);
+    });
+
+    it("the fan-out component adding a region previews as an in-place update of each account's resource, naming the region", async () => {
+        const accounts = [OTHER_ACCOUNT, THIRD_ACCOUNT];
         const sources = (regions: string[]) =>
-            JSON.stringify([OTHER_ACCOUNT, THIRD_ACCOUNT].map((accountId) => ({ accountId, regions, roleArn: roleIn(accountId) })));
+            JSON.stringify(accounts.map((accountId) => ({ accountId, regions, roleArn: roleIn(accountId) })));
         const s = await stacks.create(
             PROGRAMS.organization,
             { aggregatorAccountId: AGGREGATOR_ACCOUNT, aggregatorRegion: "us-east-1", sources: sources(["eu-west-1"]) },
@@ -114,15 +159,20 @@ describe("previews in pull requests", function () {
         const text = await capture("`AggregationAuthorizations` over two accounts gains a region", s, {
             sources: sources(["eu-west-1", "us-west-2"]),
         });
-        assert.match(
-            text,
-            new RegExp(
-                `\\+ pulumi-nodejs:dynamic/aws-config:AggregationAuthorization: \\(create\\)[\\s\\S]*org-${OTHER_ACCOUNT}-us-west-2`,
-            ),
-        );
-        assert.match(text, new RegExp(`org-${THIRD_ACCOUNT}-us-west-2`));
-        assert.match(text, /\+ 2 to create/);
-        assert.doesNotMatch(text, /to update|to replace|to delete/);
+        // One SourceAccountAuthorizations per account, each updated in place: its arns gain the region's ARN, nothing else.
+        for (const account of accounts) {
+            const block = blockOf(text, `org-${account}`);
+            assert.match(block, /^ {4}~ pulumi-nodejs:dynamic\/aws-config:SourceAccountAuthorizations: \(update\)$/m);
+            assert.match(
+                block,
+                new RegExp(
+                    `\\+ us-west-2: "arn:aws:config:us-west-2:${account}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1"`,
+                ),
+            );
+            assert.doesNotMatch(block, /~ tags/);
+        }
+        assert.match(text, /~ 2 to update/);
+        assert.doesNotMatch(text, /to create|to replace|to delete/);
     });
 
     it("a create over an authorization that exists fails the preview, naming the holder and the safe step", async () => {
@@ -162,7 +212,7 @@ describe("previews in pull requests", function () {
         const current = START + rest.split(END)[0] + END;
         if (process.env.UPDATE_README_PREVIEWS === "1") {
             fs.writeFileSync(README, before + section + rest.split(END).slice(1).join(END));
-        } else if (captured.length === 7) {
+        } else if (captured.length === 8) {
             assert.equal(current, section, "README previews are out of date: run npm run previews");
         }
     });

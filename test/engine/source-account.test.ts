@@ -6,7 +6,7 @@
 import * as assert from "node:assert/strict";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, created, roleIn, useAws } from "../harness/aws";
 import { useStacks, type AccountSpec } from "../harness/engine";
-import { engineOwner, type Stack } from "../harness/pulumi";
+import { engineOwner } from "../harness/pulumi";
 import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
@@ -45,7 +45,6 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
         ...tags,
         [OWNER]: created(engineOwner(name, "test", "engine-test", undefined, SOURCE_ACCOUNT_TYPE)),
     });
-    const records = (s: Stack) => s.exportState().resources.filter((r) => r.type === SOURCE_ACCOUNT_TYPE);
 
     it("creates one authorization per region in the role's account, as one resource; a no-change preview makes no AWS call", async () => {
         const s = await stacks.sourceAccounts([
@@ -59,7 +58,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
             [arnIn(OTHER_ACCOUNT, "us-east-1")]: ours(),
         });
         assert.deepEqual(await heldIn(THIRD_ACCOUNT, ALL), { [arnIn(THIRD_ACCOUNT, "eu-west-1")]: ours("third") });
-        const acct = records(s).find((r) => r.urn.endsWith("::acct"))!;
+        const acct = s.sourceAccounts().find((r) => r.urn.endsWith("::acct"))!;
         assert.equal(acct.id, `${OTHER_ACCOUNT}/${AGGREGATOR_ACCOUNT}/us-east-1`);
         assert.deepEqual(acct.outputs!.regions, ["ap-southeast-2", "eu-west-1", "us-east-1"]);
         assert.deepEqual(Object.keys(acct.outputs!.creationTimes as object).sort(), ["ap-southeast-2", "eu-west-1", "us-east-1"]);
@@ -81,7 +80,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
     it("adding a region creates exactly that authorization and removing one deletes exactly that one, in place; the preview names the region", async () => {
         const s = await stacks.sourceAccounts([spec()]);
         await s.up();
-        const before = records(s)[0].outputs!.creationTimes as Record<string, string>;
+        const before = s.sourceAccounts()[0].outputs!.creationTimes as Record<string, string>;
         await s.setConfig({ accounts: JSON.stringify([spec({ regions: ["us-east-1", "eu-west-1", "eu-central-1"] })]) });
         const diff = await s.previewDiff();
         assert.match(diff.stdout, /~ pulumi-nodejs:dynamic\/aws-config:SourceAccountAuthorizations: \(update\)/);
@@ -96,7 +95,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
             arnIn(OTHER_ACCOUNT, "eu-west-1"),
             arnIn(OTHER_ACCOUNT, "us-east-1"),
         ]);
-        const after = records(s)[0].outputs!.creationTimes as Record<string, string>;
+        const after = s.sourceAccounts()[0].outputs!.creationTimes as Record<string, string>;
         assert.equal(after["us-east-1"], before["us-east-1"], "the kept regions are the same creations");
         assert.equal(after["eu-west-1"], before["eu-west-1"]);
         assert.deepEqual((await s.previewJson()).changeSummary, { same: 2 });
@@ -146,7 +145,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
             arnIn(OTHER_ACCOUNT, "ap-southeast-2"),
             arnIn(OTHER_ACCOUNT, "us-east-1"),
         ]);
-        assert.deepEqual(records(s)[0].outputs!.regions, ["ap-southeast-2", "us-east-1"], "the state knows what AWS holds");
+        assert.deepEqual(s.sourceAccounts()[0].outputs!.regions, ["ap-southeast-2", "us-east-1"], "the state knows what AWS holds");
         aws.proxy.inject(undefined);
         await s.up();
         assert.deepEqual(Object.keys(await heldIn(OTHER_ACCOUNT, ALL)).sort(), [
@@ -187,7 +186,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
         await s.up();
         await aws.inAccount(OTHER_ACCOUNT, () => aws.deleteOutOfBand("ap-southeast-2", AGGREGATOR_ACCOUNT, "us-east-1"));
         await s.refresh();
-        assert.deepEqual(records(s)[0].outputs!.regions, ["eu-west-1", "us-east-1"]);
+        assert.deepEqual(s.sourceAccounts()[0].outputs!.regions, ["eu-west-1", "us-east-1"]);
         const diff = await s.previewDiff();
         assert.match(diff.stdout, /\+ "?ap-southeast-2"?\s*: "arn:aws:config:ap-southeast-2:/);
         await s.up();
@@ -198,11 +197,11 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
     it("pulumi up --replace: every region's authorization is a new creation, and the state knows each", async () => {
         const s = await stacks.sourceAccounts([spec()]);
         await s.up();
-        const before = records(s)[0].outputs!.creationIds as Record<string, string>;
-        const urn = records(s)[0].urn;
+        const before = s.sourceAccounts()[0].outputs!.creationIds as Record<string, string>;
+        const urn = s.sourceAccounts()[0].urn;
         const r = await s.up({ replace: [urn] });
         assert.match(r.stdout, /\+-1 replaced/);
-        const after = records(s)[0].outputs!.creationIds as Record<string, string>;
+        const after = s.sourceAccounts()[0].outputs!.creationIds as Record<string, string>;
         assert.deepEqual(Object.keys(after), Object.keys(before));
         for (const region of Object.keys(after)) assert.notEqual(after[region], before[region], `${region}: a new creation`);
         for (const region of Object.keys(after)) {
@@ -244,7 +243,7 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
             r.stdout,
             /already exists and carries this resource's owner tag \(organization\/engine-test\/dev\/acct, creation [0-9a-f]{16}\), but this stack's state records no such creation\. Pulumi changed nothing\./,
         );
-        assert.deepEqual(records(again), [], "the new stack recorded nothing");
+        assert.deepEqual(again.sourceAccounts(), [], "the new stack recorded nothing");
         await again.destroy();
         assert.equal(Object.keys(await heldIn(OTHER_ACCOUNT, ALL)).length, 3, "the new stack's destroy deletes nothing");
         await old.up();

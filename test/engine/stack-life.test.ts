@@ -181,6 +181,7 @@ describe("ownership across the life of a stack, under the pulumi CLI", function 
             assert.notEqual(up.code, 0);
             assert.deepEqual(await aws.listIn(SOURCE_ACCOUNT, "eu-west-1"), [], "nothing in the credentials' account");
             assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
+            assert.deepEqual(s.sourceAccounts(), [], "the account's resource recorded nothing");
         });
 
         it("fails a source whose role, given as an Output, is in another account, before any Put", async () => {
@@ -198,6 +199,8 @@ describe("ownership across the life of a stack, under the pulumi CLI", function 
             );
             assert.ok(!aws.proxy.operations().includes("PutAggregationAuthorization"), "no Put");
             assert.deepEqual(await aws.listIn(THIRD_ACCOUNT, "eu-west-1"), []);
+            assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
+            assert.deepEqual(s.sourceAccounts(), [], "the account's resource recorded nothing");
         });
     });
 });

@@ -1,10 +1,13 @@
 /**
  * The fixtures the engine tests share: the test programs, the entries of the authorizations
- * program's `resources` config, and the stacks of one test, removed after it.
+ * program's `resources` config, the stacks of one test, removed after it, and how a preview's steps on
+ * SourceAccountAuthorizations read.
  */
+import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, type AwsFixture } from "./aws";
-import { REPO, Stack } from "./pulumi";
+import { REPO, Stack, type PreviewStep } from "./pulumi";
+import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 
 /** The test programs (test/engine/programs), and the examples users copy (examples/). */
 export const PROGRAMS = {
@@ -100,4 +103,35 @@ export function useStacks(aws: AwsFixture) {
         sourceAccounts: (accounts: AccountSpec[], config: Record<string, string> = {}, opts: StackOptions = {}) =>
             create(PROGRAMS.sourceAccounts, { accounts: JSON.stringify(accounts), ...config }, opts),
     };
+}
+
+/** A resource's name: the last part of its URN. */
+export const nameOf = (urn: string) => urn.split("::").pop()!;
+
+/** The inputs a step changes (its old and new inputs differ), sorted. */
+export function changedInputs(step: PreviewStep): string[] {
+    const [o, n] = [step.old?.inputs ?? {}, step.new?.inputs ?? {}];
+    return [...new Set([...Object.keys(o), ...Object.keys(n)])].filter((k) => JSON.stringify(o[k]) !== JSON.stringify(n[k])).sort();
+}
+
+/**
+ * The non-`same` steps of a preview on SourceAccountAuthorizations resources (an AggregationAuthorizations
+ * component's children, one per account), sorted, each as "op name" and the regions whose authorization
+ * it creates (`+region`) or deletes (`-region`): the regions the resource holds before (its recorded
+ * outputs) and after (its checked inputs). An update that changes more than the regions fails here.
+ */
+export function plannedAccounts(steps: PreviewStep[]): string[] {
+    return steps
+        .filter((s) => s.op !== "same" && s.type === SOURCE_ACCOUNT_TYPE)
+        .map((s) => {
+            const before = (s.old?.outputs?.regions as string[] | undefined) ?? [];
+            const after = s.op === "delete" ? [] : ((s.new?.inputs?.regions as string[] | undefined) ?? []);
+            if (s.op === "update") assert.deepEqual(changedInputs(s), ["arns", "regions"], `${nameOf(s.urn)} changes its regions only`);
+            return [
+                `${s.op} ${nameOf(s.urn)}`,
+                ...after.filter((r) => !before.includes(r)).map((r) => `+${r}`),
+                ...before.filter((r) => !after.includes(r)).map((r) => `-${r}`),
+            ].join(" ");
+        })
+        .sort();
 }

@@ -23,7 +23,7 @@ import {
 } from "@pulumi/pulumi/automation";
 import { ownerOf } from "../../provider/core/owner";
 import { CREDENTIALS_ENV } from "./aws";
-import { TYPE } from "../../provider/core/model/dynamic";
+import { SOURCE_ACCOUNT_TYPE, TYPE } from "../../provider/core/model/dynamic";
 
 for (const key of Object.keys(process.env)) if (/^(AWS_|PULUMI_)/.test(key)) delete process.env[key];
 
@@ -295,6 +295,11 @@ export class Stack {
     /** The authorization resources in the state. */
     authorizations(): StateResource[] {
         return this.exportState().resources.filter((r) => r.type === TYPE);
+    }
+
+    /** The SourceAccountAuthorizations resources in the state (an AggregationAuthorizations component's children: one per source account). */
+    sourceAccounts(): StateResource[] {
+        return this.exportState().resources.filter((r) => r.type === SOURCE_ACCOUNT_TYPE);
     }
 
     /**

@@ -3,7 +3,7 @@
  * back (only differences recorded), and the bounded fan-out over regions.
  */
 import * as assert from "node:assert/strict";
-import { eachRegion, record, regionState, REGION_CONCURRENCY } from "../../provider/source-account/provider";
+import { eachRegion, PROCESS_CONCURRENCY, record, regionState, REGION_CONCURRENCY } from "../../provider/source-account/provider";
 import type { SourceAccountOutputs } from "../../provider/source-account/types";
 
 const ARN = (r: string) => `arn:aws:config:${r}:444455556666:aggregation-authorization/111122223333/us-east-1`;
@@ -86,5 +86,20 @@ describe("SourceAccountAuthorizations state", () => {
         assert.deepEqual(out[4], { region: "r04", ok: true, value: "R04" });
         assert.equal(out[5].ok, false);
         assert.equal(!out[5].ok && out[5].error.message, "boom");
+    });
+    it("works on at most PROCESS_CONCURRENCY authorizations at once across all resources of the process", async () => {
+        let running = 0;
+        let peak = 0;
+        const work = async () => {
+            running++;
+            peak = Math.max(peak, running);
+            await new Promise((res) => setTimeout(res, 5));
+            running--;
+        };
+        const resources = Array.from({ length: 6 }, (_, i) => Array.from({ length: 17 }, (_, j) => `a${i}-r${j}`));
+        const outcomes = await Promise.all(resources.map((regions) => eachRegion(regions, work)));
+        assert.equal(6 * REGION_CONCURRENCY > PROCESS_CONCURRENCY, true, "the resources would run more at once than the process allows");
+        assert.equal(peak, PROCESS_CONCURRENCY);
+        assert.equal(outcomes.flat().filter((o) => o.ok).length, 6 * 17);
     });
 });
