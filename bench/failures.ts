@@ -17,20 +17,19 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Moto } from "../test/harness/moto";
-import { RecordingProxy } from "../test/harness/proxy";
-import { REPO, Stack, WORK, type Result } from "../test/harness/pulumi";
+import { REPO, type Stack, type Result } from "../test/harness/pulumi";
 import { StalledServer } from "../test/harness/stalled";
 import { KNOBS } from "../provider/core/aws/limits";
 import { environment } from "./environment";
 import { eachFlag } from "./flags";
+import { REPORT, run, section as marked, writeSection, type Bench } from "./runner";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS } from "./specs";
+import { TARGETS } from "./targets";
 
 const PROGRAM = path.join(REPO, "bench/programs/authorizations");
-const START = "<!-- failures:start -->";
-const END = "<!-- failures:end -->";
+const SECTION = "failures";
 /** What every run must stay within (issue 17). */
-const BOUND_S = 60;
+const BOUND_S = TARGETS["failures/seconds"].max;
 
 interface Options {
     sizes: number[];
@@ -38,7 +37,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-    const o: Options = { sizes: [1, 8, 20], out: path.join(REPO, "BENCHMARKS.md") };
+    const o: Options = { sizes: [1, 8, 20], out: REPORT };
     eachFlag(argv, "bench/failures.ts", (flag, value, int) => {
         if (flag === "--sizes") o.sizes = value().split(",").map(int);
         else if (flag === "--out") o.out = path.resolve(value());
@@ -64,10 +63,6 @@ interface Row {
     connections: number;
     /** The error the CLI printed, shortened. */
     outcome: string;
-}
-
-function log(line: string): void {
-    process.stderr.write(`[failures] ${line}\n`);
 }
 
 /** N new authorizations from the stack's credentials, each with its own aggregator key, in one source region. */
@@ -96,29 +91,17 @@ function outcomeOf(r: Result): string {
     return diag.length > 220 ? `${diag.slice(0, 220)}…` : diag;
 }
 
-const owned: Stack[] = [];
-let seq = 0;
-
-async function newStack(proxyUrl: string, n: number, stalled: StalledServer, which: Stalled): Promise<Stack> {
-    const stack = await Stack.create(PROGRAM, proxyUrl, { backendDir: path.join(WORK, `failures-state-${process.pid}-${seq++}`) });
-    owned.push(stack);
-    delete stack.env.AWS_MAX_ATTEMPTS; // the provider's own default
+async function newStack(bench: Bench, n: number, stalled: StalledServer, which: Stalled): Promise<Stack> {
+    const stack = await bench.stack(PROGRAM);
     Object.assign(stack.env, which === "STS" ? { AWS_ENDPOINT_URL_STS: stalled.url } : { AWS_ENDPOINT_URL_CONFIG_SERVICE: stalled.url });
     fs.writeFileSync(path.join(stack.dir, "resources.json"), JSON.stringify(specs(n)));
     return stack;
 }
 
-function dispose(): void {
-    for (const s of owned.splice(0)) {
-        fs.rmSync(s.backendDir, { recursive: true, force: true });
-        s.remove();
-    }
-}
-
-async function timedRun(proxyUrl: string, command: "preview" | "up", which: Stalled, n: number): Promise<Row> {
+async function timedRun(bench: Bench, command: "preview" | "up", which: Stalled, n: number): Promise<Row> {
     const stalled = await StalledServer.start();
     try {
-        const stack = await newStack(proxyUrl, n, stalled, which);
+        const stack = await newStack(bench, n, stalled, which);
         const started = performance.now();
         const r = command === "preview" ? await stack.preview({ allowFail: true }) : await stack.up({ allowFail: true });
         const seconds = (performance.now() - started) / 1000;
@@ -128,10 +111,10 @@ async function timedRun(proxyUrl: string, command: "preview" | "up", which: Stal
     }
 }
 
-async function ctrlC(proxyUrl: string, which: Stalled, n: number): Promise<Row> {
+async function ctrlC(bench: Bench, which: Stalled, n: number): Promise<Row> {
     const stalled = await StalledServer.start();
     try {
-        const stack = await newStack(proxyUrl, n, stalled, which);
+        const stack = await newStack(bench, n, stalled, which);
         const ctrl = new AbortController();
         const started = performance.now();
         const run = stack.up({ allowFail: true, signal: ctrl.signal });
@@ -159,7 +142,6 @@ async function ctrlC(proxyUrl: string, which: Stalled, n: number): Promise<Row> 
 function section(rows: Row[], env: ReturnType<typeof environment>, minutes: number): string {
     const d = (k: keyof typeof KNOBS) => KNOBS[k].default;
     const lines = [
-        START,
         "## Failing fast: a stalled endpoint and the first Ctrl-C",
         "",
         `\`npm run bench:failures\` (bench/failures.ts), one run of each, ${env.date.slice(0, 16)}Z, ${env.cpu}, ${env.nproc} CPUs shared with other work; ` +
@@ -169,7 +151,7 @@ function section(rows: Row[], env: ReturnType<typeof environment>, minutes: numb
             "`up` is the Automation API's (`--skip-preview`); a terminal's `pulumi up` runs the preview first, so it takes the sum of the two rows. " +
             `Target: every run ends within ${BOUND_S} s (issue 17), whatever N. Took ${minutes.toFixed(1)} min.`,
         "",
-        "| command | stalled | N new | time, s | within 60 s | exit code | connections to the stalled endpoint | the error printed |",
+        `| command | stalled | N new | time, s | within ${BOUND_S} s | exit code | connections to the stalled endpoint | the error printed |`,
         "|---|---|---|---|---|---|---|---|",
     ];
     for (const r of rows) {
@@ -186,26 +168,14 @@ function section(rows: Row[], env: ReturnType<typeof environment>, minutes: numb
         "Before (issue 17, the 0.1.0 defaults of 30 s per request and 300 s per operation, a failed account lookup not remembered): " +
             "a preview with a stalled STS took a request timeout per new resource that did not share a lookup in flight; " +
             "an `up` with a stalled AWS Config failed only after 8 attempts × 30 s; the first Ctrl-C could wait up to the 300 s deadline.",
-        "",
-        END,
     );
-    return lines.join("\n");
+    return marked(SECTION, lines.join("\n"));
 }
 
-function writeSection(file: string, text: string): void {
-    const old = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n";
-    const a = old.indexOf(START);
-    const b = old.indexOf(END);
-    const next = a >= 0 && b > a ? old.slice(0, a) + text + old.slice(b + END.length) : `${old.trimEnd()}\n\n${text}\n`;
-    fs.writeFileSync(file, next);
-}
-
-async function main(): Promise<number> {
+async function main(bench: Bench): Promise<number> {
+    const { log } = bench;
     const o = parseOptions(process.argv.slice(2));
     const env = environment();
-    const started = performance.now();
-    const moto = await Moto.start();
-    const proxy = await RecordingProxy.start(moto.url);
     const rows: Row[] = [];
     const add = (r: Row) => {
         rows.push(r);
@@ -214,20 +184,14 @@ async function main(): Promise<number> {
                 `exit ${r.exitCode}, ${r.connections} connection(s); ${r.outcome}`,
         );
     };
-    try {
-        for (const n of o.sizes) add(await timedRun(proxy.url, "preview", "STS", n));
-        for (const n of o.sizes) add(await timedRun(proxy.url, "up", "STS", n));
-        for (const n of [o.sizes[0], o.sizes[o.sizes.length - 1]]) add(await timedRun(proxy.url, "up", "Config", n));
-        add(await ctrlC(proxy.url, "STS", 8));
-        add(await ctrlC(proxy.url, "Config", 8));
-    } finally {
-        dispose();
-        await proxy.stop();
-        await moto.stop();
-    }
-    const text = section(rows, env, (performance.now() - started) / 60000);
+    for (const n of o.sizes) add(await timedRun(bench, "preview", "STS", n));
+    for (const n of o.sizes) add(await timedRun(bench, "up", "STS", n));
+    for (const n of [o.sizes[0], o.sizes[o.sizes.length - 1]]) add(await timedRun(bench, "up", "Config", n));
+    add(await ctrlC(bench, "STS", 8));
+    add(await ctrlC(bench, "Config", 8));
+    const text = section(rows, env, bench.seconds() / 60);
     process.stdout.write(`${text}\n`);
-    writeSection(o.out, text);
+    writeSection(o.out, SECTION, text);
     // Every run must end within the bound, and every up fail (the endpoint never answers). A preview
     // with a stalled STS passes, showing unknown ARNs (check's lookup is best-effort).
     const bad = rows.filter((r) => (r.command !== "preview" && r.exitCode === 0) || r.seconds > BOUND_S);
@@ -235,11 +199,4 @@ async function main(): Promise<number> {
     return bad.length ? 1 : 0;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (e) => {
-        process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        dispose();
-        process.exit(1);
-    },
-);
+run(SECTION, main);

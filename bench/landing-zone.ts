@@ -12,49 +12,49 @@
  *
  * Writes its section of BENCHMARKS.md (between the landing-zone markers, replacing an earlier one).
  *
- *   node dist/bench/landing-zone.js [--n 1000] [--accounts 10] [--latency-ms 250] [--out BENCHMARKS.md]
+ *   node dist/bench/landing-zone.js [--n 1000] [--accounts 10] [--latency-ms 250] [--out BENCHMARKS.md] [--raw [dir]]
+ *
+ * `--raw` also writes every sample (each AWS call's arrival, CPU by process) to dir (default .bench-raw/, outside git).
  */
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { Moto } from "../test/harness/moto";
-import { RecordingProxy, faults, type FaultRule } from "../test/harness/proxy";
-import { REPO, Stack, WORK } from "../test/harness/pulumi";
+import { faults, type FaultRule } from "../test/harness/proxy";
+import { REPO, type Stack } from "../test/harness/pulumi";
 import { environment } from "./environment";
-import { COMMANDS, measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
-import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS } from "./specs";
-import { eachFlag } from "./flags";
+import { COMMANDS, measure, type CommandName, type Measure, type Variant } from "./measure";
+import { brief, commandOf, REPORT, run, section as marked, writeRaw, writeSection, type Bench } from "./runner";
+import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, SOURCE_REGIONS, sourceAccounts } from "./specs";
+import { eachFlag, rawDir } from "./flags";
+import { judge, mark, TARGETS, type Met } from "./targets";
 
-const PROGRAMS: Partial<Record<Variant, string>> = {
+const PROGRAMS = {
     ours: path.join(REPO, "bench/programs/landing-zone"),
     lean: path.join(REPO, "bench/programs/floor-lean"),
 };
 const RATE = { ratePerSecond: 10, capacity: 10 };
-const START = "<!-- landing-zone:start -->";
-const END = "<!-- landing-zone:end -->";
+const SECTION = "landing-zone";
 
 interface Options {
     n: number;
     accounts: number;
     latencyMs: number;
     out: string;
+    raw?: string;
 }
 
 function parseOptions(argv: string[]): Options {
-    const o: Options = { n: 1000, accounts: 10, latencyMs: 250, out: path.join(REPO, "BENCHMARKS.md") };
-    eachFlag(argv, "bench/landing-zone.ts", (flag, value, int) => {
+    const o: Options = { n: 1000, accounts: 10, latencyMs: 250, out: REPORT };
+    eachFlag(argv, "bench/landing-zone.ts", (flag, value, int, optional) => {
         if (flag === "--n") o.n = int(value());
         else if (flag === "--accounts") o.accounts = int(value());
         else if (flag === "--latency-ms") o.latencyMs = int(value());
         else if (flag === "--out") o.out = path.resolve(value());
+        else if (flag === "--raw") o.raw = rawDir(optional);
         else return false;
         return true;
     });
     return o;
 }
-
-/** The source accounts: 12 digits, none of them an aggregator account or moto's default. */
-export const sourceAccounts = (a: number) => Array.from({ length: a }, (_, k) => String(500000000000 + k * 1111));
 
 /**
  * N authorizations: spec i lives in account i mod A, in source region ⌊i/A⌋ mod 3, and authorizes
@@ -103,66 +103,25 @@ function bucketPerAccountAndRegion(): { rule: FaultRule; served: Map<string, num
     return { rule, served };
 }
 
-const started = performance.now();
-function log(line: string): void {
-    process.stderr.write(`[landing-zone ${((performance.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
-}
-
-const owned: { stack: Stack; backendDir: string }[] = [];
-let seq = 0;
-async function newStack(variant: Variant, proxyUrl: string): Promise<Stack> {
-    const backendDir = path.join(WORK, `lz-state-${process.pid}-${seq++}`);
-    const stack = await Stack.create(PROGRAMS[variant]!, proxyUrl, { backendDir });
-    delete stack.env.AWS_MAX_ATTEMPTS; // the provider's own default (8)
-    owned.push({ stack, backendDir });
-    return stack;
-}
-function disposeAll(): void {
-    for (const { stack, backendDir } of owned.splice(0)) {
-        stack.remove();
-        fs.rmSync(backendDir, { recursive: true, force: true });
-    }
-}
-
 function write(stack: Stack, o: Options, set: 1 | 2): void {
     fs.writeFileSync(path.join(stack.dir, "resources.json"), JSON.stringify(landingZoneSpecs(o.n, o.accounts, set)));
-}
-
-function run(stack: Stack, command: CommandName, parallel?: number): () => Promise<unknown> {
-    switch (command) {
-        case "up":
-        case "update-tags":
-            return () => stack.up({ parallel });
-        case "preview":
-            return () => stack.preview({ expectNoChanges: true });
-        case "refresh":
-            return () => stack.refresh({ parallel });
-        case "destroy":
-            return () => stack.destroy({ parallel });
-    }
 }
 
 const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
 const mib = (kib: number) => (kib / 1024).toFixed(0);
 
-function brief(m: Measure): string {
-    return `${m.command} ${m.variant} ${m.seconds.toFixed(2)} s, Config ${m.configTotal}, STS ${m.sts}, throttled ${sum(m.throttledByRegion)}, provider RSS ${mib(m.rssKiB)} MiB${m.error ? " FAILED" : ""}`;
-}
-
-async function main(): Promise<number> {
+async function main(bench: Bench): Promise<number> {
+    const { log, moto, proxy, aws } = bench;
     const o = parseOptions(process.argv.slice(2));
     const env = environment();
     log(`N=${o.n} over ${o.accounts} accounts × ${SOURCE_REGIONS.length} regions; ${env.cpu}, ${env.nproc} CPUs; pulumi ${env.pulumi}`);
-    const moto = await Moto.start();
-    const proxy = await RecordingProxy.start(moto.url);
-    const aws: Aws = { proxy, motoPort: new URL(moto.url).port };
     const results: Measure[] = [];
     const failures: string[] = [];
     let limited: { up: Measure; floor: number; busiest: string; buckets: number } | undefined;
     const latency: Measure[] = [];
     try {
-        const ours = await newStack("ours", proxy.url);
-        const lean = await newStack("lean", proxy.url);
+        const ours = await bench.stack(PROGRAMS.ours);
+        const lean = await bench.stack(PROGRAMS.lean);
         for (const s of [ours, lean]) write(s, o, 1);
         for (const command of COMMANDS) {
             for (const [variant, stack] of [
@@ -170,7 +129,7 @@ async function main(): Promise<number> {
                 ["lean", lean],
             ] as const) {
                 if (command === "update-tags") write(stack, o, 2);
-                const m = await measure(aws, stack, { n: o.n, variant, command, rep: 0 }, run(stack, command));
+                const m = await measure(aws, stack, { n: o.n, variant, command, rep: 0 }, commandOf(stack, command));
                 results.push(m);
                 log(brief(m));
                 if (m.error) throw new Error(`${variant} ${command} failed:\n${m.error}`);
@@ -178,11 +137,11 @@ async function main(): Promise<number> {
         }
 
         await moto.reset();
-        const stack = await newStack("ours", proxy.url);
+        const stack = await bench.stack(PROGRAMS.ours);
         write(stack, o, 1);
         log(`up under ${RATE.ratePerSecond} Config calls/s per (account, region)`);
         const bucket = bucketPerAccountAndRegion();
-        const up = await measure(aws, stack, { n: o.n, variant: "ours", command: "up", rep: -1 }, run(stack, "up"), bucket.rule);
+        const up = await measure(aws, stack, { n: o.n, variant: "ours", command: "up", rep: -1 }, commandOf(stack, "up"), bucket.rule);
         log(brief(up));
         const [busiest, most] = [...bucket.served.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
         // The bucket starts full: its first `capacity` calls need no wait.
@@ -196,7 +155,7 @@ async function main(): Promise<number> {
                 aws,
                 stack,
                 { n: o.n, variant: "ours", command: "refresh", rep: parallel ? -3 : -2 },
-                run(stack, "refresh", parallel),
+                commandOf(stack, "refresh", parallel),
             );
             proxy.beforeForward = () => new Promise((r) => setTimeout(r, o.latencyMs));
             latency.push(m);
@@ -204,27 +163,17 @@ async function main(): Promise<number> {
             if (m.error) failures.push(`refresh under latency: ${m.error}`);
         }
         proxy.beforeForward = undefined;
-        const d = await measure(aws, stack, { n: o.n, variant: "ours", command: "destroy", rep: -1 }, run(stack, "destroy"));
+        const d = await measure(aws, stack, { n: o.n, variant: "ours", command: "destroy", rep: -1 }, commandOf(stack, "destroy"));
         log(brief(d));
     } catch (e) {
         failures.push(e instanceof Error ? e.message : String(e));
     } finally {
         proxy.beforeForward = undefined;
-        disposeAll();
-        await proxy.stop();
-        await moto.stop();
     }
-    // Every figure measured (arrivals, CPU by process), for a closer look than the section gives.
-    const raw = path.join(os.tmpdir(), `landing-zone-${process.pid}.json`);
-    fs.writeFileSync(raw, JSON.stringify({ options: o, results, limited, latency }));
-    log(`all measurements: ${raw}`);
-    const markdown = section(o, env, results, limited, latency, failures, (performance.now() - started) / 1000);
-    const text = fs.existsSync(o.out) ? fs.readFileSync(o.out, "utf8") : "";
-    const at = text.indexOf(START);
-    const before = at >= 0 ? text.slice(0, at) : text.replace(/\s*$/, "\n\n");
-    const after = at >= 0 ? text.slice(text.indexOf(END) + END.length) : "\n";
-    fs.writeFileSync(o.out, before + markdown + after);
-    process.stdout.write(markdown);
+    if (o.raw) writeRaw(o.raw, SECTION, { options: o, results, limited, latency }, log);
+    const markdown = section(o, env, results, limited, latency, failures, bench.seconds());
+    writeSection(o.out, SECTION, markdown);
+    process.stdout.write(`${markdown}\n`);
     return failures.length ? 1 : 0;
 }
 
@@ -239,7 +188,6 @@ function section(
 ): string {
     const get = (v: Variant, c: CommandName) => results.find((m) => m.variant === v && m.command === c);
     const lines = [
-        START,
         `## Landing-zone scale: ${o.n} authorizations over ${o.accounts} accounts × ${SOURCE_REGIONS.length} regions`,
         "",
         `\`npm run bench\` (bench/landing-zone.ts), one run of each command, ${new Date().toISOString().slice(0, 16)}Z, ` +
@@ -260,22 +208,28 @@ function section(
                 `${cpu(a, ["engine", "provider", "moto", "proxy"])} (${cpu(b, ["engine", "provider"])}) |`,
         );
     }
-    lines.push("", "Targets:", "");
+    lines.push("", "Targets (bench/targets.ts):", "");
+    const line = (met: Met, what: string, text: string, figures: string) => lines.push(`- **${mark(met)}** ${what}: ${text}; ${figures}`);
     for (const c of COMMANDS) {
         const a = get("ours", c);
         const b = get("lean", c);
         if (!a || !b) continue;
-        const r = a.seconds / b.seconds;
-        lines.push(
-            `- **${r <= 1.25 ? "MET" : "MISSED"}** ${c} within 1.25× the lean floor: ${a.seconds.toFixed(2)} s vs ${b.seconds.toFixed(2)} s, ${r.toFixed(2)}×`,
+        const j = judge("landing-zone/lean-floor-ratio", a.seconds / b.seconds);
+        line(
+            j.met,
+            `${c}: ${TARGETS["landing-zone/lean-floor-ratio"].what}`,
+            j.text,
+            `${a.seconds.toFixed(2)} s vs ${b.seconds.toFixed(2)} s`,
         );
     }
     if (limited) {
-        const r = limited.up.seconds / limited.floor;
-        lines.push(
-            `- **${r <= 1.15 && !limited.up.error ? "MET" : "MISSED"}** up under ${RATE.ratePerSecond} Config calls/s per (account, region) within 1.15× the rate floor: ` +
-                `${limited.up.seconds.toFixed(2)} s vs ${limited.floor.toFixed(2)} s (the calls served in the busiest of ${limited.buckets} buckets, less the bucket's ${RATE.capacity}, ÷ ${RATE.ratePerSecond}/s), ` +
-                `${r.toFixed(2)}×; ${limited.up.configTotal} Config calls, ${sum(limited.up.throttledByRegion)} throttled answers${limited.up.error ? "; FAILED" : ""}`,
+        const j = judge("landing-zone/rate-floor-ratio", limited.up.seconds / limited.floor);
+        line(
+            limited.up.error ? false : j.met,
+            TARGETS["landing-zone/rate-floor-ratio"].what,
+            j.text,
+            `${limited.up.seconds.toFixed(2)} s vs ${limited.floor.toFixed(2)} s (the calls served in the busiest of ${limited.buckets} buckets, less the bucket's ${RATE.capacity}, ÷ ${RATE.ratePerSecond}/s); ` +
+                `${limited.up.configTotal} Config calls, ${sum(limited.up.throttledByRegion)} throttled answers${limited.up.error ? "; FAILED" : ""}`,
         );
         const leanUp = get("lean", "up");
         if (leanUp) {
@@ -288,23 +242,19 @@ function section(
     }
     const floorRefresh = get("lean", "refresh");
     for (const m of latency) {
-        const target = (floorRefresh?.seconds ?? 0) + 1;
+        const over = floorRefresh ? m.seconds - floorRefresh.seconds : undefined;
+        const j = judge("landing-zone/latency-refresh-over-floor", over);
         const parallel = m.rep === -3 ? " with `--parallel 256`" : " at Pulumi's default parallelism";
-        lines.push(
-            `- **${m.seconds <= target && !m.error ? "MET" : "MISSED"}** refresh with ${o.latencyMs} ms added to every AWS call${parallel} within the lean floor's refresh + 1 s: ` +
-                `${m.seconds.toFixed(2)} s vs ${target.toFixed(2)} s (floor + one round trip: ${((floorRefresh?.seconds ?? 0) + o.latencyMs / 1000).toFixed(2)} s); ${m.configTotal} Config calls${m.error ? "; FAILED" : ""}`,
+        line(
+            m.error ? false : j.met,
+            `${TARGETS["landing-zone/latency-refresh-over-floor"].what} (${o.latencyMs} ms${parallel})`,
+            j.text,
+            `${m.seconds.toFixed(2)} s vs the floor's ${(floorRefresh?.seconds ?? NaN).toFixed(2)} s (floor + one round trip: ${((floorRefresh?.seconds ?? 0) + o.latencyMs / 1000).toFixed(2)} s); ` +
+                `${m.configTotal} Config calls${m.error ? "; FAILED" : ""}`,
         );
     }
     for (const f of failures) lines.push(`- FAILED: ${f.split("\n").slice(0, 5).join(" ")}`);
-    lines.push("", END);
-    return lines.join("\n");
+    return marked(SECTION, lines.join("\n"));
 }
 
-main().then(
-    (code) => process.exit(code),
-    (e) => {
-        process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        disposeAll();
-        process.exit(1);
-    },
-);
+run(SECTION, main);

@@ -9,9 +9,14 @@ import { ProcessWatch, type Role } from "./processes";
 import { recordArrivals, type Arrival } from "./rules";
 import type { FaultRule } from "../test/harness/proxy";
 
-/** Ours; the engine floor (no-op `pulumi.dynamic.Resource`s); the lean floor (the same, stored as ours is). */
-export type Variant = "ours" | "floor" | "lean";
-export type CommandName = "up" | "preview" | "refresh" | "update-tags" | "destroy";
+/**
+ * Ours; the engine floor (no-op `pulumi.dynamic.Resource`s); the lean floor (the same, stored as ours is);
+ * the pulumi-aws shape (bench/organization.ts: a no-op provider-like resource per account and region
+ * beside each no-op authorization, stored as the lean floor is).
+ */
+export type Variant = "ours" | "floor" | "lean" | "pulumi-aws";
+/** `update-tags` and `add-region` are `up`s after a change of the program's tags or regions. */
+export type CommandName = "up" | "preview" | "refresh" | "update-tags" | "add-region" | "destroy";
 /** Every command measured, in the order the report shows them. */
 export const COMMANDS: CommandName[] = ["up", "preview", "refresh", "update-tags", "destroy"];
 

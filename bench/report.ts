@@ -5,9 +5,11 @@
  */
 import * as fs from "node:fs";
 import type { Environment } from "./environment";
-import { COMMANDS, type CommandName, type Measure, type Variant } from "./measure";
+import { COMMANDS, type CommandName, type Variant } from "./measure";
 import { ROLES } from "./processes";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
+import type { Sample } from "./summary";
+import { judge, mark, TARGETS, type Met, type TargetId } from "./targets";
 
 export interface StateSize {
     n: number;
@@ -27,12 +29,12 @@ export interface Probe {
 
 export interface RateLimited {
     n: number;
-    up: Measure;
+    up: Sample;
     /** Authorizations in the state after the rate-limited up. */
     inState: number;
-    destroy: Measure;
+    destroy: Sample;
     /** A destroy without the limit, when the rate-limited one failed. */
-    cleanup?: Measure;
+    cleanup?: Sample;
 }
 
 /** The options of a bench/run.ts run (its flags). */
@@ -44,13 +46,17 @@ export interface Options {
     rateLimitN: number | undefined;
     warmup: boolean;
     out: string;
+    /** Where the summary goes (`--summary`); by default beside the report. */
+    summary?: string;
+    /** Where `--raw` wrote every sample; not written without it. */
+    raw?: string;
 }
 
 export interface ReportInput {
     env: Environment;
     options: Options;
     aws: Probe;
-    results: Measure[];
+    results: Sample[];
     states: StateSize[];
     rate?: RateLimited;
     failures: string[];
@@ -60,17 +66,19 @@ export interface ReportInput {
     load: { start: string; end: string };
 }
 
-interface Target {
+/** A target's line in the report: what, whether met, the figures, and for a miss the figures behind it. */
+interface Verdict {
     name: string;
-    met: boolean | undefined;
+    met: Met;
     figure: string;
     why?: string;
 }
 
 const VARIANTS: Variant[] = ["ours", "floor", "lean"];
-const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lean: "lean floor" };
+const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lean: "lean floor", "pulumi-aws": "pulumi-aws shape" };
 const LABEL: Record<CommandName, string> = {
     up: "up (create)",
+    "add-region": "up (a region added)",
     preview: "preview (no changes)",
     refresh: "refresh",
     "update-tags": "up (tag update)",
@@ -94,11 +102,11 @@ const median = (xs: number[]) => {
 };
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const distinct = (xs: (number | string)[]) => [...new Set(xs)].join(" / ");
-const ops = (m: Measure) =>
+const ops = (m: Sample) =>
     Object.entries(m.config)
         .map(([op, k]) => `${SHORT[op] ?? op} ${k}`)
         .join(", ") || "none";
-const opsPerResource = (m: Measure) =>
+const opsPerResource = (m: Sample) =>
     Object.entries(m.config)
         .map(([op, k]) => `${SHORT[op] ?? op} ${(k / m.n).toFixed(2)}`)
         .join(", ") || "none";
@@ -110,11 +118,11 @@ const table = (head: string[], rows: (string | number)[][]) =>
     [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
 class Results {
-    constructor(readonly all: Measure[]) {}
+    constructor(readonly all: Sample[]) {}
     sizes(): number[] {
         return [...new Set(this.all.map((m) => m.n))].sort((a, b) => a - b);
     }
-    runs(n: number, v: Variant, c: CommandName): Measure[] {
+    runs(n: number, v: Variant, c: CommandName): Sample[] {
         return this.all.filter((m) => m.n === n && m.variant === v && m.command === c && m.rep >= 0 && !m.error);
     }
     time(n: number, v: Variant, c: CommandName): number {
@@ -276,11 +284,11 @@ function whereSection(r: Results): string {
     );
 }
 
-type CpuKey = keyof Measure["cpu"];
+type CpuKey = keyof Sample["cpu"];
 const CPU_KEYS: CpuKey[] = [...ROLES, "proxy"];
 
 /** Mean CPU seconds by role over runs, and their total. */
-function cpuOf(ms: Measure[]): { by: Record<CpuKey, number>; total: number } {
+function cpuOf(ms: Sample[]): { by: Record<CpuKey, number>; total: number } {
     const by = Object.fromEntries(CPU_KEYS.map((k) => [k, ms.length ? mean(ms.map((m) => m.cpu[k])) : NaN])) as Record<CpuKey, number>;
     return { by, total: CPU_KEYS.reduce((a, k) => a + by[k], 0) };
 }
@@ -357,7 +365,7 @@ interface RateFigures {
     throttled: number;
 }
 
-function rateFigures(m: Measure, ratePerSecond: number): RateFigures {
+function rateFigures(m: Sample, ratePerSecond: number): RateFigures {
     const [busiestRegion, busiestServed] = Object.entries(m.configServedByRegion).sort((a, b) => b[1] - a[1])[0] ?? ["none", 0];
     return { busiestRegion, busiestServed, floorSeconds: busiestServed / ratePerSecond, throttled: sum(m.throttledByRegion) };
 }
@@ -439,136 +447,123 @@ function rateSection(i: ReportInput, r: Results): string {
 }
 
 /** Config calls per second of a command, per region: not throttled / throttled. */
-function timeline(m: Measure): string {
-    const calls = m.arrivals.filter((a) => a.service === "config");
-    if (!calls.length) return "(no Config calls)";
-    const regions = [...new Set(calls.map((a) => a.region))].sort();
-    const rows: string[][] = [];
-    for (let sec = Math.floor(calls[0].at); sec <= Math.floor(calls[calls.length - 1].at); sec++) {
-        const inSec = calls.filter((a) => Math.floor(a.at) === sec);
-        rows.push([
-            `${sec}–${sec + 1}`,
-            ...regions.map((r) => {
-                const here = inSec.filter((a) => a.region === r);
-                return `${here.filter((a) => !a.throttled).length} / ${here.filter((a) => a.throttled).length}`;
-            }),
-        ]);
-    }
-    return table(["second", ...regions], rows);
+function timeline(m: Sample): string {
+    const t = m.perSecond;
+    if (!t?.rows.length) return "(no Config calls)";
+    const rows = t.rows.map((row, i) => [
+        `${t.first + i}–${t.first + i + 1}`,
+        ...row.map(([served, throttled]) => `${served} / ${throttled}`),
+    ]);
+    return table(["second", ...t.regions], rows);
 }
 
-function targets(i: ReportInput, r: Results): Target[] {
-    const out: Target[] = [];
+function targets(i: ReportInput, r: Results): Verdict[] {
+    const out: Verdict[] = [];
     const sizes = r.sizes();
     const all = (c: CommandName) => sizes.flatMap((n) => r.runs(n, "ours", c));
-    const big = sizes.includes(200) ? 200 : undefined;
+    const verdict = (id: TargetId, measured: number | undefined, figure: string, why?: (met: Met) => string | undefined) => {
+        const j = judge(id, measured);
+        out.push({ name: TARGETS[id].what, met: j.met, figure: `${j.text}; ${figure}`, why: j.met === false ? why?.(j.met) : undefined });
+    };
 
     // Preview with no changes: no AWS call at all.
     const previews = all("preview");
-    const previewCalls = Math.max(0, ...previews.map((m) => m.configTotal + m.sts));
-    out.push({
-        name: "preview with no changes makes 0 AWS calls",
-        met: previews.length ? previewCalls === 0 : undefined,
-        figure: `${previewCalls} calls at most over ${previews.length} previews (N = ${sizes.join(", ")})`,
-        why: previewCalls
-            ? previews
-                  .filter((m) => m.configTotal + m.sts)
-                  .map((m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`)
-                  .join("; ")
-            : undefined,
-    });
+    verdict(
+        "run/preview-calls",
+        previews.length ? Math.max(...previews.map((m) => m.configTotal + m.sts)) : undefined,
+        `the most over ${previews.length} previews (N = ${sizes.join(", ")})`,
+        () =>
+            previews
+                .filter((m) => m.configTotal + m.sts)
+                .map((m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`)
+                .join("; "),
+    );
 
-    // Refresh: one Config call per resource, plus a constant (at most one per source region).
+    // Refresh: one Config call per resource, plus a constant (at most one per source region); fewer than N is wrong too.
     const refreshExtra = sizes.map((n) => ({ n, extra: Math.max(...r.runs(n, "ours", "refresh").map((m) => m.configTotal - n)) }));
-    const refreshOk = refreshExtra.every((x) => Number.isFinite(x.extra) && x.extra <= SOURCE_REGIONS.length && x.extra >= 0);
-    out.push({
-        name: `refresh makes 1 Config call per resource (plus a constant per run, taken as ≤ ${SOURCE_REGIONS.length}: one per source region)`,
-        met: all("refresh").length ? refreshOk : undefined,
-        figure: refreshExtra.map((x) => `N=${x.n}: ${x.n + x.extra} = N ${x.extra >= 0 ? "+" : "−"} ${Math.abs(x.extra)}`).join("; "),
-        why: refreshOk
-            ? undefined
-            : all("refresh")
-                  .map((m) => `N=${m.n} per resource: ${opsPerResource(m)}`)
-                  .join("; "),
-    });
+    const fewer = refreshExtra.some((x) => x.extra < 0);
+    verdict(
+        "run/refresh-extra-calls",
+        all("refresh").length ? (fewer ? Infinity : Math.max(...refreshExtra.map((x) => x.extra))) : undefined,
+        refreshExtra.map((x) => `N=${x.n}: ${x.n + x.extra} = N ${x.extra >= 0 ? "+" : "−"} ${Math.abs(x.extra)}`).join("; ") +
+            (fewer ? " (fewer calls than resources: some resource was not read)" : ""),
+        () =>
+            all("refresh")
+                .map((m) => `N=${m.n} per resource: ${opsPerResource(m)}`)
+                .join("; "),
+    );
 
     /** `cause`: why the provider makes more calls than the target, when it does so by design. */
-    const perResource = (c: CommandName, max: number, name: string, cause?: string) => {
+    const perResource = (c: CommandName, id: TargetId, cause?: string) => {
         const ms = all(c);
-        const worst = Math.max(...ms.map((m) => m.configTotal / m.n));
-        const ok = ms.length ? worst <= max : undefined;
-        out.push({
-            name,
-            met: ok,
-            figure: sizes
-                .map(
-                    (n) =>
-                        `N=${n}: ${distinct(r.runs(n, "ours", c).map((m) => m.configTotal))} (${distinct(r.runs(n, "ours", c).map(ops))})`,
-                )
-                .join("; "),
-            why:
-                ok === false
-                    ? (cause ? `${cause} Per resource: ` : "") +
-                      [...new Set(ms.filter((m) => m.configTotal / m.n > max).map((m) => `N=${m.n}: ${opsPerResource(m)}`))].join("; ")
-                    : undefined,
-        });
+        verdict(
+            id,
+            ms.length ? Math.max(...ms.map((m) => m.configTotal / m.n)) : undefined,
+            "the most over N = " +
+                sizes
+                    .map(
+                        (n) =>
+                            `${n}: ${distinct(r.runs(n, "ours", c).map((m) => m.configTotal))} (${distinct(r.runs(n, "ours", c).map(ops))})`,
+                    )
+                    .join("; "),
+            () =>
+                (cause ? `${cause} Per resource: ` : "") +
+                [...new Set(ms.filter((m) => m.configTotal / m.n > TARGETS[id].max).map((m) => `N=${m.n}: ${opsPerResource(m)}`))].join(
+                    "; ",
+                ),
+        );
     };
     const OWNERSHIP =
         'By design since the ownership checks (README "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, ' +
         "so a create reads the owner tag back after its Put (one more ListTagsForResource), and an update or a delete first checks that the " +
         "authorization is still this resource's (one ListTagsForResource each): the price of never changing or deleting one that is not ours.";
-    perResource("up", 2, "create makes at most 2 Config calls per resource", OWNERSHIP);
+    perResource("up", "run/create-calls", OWNERSHIP);
 
     // STS: one GetCallerIdentity per source region per provider process, whatever the command.
     const ours = r.all.filter((m) => m.variant === "ours" && m.rep >= 0 && !m.error);
-    const stsBad = ours.filter((m) => Object.values(m.stsByRegion).some((k) => k > Math.max(1, m.providerProcesses)));
-    out.push({
-        name: "STS GetCallerIdentity (not Config, counted apart): 1 per source region per provider process",
-        met: ours.length ? stsBad.length === 0 : undefined,
-        figure:
-            sizes
-                .map(
-                    (n) =>
-                        `create N=${n}: ${distinct(r.runs(n, "ours", "up").map((m) => `${m.sts}${byRegion(m.stsByRegion)}`))} for ${Object.keys(perRegion(n)).length} region(s)`,
-                )
-                .join("; ") +
+    const perProcess = (m: Sample) => Math.max(0, ...Object.values(m.stsByRegion)) / Math.max(1, m.providerProcesses);
+    verdict(
+        "run/sts-calls",
+        ours.length ? Math.max(...ours.map(perProcess)) : undefined,
+        sizes
+            .map(
+                (n) =>
+                    `create N=${n}: ${distinct(r.runs(n, "ours", "up").map((m) => `${m.sts}${byRegion(m.stsByRegion)}`))} for ${Object.keys(perRegion(n)).length} region(s)`,
+            )
+            .join("; ") +
             `; every other command: ${distinct(ours.filter((m) => m.command !== "up").map((m) => m.sts))}; provider processes per command: ${distinct(ours.map((m) => m.providerProcesses))}`,
-        why: stsBad.length
-            ? stsBad
-                  .map((m) => `N=${m.n} ${m.command}: ${m.sts}${byRegion(m.stsByRegion)} with ${m.providerProcesses} provider process(es)`)
-                  .join("; ")
-            : undefined,
-    });
-    perResource(
-        "update-tags",
-        2,
-        "a tag update makes at most 2 Config calls per resource (here Untag + Tag, the most one can need)",
-        OWNERSHIP,
+        () =>
+            ours
+                .filter((m) => perProcess(m) > TARGETS["run/sts-calls"].max)
+                .map((m) => `N=${m.n} ${m.command}: ${m.sts}${byRegion(m.stsByRegion)} with ${m.providerProcesses} provider process(es)`)
+                .join("; "),
     );
-    perResource("destroy", 1, "delete makes 1 Config call per resource", OWNERSHIP);
+    perResource("update-tags", "run/update-calls", OWNERSHIP);
+    perResource("destroy", "run/delete-calls", OWNERSHIP);
 
     const provider = i.states.filter((s) => s.variant === "ours");
-    const worstProvider = Math.max(0, ...provider.map((s) => s.providerBytes));
-    out.push({
-        name: "serialized provider ≤ 1 KB (1024 bytes) per resource",
-        met: provider.length ? worstProvider <= 1024 : undefined,
-        figure: `${worstProvider} bytes of \`__provider\` per resource (the whole resource in the state: ${distinct(provider.map((s) => s.resourceBytes))} bytes)`,
-    });
+    verdict(
+        "run/provider-bytes",
+        provider.length ? Math.max(...provider.map((s) => s.providerBytes)) : undefined,
+        `the whole resource in the state: ${distinct(provider.map((s) => s.resourceBytes))} bytes`,
+    );
 
+    const big = TARGETS["run/engine-floor-ratio"].n;
     for (const c of ["up", "refresh", "destroy"] as CommandName[]) {
-        const measured = big !== undefined && r.runs(big, "ours", c).length && r.runs(big, "floor", c).length;
-        const ratio = measured ? r.ratio(big!, c) : NaN;
+        const measured = sizes.includes(big) && r.runs(big, "ours", c).length > 0 && r.runs(big, "floor", c).length > 0;
+        const j = judge("run/engine-floor-ratio", measured ? r.ratio(big, c) : undefined);
         out.push({
-            name: `\`${c}\` at N = 200 within 1.25× the engine floor`,
-            met: measured ? ratio <= 1.25 : undefined,
+            name: `\`${c}\` at N = ${big}: ${TARGETS["run/engine-floor-ratio"].what}`,
+            met: j.met,
             figure: measured
-                ? `${s2(r.time(big!, "ours", c))} s vs ${s2(r.time(big!, "floor", c))} s: **${s2(ratio)}×** ` +
-                  `(against the lean floor, ${s2(r.time(big!, "lean", c))} s: ${s2(r.ratio(big!, c, "lean"))}×)`
-                : "not measured",
-            why: measured && ratio > 1.25 ? whyRatio(i, r, big!, c) : undefined,
+                ? `${j.text}; ${s2(r.time(big, "ours", c))} s vs ${s2(r.time(big, "floor", c))} s ` +
+                  `(against the lean floor, ${s2(r.time(big, "lean", c))} s: ${s2(r.ratio(big, c, "lean"))}×)`
+                : j.text,
+            why: j.met === false ? whyRatio(i, r, big, c) : undefined,
         });
     }
 
+    // Not a threshold: the rate-limited up must end with every authorization in the state.
     if (i.options.rateLimitN !== undefined) {
         const rate = i.rate;
         const up = rate?.up;
@@ -669,7 +664,6 @@ function allRunsSection(i: ReportInput): string {
 export function report(i: ReportInput): string {
     const r = new Results(i.results);
     const t = targets(i, r);
-    const mark = (x: Target) => (x.met === undefined ? "NOT MEASURED" : x.met ? "MET" : "MISSED");
     const missed = t.filter((x) => x.met === false);
     return [
         "# Benchmarks",
@@ -686,7 +680,7 @@ export function report(i: ReportInput): string {
         "",
         "## Targets",
         "",
-        ...t.map((x) => `- **${mark(x)}** ${x.name}: ${x.figure}`),
+        ...t.map((x) => `- **${mark(x.met)}** ${x.name}: ${x.figure}`),
         "",
         ...(missed.length
             ? [
@@ -755,9 +749,9 @@ export function writeReport(input: ReportInput, out: string): string {
     return markdown;
 }
 
-// Renders a run's data again: node dist/bench/report.js BENCHMARKS.json BENCHMARKS.md
+// Renders a run's summary again (npm run bench:report): node dist/bench/report.js bench/summary.json BENCHMARKS.md
 if (require.main === module) {
     const [data, out] = process.argv.slice(2);
-    if (!data || !out) throw new Error("usage: node dist/bench/report.js <results .json written by bench/run.ts> <report .md>");
+    if (!data || !out) throw new Error("usage: node dist/bench/report.js <summary .json written by bench/run.ts> <report .md>");
     writeReport(JSON.parse(fs.readFileSync(data, "utf8")) as ReportInput, out);
 }

@@ -9,30 +9,39 @@
  *
  *   node dist/bench/run.js [--sizes 1,50,200] [--reps 3] [--reps-large 5] [--large-from 200]
  *                          [--rate-limit-n 200 | --no-rate-limit] [--no-warmup] [--out BENCHMARKS.md]
+ *                          [--summary bench/summary.json] [--raw [dir]]
+ *
+ * Beside the report it writes its summary (every figure the report shows; `npm run bench:report` renders
+ * the report again from it): bench/summary.json for the default --out, else <out>.summary.json.
+ * `--raw` also writes every sample (each AWS call's arrival) to dir (default .bench-raw/, outside git).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigServiceClient, DescribeAggregationAuthorizationsCommand } from "@aws-sdk/client-config-service";
 import { CREDENTIALS_ENV } from "../test/harness/aws";
-import { Moto } from "../test/harness/moto";
-import { RecordingProxy } from "../test/harness/proxy";
-import { REPO, Stack, WORK } from "../test/harness/pulumi";
+import type { RecordingProxy } from "../test/harness/proxy";
+import { REPO, type Stack } from "../test/harness/pulumi";
 import { environment, loadAverage } from "./environment";
-import { COMMANDS, measure, type Aws, type CommandName, type Measure, type Variant } from "./measure";
+import { COMMANDS, measure, type Measure, type Variant } from "./measure";
 import { writeReport, type Options, type ReportInput, type Probe, type RateLimited, type StateSize } from "./report";
 import { tokenBucket } from "./rules";
+import { brief, commandOf, REPORT, run, writeRaw, type Bench } from "./runner";
 import { writeSpecs } from "./specs";
+import { summarize, writeSummary } from "./summary";
 import { TYPE } from "../provider/core/model/dynamic";
-import { eachFlag } from "./flags";
+import { eachFlag, rawDir } from "./flags";
 
-const PROGRAMS: Record<Variant, string> = {
+/** The committed summary of the committed report. */
+const SUMMARY = path.join(REPO, "bench/summary.json");
+
+type RunVariant = Exclude<Variant, "pulumi-aws">;
+const PROGRAMS: Record<RunVariant, string> = {
     ours: path.join(REPO, "bench/programs/authorizations"),
     floor: path.join(REPO, "bench/programs/floor"),
     lean: path.join(REPO, "bench/programs/floor-lean"),
 };
-const VARIANTS: Variant[] = ["ours", "floor", "lean"];
+const VARIANTS: RunVariant[] = ["ours", "floor", "lean"];
 /** The resource types in the state (ours as in sdk/authorization.ts; importing it would load @pulumi/pulumi here). */
-const TYPES: Record<Variant, string> = {
+const TYPES: Record<RunVariant, string> = {
     ours: TYPE,
     floor: "pulumi-nodejs:dynamic/bench:Noop",
     lean: "pulumi-nodejs:dynamic/bench:LeanNoop",
@@ -48,9 +57,9 @@ function parseOptions(argv: string[]): Options {
         largeFrom: 200,
         rateLimitN: 200,
         warmup: true,
-        out: path.join(REPO, "BENCHMARKS.md"),
+        out: REPORT,
     };
-    eachFlag(argv, "bench/run.ts", (flag, value, int) => {
+    eachFlag(argv, "bench/run.ts", (flag, value, int, optional) => {
         if (flag === "--sizes") o.sizes = value().split(",").map(int);
         else if (flag === "--reps") o.reps = int(value());
         else if (flag === "--reps-large") o.repsLarge = int(value());
@@ -59,68 +68,19 @@ function parseOptions(argv: string[]): Options {
         else if (flag === "--no-rate-limit") o.rateLimitN = undefined;
         else if (flag === "--no-warmup") o.warmup = false;
         else if (flag === "--out") o.out = path.resolve(value());
+        else if (flag === "--summary") o.summary = path.resolve(value());
+        else if (flag === "--raw") o.raw = rawDir(optional);
         else return false;
         return true;
     });
     return o;
 }
 
-const started = performance.now();
-function log(line: string): void {
-    const t = ((performance.now() - started) / 1000).toFixed(0).padStart(4);
-    process.stderr.write(`[bench ${t}s] ${line}\n`);
-}
-
-function describe(m: Measure): string {
-    const ops = Object.entries(m.config)
-        .map(([op, k]) => `${op} ${k}`)
-        .join(", ");
-    const calls = m.variant === "ours" ? `  Config ${m.configTotal}${ops ? ` (${ops})` : ""}  STS ${m.sts}` : "";
-    const throttled = Object.values(m.throttledByRegion).reduce((a, b) => a + b, 0);
-    return (
-        `${m.command.padEnd(11)} ${m.variant.padEnd(5)} ${m.seconds.toFixed(2).padStart(7)} s${calls}` +
-        `${throttled ? `  throttled ${throttled}` : ""}  provider RSS ${(m.rssKiB / 1024).toFixed(0)} MiB${m.error ? "  FAILED" : ""}` +
-        (m.others.length ? `  (other test runs on the machine: ${m.others.join("; ")})` : "")
-    );
-}
-
-/** The stacks this run created, with their backend dirs, to remove at the end. */
-const owned: { stack: Stack; backendDir: string }[] = [];
-let seq = 0;
-
-async function newStack(variant: Variant, proxyUrl: string): Promise<Stack> {
-    const backendDir = path.join(WORK, `bench-state-${process.pid}-${seq++}`);
-    const stack = await Stack.create(PROGRAMS[variant], proxyUrl, { backendDir });
-    // The provider's own default (8 attempts), not the engine tests' 4.
-    delete stack.env.AWS_MAX_ATTEMPTS;
-    owned.push({ stack, backendDir });
-    return stack;
-}
-
-function dispose(stack: Stack): void {
-    const i = owned.findIndex((o) => o.stack === stack);
-    if (i < 0) return;
-    stack.remove();
-    fs.rmSync(owned[i].backendDir, { recursive: true, force: true });
-    owned.splice(i, 1);
-}
-
-function commandOf(stack: Stack, command: CommandName): () => Promise<unknown> {
-    switch (command) {
-        case "up":
-        case "update-tags":
-            return () => stack.up();
-        case "preview":
-            return () => stack.preview({ expectNoChanges: true });
-        case "refresh":
-            return () => stack.refresh();
-        case "destroy":
-            return () => stack.destroy();
-    }
-}
+/** Where the summary goes: bench/summary.json beside the committed report, else beside the report written. */
+const summaryOf = (o: Options) => o.summary ?? (o.out === REPORT ? SUMMARY : `${o.out.replace(/\.md$/, "")}.summary.json`);
 
 /** The `__provider` text and the whole resource in `pulumi stack export`, bytes per resource. */
-async function stateSize(stack: Stack, variant: Variant, n: number): Promise<StateSize> {
+async function stateSize(stack: Stack, variant: RunVariant, n: number): Promise<StateSize> {
     const resources = stack.exportState().resources.filter((r) => r.type === TYPES[variant]);
     if (resources.length !== n)
         throw new Error(`${variant}: the state holds ${resources.length} resources of ${TYPES[variant]}, expected ${n}`);
@@ -164,14 +124,14 @@ async function probe(proxy: RecordingProxy): Promise<Probe> {
     return { sequentialMs: times[Math.floor(times.length / 2)], parallelPerSecond };
 }
 
-async function warmup(proxyUrl: string): Promise<void> {
-    log("warm-up: an untimed up and destroy of N=1 for each program");
+async function warmup(bench: Bench): Promise<void> {
+    bench.log("warm-up: an untimed up and destroy of N=1 for each program");
     for (const v of VARIANTS) {
-        const s = await newStack(v, proxyUrl);
+        const s = await bench.stack(PROGRAMS[v]);
         writeSpecs(s.dir, 1, 1);
         await s.up();
         await s.destroy();
-        dispose(s);
+        bench.dispose(s);
     }
 }
 
@@ -179,38 +139,39 @@ async function warmup(proxyUrl: string): Promise<void> {
  * One N: every command for ours and the floors, interleaved command by command, `reps` times; the
  * order of the programs rotates from one run to the next, so that none always goes first.
  */
-async function size(n: number, reps: number, aws: Aws, results: Measure[], states: StateSize[]): Promise<void> {
-    const stacks = {} as Record<Variant, Stack>;
-    for (const v of VARIANTS) stacks[v] = await newStack(v, aws.proxy.url);
+async function size(bench: Bench, n: number, reps: number, results: Measure[], states: StateSize[]): Promise<void> {
+    const stacks = {} as Record<RunVariant, Stack>;
+    for (const v of VARIANTS) stacks[v] = await bench.stack(PROGRAMS[v]);
     try {
         for (let rep = 0; rep < reps; rep++) {
             const order = VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]);
-            log(`N=${n} rep ${rep + 1}/${reps} (${order.join(" then ")})`);
+            bench.log(`N=${n} rep ${rep + 1}/${reps} (${order.join(" then ")})`);
             for (const v of order) writeSpecs(stacks[v].dir, n, 1);
             for (const command of COMMANDS) {
                 for (const v of order) {
                     if (command === "update-tags") writeSpecs(stacks[v].dir, n, 2);
-                    const m = await measure(aws, stacks[v], { n, variant: v, command, rep }, commandOf(stacks[v], command));
+                    const m = await measure(bench.aws, stacks[v], { n, variant: v, command, rep }, commandOf(stacks[v], command));
                     results.push(m);
-                    log(`  N=${n} ${describe(m)}`);
+                    bench.log(`  ${brief(m)}`);
                     if (m.error) throw new Error(`${v} ${command} at N=${n} failed:\n${m.error}`);
                     if (command === "up" && rep === 0) states.push(await stateSize(stacks[v], v, n));
                 }
             }
         }
     } finally {
-        for (const v of VARIANTS) dispose(stacks[v]);
+        for (const v of VARIANTS) bench.dispose(stacks[v]);
     }
 }
 
 /** `up` and `destroy` of N authorizations with a token bucket of 10 Config calls/s per region in the proxy. */
-async function rateLimited(n: number, aws: Aws): Promise<RateLimited> {
-    const stack = await newStack("ours", aws.proxy.url);
+async function rateLimited(bench: Bench, n: number): Promise<RateLimited> {
+    const { aws, log } = bench;
+    const stack = await bench.stack(PROGRAMS.ours);
     try {
         writeSpecs(stack.dir, n, 1);
         log(`rate-limited: up of ${n} under ${RATE.ratePerSecond} Config calls/s per region (bucket of ${RATE.capacity})`);
         const up = await measure(aws, stack, { n, variant: "ours", command: "up", rep: -1 }, () => stack.up(), tokenBucket(RATE).rule);
-        log(`  ${describe(up)}`);
+        log(`  ${brief(up)}`);
         const inState = stack.exportState().resources.filter((r) => r.type === TYPES.ours).length;
         log(`rate-limited: destroy of ${inState} under the same limit`);
         const destroy = await measure(
@@ -220,7 +181,7 @@ async function rateLimited(n: number, aws: Aws): Promise<RateLimited> {
             () => stack.destroy(),
             tokenBucket(RATE).rule,
         );
-        log(`  ${describe(destroy)}`);
+        log(`  ${brief(destroy)}`);
         let cleanup: Measure | undefined;
         if (destroy.error) {
             log("rate-limited destroy failed: destroying again without the limit");
@@ -228,82 +189,56 @@ async function rateLimited(n: number, aws: Aws): Promise<RateLimited> {
         }
         return { n, up, inState, destroy, cleanup };
     } finally {
-        dispose(stack);
+        bench.dispose(stack);
     }
 }
 
-/** Removes what this run left under .pulumi-test, and the folder itself when nothing else is in it. */
-function cleanUp(): void {
-    for (const { stack } of [...owned]) dispose(stack);
-    try {
-        const left = fs.readdirSync(WORK).filter((f) => f !== "pulumi-home");
-        if (left.length === 0) fs.rmSync(WORK, { recursive: true, force: true });
-        else log(`left ${WORK} in place: it holds other runs' files (${left.join(", ")})`);
-    } catch {
-        /* already gone */
-    }
-}
-
-async function main(): Promise<number> {
+async function main(bench: Bench): Promise<number> {
+    const { log, moto, proxy } = bench;
     const options = parseOptions(process.argv.slice(2));
     log(`options: ${JSON.stringify({ ...options, out: path.relative(REPO, options.out) })}`);
     const env = environment();
     const loadStart = loadAverage();
     log(`${env.cpu}, ${env.nproc} CPUs, ${env.memory}; node ${env.node}; pulumi ${env.pulumi}; moto ${env.moto}`);
-    const moto = await Moto.start();
-    const proxy = await RecordingProxy.start(moto.url);
     const results: Measure[] = [];
     const states: StateSize[] = [];
     const failures: string[] = [];
     let rate: RateLimited | undefined;
-    let roundTrip: Probe | undefined;
-    const aws: Aws = { proxy, motoPort: new URL(moto.url).port };
-    try {
-        roundTrip = await probe(proxy);
-        log(
-            `AWS round trip through the proxy to moto: ${roundTrip.sequentialMs.toFixed(1)} ms sequential, ` +
-                `${roundTrip.parallelPerSecond.toFixed(0)} calls/s 8 at a time`,
-        );
-        if (options.warmup) await warmup(proxy.url);
-        for (const n of options.sizes) {
-            await moto.reset();
-            try {
-                await size(n, n >= options.largeFrom ? options.repsLarge : options.reps, aws, results, states);
-            } catch (e) {
-                failures.push(`N=${n}: ${e instanceof Error ? e.message : String(e)}`);
-                log(`N=${n} FAILED; going on with the next size`);
-            }
+    const roundTrip = await probe(proxy);
+    log(
+        `AWS round trip through the proxy to moto: ${roundTrip.sequentialMs.toFixed(1)} ms sequential, ` +
+            `${roundTrip.parallelPerSecond.toFixed(0)} calls/s 8 at a time`,
+    );
+    if (options.warmup) await warmup(bench);
+    for (const n of options.sizes) {
+        await moto.reset();
+        try {
+            await size(bench, n, n >= options.largeFrom ? options.repsLarge : options.reps, results, states);
+        } catch (e) {
+            failures.push(`N=${n}: ${e instanceof Error ? e.message : String(e)}`);
+            log(`N=${n} FAILED; going on with the next size`);
         }
-        if (options.rateLimitN !== undefined) {
-            await moto.reset();
-            try {
-                rate = await rateLimited(options.rateLimitN, aws);
-            } catch (e) {
-                failures.push(`rate-limited run: ${e instanceof Error ? e.message : String(e)}`);
-            }
-        }
-    } finally {
-        cleanUp();
-        await proxy.stop();
-        await moto.stop();
     }
-    const benchSeconds = (performance.now() - started) / 1000;
+    if (options.rateLimitN !== undefined) {
+        await moto.reset();
+        try {
+            rate = await rateLimited(bench, options.rateLimitN);
+        } catch (e) {
+            failures.push(`rate-limited run: ${e instanceof Error ? e.message : String(e)}`);
+        }
+    }
+    const benchSeconds = bench.seconds();
     const load = { start: loadStart, end: loadAverage() };
-    // The results as data (bench/report.ts renders them again: node dist/bench/report.js <file>), then the report.
-    const input: ReportInput = { env, options, aws: roundTrip!, results, states, rate, failures, benchSeconds, rateLimit: RATE, load };
-    const data = options.out.replace(/\.md$/, "") + ".json";
-    fs.writeFileSync(data, JSON.stringify(input, null, 1) + "\n");
-    const markdown = writeReport(input, options.out);
+    const input: ReportInput = { env, options, aws: roundTrip, results, states, rate, failures, benchSeconds, rateLimit: RATE, load };
+    if (options.raw) writeRaw(options.raw, "run", input, log);
+    const summary = summarize(input, REPO);
+    writeSummary(summaryOf(options), summary);
+    const markdown = writeReport(summary, options.out);
     process.stdout.write(markdown);
-    log(`wrote ${path.relative(REPO, options.out)} in ${(benchSeconds / 60).toFixed(1)} min`);
+    log(
+        `wrote ${path.relative(REPO, options.out)} and ${path.relative(REPO, summaryOf(options))} in ${(benchSeconds / 60).toFixed(1)} min`,
+    );
     return failures.length ? 1 : 0;
 }
 
-main().then(
-    (code) => process.exit(code),
-    (e) => {
-        process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        cleanUp();
-        process.exit(1);
-    },
-);
+run("bench", main);

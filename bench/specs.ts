@@ -5,6 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { DEFAULT_REGIONS, OPT_IN_REGIONS } from "../test/harness/aws-aggregation";
 
 export const SOURCE_REGIONS = ["eu-west-1", "us-west-2", "ap-southeast-2"] as const;
 /** Aggregator accounts: 12 digits, none of them moto's source account 123456789012. */
@@ -25,6 +26,12 @@ export const AGGREGATOR_REGIONS = [
     "sa-east-1",
     "me-south-1",
 ] as const;
+/** Source accounts for the multi-account benches: 12 digits, none of them an aggregator account or moto's default. */
+export const sourceAccounts = (a: number) => Array.from({ length: a }, (_, k) => String(500000000000 + k * 1111));
+
+/** The source regions of the organization bench, in order: the 17 every account has, then opt-in ones (one is the added region). */
+export const ORGANIZATION_REGIONS: readonly string[] = [...DEFAULT_REGIONS, ...OPT_IN_REGIONS];
+
 export const MAX_N = SOURCE_REGIONS.length * AGGREGATOR_ACCOUNTS.length * AGGREGATOR_REGIONS.length;
 
 export interface Spec {
