@@ -229,7 +229,12 @@ async function checkAccount(t: Target, account: string): Promise<void> {
 export async function landingAccount(t: Target, sourceAccountId: string | undefined): Promise<string> {
     const accountId = await sourceAccount(t);
     if (sourceAccountId !== undefined && sourceAccountId !== accountId) {
-        throw authorizationError("creating", t.resource, landsElsewhere(sourceAccountId, accountId, t.role) + " Pulumi changed nothing.", "WrongAccount");
+        throw authorizationError(
+            "creating",
+            t.resource,
+            landsElsewhere(sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
+            "WrongAccount",
+        );
     }
     checkAllowed(t, accountId);
     return accountId;
