@@ -25,6 +25,7 @@ import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAut
 import {
     configureSettings,
     credentialsInUse,
+    identity,
     currentSettings,
     refuseSettings,
     sourceAccount,
@@ -405,6 +406,30 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
 }
 
 /**
+ * ARNs this run's `check` found absent (when, monotonic ms), by credentials and ARN. The create that
+ * follows in the same run (`pulumi up` checks, then creates, in one provider process) takes the
+ * finding once instead of reading again, within {@link ABSENT_FOR_MS}: its Put on an absent
+ * authorization creates it, and on one created meanwhile by someone else changes nothing (AWS ignores
+ * a Put's tags on one that exists), which the confirmation after the Put tells apart, recording
+ * nothing (`createNew`), as for a race after the create's own read. One read per new authorization
+ * fewer: three become two.
+ */
+const seenAbsent = new Map<string, number>();
+export const ABSENT_FOR_MS = 5 * 60 * 1000;
+
+function absentKey(inputs: Inputs, arn: string): string {
+    return `${identity(roleOf(inputs))} ${arn}`;
+}
+
+/** True once when this run's check found `arn` absent within {@link ABSENT_FOR_MS}. */
+function tookAbsence(inputs: Inputs, arn: string): boolean {
+    const key = absentKey(inputs, arn);
+    const at = seenAbsent.get(key);
+    seenAbsent.delete(key);
+    return at !== undefined && performance.now() - at < ABSENT_FOR_MS;
+}
+
+/**
  * What the create of a new authorization will meet, read in the preview: one ListTagsForResource by
  * ARN in its account. One that exists is judged as the create will judge it (`claim`, ownership.ts):
  * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
@@ -414,6 +439,7 @@ export async function previewExisting(inputs: Inputs, arn: string): Promise<{ re
     const existing = await withDeadline("creating", arn, (deadline) =>
         findTagsByArn(target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
     );
+    if (existing === undefined) seenAbsent.set(absentKey(inputs, arn), performance.now());
     if (existing === undefined || inputs.owner === undefined || isUnknown(inputs.owner)) return {};
     // This resource's own (an interrupted create, or the old half of a replacement that deletes first): the up decides.
     if (carriesOwner(existing, inputs.owner)) return {};
@@ -537,7 +563,10 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
         throw err;
     }
     const given = JSON.stringify(settings);
-    if (given !== configuredWith) replacing.clear();
+    if (given !== configuredWith) {
+        replacing.clear();
+        seenAbsent.clear();
+    }
     configuredWith = given;
     configureSettings(settings);
 }
@@ -559,7 +588,8 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
         authorizedAwsRegion: inputs.authorizedAwsRegion,
     });
     t.resource = arn;
-    const existing = await findTagsByArn(t, arn);
+    // Just found absent by this run's check: the Put goes first, and its confirmation judges what AWS holds (createNew).
+    const existing = tookAbsence(inputs, arn) ? undefined : await findTagsByArn(t, arn);
     const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
     return { id: outs.arn, outs };
 }

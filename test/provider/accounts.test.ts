@@ -4,6 +4,7 @@
  * the role's account). Every scenario reads the AWS state back per account.
  */
 import * as assert from "node:assert/strict";
+import { faults } from "../harness/proxy";
 import { configureSettings, identity, rateLimiter } from "../../provider/core/aws/client";
 import { provider } from "../../provider/authorization/provider";
 import { parseSettings } from "../../provider/core/aws/settings";
@@ -73,7 +74,7 @@ describe("several accounts", function () {
             assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
         });
 
-        it("one process reaches four accounts, one AssumeRole per role and one GetCallerIdentity per role and region", async () => {
+        it("one process reaches four accounts in two regions, one AssumeRole and one GetCallerIdentity per role (an account is the same in every region)", async () => {
             const accounts = [SOURCE_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, FOURTH_ACCOUNT];
             await Promise.all(
                 accounts.flatMap((account) => ["eu-west-1", "us-west-2"].map((region) => provider.create(viaRole(account, { region })))),
@@ -95,7 +96,27 @@ describe("several accounts", function () {
                     .sort(),
                 accounts.map((a) => roleIn(a)).sort(),
             );
-            assert.equal(sts.filter((c) => c.operation === "GetCallerIdentity").length, 8);
+            assert.equal(sts.filter((c) => c.operation === "GetCallerIdentity").length, 4);
+        });
+
+        it("an account lookup that fails in one region is that region's: the other regions ask their own", async () => {
+            aws.proxy.inject((c) =>
+                c.operation === "GetCallerIdentity" && c.region === "eu-west-1" ? faults.accessDenied("sts:GetCallerIdentity") : undefined,
+            );
+            const failed = await provider.create(viaRole(OTHER_ACCOUNT, { region: "eu-west-1" })).then(
+                () => assert.fail("the create in eu-west-1 should fail"),
+                (e: Error) => e,
+            );
+            assert.match(failed.message, /sts:GetCallerIdentity/);
+            const { id } = await provider.create(viaRole(OTHER_ACCOUNT, { region: "us-west-2" }));
+            assert.equal(id, arnOf("us-west-2", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT));
+            const asked = aws.proxy.calls.filter((c) => c.operation === "GetCallerIdentity").map((c) => c.region);
+            assert.equal(asked.at(-1), "us-west-2", "us-west-2 asked its own endpoint after eu-west-1's failed");
+            await provider.create(viaRole(OTHER_ACCOUNT, { region: "eu-west-1" })).then(
+                () => assert.fail("eu-west-1's failure is remembered for this run"),
+                (e: Error) => assert.equal(e.message, failed.message),
+            );
+            assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
         });
 
         it("diff: a role in another account replaces; another role in the same account is an update that writes nothing", async () => {

@@ -34,6 +34,7 @@ import {
     type ProfileInfo,
     type Verb,
 } from "./errors";
+import { partitionOf } from "../model/id";
 import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
@@ -130,8 +131,15 @@ interface AccountLookup {
     settled: boolean;
     /** Set when the lookup was abandoned at its deadline: the attempts made, and the role whose sts:AssumeRole was in flight then. */
     abandoned?: { attempts: number; link?: RoleLink };
+    /** The region whose STS endpoint it asks. */
+    region: string;
 }
-/** The account lookup of each credentials identity and region in this run: shared by every operation that waits for it, its outcome kept. */
+/**
+ * The account lookups of this run, shared by every operation that waits for one, their outcome kept:
+ * an answer by credentials identity and partition (an account is the same in every region of a
+ * partition, so 17 regions ask once), a failure by identity and region (an STS endpoint that fails in
+ * one region, an opt-in region not enabled say, leaves the others free to ask their own).
+ */
 const accounts = new Map<string, AccountLookup>();
 /** Credential providers by identity (see `identity`). */
 const chains = new Map<string, AwsCredentialIdentityProvider>();
@@ -574,6 +582,25 @@ function within<T>(p: Promise<T>, ms: number, timedOut: () => Error): Promise<T>
     });
 }
 
+/**
+ * The account lookup `target` waits for: a failure in its region, else the answer (or the lookup in
+ * flight) for its credentials and partition, else a new lookup through its region's STS endpoint,
+ * which on failure is kept for that region only.
+ */
+function accountLookup(target: Target, limits: Limits): AccountLookup {
+    const who = identity(target.role);
+    const inRegion = `${who}@${target.region}`;
+    const inPartition = `${who}@partition:${partitionOf(target.region)}`;
+    const known = accounts.get(inRegion) ?? accounts.get(inPartition);
+    if (known) return known;
+    const lookup = startLookup(inPartition, target, limits);
+    lookup.account.catch(() => {
+        if (accounts.get(inPartition) === lookup) accounts.delete(inPartition);
+        accounts.set(inRegion, lookup);
+    });
+    return lookup;
+}
+
 /** Starts the account lookup of `key` for `target`: one sts:GetCallerIdentity with its attempts, under a deadline of its own. */
 function startLookup(key: string, target: Target, limits: Limits): AccountLookup {
     const command = new GetCallerIdentityCommand({});
@@ -586,6 +613,7 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
         startedAt: performance.now(),
         settled: false,
         account: Promise.resolve(""),
+        region: target.region,
     };
     // The lookup outlives the operation that started it (check gives up waiting early, create goes
     // on waiting), so it has a deadline of its own: the operation deadline, from when it started.
@@ -619,7 +647,8 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
 
 /**
  * The source account the credentials of `target` (the stack's, and its role if any) belong to:
- * one sts:GetCallerIdentity per credentials identity and region and run (until `configure`), shared
+ * one sts:GetCallerIdentity per credentials identity and partition and run (until `configure`; per
+ * region after a failure, see `accountLookup`), shared
  * by every operation that waits for it, its outcome remembered, failure included. A stalled or
  * broken STS endpoint thus costs one lookup (at most one operation deadline) per run, not one per resource.
  * `waitMs` (check's best-effort wait, for previews) stops waiting once the lookup has run that long
@@ -630,11 +659,10 @@ export async function sourceAccount(target: Target, opts: { waitMs?: number } = 
     if (refused) throw refused;
     const limits = limitsFor(target.verb, target.resource);
     const action = "sts:GetCallerIdentity";
-    const key = `${identity(target.role)}@${target.region}`;
-    const lookup = accounts.get(key) ?? startLookup(key, target, limits);
+    const lookup = accountLookup(target, limits);
     const { attempts } = lookup;
-    const endpoint = () => attempts.endpoint ?? stsEndpoint(target.region);
-    const ctx = (): CallContext => ({ ...target, action, endpoint: endpoint(), profile: settings.profile });
+    const endpoint = () => attempts.endpoint ?? stsEndpoint(lookup.region);
+    const ctx = (): CallContext => ({ ...target, region: lookup.region, action, endpoint: endpoint(), profile: settings.profile });
     const answer =
         opts.waitMs === undefined || lookup.settled
             ? lookup.account
