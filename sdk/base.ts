@@ -54,6 +54,7 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
      * @param type the resource type (token, provider module, class name)
      * @param common the inputs every type shares
      * @param own the type's own inputs, and its output-only keys as `undefined`
+     * @param tagOutputs the outputs that hold tag values without a same-named input (made secret when a tag value may be one)
      */
     protected constructor(
         type: ResourceType,
@@ -61,6 +62,7 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
         common: CommonArgs,
         own: Record<string, unknown>,
         opts: pulumi.CustomResourceOptions | undefined,
+        tagOutputs: string[] = ["tagsAll"],
     ) {
         if (opts?.import !== undefined) {
             throw new Error(
@@ -100,7 +102,7 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
                 // authorization AWS keeps per key: delete first (README "Replacements").
                 ...opts,
                 deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
-                ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "tagsAll"] } : {}),
+                ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...tagOutputs] } : {}),
             },
         );
     }

@@ -95,6 +95,8 @@ export class SourceAccountAuthorizations extends ConfigAggregationResource {
             args,
             { regions: args?.regions, arns: undefined, creationTimes: undefined, creationIds: undefined, exceptions: undefined },
             opts,
+            // A region whose tags differ from the common view (adopted, say) records them in `exceptions`.
+            ["tagsAll", "exceptions"],
         );
     }
 }

@@ -255,4 +255,32 @@ describe("SourceAccountAuthorizations, under the pulumi CLI", function () {
         await old.destroy();
         assert.deepEqual(await heldIn(OTHER_ACCOUNT, ALL), {});
     });
+    it("a secret tag value stays encrypted in the state, also where one region's tags differ after a refresh", async () => {
+        const SECRET = "s3cr3t-cost-center-9137";
+        const s = await stacks.sourceAccounts([spec({ secretTag: "cost-center" })]);
+        await s.setConfig({ secretTagValue: SECRET }, { secret: true });
+        await s.up();
+        assert.deepEqual((await heldIn(OTHER_ACCOUNT, ["eu-west-1"]))[arnIn(OTHER_ACCOUNT, "eu-west-1")], {
+            ...ours(),
+            "cost-center": SECRET,
+        });
+        const DRIFTED = "changed-by-hand-5521";
+        await aws.inAccount(OTHER_ACCOUNT, () =>
+            aws.tagOutOfBand("eu-west-1", arnIn(OTHER_ACCOUNT, "eu-west-1"), { "cost-center": DRIFTED }),
+        );
+        await s.refresh();
+        const [acct] = s.sourceAccounts();
+        assert.ok(acct.outputs!.exceptions !== undefined, "the drifted region is recorded apart");
+        const state = s.exportState().text;
+        assert.ok(!state.includes(SECRET), "the secret tag value is not in the state in plain text");
+        assert.ok(!state.includes(DRIFTED), "nor the value the drifted region holds for that key");
+        await s.up();
+        assert.equal(
+            (await heldIn(OTHER_ACCOUNT, ["eu-west-1"]))[arnIn(OTHER_ACCOUNT, "eu-west-1")]["cost-center"],
+            SECRET,
+            "the up restores it",
+        );
+        await s.destroy();
+        assert.deepEqual(await heldIn(OTHER_ACCOUNT, ALL), {});
+    });
 });

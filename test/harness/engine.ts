@@ -56,6 +56,8 @@ export interface AccountSpec {
     adoptExisting?: boolean;
     takeOwnership?: boolean;
     takeOwnershipFromControlTower?: boolean;
+    /** A tag whose value is the secret stack config `secretTagValue`. */
+    secretTag?: string;
 }
 
 /** One authorization `a` of the aggregator in us-east-1 from eu-west-1, tagged team=platform, with `over` applied. */

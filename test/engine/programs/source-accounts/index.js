@@ -1,6 +1,7 @@
 // Engine-test program: one SourceAccountAuthorizations per entry of the `accounts` config (JSON list of
 // {name, authorizedAccountId, authorizedAwsRegion, regions, tags?, roleArn?, sourceAccountId?, adoptExisting?,
-// takeOwnership?, takeOwnershipFromControlTower?}). Exports every resource's outputs.
+// takeOwnership?, takeOwnershipFromControlTower?, secretTag?}); `secretTag` names a tag whose value is the secret config
+// `secretTagValue`. Exports every resource's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
 const { SourceAccountAuthorizations } = require("pulumi-aws-config-aggregation");
@@ -14,7 +15,7 @@ exports.accounts = Object.fromEntries(
             authorizedAccountId: spec.authorizedAccountId,
             authorizedAwsRegion: spec.authorizedAwsRegion,
             regions: spec.regions,
-            tags: spec.tags,
+            tags: spec.secretTag ? { ...spec.tags, [spec.secretTag]: config.requireSecret("secretTagValue") } : spec.tags,
             assumeRole: spec.roleArn ? { roleArn: spec.roleArn } : undefined,
             sourceAccountId: spec.sourceAccountId,
             adoptExisting: spec.adoptExisting,
