@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import {
+    accountInPreview,
     configure,
     createOne,
     deleteOne,
@@ -15,13 +16,11 @@ import {
     previewExisting,
     readOne,
     REPLACE_KEYS,
-    target,
     updateOne,
     validateMerged,
     validateRole,
 } from "../core/authorization";
-import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDeadline } from "../core/aws/client";
-import { roleAccount } from "../core/aws/settings";
+import { currentLimits, currentSettings, settingsRefusal } from "../core/aws/client";
 import { buildArn, parseArn } from "../core/model/id";
 import { isUnknown, type Inputs, type Outputs } from "../core/model/types";
 import { accountIdOf, validate } from "../core/model/validate";
@@ -33,38 +32,17 @@ import { tagPolicy } from "../core/tag-policy";
  * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
  * would be unknown to every resource that depends on it, and a tag change would preview dependents as
  * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
- * or replaced authorization gets it from the source account (`sts:GetCallerIdentity`: one lookup per
- * credentials and region and run, shared with every create and remembered, failure included; check waits
- * for it until one request timeout after it started, a wait the engine's checks, one after another, share). A no-change preview makes no AWS call. When the account cannot be learned, the error is thrown
- * (check fails the preview with the message the up would give), unless aws:skipCredentialsValidation
- * lets the inputs go on without it.
+ * or replaced authorization gets it from the source account that `accountInPreview` learns (a role's, or
+ * the credentials', whose lookup failure fails the preview with the up's message unless
+ * aws:skipCredentialsValidation). A no-change preview makes no AWS call.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
     if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
-    const identity = (arn: string): Inputs => ({ ...news, arn, accountId: parseArn(arn).accountId }) as Inputs;
-    // With a role, the source account is the role's: known without asking AWS, even in a first preview.
-    if (news.assumeRole !== undefined) {
-        const roleArn = news.assumeRole.roleArn;
-        const accountId = roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
-        return accountId === undefined ? news : identity(buildArn({ ...news, accountId }));
-    }
-    if (typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined) {
-        const parts = parseArn(olds.arn);
-        if (REPLACE_KEYS.every((k) => parts[k] === news[k])) return identity(olds.arn);
-    }
-    try {
-        const resource = describeAuthorization(news);
-        const accountId = await withDeadline("creating", resource, (deadline) =>
-            // Shared by every resource of the run that waits on the same (credentials, region), up to one request timeout.
-            sourceAccount(target("creating", resource, news.region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
-        );
-        return identity(buildArn({ ...news, accountId }));
-    } catch (err) {
-        // Credentials the up could not use fail the preview too, as pulumi-aws's do; aws:skipCredentialsValidation
-        // lets the preview go on without the ARN (the create then checks the account, as always).
-        if (currentSettings().skipCredentialsValidation) return news;
-        throw err;
-    }
+    // The recorded ARN's account stays while the keys it is made of do, and no role decides it.
+    const parts = typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined ? parseArn(olds.arn) : undefined;
+    const recorded = parts && REPLACE_KEYS.every((k) => parts[k] === news[k]) ? parts.accountId : undefined;
+    const accountId = await accountInPreview(news.assumeRole, recorded, describeAuthorization(news), news.region);
+    return accountId === undefined ? news : ({ ...news, arn: buildArn({ ...news, accountId }), accountId } as Inputs);
 }
 
 export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {

@@ -25,8 +25,9 @@ import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAut
 import {
     configureSettings,
     credentialsInUse,
-    identity,
+    currentLimits,
     currentSettings,
+    identity,
     refuseSettings,
     sourceAccount,
     withDeadline,
@@ -406,6 +407,34 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
 }
 
 /**
+ * The source account a preview can know for a resource with `role` (its `assumeRole` input): the
+ * role's, known without asking AWS even in a first preview; else `recorded` (the account the state
+ * records, when nothing that decides it changed); else the credentials' (`sts:GetCallerIdentity`, one
+ * lookup per credentials and run, shared, which check waits for until one request timeout after it
+ * started: the engine's checks, one after another, share that wait). Undefined when it cannot be known
+ * yet (a role not known yet; credentials the lookup failed for, with aws:skipCredentialsValidation,
+ * where the create then checks the account as always); without that setting the lookup's failure is
+ * thrown, so that check fails the preview with the message the up would give, as pulumi-aws's does.
+ */
+export async function accountInPreview(
+    role: Inputs["assumeRole"],
+    recorded: string | undefined,
+    resource: string,
+    region: string,
+): Promise<string | undefined> {
+    if (role !== undefined) return role.roleArn === undefined || isUnknown(role.roleArn) ? undefined : roleAccount(role.roleArn);
+    if (recorded !== undefined) return recorded;
+    try {
+        return await withDeadline("creating", resource, (deadline) =>
+            sourceAccount(target("creating", resource, region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
+        );
+    } catch (err) {
+        if (currentSettings().skipCredentialsValidation) return undefined;
+        throw err;
+    }
+}
+
+/**
  * ARNs this run's `check` found absent (when, monotonic ms), by credentials and ARN. The create that
  * follows in the same run (`pulumi up` checks, then creates, in one provider process) takes the
  * finding once instead of reading again, within {@link ABSENT_FOR_MS}: its Put on an absent
@@ -415,7 +444,7 @@ function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
  * fewer: three become two.
  */
 const seenAbsent = new Map<string, number>();
-export const ABSENT_FOR_MS = 5 * 60 * 1000;
+const ABSENT_FOR_MS = 5 * 60 * 1000;
 
 function absentKey(inputs: Inputs, arn: string): string {
     return `${identity(roleOf(inputs))} ${arn}`;

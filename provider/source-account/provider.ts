@@ -21,6 +21,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import {
     CARRIED,
     configure,
+    accountInPreview,
     landingAccount,
     landsElsewhere,
     createOne,
@@ -34,7 +35,7 @@ import {
     updateOne,
     validateRole,
 } from "../core/authorization";
-import { currentLimits, currentSettings, settingsRefusal, sourceAccount, withDeadline } from "../core/aws/client";
+import { currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
 import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { buildArn } from "../core/model/id";
 import { roleAccount } from "../core/aws/settings";
@@ -129,19 +130,20 @@ export function record(o: SourceAccountOutputs, region: string, state: Outputs |
     o.regions = Object.keys(o.arns).sort();
 }
 
-/** State of any version with its maps present. */
-export function upgradedAccount(o: SourceAccountOutputs): SourceAccountOutputs {
+/** A copy of state of any version, its maps present and its own, so that `record` can change it. */
+function upgradedAccount(o: SourceAccountOutputs): SourceAccountOutputs {
     return {
         ...o,
         arns: { ...o.arns },
         creationTimes: { ...o.creationTimes },
         creationIds: { ...o.creationIds },
+        ...(o.exceptions ? { exceptions: { ...o.exceptions } } : {}),
         tagsAll: o.tagsAll ?? {},
     };
 }
 
 /** The resource's ID: its source account, and the aggregator its authorizations are for. */
-export function accountResourceId(accountId: string, i: Pick<SourceAccountInputs, "authorizedAccountId" | "authorizedAwsRegion">): string {
+function accountResourceId(accountId: string, i: Pick<SourceAccountInputs, "authorizedAccountId" | "authorizedAwsRegion">): string {
     return `${accountId}/${i.authorizedAccountId}/${i.authorizedAwsRegion}`;
 }
 
@@ -157,7 +159,7 @@ function applied(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
     return policy.shown(policy.desired(tags), tags);
 }
 
-/** The outputs of a resource with inputs `i` in `accountId` before any region is recorded. */
+/** The outputs of a resource with inputs `i` in `accountId`: no region recorded, or those of `from` (its state before). */
 function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAccountOutputs): SourceAccountOutputs {
     const { arns: _a, tagsAll: _t, accountId: _i, ...inputs } = i;
     const o: SourceAccountOutputs = {
@@ -172,6 +174,7 @@ function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAc
         o.arns = { ...from.arns };
         o.creationTimes = { ...from.creationTimes };
         o.creationIds = { ...from.creationIds };
+        if (from.exceptions) o.exceptions = { ...from.exceptions };
     }
     o.regions = Object.keys(o.arns).sort();
     return o;
@@ -236,22 +239,6 @@ function problems(news: SourceAccountInputs): string[] {
     ];
 }
 
-/**
- * The account the authorizations land in, where it can be known in a check: a role's, the recorded
- * one while no role is involved, or the credentials' (STS, shared with every resource of the run).
- */
-async function previewAccount(olds: Partial<SourceAccountOutputs>, news: SourceAccountInputs, region: string): Promise<string | undefined> {
-    if (news.assumeRole !== undefined) {
-        const roleArn = news.assumeRole.roleArn;
-        return roleArn === undefined || isUnknown(roleArn) ? undefined : roleAccount(roleArn);
-    }
-    if (typeof olds.accountId === "string" && olds.assumeRole === undefined) return olds.accountId;
-    const resource = describe(news);
-    return withDeadline("creating", resource, (deadline) =>
-        sourceAccount(target("creating", resource, region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
-    );
-}
-
 const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion"] as const;
 
 export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccountInputs, SourceAccountOutputs> = {
@@ -268,11 +255,16 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         // One order, so that state, diffs and previews see one form.
         if (!isUnknown(news.regions)) news.regions = [...news.regions].sort();
         if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
+        // The recorded account stays while no role decides it (a role's account is the role's).
+        const recorded =
+            (olds as Partial<SourceAccountOutputs>).assumeRole === undefined
+                ? (olds as Partial<SourceAccountOutputs>).accountId
+                : undefined;
         let accountId: string | undefined;
         try {
-            accountId = await previewAccount(olds as Partial<SourceAccountOutputs>, news, news.regions[0]);
+            accountId = await accountInPreview(news.assumeRole, recorded, describe(news), news.regions[0]);
         } catch (err) {
-            if (!currentSettings().skipCredentialsValidation) return fail([(err as Error).message]);
+            return fail([(err as Error).message]);
         }
         const expected = news.sourceAccountId;
         if (expected !== undefined && !isUnknown(expected) && accountId !== undefined && accountId !== expected) {
@@ -366,7 +358,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const read = await eachRegion(held, (region) => readOne(olds.arns[region], regionState(olds, region)));
         const failed = read.filter((r) => !r.ok);
         if (failed.length) throw regionsFailed("reading", describe(olds, olds.accountId), failed, held.length, "the state is unchanged.");
-        const outs: SourceAccountOutputs = { ...olds, arns: { ...olds.arns } };
+        const outs = olds; // its own copy (upgradedAccount): each region's view was taken above
         for (const r of read) if (r.ok) record(outs, r.region, r.value.props);
         if (Object.keys(outs.arns).length === 0) return {}; // every region's authorization is gone (or another's): the next up creates them
         // The inputs of the next diff: what AWS holds, so that after a refresh that found a region gone the preview names it.
@@ -384,7 +376,6 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
     ): Promise<pulumi.dynamic.UpdateResult<SourceAccountOutputs>> {
         const olds = upgradedAccount(recorded);
         const outs = emptyOutputs(news, olds.accountId, olds);
-        outs.exceptions = olds.exceptions && { ...olds.exceptions };
         const held = Object.keys(olds.arns).sort();
         const wanted = [...news.regions].sort();
         const all = [...new Set([...held, ...wanted])].sort();
