@@ -52,7 +52,8 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
         // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
         const account = accountIdOf(given.authorizedAccountId);
-        const news: Inputs = account === undefined ? given : { ...given, authorizedAccountId: account };
+        const source = given.sourceAccountId === undefined ? undefined : accountIdOf(given.sourceAccountId);
+        const news: Inputs = { ...given, ...(account === undefined ? {} : { authorizedAccountId: account }), ...(source === undefined ? {} : { sourceAccountId: source }) };
         // Failures go to the engine without a property: for a named property Pulumi prints that
         // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
         // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole

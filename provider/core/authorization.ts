@@ -42,20 +42,19 @@ import { notice } from "./notice";
 import { regionFromEnvironment } from "./model/regions";
 import { describeOwner, ownerTagOf } from "./owner";
 import {
-    carriesOwner,
-    claim,
     CONTROL_TOWER_TAG,
-    controlTowerGuard,
+    controlTowerRefusal,
+    createRefusal,
+    decide,
     describeHolder,
     newCreationId,
     ownerTagValue,
     pulumiOwnedAdvice,
     reclaimedArns,
-    standing,
-    tagNamesCreation,
-    type Claim,
     type Creation,
-    type Standing,
+    type Decision,
+    type Facts,
+    type Why,
 } from "./ownership";
 import { foundKeys, tagPolicy, tagRequests, tagsEqual, type Mode } from "./tag-policy";
 import { fromTagList, pickTags, tagValue } from "./model/tags";
@@ -135,7 +134,7 @@ function outputsOf(
     return outs;
 }
 
-/** The creation a resource's state records, for `standing`; `alsoOwner`: the owner the program gives now. */
+/** The creation a resource's state records, for `decide`; `alsoOwner`: the owner the program gives now. */
 function creationOf(o: Partial<Outputs>, alsoOwner?: string): Creation {
     return { owners: [o.owner, alsoOwner], creationId: o.creationId, creationTime: o.creationTime };
 }
@@ -176,18 +175,21 @@ function notFoundError(id: string, props: Partial<Outputs> | undefined): Authori
 }
 
 /**
- * The message for an authorization at this resource's ARN that is not provably its creation (`standing`
- * says `replaced` or `unproven`); `recorded` is the resource's state, whose owner tag value an unproven
- * one is told to put back.
+ * The message for an update or delete that found, at this resource's ARN, an authorization that is not
+ * provably its creation (`why`, from `decide`); `recorded` is the resource's state, whose owner tag value
+ * an unproven one is told to put back.
  */
-function notOursError(verb: Verb, arn: string, st: Exclude<Standing, { kind: "ours" }>, recorded: Partial<Outputs>): AuthorizationError {
-    const holder = describeHolder(st.holder);
-    if (st.kind === "replaced") {
+function notOursError(verb: Verb, arn: string, why: Why, held: Tags | undefined, recorded: Partial<Outputs>): AuthorizationError {
+    const holder = describeHolder(held === undefined ? undefined : ownerTagOf(held));
+    if (why === "replaced" || why === "another-creation") {
+        const evidence =
+            why === "replaced"
+                ? `${holder}, and its creation time is not the recorded ${recorded.creationTime}): the one this resource created was deleted, and another made in its place`
+                : `${holder}, which is not the creation this resource recorded): another resource or stack manages it now`;
         return authorizationError(
             verb,
             arn,
-            `this resource no longer owns the authorization: AWS holds another creation of it (${holder}, and its creation time is not the recorded ` +
-                `${recorded.creationTime}): the one this resource created was deleted, and another made in its place. Pulumi changed nothing. ` +
+            `this resource no longer owns the authorization: AWS holds another creation of it (${evidence}. Pulumi changed nothing. ` +
                 `Run \`pulumi refresh\` to drop it from this stack's state; the next \`pulumi up\` then says how to manage it.`,
             "NotOwned",
         );
@@ -202,6 +204,27 @@ function notOursError(verb: Verb, arn: string, st: Exclude<Standing, { kind: "ou
             ` and run the command again; if it is not, drop it from this stack's state with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists the URNs).`,
         "NotOwned",
     );
+}
+
+/**
+ * Decides with `facts` (ownership.ts), looking up AWS's creation time of the authorization at `parts`'
+ * key when the owner tag cannot answer.
+ */
+async function decideAt(t: Target, parts: ReturnType<typeof parseArn>, facts: Facts): Promise<Decision> {
+    const d = decide(facts);
+    if (d.act !== "ask") return d;
+    const found = await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+    return decide({ ...facts, awsCreationTime: creationTimeOf(found) ?? null });
+}
+
+/** The facts of an operation on a resource whose state is `o`. */
+function factsOf(op: Facts["op"], held: Tags | undefined, o: Partial<Outputs>, news?: Partial<Inputs>): Facts {
+    return {
+        op,
+        held,
+        recorded: { mode: modeOf(o), creation: creationOf(o, news?.owner) },
+        ...(news ? { allow: allowOf(news, "", false) } : {}),
+    };
 }
 
 /** Fails unless the credentials in use belong to `account`, the account the authorization lives in. */
@@ -305,24 +328,15 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
     try {
         created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
     } catch (err) {
-        if (!isAmbiguous(err)) throw err;
-        // The Put may have been applied before the connection failed. If AWS holds it now with this
-        // creation's owner tag, it is ours: tell Pulumi, so that nothing is orphaned.
-        const held = await findTagsByArn(t, arn).catch(() => undefined);
-        if (held === undefined || !tagNamesCreation(held, mine)) throw err;
-        const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion).catch(() => undefined);
-        throw partial(
-            err as AuthorizationError,
-            arn,
-            outputsOf(inputs, arn, found?.CreationTime, policy.held(held, "own"), "own", creationId),
-        );
+        if (!isAmbiguous(err) && (err as AuthorizationError).code !== "DeadlineExceeded") throw err;
+        throw await unansweredPut(t, inputs, arn, mine, err as AuthorizationError, desired);
     }
     const createdArn = created.AggregationAuthorizationArn!;
     let held: Tags | undefined;
     try {
         held = await findTagsByArn(t, createdArn);
     } catch (err) {
-        // Whose it is stays unknown: record it (read and delete ask `standing` before acting).
+        // Whose it is stays unknown: record it (read and delete decide before acting).
         throw partial(
             err as AuthorizationError,
             createdArn,
@@ -337,8 +351,35 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
             "ResourceNotFoundException",
         );
     }
-    if (!tagNamesCreation(held, mine)) throw raceError(inputs, createdArn, ownerTagOf(held));
+    if (decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act !== "keep") {
+        throw raceError(inputs, createdArn, ownerTagOf(held));
+    }
     return outputsOf(inputs, createdArn, created.CreationTime, policy.held(held, "own"), "own", creationId);
+}
+
+/**
+ * The error for a Put whose answer never came (a reset connection, a 5xx, the operation's deadline):
+ * AWS may hold the authorization. A look with a deadline of its own decides: this creation's ⇒ a
+ * partial create records it; absent ⇒ nothing was made; the look failing too ⇒ recorded as an
+ * unconfirmed creation (no creation time), which the next up confirms or creates, refresh drops when
+ * absent and destroy deletes when present, so that nothing is orphaned.
+ */
+async function unansweredPut(t: Target, inputs: Inputs, arn: string, mine: Creation, err: AuthorizationError, desired: Tags): Promise<AuthorizationError> {
+    const policy = tagPolicy(currentSettings());
+    const unconfirmed = () => partial(err, arn, outputsOf(inputs, arn, undefined, policy.held(desired, "own"), "own", mine.creationId));
+    let held: Tags | undefined;
+    let found: AggregationAuthorization | undefined;
+    try {
+        [held, found] = await withDeadline("creating", arn, (deadline) => {
+            const look = { ...t, deadline };
+            return Promise.all([findTagsByArn(look, arn), findByKey(look, inputs.authorizedAccountId, inputs.authorizedAwsRegion)]);
+        });
+    } catch {
+        return unconfirmed();
+    }
+    if (held === undefined) return err;
+    if (decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act !== "keep") return err;
+    return partial(err, arn, outputsOf(inputs, arn, found?.CreationTime, policy.held(held, "own"), "own", mine.creationId));
 }
 
 /**
@@ -358,7 +399,7 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     const managed = policy.managed(mode, wanted);
     const desired = policy.inAws(wanted, { mode, owner: inputs.owner, creationId });
     // A failure half way records it with the tags it holds: the creation time proves it this
-    // resource's until its owner tag is written (`standing`), and the next up converges.
+    // resource's until its owner tag is written (`decide`), and the next up converges.
     // An adopted one: the keys it held before, which its destroy never removes (a failure half way records them too).
     const foundTagKeys = mode === "adopted" ? { foundTagKeys: foundKeys(existing) } : {};
     const applied = {
@@ -379,31 +420,24 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
  */
 const replacing = new Set<string>();
 
-/** Decides what a create does with an authorization that exists already (`existing` are its tags): `ownership.ts`. */
-function claimExisting(t: Target, inputs: Inputs, arn: string, existing: Tags): Promise<Outputs> {
-    const decision = claimFor(inputs, arn, existing);
-    switch (decision.kind) {
-        case "own":
-            return takeExisting(t, inputs, arn, existing, decision.reason === "reclaimed" ? "own" : "taken");
-        case "adopt":
-            return takeExisting(t, inputs, arn, existing, "adopted");
-        case "refuse":
-            throw authorizationError("creating", arn, decision.why, "AlreadyExists");
-    }
-}
-
-/** The `claim` of ownership.ts for a create of `inputs` meeting an authorization with tags `existing`. */
-function claimFor(inputs: Inputs, arn: string, existing: Tags): Claim {
-    return claim(existing, {
-        owner: inputs.owner!,
-        arn,
-        what: describeAuthorization(inputs),
+/** What a create of `inputs` at `arn` is allowed to do with an authorization that exists already. */
+function allowOf(inputs: Partial<Inputs>, arn: string, firstCreate: boolean): Facts["allow"] {
+    return {
         adoptExisting: inputs.adoptExisting === true,
         takeOwnership: inputs.takeOwnership === true,
         takeOwnershipFromControlTower: inputs.takeOwnershipFromControlTower === true,
-        replacing: replacing.has(inputs.owner!),
-        reclaim: reclaimedArns(),
-    });
+        firstCreate: firstCreate && !replacing.has(inputs.owner!),
+        reclaimed: reclaimedArns().has(arn),
+    };
+}
+
+/** What a create of `inputs` does with what AWS holds at `arn` (`held`): ownership.ts decides. */
+function createDecision(inputs: Inputs, arn: string, held: Tags | undefined, firstCreate: boolean): Decision {
+    return decide({ op: "create", held, owner: inputs.owner, allow: allowOf(inputs, arn, firstCreate) });
+}
+
+function createRefusalError(inputs: Inputs, arn: string, why: Why, held: Tags): AuthorizationError {
+    return authorizationError("creating", arn, createRefusal(why, { what: describeAuthorization(inputs), arn, owner: inputs.owner!, held }), "AlreadyExists");
 }
 
 /**
@@ -464,19 +498,19 @@ function tookAbsence(inputs: Inputs, arn: string): boolean {
  * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
  * returns the tags AWS will hold after the up (the tags found that stay, and the declared ones).
  */
-export async function previewExisting(inputs: Inputs, arn: string): Promise<{ refusal?: string; tagsAll?: Tags }> {
+export async function previewExisting(inputs: Inputs, arn: string, firstCreate = true): Promise<{ refusal?: string; tagsAll?: Tags }> {
     const existing = await withDeadline("creating", arn, (deadline) =>
         findTagsByArn(target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
     );
     if (existing === undefined) seenAbsent.set(absentKey(inputs, arn), performance.now());
     if (existing === undefined || inputs.owner === undefined || isUnknown(inputs.owner)) return {};
+    const d = createDecision(inputs, arn, existing, firstCreate);
     // This resource's own (an interrupted create, or the old half of a replacement that deletes first): the up decides.
-    if (carriesOwner(existing, inputs.owner)) return {};
-    const decision = claimFor(inputs, arn, existing);
-    if (decision.kind === "refuse") return { refusal: authorizationError("creating", arn, decision.why).message };
+    if (d.act === "refuse" && d.why === "interrupted") return {};
+    if (d.act === "refuse") return { refusal: createRefusalError(inputs, arn, d.why, existing).message };
     const policy = tagPolicy(currentSettings());
     const wanted = policy.desired(inputs.tags);
-    if (decision.kind === "own" && decision.reason === "reclaimed") return { tagsAll: wanted };
+    if (d.act === "take" && d.mode === "own") return { tagsAll: wanted };
     return { tagsAll: policy.shown({ ...existing, ...wanted }, inputs.tags).tagsAll };
 }
 
@@ -600,7 +634,13 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     configureSettings(settings);
 }
 
-async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+/** How a create is asked for: `firstCreate` false for a region added to a grouped resource later; `account` the one it must land in. */
+export interface CreateOptions {
+    firstCreate?: boolean;
+    account?: string;
+}
+
+async function createAuthorization(inputs: Inputs, deadline: Deadline, opts: CreateOptions): Promise<pulumi.dynamic.CreateResult<Outputs>> {
     const t = target("creating", describeAuthorization(inputs), inputs.region, deadline, roleOf(inputs));
     if (inputs.owner === undefined) {
         throw authorizationError(
@@ -609,7 +649,7 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
             "the owner input is missing: create resources with the AggregationAuthorization class.",
         );
     }
-    const accountId = await landingAccount(t, inputs.sourceAccountId);
+    const accountId = await landingAccount(t, opts.account ?? inputs.sourceAccountId);
     const arn = buildArn({
         region: inputs.region,
         accountId,
@@ -619,7 +659,9 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline): Promise<
     t.resource = arn;
     // Just found absent by this run's check: the Put goes first, and its confirmation judges what AWS holds (createNew).
     const existing = tookAbsence(inputs, arn) ? undefined : await findTagsByArn(t, arn);
-    const outs = existing === undefined ? await createNew(t, inputs, arn) : await claimExisting(t, inputs, arn, existing);
+    const d = createDecision(inputs, arn, existing, opts.firstCreate !== false);
+    if (d.act === "refuse") throw createRefusalError(inputs, arn, d.why, existing!);
+    const outs = d.act === "take" ? await takeExisting(t, inputs, arn, existing!, d.mode) : await createNew(t, inputs, arn);
     return { id: outs.arn, outs };
 }
 
@@ -648,16 +690,16 @@ async function readAuthorization(id: string, props: State | undefined, deadline:
     }
     const mode = props ? modeOf(props) : "own";
     let owner = props?.owner;
-    if (!lookup && mode !== "adopted") {
-        const st = await standing(tags, creationOf(props!), async () => creationTimeOf(await lookUp()));
-        // Another creation stands where this resource's was: the one it created is gone, and what stands
-        // in its place is someone else's. Report it gone, so that refresh drops it and no later destroy
-        // deletes it; the next up then says whose it is.
-        if (st.kind === "replaced") return {};
-        if (st.kind === "unproven") throw notOursError("reading", arn, st, props!);
+    if (!lookup) {
+        let d = decide(factsOf("read", tags, props!));
+        if (d.act === "ask") d = decide({ ...factsOf("read", tags, props!), awsCreationTime: creationTimeOf(await lookUp()) ?? null });
+        // Not this resource's creation (another stands in its place, or another owner's tag): report it
+        // gone, so that refresh drops it and no later destroy deletes it; the next up says whose it is.
+        if (d.act === "leave") return {};
+        if (d.act === "refuse") throw notOursError("reading", arn, d.why, tags, props!);
         // Proven by its creation time while the owner tag is gone or edited: record that AWS does not
         // hold this resource's owner tag, so that the next up writes it back (diff sees the owner change).
-        if (!st.tagged) owner = undefined;
+        if (d.act === "keep" && !d.tagged) owner = undefined;
     }
     const inputs: Inputs = withCarried(
         { authorizedAccountId: parts.authorizedAccountId, authorizedAwsRegion: parts.authorizedAwsRegion, region: parts.region },
@@ -681,11 +723,6 @@ function creationTimeOf(found: AggregationAuthorization | undefined): string | u
     return found?.CreationTime === undefined ? undefined : new Date(found.CreationTime).toISOString();
 }
 
-/** The creation time AWS reports for the authorization with ARN parts `parts` (a paged lookup by key), for `standing`. */
-async function creationTimeAt(t: Target, parts: ReturnType<typeof parseArn>): Promise<string | undefined> {
-    return creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
-}
-
 async function updateAuthorization(
     id: string,
     olds: State,
@@ -696,22 +733,15 @@ async function updateAuthorization(
     const t = target("updating", id, parts.region, deadline, roleOf(news));
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
-    if (held === undefined) {
-        throw authorizationError("updating", id, goneCause(), NOT_FOUND);
-    }
     const wasMode = modeOf(olds);
-    if (wasMode !== "adopted") {
-        const st = await standing(held, creationOf(olds, news.owner), () => creationTimeAt(t, parts));
-        if (st.kind !== "ours") throw notOursError("updating", id, st, olds);
-    }
+    const d = await decideAt(t, parts, factsOf("update", held, olds, news));
+    if (d.act === "create") return { outs: await createNew(t, news, id) }; // an unconfirmed create that AWS never applied
+    if (d.act === "leave" && d.why === "gone") throw authorizationError("updating", id, goneCause(), NOT_FOUND);
+    if (d.act === "refuse" && d.why === "control-tower") throw authorizationError("updating", id, controlTowerRefusal(), "ControlTower");
+    if (d.act === "leave" || d.act === "refuse") throw notOursError("updating", id, d.why, held, olds);
     // takeOwnership on an adopted authorization makes it this resource's own (migration), keeping the
-    // tags it holds that the program does not declare; never one of AWS Control Tower's unless told.
-    let mode = wasMode;
-    if (wasMode === "adopted" && news.takeOwnership === true) {
-        const refusal = controlTowerGuard(held, news.takeOwnershipFromControlTower === true);
-        if (refusal) throw authorizationError("updating", id, `the authorization ${refusal}`, "ControlTower");
-        mode = "taken";
-    }
+    // tags it holds that the program does not declare.
+    const mode = d.act === "take" ? "taken" : wasMode;
     const creationId = mode === "adopted" ? undefined : (olds.creationId ?? newCreationId());
     const policy = tagPolicy(currentSettings());
     const wanted = policy.desired(news.tags);
@@ -720,13 +750,16 @@ async function updateAuthorization(
     if (mode === "taken") next.takenOver = true;
     if (creationId !== undefined) next.creationId = creationId;
     const oldAll = olds.tagsAll;
-    const managed = policy.managed(mode, oldAll, wanted);
+    // An adopted authorization's tags it held before adoption stay when the program stops declaring them.
+    const found = new Set(mode === "adopted" ? (olds.foundTagKeys ?? []) : []);
+    const managedKeys = policy.managed(mode, oldAll, wanted);
+    const managed = (k: string) => managedKeys(k) && !(found.has(k) && tagValue(wanted, k) === undefined);
     const owner = news.owner ?? olds.owner;
     const desired = policy.inAws(wanted, { mode, owner, creationId });
-    const heldAll = policy.held(held, wasMode, oldAll);
+    const heldAll = policy.held(held!, wasMode, oldAll);
     const applied: State = { ...olds, ...policy.shown(heldAll, olds.tags) };
     try {
-        await applyTags(t, id, pickTags(held, managed), desired, applied);
+        await applyTags(t, id, pickTags(held!, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, id, applied);
     }
@@ -739,13 +772,12 @@ async function deleteOwned(id: string, props: State, deadline: Deadline): Promis
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
-    if (held === undefined) return; // already gone
-    const st = await standing(held, creationOf(props), () => creationTimeAt(t, parts));
-    // Another creation stands in its place: the authorization this resource created is gone, and the
-    // one there now is not ours to delete. Leave it (README, "Guarantees").
-    if (st.kind === "replaced") return;
+    const d = await decideAt(t, parts, factsOf("delete", held, props));
+    // Gone already, or another creation stands in its place (another owner's tag, or another creation
+    // time): not ours to delete. Leave it (README, "Guarantees").
+    if (d.act === "leave") return;
     // Not provably ours, not provably someone else's: fail, naming it, rather than report a delete.
-    if (st.kind === "unproven") throw notOursError("deleting", id, st, props);
+    if (d.act === "refuse") throw notOursError("deleting", id, d.why, held, props);
     await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
 }
 
@@ -762,6 +794,9 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
     await checkAccount(t, parts.accountId);
     const held = await findTagsByArn(t, id);
     if (held === undefined) return notice(`${left}; it is gone from AWS already.`);
+    if (decide(factsOf("delete", held, props)).act === "leave") {
+        return notice(`${left}; removed no tag: ${describeHolder(ownerTagOf(held))} now, and its tags are that resource's.`);
+    }
     const policy = tagPolicy(currentSettings());
     const set = policy.inAws(props.tagsAll, { mode: "adopted" });
     const managed = policy.managed("adopted", set);
@@ -819,8 +854,8 @@ export async function diffOne(id: string, recorded: Outputs, news: Inputs): Prom
 }
 
 /** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */
-export function createOne(inputs: Inputs): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-    return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline));
+export function createOne(inputs: Inputs, opts: CreateOptions = {}): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline, opts));
 }
 
 /** Reads one authorization: a refresh (with its state) or a lookup by ID (`get`). */

@@ -1,29 +1,20 @@
 /**
- * Whose an authorization is: the one place that decides it. Every path (create, read, update, delete)
- * asks here and acts on the answer; nothing else compares owner tags.
+ * Whose an authorization is: the one place that decides it. Every operation of both resource types,
+ * for every region, states the facts (what AWS holds, what the state records, what the inputs allow)
+ * and acts on what {@link decide} answers; nothing else compares owner tags.
  *
- * **Identity per creation.** A URN names a Pulumi resource, not one creation of it: both halves of a
- * replacement share it, and a stack renamed and then created again under its old name reuses every
- * URN. So the owner tag names a *creation*: the resource's owner (`owner.ts`, a hash of the
- * organization and the URN) plus a random creation ID drawn by the create that made the authorization,
- * `<organization>/<project>/<stack>/<name> sha256:<32 hex> creation:<16 hex>`. The state records the
- * creation ID and the creation time AWS reported. An authorization is this resource's when
- * - its owner tag names this resource's owner and the recorded creation ID (one ListTagsForResource), or
- * - its owner tag was removed or edited, but AWS reports the creation time the state recorded: it is
- *   the very object this resource created (AWS gives a new one a new creation time), and the tag is
- *   written back.
- * Anything else is someone else's. State written before creation IDs (0.1.0 and 0.2.0 pre-releases)
- * records none: for it, the tag equal to the recorded owner stands in, and the next update writes one.
- *
- * **A create never takes over an authorization silently.** One that carries this resource's owner
- * but another creation is either this stack's interrupted create or a stack that once had this
- * stack's name; the provider cannot tell them apart (only the state's pending operations can), so
- * the create fails and names the one-shot command that reclaims it ({@link RECLAIM_ENV}).
+ * The owner tag names a *creation*: the resource's owner (`owner.ts`) plus a random creation ID drawn
+ * by the create that made the authorization, because a URN outlives one creation (a replacement, a
+ * stack re-created under an old name). An authorization is this resource's when its owner tag names
+ * the recorded creation, or when it carries no live owner tag and AWS reports the recorded creation
+ * time (the tag was removed: it is written back). A live owner tag naming another creation always
+ * wins over a creation-time match.
  */
 import { randomBytes } from "node:crypto";
 import { describeOwner, OWNER_TAG, ownerTagOf, sameStack } from "./owner";
 import { tagValue } from "./model/tags";
 import type { Tags } from "./model/types";
+import type { Mode } from "./tag-policy";
 
 /** The environment variable that lets a create reclaim its own interrupted create, by ARN (comma-separated). */
 export const RECLAIM_ENV = "PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM";
@@ -39,6 +30,8 @@ export const RECLAIM_ENV = "PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM";
 export const CONTROL_TOWER_TAG = "aws-control-tower";
 
 const HASH = / sha256:([0-9a-f]{32})$/;
+/** An owner tag value that names an owner (and so a creation of it): it holds an owner's hash. */
+const HASH_IN = / sha256:[0-9a-f]{32}(?: creation:[0-9a-f]{16})?$/;
 const CREATION = / creation:([0-9a-f]{16})$/;
 /** AWS's tag value limit. */
 const MAX_TAG_VALUE = 256;
@@ -92,58 +85,174 @@ export function tagNamesCreation(held: Tags, c: Creation): boolean {
     return t.creationId === c.creationId && owners.some((o) => ownerKey(o) === ownerKey(t.owner));
 }
 
-/**
- * Where an existing resource stands with the authorization AWS holds at its ARN:
- * - `ours`: the recorded creation; `tagged` false when it was proven by the creation time because the
- *   owner tag is gone or edited (then the next update writes it back);
- * - `replaced`: AWS holds another creation (its creation time differs): the one this resource made
- *   is gone, and this one is not to be touched;
- * - `unproven`: the tag does not name this creation and no creation time was recorded to compare.
- */
-export type Standing = { kind: "ours"; tagged: boolean } | { kind: "replaced"; holder?: string } | { kind: "unproven"; holder?: string };
+/** The operation a decision is for; `confirm` is a create's look at what AWS holds right after its Put. */
+export type Op = "create" | "confirm" | "read" | "update" | "delete";
+
+
+/** What AWS holds at the key, as far as ownership goes: the first column of the table. */
+export type Aws =
+    | "absent"
+    | "this creation"
+    /** This resource's owner tag, another creation: an interrupted create, or a stack that had this stack's name. */
+    | "this resource"
+    /** Another resource of this stack (a migration within the stack, or a rename without an alias). */
+    | "this stack"
+    | "another stack"
+    | "no owner, Control Tower's"
+    | "no owner";
+
+/** The facts a decision is made from. */
+export interface Facts {
+    op: Op;
+    /** The tags AWS holds at the key; undefined when it holds none. */
+    held: Tags | undefined;
+    /** The resource's state: how it holds the authorization and which creation; none for a create. */
+    recorded?: { mode: Mode; creation: Creation };
+    /** The resource's owner as the program gives it (a create; an update after a rename with an alias). */
+    owner?: string;
+    /** AWS's creation time for what it holds: undefined until looked up ({@link Decision} `ask`), null when AWS lists none. */
+    awsCreationTime?: string | null;
+    /** A create: what the inputs and the run allow. */
+    allow?: Allow;
+}
+
+/** What a create's (or an adopted resource's update's) inputs and run allow. */
+export interface Allow {
+    adoptExisting: boolean;
+    takeOwnership: boolean;
+    takeOwnershipFromControlTower: boolean;
+    /** The resource's first create: not the new half of a replacement, not a region added later. */
+    firstCreate: boolean;
+    /** The ARN is listed in {@link RECLAIM_ENV}. */
+    reclaimed: boolean;
+}
+
+/** Why a decision refuses or leaves: each has its sentence in `authorization.ts`. */
+export type Why =
+    | "interrupted"
+    | "pulumi-owned"
+    | "control-tower"
+    | "not-first-create"
+    | "outside-pulumi"
+    | "race"
+    | "gone"
+    | "another-creation"
+    | "replaced"
+    | "unproven";
+
+/** What to do. */
+export type Decision =
+    /** The owner tag cannot answer: look up AWS's creation time, then decide again. */
+    | { act: "ask" }
+    /** Nothing there: Put a new creation. */
+    | { act: "create" }
+    /** Take the existing authorization into this resource as `mode`; `own` and `taken` write a new creation's owner tag. */
+    | { act: "take"; mode: Mode }
+    /** This resource's: read records it, update changes its tags, delete deletes it; `tagged` false: write the owner tag back. */
+    | { act: "keep"; tagged: boolean }
+    /** Adopted: only the declared keys are this resource's; delete leaves it, removing the tags it set. */
+    | { act: "manage" }
+    /** Not this resource's (or gone): read reports it gone, update refuses, delete leaves it. Nothing changes. */
+    | { act: "leave"; why: Why }
+    /** Fail, changing nothing. */
+    | { act: "refuse"; why: Why };
+
+/** Which facts a row matches: unset fields match anything. */
+interface When {
+    op?: Op[];
+    aws?: Aws[];
+    state?: (Mode | "none")[];
+    /** A create's (or adopted update's) inputs, each required true. */
+    inputs?: (keyof Allow)[];
+    /** AWS's creation time compared with the recorded one (rows that need it). */
+    time?: ("same" | "other" | "unknown" | "not recorded")[];
+    /** The state records a creation whose create never learnt whether AWS applied its Put. */
+    unconfirmed?: boolean;
+}
+
+const C: Op[] = ["create"];
+const RUD: Op[] = ["read", "update", "delete"];
+const UNTAGGED: Aws[] = ["no owner", "no owner, Control Tower's"];
+const TAKE: (keyof Allow)[] = ["takeOwnership", "firstCreate"];
 
 /**
- * Decides a resource's standing with an authorization whose tags are `held`. `creationTime` looks the
- * authorization up by key (a paged DescribeAggregationAuthorizations), only when the tag cannot answer.
+ * The decision table: the first row whose facts match decides. README "Guarantees" shows it, and
+ * test/unit/ownership.test.ts checks that copy against these rows.
  */
-export async function standing(held: Tags, c: Creation, creationTime: () => Promise<string | undefined>): Promise<Standing> {
-    if (tagNamesCreation(held, c)) return { kind: "ours", tagged: true };
-    const holder = ownerTagOf(held);
-    if (!c.creationTime) return { kind: "unproven", holder };
-    const actual = await creationTime();
-    if (actual !== undefined && sameInstant(actual, c.creationTime)) return { kind: "ours", tagged: false };
-    return { kind: "replaced", holder };
+export const TABLE: readonly { when: When; then: Decision }[] = [
+    { when: { op: C, aws: ["absent"] }, then: { act: "create" } },
+    { when: { op: C, aws: ["this resource"], inputs: ["reclaimed"] }, then: { act: "take", mode: "own" } },
+    { when: { op: C, aws: ["this resource"] }, then: { act: "refuse", why: "interrupted" } },
+    { when: { op: C, aws: ["this stack"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
+    { when: { op: C, aws: ["this stack", "another stack"] }, then: { act: "refuse", why: "pulumi-owned" } },
+    { when: { op: C, aws: ["no owner, Control Tower's"], inputs: [...TAKE, "takeOwnershipFromControlTower"] }, then: { act: "take", mode: "taken" } },
+    { when: { op: C, aws: ["no owner"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
+    { when: { op: C, aws: UNTAGGED, inputs: ["adoptExisting"] }, then: { act: "take", mode: "adopted" } },
+    { when: { op: C, aws: ["no owner, Control Tower's"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "control-tower" } },
+    { when: { op: C, aws: ["no owner"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "not-first-create" } },
+    { when: { op: C, aws: UNTAGGED }, then: { act: "refuse", why: "outside-pulumi" } },
+    { when: { op: ["confirm"], aws: ["this creation"] }, then: { act: "keep", tagged: true } },
+    { when: { op: ["confirm"] }, then: { act: "leave", why: "race" } },
+    { when: { op: ["update"], aws: ["absent"], state: ["own", "taken"], unconfirmed: true }, then: { act: "create" } },
+    { when: { op: RUD, aws: ["absent"] }, then: { act: "leave", why: "gone" } },
+    { when: { op: RUD, aws: ["this creation"], state: ["own", "taken"] }, then: { act: "keep", tagged: true } },
+    { when: { op: RUD, aws: ["this creation"], state: ["adopted"] }, then: { act: "manage" } },
+    // A live owner tag naming another creation always wins, over a creation-time match and over an adoption.
+    { when: { op: RUD, aws: ["this resource", "this stack", "another stack"] }, then: { act: "leave", why: "another-creation" } },
+    { when: { op: ["update"], aws: ["no owner, Control Tower's"], state: ["adopted"], inputs: ["takeOwnership", "takeOwnershipFromControlTower"] }, then: { act: "take", mode: "taken" } },
+    { when: { op: ["update"], aws: ["no owner, Control Tower's"], state: ["adopted"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "control-tower" } },
+    { when: { op: ["update"], aws: ["no owner"], state: ["adopted"], inputs: ["takeOwnership"] }, then: { act: "take", mode: "taken" } },
+    { when: { op: RUD, aws: UNTAGGED, state: ["adopted"] }, then: { act: "manage" } },
+    // An unconfirmed create's Put wrote its owner tag, so an untagged one there is someone else's.
+    { when: { op: RUD, aws: UNTAGGED, unconfirmed: true }, then: { act: "leave", why: "another-creation" } },
+    { when: { op: RUD, aws: UNTAGGED, time: ["not recorded"] }, then: { act: "refuse", why: "unproven" } },
+    { when: { op: RUD, aws: UNTAGGED, time: ["unknown"] }, then: { act: "ask" } },
+    { when: { op: RUD, aws: UNTAGGED, time: ["same"] }, then: { act: "keep", tagged: false } },
+    { when: { op: RUD, aws: UNTAGGED, time: ["other"] }, then: { act: "leave", why: "replaced" } },
+];
+
+/** What AWS holds, classed for the table. */
+export function classify(held: Tags | undefined, recorded: Creation | undefined, owner: string | undefined): Aws {
+    if (held === undefined) return "absent";
+    if (recorded !== undefined && tagNamesCreation(held, recorded)) return "this creation";
+    const tag = ownerTagOf(held);
+    // A value that names no owner (a cleanup job's placeholder) is no live owner tag; a create still refuses it.
+    if (tag === undefined || (recorded !== undefined && !HASH_IN.test(tag))) {
+        return tagValue(held, CONTROL_TOWER_TAG) !== undefined ? "no owner, Control Tower's" : "no owner";
+    }
+    const mine = [owner, ...(recorded?.owners ?? [])].filter((o): o is string => o !== undefined);
+    const holder = parseTag(tag).owner;
+    if (mine.some((o) => ownerKey(o) === ownerKey(holder))) return "this resource";
+    return mine.some((o) => sameStack(o, holder)) ? "this stack" : "another stack";
+}
+
+function timeClass(f: Facts): NonNullable<When["time"]>[number] {
+    const recorded = f.recorded?.creation.creationTime;
+    if (!recorded) return "not recorded";
+    if (f.awsCreationTime === undefined) return "unknown";
+    return f.awsCreationTime !== null && sameInstant(f.awsCreationTime, recorded) ? "same" : "other";
+}
+
+/** The decision for `f`: the first row of {@link TABLE} that matches. */
+export function decide(f: Facts): Decision {
+    const aws = classify(f.held, f.recorded?.creation, f.owner);
+    const state = f.recorded?.mode ?? "none";
+    const unconfirmed = f.recorded !== undefined && !f.recorded.creation.creationTime && f.recorded.creation.creationId !== undefined;
+    for (const { when, then } of TABLE) {
+        if (when.op && !when.op.includes(f.op)) continue;
+        if (when.aws && !when.aws.includes(aws)) continue;
+        if (when.state && !when.state.includes(state)) continue;
+        if (when.inputs && !when.inputs.every((k) => f.allow?.[k] === true)) continue;
+        if (when.unconfirmed !== undefined && when.unconfirmed !== unconfirmed) continue;
+        if (when.time && !when.time.includes(timeClass(f))) continue;
+        return then;
+    }
+    throw new Error(`no ownership rule for ${f.op} of "${aws}" (state ${state})`);
 }
 
 function sameInstant(a: string, b: string): boolean {
     const [x, y] = [Date.parse(a), Date.parse(b)];
     return !Number.isNaN(x) && x === y;
-}
-
-/** What a create does with an authorization that exists already. */
-export type Claim =
-    /** Manage it as this resource's own: write the owner tag (this creation), and destroy deletes it. */
-    | { kind: "own"; reason: "reclaimed" | "takeOwnership" }
-    /** Manage only the declared tag keys; no owner tag; destroy leaves it. */
-    | { kind: "adopt" }
-    /** Refuse, changing nothing, for `why` (a sentence for the error). */
-    | { kind: "refuse"; why: string };
-
-/** What a create knows besides the existing authorization's tags. */
-export interface ClaimContext {
-    /** The resource's owner (from the program). */
-    owner: string;
-    /** The ARN of the authorization. */
-    arn: string;
-    /** Words for the authorization in messages. */
-    what: string;
-    adoptExisting: boolean;
-    takeOwnership: boolean;
-    takeOwnershipFromControlTower: boolean;
-    /** This create is the new half of a replacement: `takeOwnership` (a one-shot migration) does not apply. */
-    replacing: boolean;
-    /** ARNs the user reclaimed through {@link RECLAIM_ENV}. */
-    reclaim: ReadonlySet<string>;
 }
 
 /** The ARNs listed in {@link RECLAIM_ENV}. */
@@ -156,61 +265,51 @@ export function reclaimedArns(env: NodeJS.ProcessEnv = process.env): Set<string>
     );
 }
 
-/**
- * True when the owner tag of `tags` names the resource `owner` (any creation of it). A preview leaves
- * those to the up: `pulumi up --replace` previews its new half as a create over the authorization its
- * old half deletes first, which only the up can tell from an interrupted create.
- */
-export function carriesOwner(tags: Tags, owner: string): boolean {
-    const tag = ownerTagOf(tags);
-    return tag !== undefined && ownerKey(parseTag(tag).owner) === ownerKey(owner);
+/** What a message about a create's refusal names. */
+export interface Subject {
+    /** Words for the authorization, before its ARN is known. */
+    what: string;
+    arn: string;
+    /** The resource's owner. */
+    owner: string;
+    /** The tags AWS holds. */
+    held: Tags;
 }
 
-/** Decides what a create does with an existing authorization whose tags are `existing`. */
-export function claim(existing: Tags, ctx: ClaimContext): Claim {
-    const tag = ownerTagOf(existing);
+/** The sentence for a create that {@link decide} refused (`why`), after "<verb> … (<arn>): ". */
+export function createRefusal(why: Why, s: Subject): string {
     const nothing = "Pulumi changed nothing.";
-    if (tag !== undefined) {
-        const t = parseTag(tag);
-        if (carriesOwner(existing, ctx.owner)) {
-            if (ctx.reclaim.has(ctx.arn)) return { kind: "own", reason: "reclaimed" };
-            return { kind: "refuse", why: sameUrnCause(ctx, t.creationId) };
+    const tag = ownerTagOf(s.held);
+    switch (why) {
+        case "interrupted":
+            return sameUrnCause(s, tag === undefined ? undefined : parseTag(tag).creationId);
+        case "pulumi-owned": {
+            const other = parseTag(tag ?? "").owner;
+            return (
+                `${s.what} already exists, managed by the Pulumi resource ${describeOwner(other).readable} (its ${OWNER_TAG} tag). ${nothing} ` +
+                pulumiOwnedAdvice(s.owner, other)
+            );
         }
-        return {
-            kind: "refuse",
-            why:
-                `${ctx.what} already exists, managed by the Pulumi resource ${describeOwner(t.owner).readable} (its ${OWNER_TAG} tag). ${nothing} ` +
-                pulumiOwnedAdvice(ctx.owner, t.owner),
-        };
+        case "control-tower":
+            return `${s.what} already exists and ${controlTowerCause()}`;
+        case "not-first-create":
+            return (
+                `${s.what} already exists, created outside Pulumi. ${nothing} takeOwnership applies only to the first create of a resource (a migration), ` +
+                `not to the new authorization of a replacement nor to a region added to a SourceAccountAuthorizations later. ` +
+                `Check who made it; set adoptExisting: true to manage its tags, or remove it first.`
+            );
+        default:
+            return (
+                `${s.what} already exists, created outside Pulumi (AWS Control Tower, another tool or a person). ${nothing} ` +
+                `To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. ` +
+                `If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.`
+            );
     }
-    const controlTower = controlTowerGuard(existing, ctx.takeOwnershipFromControlTower);
-    if (ctx.takeOwnership && !ctx.replacing && controlTower === undefined) return { kind: "own", reason: "takeOwnership" };
-    if (ctx.adoptExisting) return { kind: "adopt" };
-    if (ctx.takeOwnership && controlTower !== undefined) return { kind: "refuse", why: `${ctx.what} already exists and ${controlTower}` };
-    if (ctx.takeOwnership && ctx.replacing) {
-        return {
-            kind: "refuse",
-            why:
-                `${ctx.what} already exists, created outside Pulumi. ${nothing} takeOwnership applies only to the first create of a resource (a migration), ` +
-                `not to the new authorization of a replacement. Check who made it; set adoptExisting: true to manage its tags, or remove it first.`,
-        };
-    }
-    return {
-        kind: "refuse",
-        why:
-            `${ctx.what} already exists, created outside Pulumi (AWS Control Tower, another tool or a person). ${nothing} ` +
-            `To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. ` +
-            `If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.`,
-    };
 }
 
-/**
- * Why `takeOwnership` may not take an authorization with tags `tags` (one AWS Control Tower made, without
- * the acknowledgment `takeOwnershipFromControlTower`), or undefined when it may. Asked by a create and by
- * the update that turns an adopted authorization into an owned one.
- */
-export function controlTowerGuard(tags: Tags, acknowledged: boolean): string | undefined {
-    return tagValue(tags, CONTROL_TOWER_TAG) !== undefined && !acknowledged ? controlTowerCause() : undefined;
+/** Why takeOwnership refuses an adopted authorization that AWS Control Tower made, for an update. */
+export function controlTowerRefusal(): string {
+    return `the authorization ${controlTowerCause()}`;
 }
 
 /** Why takeOwnership refuses an authorization that AWS Control Tower made; follows "<the authorization> ". */
@@ -224,7 +323,7 @@ function controlTowerCause(): string {
 }
 
 /** Why a create refuses an authorization carrying this resource's own owner, but not a creation it knows. */
-function sameUrnCause(ctx: ClaimContext, creationId: string | undefined): string {
+function sameUrnCause(ctx: Subject, creationId: string | undefined): string {
     const which = creationId ? `creation ${creationId}` : `an earlier version's tag`;
     return (
         `${ctx.what} already exists and carries this resource's owner tag (${describeOwner(ctx.owner).readable}, ${which}), ` +
@@ -243,9 +342,10 @@ export function pulumiOwnedAdvice(owner: string | undefined, other: string): str
         owner !== undefined && sameStack(other, owner)
             ? `${name} is in this stack. If you renamed that resource or moved it into or out of a component, give this one an alias ` +
               `for its old name and parent (aliases: [{ name: "${name.split("/").pop()}" }] for a rename) so that Pulumi keeps the same authorization. ` +
-              `If two resources of this program declare the same authorization (same aggregator account and region, same source region), remove one of them.`
+              `If two resources of this program declare the same authorization (same aggregator account and region, same source region), remove one of them. ` +
+              `To move it to this resource from that one (removed from the program in the same up), set takeOwnership: true on this one for that up.`
             : `Two stacks cannot both manage it. To move it into this stack, move the resource's state with \`pulumi state move\` ` +
-              `(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that a Pulumi resource manages.`;
+              `(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that another stack's resource manages.`;
     return `${advice} adoptExisting does not apply to authorizations that a Pulumi resource manages.`;
 }
 

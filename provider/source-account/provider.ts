@@ -35,7 +35,7 @@ import {
     updateOne,
     validateRole,
 } from "../core/authorization";
-import { currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
+import { credentialsInUse, currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
 import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { buildArn } from "../core/model/id";
 import { roleAccount } from "../core/aws/settings";
@@ -153,6 +153,28 @@ function describe(i: Pick<SourceAccountInputs, "authorizedAccountId" | "authoriz
     return `${KIND} of ${source} for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion}`;
 }
 
+/** Why a resource whose first create landed in `fixed` cannot act in `actual`. */
+function fixedElsewhere(i: SourceAccountInputs, fixed: string, actual: string, roleArn: string | undefined): string {
+    const by = roleArn ? `the role ${roleArn} acts` : `the credentials in use (${credentialsInUse()}) act`;
+    return (
+        `${describe(i, fixed)} holds the authorizations of account ${fixed} (its first create landed there), but ${by} in account ${actual}. ` +
+        `Pulumi changed nothing: a region added now would land in account ${actual}, where its aggregator would not look for account ${fixed}. ` +
+        `Run with credentials for account ${fixed}` +
+        (roleArn ? `, or give assumeRole a role in it` : `, or give it an assumeRole in it`) +
+        `; to move the resource to account ${actual}, set sourceAccountId: "${actual}" (a replacement).`
+    );
+}
+
+/** The account IDs of `i` given as 12-digit numbers, as their strings, so that state and comparisons see one form. */
+function asAccountIds(i: SourceAccountInputs): Partial<SourceAccountInputs> {
+    const out: Partial<SourceAccountInputs> = {};
+    const aggregator = accountIdOf(i.authorizedAccountId);
+    if (aggregator !== undefined) out.authorizedAccountId = aggregator;
+    const source = i.sourceAccountId === undefined ? undefined : accountIdOf(i.sourceAccountId);
+    if (source !== undefined) out.sourceAccountId = source;
+    return out;
+}
+
 /** The `tags` and `tagsAll` recorded for authorizations that hold what a resource with `tags` wants (the common view). */
 function applied(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
     const policy = tagPolicy(currentSettings());
@@ -245,8 +267,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
     configure,
 
     async check(olds: SourceAccountInputs, given: SourceAccountInputs): Promise<pulumi.dynamic.CheckResult<SourceAccountInputs>> {
-        const account = accountIdOf(given.authorizedAccountId);
-        const news: SourceAccountInputs = account === undefined ? { ...given } : { ...given, authorizedAccountId: account };
+        const news: SourceAccountInputs = { ...given, ...asAccountIds(given) };
         const refusal = settingsRefusal();
         const fail = (reasons: string[]) => ({ inputs: news, failures: reasons.map((reason) => ({ property: "", reason })) });
         if (refusal) return fail([refusal.message]);
@@ -255,21 +276,26 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         // One order, so that state, diffs and previews see one form.
         if (!isUnknown(news.regions)) news.regions = [...news.regions].sort();
         if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
-        // The recorded account stays while no role decides it (a role's account is the role's).
-        const recorded =
-            (olds as Partial<SourceAccountOutputs>).assumeRole === undefined
-                ? (olds as Partial<SourceAccountOutputs>).accountId
-                : undefined;
+        const old = olds as Partial<SourceAccountOutputs>;
+        const held = old.arns ?? {};
+        // The account is fixed at the first create: a region added later is asked where the credentials act
+        // (one lookup per credentials and run); otherwise the recorded account stays while no role decides it.
+        const fixed = Object.keys(held).length > 0 ? old.accountId : undefined;
+        const adding = news.regions.some((r) => held[r] === undefined);
         let accountId: string | undefined;
         try {
-            accountId = await accountInPreview(news.assumeRole, recorded, describe(news), news.regions[0]);
+            accountId = await accountInPreview(news.assumeRole, adding ? undefined : fixed, describe(news), news.regions[0]);
         } catch (err) {
             return fail([(err as Error).message]);
         }
         const expected = news.sourceAccountId;
+        const roleArn = news.assumeRole?.roleArn;
         if (expected !== undefined && !isUnknown(expected) && accountId !== undefined && accountId !== expected) {
-            const roleArn = news.assumeRole?.roleArn;
             return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined)]);
+        }
+        const moved = expected !== undefined && !isUnknown(expected) && expected !== fixed;
+        if (fixed !== undefined && accountId !== undefined && accountId !== fixed && !moved) {
+            return fail([fixedElsewhere(news, fixed, accountId, roleArn)]);
         }
         const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
         if (showTags) news.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
@@ -277,9 +303,9 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         news.accountId = accountId;
         news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
         // The regions this resource does not hold yet: what would each create meet? (One read each, as the single resource's preview.)
-        const held = (olds as Partial<SourceAccountInputs>).arns ?? {};
         const added = news.regions.filter((r) => held[r] !== news.arns![r]);
-        const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r]));
+        const first = fixed === undefined || moved;
+        const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
         const refusals: string[] = [];
         for (const f of found) {
             if (f.ok && f.value.refusal) refusals.push(`regions: ${f.region}: ${f.value.refusal}`);
@@ -292,6 +318,8 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
     async diff(_id: string, recorded: SourceAccountOutputs, news: SourceAccountInputs): Promise<pulumi.dynamic.DiffResult> {
         const olds = upgradedAccount(recorded);
         const replaces = new Set<string>(REPLACE_KEYS.filter((k) => isUnknown(news[k]) || olds[k] !== news[k]));
+        // The account is fixed at the first create: declaring another one moves the resource there.
+        if (news.sourceAccountId !== undefined && (isUnknown(news.sourceAccountId) || news.sourceAccountId !== olds.accountId)) replaces.add("sourceAccountId");
         const held = Object.keys(olds.arns).sort();
         const wanted = isUnknown(news.regions) ? undefined : news.regions;
         let changes = wanted === undefined || held.join(",") !== [...wanted].sort().join(",");
@@ -300,7 +328,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             if (wanted !== undefined && !wanted.includes(region)) continue;
             const d = await diffOne(olds.arns[region], regionState(olds, region), regionInputs(news, region));
             for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
-            changes ||= d.changes === true;
+            changes ||= d.changes === true || !olds.creationTimes[region];
         }
         return { changes: changes || replaces.size > 0, replaces: [...replaces] };
     },
@@ -385,11 +413,13 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
                 await deleteOne(olds.arns[region], regionState(olds, region));
                 return undefined;
             }
-            if (!held.includes(region)) return (await createOne(regionInputs(news, region))).outs;
+            // takeOwnership is for the first create; the account is the one that create landed in.
+            if (!held.includes(region)) return (await createOne(regionInputs(news, region), { firstCreate: false, account: olds.accountId })).outs;
             const before = regionState(olds, region);
             const after = regionInputs(news, region);
             const d = await diffOne(olds.arns[region], before, after);
-            if (!d.changes) return { ...before, ...after, arn: before.arn, creationTime: before.creationTime };
+            // An unconfirmed create (its Put unanswered) is confirmed, or made, by the update.
+            if (!d.changes && before.creationTime) return { ...before, ...after, arn: before.arn, creationTime: before.creationTime };
             return (await updateOne(olds.arns[region], before, after)).outs;
         });
         // Recorded against the new common view: a region that failed keeps what AWS holds.

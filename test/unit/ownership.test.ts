@@ -5,14 +5,15 @@
 import * as assert from "node:assert/strict";
 import { ownerOf } from "../../provider/core/owner";
 import {
-    carriesOwner,
-    claim,
+    classify,
+    createRefusal,
+    decide,
     newCreationId,
     ownerTagValue,
     reclaimedArns,
-    standing,
     tagNamesCreation,
-    type ClaimContext,
+    type Allow,
+    type Facts,
 } from "../../provider/core/ownership";
 import { OWNER_TAG } from "../../provider/core/model/types";
 
@@ -21,6 +22,7 @@ const A = ownerOf("acme", urn("prod", "a"));
 const B = ownerOf("acme", urn("prod", "b"));
 const ID = "0123456789abcdef";
 const tagged = (owner: string, id?: string) => ({ [OWNER_TAG]: ownerTagValue(owner, id), team: "x" });
+const NONE: Allow = { adoptExisting: false, takeOwnership: false, takeOwnershipFromControlTower: false, firstCreate: false, reclaimed: false };
 const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 
 describe("ownership", () => {
@@ -46,80 +48,117 @@ describe("ownership", () => {
         assert.ok(!tagNamesCreation(tagged(A, ID), { owners: [A] }), "a creation ID the state does not record");
     });
 
-    describe("standing", () => {
-        const never = async (): Promise<string | undefined> => assert.fail("the tag answers; no lookup");
-        const at = (iso: string | undefined) => async () => iso;
+    describe("decide: an existing resource's operations", () => {
         const T = "2026-12-01T10:00:00.123Z";
+        const C = { owners: [A], creationId: ID, creationTime: T };
+        const own = (op: Facts["op"], held: Record<string, string> | undefined, over: Partial<Facts> = {}) =>
+            decide({ op, held, recorded: { mode: "own", creation: C }, ...over });
+        const OTHER = "fedcba9876543210";
 
-        it("is ours by the tag, without a lookup", async () => {
-            assert.deepEqual(await standing(tagged(A, ID), { owners: [A], creationId: ID, creationTime: T }, never), {
-                kind: "ours",
-                tagged: true,
-            });
+        it("keeps its own creation by the tag, without asking AWS's creation time", () => {
+            for (const op of ["read", "update", "delete"] as const) assert.deepEqual(own(op, tagged(A, ID)), { act: "keep", tagged: true });
         });
 
-        it("is ours by the creation time when the tag was removed or edited, and says the tag is missing", async () => {
-            const c = { owners: [A], creationId: ID, creationTime: T };
-            assert.deepEqual(await standing({ team: "x" }, c, at(T)), { kind: "ours", tagged: false });
-            assert.deepEqual(await standing({ [OWNER_TAG]: "cleaned" }, c, at("2026-12-01T10:00:00.123+00:00")), {
-                kind: "ours",
+        it("asks the creation time when the owner tag is gone or names no owner, and keeps it on a match", () => {
+            assert.deepEqual(own("delete", { team: "x" }), { act: "ask" });
+            assert.deepEqual(own("delete", { team: "x" }, { awsCreationTime: T }), { act: "keep", tagged: false });
+            assert.deepEqual(own("read", { [OWNER_TAG]: "cleaned" }, { awsCreationTime: "2026-12-01T10:00:00.123+00:00" }), {
+                act: "keep",
                 tagged: false,
             });
+            assert.deepEqual(own("update", {}, { awsCreationTime: "2026-12-01T10:00:01.000Z" }), { act: "leave", why: "replaced" });
+            assert.deepEqual(own("update", {}, { awsCreationTime: null }), { act: "leave", why: "replaced" });
         });
 
-        it("is another creation when the creation time differs or it is gone, and unproven without a recorded time", async () => {
-            const c = { owners: [A], creationId: ID, creationTime: T };
-            assert.deepEqual(await standing(tagged(A, "fedcba9876543210"), c, at("2026-12-01T10:00:01.000Z")), {
-                kind: "replaced",
-                holder: ownerTagValue(A, "fedcba9876543210"),
+        it("leaves an authorization whose live owner tag names another creation, whatever the creation time says", () => {
+            for (const held of [tagged(A, OTHER), tagged(B, ID), tagged(ownerOf("acme", urn("test", "a")), ID)]) {
+                for (const op of ["read", "update", "delete"] as const) {
+                    assert.deepEqual(own(op, held, { awsCreationTime: T }), { act: "leave", why: "another-creation" }, `${op}`);
+                }
+            }
+            assert.equal(classify(tagged(B, ID), C, A), "this stack");
+            assert.equal(classify(tagged(ownerOf("acme", urn("test", "a")), ID), C, A), "another stack");
+            assert.equal(classify(tagged(A, OTHER), C, A), "this resource");
+        });
+
+        it("is unproven without a recorded creation time; an unconfirmed create's is someone else's when untagged", () => {
+            assert.deepEqual(own("delete", {}, { recorded: { mode: "own", creation: { ...C, creationTime: "" } } }), {
+                act: "leave",
+                why: "another-creation",
             });
-            assert.deepEqual(await standing({}, c, at(undefined)), { kind: "replaced", holder: undefined });
-            assert.deepEqual(await standing({}, { ...c, creationTime: "" }, never), { kind: "unproven", holder: undefined });
+            assert.deepEqual(own("delete", {}, { recorded: { mode: "own", creation: { owners: [A], creationTime: "" } } }), {
+                act: "refuse",
+                why: "unproven",
+            });
+        });
+
+        it("creates again at the update of an unconfirmed create that AWS does not hold; gone otherwise", () => {
+            const unconfirmed = { recorded: { mode: "own" as const, creation: { ...C, creationTime: "" } } };
+            assert.deepEqual(own("update", undefined, unconfirmed), { act: "create" });
+            assert.deepEqual(own("update", undefined), { act: "leave", why: "gone" });
+            assert.deepEqual(own("read", undefined, unconfirmed), { act: "leave", why: "gone" });
+            assert.deepEqual(own("delete", undefined, unconfirmed), { act: "leave", why: "gone" });
+        });
+
+        it("manages an adopted one until another owner's tag appears; takeOwnership takes it, Control Tower's only when acknowledged", () => {
+            const adopted = { recorded: { mode: "adopted" as const, creation: { owners: [A] } } };
+            const allow = (over: Partial<Allow>): Allow => ({ ...NONE, ...over });
+            assert.deepEqual(own("update", { team: "x" }, adopted), { act: "manage" });
+            assert.deepEqual(own("delete", tagged(B, ID), adopted), { act: "leave", why: "another-creation" });
+            assert.deepEqual(own("update", { team: "x" }, { ...adopted, allow: allow({ takeOwnership: true }) }), { act: "take", mode: "taken" });
+            const CT = { "aws-control-tower": "managed-by-control-tower" };
+            assert.deepEqual(own("update", CT, { ...adopted, allow: allow({ takeOwnership: true }) }), { act: "refuse", why: "control-tower" });
+            assert.deepEqual(own("update", CT, { ...adopted, allow: allow({ takeOwnership: true, takeOwnershipFromControlTower: true }) }), {
+                act: "take",
+                mode: "taken",
+            });
         });
     });
 
-    describe("claim (a create meeting an existing authorization)", () => {
-        const ctx = (over: Partial<ClaimContext> = {}): ClaimContext => ({
-            owner: A,
-            arn: ARN,
-            what: "it",
-            adoptExisting: false,
-            takeOwnership: false,
-            takeOwnershipFromControlTower: false,
-            replacing: false,
-            reclaim: new Set(),
-            ...over,
-        });
-        const kind = (tags: Record<string, string>, over: Partial<ClaimContext> = {}) => claim(tags, ctx(over)).kind;
+    describe("decide: a create meeting what AWS holds", () => {
+        const create = (held: Record<string, string> | undefined, over: Partial<Allow> = {}) =>
+            decide({ op: "create", held, owner: A, allow: { ...NONE, firstCreate: true, ...over } });
         const CT = { "aws-control-tower": "managed-by-control-tower" };
 
-        it("never takes its own URN's authorization unless the ARN is reclaimed, whatever the flags", () => {
-            for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }]) assert.equal(kind(tagged(A, ID), over), "refuse");
-            assert.deepEqual(claim(tagged(A, ID), ctx({ reclaim: new Set([ARN]) })), { kind: "own", reason: "reclaimed" });
-            assert.match(
-                (claim(tagged(A, ID), ctx()) as { why: string }).why,
-                new RegExp(`PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=${ARN} pulumi up`),
-            );
-            assert.ok(carriesOwner(tagged(A, ID), A));
-            assert.ok(!carriesOwner(tagged(B, ID), A));
+        it("creates where AWS holds none", () => {
+            assert.deepEqual(create(undefined), { act: "create" });
         });
 
-        it("never takes or adopts another Pulumi resource's", () => {
-            for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }, { reclaim: new Set([ARN]) }])
-                assert.equal(kind(tagged(B, ID), over), "refuse");
+        it("never takes its own URN's authorization unless the ARN is reclaimed, whatever the flags", () => {
+            for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }]) assert.equal(create(tagged(A, ID), over).act, "refuse");
+            assert.deepEqual(create(tagged(A, ID), { reclaimed: true }), { act: "take", mode: "own" });
+            assert.match(
+                createRefusal("interrupted", { what: "it", arn: ARN, owner: A, held: tagged(A, ID) }),
+                new RegExp(`PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=${ARN} pulumi up`),
+            );
+        });
+
+        it("never takes or adopts another stack's; takes one of this stack's only with takeOwnership at a first create", () => {
+            const elsewhere = tagged(ownerOf("acme", urn("test", "b")), ID);
+            for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }, { reclaimed: true }]) {
+                assert.deepEqual(create(elsewhere, over), { act: "refuse", why: "pulumi-owned" });
+            }
+            assert.deepEqual(create(tagged(B, ID)), { act: "refuse", why: "pulumi-owned" });
+            assert.deepEqual(create(tagged(B, ID), { adoptExisting: true }), { act: "refuse", why: "pulumi-owned" });
+            assert.deepEqual(create(tagged(B, ID), { takeOwnership: true }), { act: "take", mode: "taken" });
+            assert.deepEqual(create(tagged(B, ID), { takeOwnership: true, firstCreate: false }), { act: "refuse", why: "pulumi-owned" });
         });
 
         it("takes one made outside Pulumi only on a first create, and Control Tower's only when acknowledged", () => {
-            assert.deepEqual(claim({ Name: "tf" }, ctx({ takeOwnership: true })), { kind: "own", reason: "takeOwnership" });
-            assert.equal(kind({ Name: "tf" }, { takeOwnership: true, replacing: true }), "refuse");
-            assert.equal(kind(CT, { takeOwnership: true }), "refuse");
-            assert.match(
-                (claim(CT, ctx({ takeOwnership: true })) as { why: string }).why,
-                /AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY/,
-            );
-            assert.equal(kind(CT, { takeOwnership: true, takeOwnershipFromControlTower: true }), "own");
-            assert.equal(kind(CT, { adoptExisting: true }), "adopt");
-            assert.equal(kind(CT), "refuse");
+            assert.deepEqual(create({ Name: "tf" }, { takeOwnership: true }), { act: "take", mode: "taken" });
+            assert.deepEqual(create({ Name: "tf" }, { takeOwnership: true, firstCreate: false }), { act: "refuse", why: "not-first-create" });
+            assert.deepEqual(create(CT, { takeOwnership: true }), { act: "refuse", why: "control-tower" });
+            assert.match(createRefusal("control-tower", { what: "it", arn: ARN, owner: A, held: CT }), /AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY/);
+            assert.deepEqual(create(CT, { takeOwnership: true, takeOwnershipFromControlTower: true }), { act: "take", mode: "taken" });
+            assert.deepEqual(create(CT, { adoptExisting: true }), { act: "take", mode: "adopted" });
+            assert.deepEqual(create(CT), { act: "refuse", why: "outside-pulumi" });
+        });
+
+        it("confirms a Put only when AWS holds this creation's tag", () => {
+            const mine = { mode: "own" as const, creation: { owners: [A], creationId: ID } };
+            assert.deepEqual(decide({ op: "confirm", held: tagged(A, ID), recorded: mine }), { act: "keep", tagged: true });
+            assert.deepEqual(decide({ op: "confirm", held: CT, recorded: mine }), { act: "leave", why: "race" });
+            assert.deepEqual(decide({ op: "confirm", held: tagged(A, "fedcba9876543210"), recorded: mine }), { act: "leave", why: "race" });
         });
     });
 

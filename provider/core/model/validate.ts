@@ -12,6 +12,7 @@
  * and with the value removed.
  */
 import { closestRegion, knownRegions, partitionOfRegion } from "./regions";
+import { partitionOf } from "./id";
 import { quote } from "./redact";
 import { OWNER_TAG, UNKNOWN } from "./types";
 
@@ -228,12 +229,24 @@ export function validateRegions(property: string, value: unknown, options: Valid
         ];
     }
     const seen = new Set<unknown>();
-    return value.flatMap((r, i) => {
+    const each = value.flatMap((r, i) => {
         const where = `${property}[${i}]`;
         if (r !== UNKNOWN && seen.has(r)) return [{ property, reason: `${where} ${describe(r)} is listed twice; list each region once` }];
         seen.add(r);
         return region(where, r, "a source region such as us-east-1", options).map((f) => ({ ...f, property }));
     });
+    if (each.length) return each;
+    // An aggregator collects from one partition: authorizations across partitions cannot all serve it.
+    const byPartition = new Map<string, string>();
+    for (const r of value) if (typeof r === "string" && r !== UNKNOWN && !byPartition.has(partitionOf(r))) byPartition.set(partitionOf(r), r);
+    if (byPartition.size < 2) return [];
+    const named = [...byPartition].map(([p, r]) => `${r} in ${p}`).join(", ");
+    return [
+        {
+            property,
+            reason: `${property} must all be in one AWS partition, as the aggregator is, got ${named}; declare one resource per partition`,
+        },
+    ];
 }
 
 /**
