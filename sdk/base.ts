@@ -98,10 +98,8 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
                 ...own,
             },
             {
-                // A replacement that keeps the key (`pulumi up --replace`) would have both halves hold the one
-                // authorization AWS keeps per key: delete first (README "Replacements").
+                // The replacement order is the provider's, per cause (its diff); the program may override it.
                 ...opts,
-                deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
                 ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...tagOutputs] } : {}),
             },
         );

@@ -364,7 +364,14 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
  * unconfirmed creation (no creation time), which the next up confirms or creates, refresh drops when
  * absent and destroy deletes when present, so that nothing is orphaned.
  */
-async function unansweredPut(t: Target, inputs: Inputs, arn: string, mine: Creation, err: AuthorizationError, desired: Tags): Promise<AuthorizationError> {
+async function unansweredPut(
+    t: Target,
+    inputs: Inputs,
+    arn: string,
+    mine: Creation,
+    err: AuthorizationError,
+    desired: Tags,
+): Promise<AuthorizationError> {
     const policy = tagPolicy(currentSettings());
     const unconfirmed = () => partial(err, arn, outputsOf(inputs, arn, undefined, policy.held(desired, "own"), "own", mine.creationId));
     let held: Tags | undefined;
@@ -437,7 +444,12 @@ function createDecision(inputs: Inputs, arn: string, held: Tags | undefined, fir
 }
 
 function createRefusalError(inputs: Inputs, arn: string, why: Why, held: Tags): AuthorizationError {
-    return authorizationError("creating", arn, createRefusal(why, { what: describeAuthorization(inputs), arn, owner: inputs.owner!, held }), "AlreadyExists");
+    return authorizationError(
+        "creating",
+        arn,
+        createRefusal(why, { what: describeAuthorization(inputs), arn, owner: inputs.owner!, held }),
+        "AlreadyExists",
+    );
 }
 
 /**
@@ -850,7 +862,9 @@ export async function diffOne(id: string, recorded: Outputs, news: Inputs): Prom
         (news.owner !== undefined && olds.owner !== news.owner);
     // The create of the new half must know it is one (takeOwnership is for a first create only).
     if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
-    return { changes: replaces.length > 0 || inPlace, replaces };
+    // Another key is another authorization: create it first. The same key (a forced replace) cannot be held twice.
+    const otherKey = replaces.length > 0 && !([...REPLACE_KEYS, "assumeRole"] as const).some((k) => isUnknown(news[k]));
+    return { changes: replaces.length > 0 || inPlace, replaces, deleteBeforeReplace: !otherKey };
 }
 
 /** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */

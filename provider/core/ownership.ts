@@ -88,7 +88,6 @@ export function tagNamesCreation(held: Tags, c: Creation): boolean {
 /** The operation a decision is for; `confirm` is a create's look at what AWS holds right after its Put. */
 export type Op = "create" | "confirm" | "read" | "update" | "delete";
 
-
 /** What AWS holds at the key, as far as ownership goes: the first column of the table. */
 export type Aws =
     | "absent"
@@ -185,7 +184,10 @@ export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: C, aws: ["this resource"] }, then: { act: "refuse", why: "interrupted" } },
     { when: { op: C, aws: ["this stack"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
     { when: { op: C, aws: ["this stack", "another stack"] }, then: { act: "refuse", why: "pulumi-owned" } },
-    { when: { op: C, aws: ["no owner, Control Tower's"], inputs: [...TAKE, "takeOwnershipFromControlTower"] }, then: { act: "take", mode: "taken" } },
+    {
+        when: { op: C, aws: ["no owner, Control Tower's"], inputs: [...TAKE, "takeOwnershipFromControlTower"] },
+        then: { act: "take", mode: "taken" },
+    },
     { when: { op: C, aws: ["no owner"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
     { when: { op: C, aws: UNTAGGED, inputs: ["adoptExisting"] }, then: { act: "take", mode: "adopted" } },
     { when: { op: C, aws: ["no owner, Control Tower's"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "control-tower" } },
@@ -199,12 +201,21 @@ export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: RUD, aws: ["this creation"], state: ["adopted"] }, then: { act: "manage" } },
     // A live owner tag naming another creation always wins, over a creation-time match and over an adoption.
     { when: { op: RUD, aws: ["this resource", "this stack", "another stack"] }, then: { act: "leave", why: "another-creation" } },
-    { when: { op: ["update"], aws: ["no owner, Control Tower's"], state: ["adopted"], inputs: ["takeOwnership", "takeOwnershipFromControlTower"] }, then: { act: "take", mode: "taken" } },
-    { when: { op: ["update"], aws: ["no owner, Control Tower's"], state: ["adopted"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "control-tower" } },
+    {
+        when: {
+            op: ["update"],
+            aws: ["no owner, Control Tower's"],
+            state: ["adopted"],
+            inputs: ["takeOwnership", "takeOwnershipFromControlTower"],
+        },
+        then: { act: "take", mode: "taken" },
+    },
+    {
+        when: { op: ["update"], aws: ["no owner, Control Tower's"], state: ["adopted"], inputs: ["takeOwnership"] },
+        then: { act: "refuse", why: "control-tower" },
+    },
     { when: { op: ["update"], aws: ["no owner"], state: ["adopted"], inputs: ["takeOwnership"] }, then: { act: "take", mode: "taken" } },
     { when: { op: RUD, aws: UNTAGGED, state: ["adopted"] }, then: { act: "manage" } },
-    // An unconfirmed create's Put wrote its owner tag, so an untagged one there is someone else's.
-    { when: { op: RUD, aws: UNTAGGED, unconfirmed: true }, then: { act: "leave", why: "another-creation" } },
     { when: { op: RUD, aws: UNTAGGED, time: ["not recorded"] }, then: { act: "refuse", why: "unproven" } },
     { when: { op: RUD, aws: UNTAGGED, time: ["unknown"] }, then: { act: "ask" } },
     { when: { op: RUD, aws: UNTAGGED, time: ["same"] }, then: { act: "keep", tagged: false } },

@@ -319,7 +319,8 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const olds = upgradedAccount(recorded);
         const replaces = new Set<string>(REPLACE_KEYS.filter((k) => isUnknown(news[k]) || olds[k] !== news[k]));
         // The account is fixed at the first create: declaring another one moves the resource there.
-        if (news.sourceAccountId !== undefined && (isUnknown(news.sourceAccountId) || news.sourceAccountId !== olds.accountId)) replaces.add("sourceAccountId");
+        if (news.sourceAccountId !== undefined && (isUnknown(news.sourceAccountId) || news.sourceAccountId !== olds.accountId))
+            replaces.add("sourceAccountId");
         const held = Object.keys(olds.arns).sort();
         const wanted = isUnknown(news.regions) ? undefined : news.regions;
         let changes = wanted === undefined || held.join(",") !== [...wanted].sort().join(",");
@@ -330,7 +331,10 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
             changes ||= d.changes === true || !olds.creationTimes[region];
         }
-        return { changes: changes || replaces.size > 0, replaces: [...replaces] };
+        // Another aggregator or account is another set of authorizations: create it first. A forced replace keeps them: delete first.
+        const otherKey =
+            replaces.size > 0 && !([...REPLACE_KEYS, "sourceAccountId", "assumeRole"] as const).some((k) => isUnknown(news[k]));
+        return { changes: changes || replaces.size > 0, replaces: [...replaces], deleteBeforeReplace: !otherKey };
     },
 
     async create(inputs: SourceAccountInputs): Promise<pulumi.dynamic.CreateResult<SourceAccountOutputs>> {
@@ -414,7 +418,8 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
                 return undefined;
             }
             // takeOwnership is for the first create; the account is the one that create landed in.
-            if (!held.includes(region)) return (await createOne(regionInputs(news, region), { firstCreate: false, account: olds.accountId })).outs;
+            if (!held.includes(region))
+                return (await createOne(regionInputs(news, region), { firstCreate: false, account: olds.accountId })).outs;
             const before = regionState(olds, region);
             const after = regionInputs(news, region);
             const d = await diffOne(olds.arns[region], before, after);

@@ -121,12 +121,24 @@ describe("several accounts", function () {
 
         it("diff: a role in another account replaces; another role in the same account is an update that writes nothing", async () => {
             const { id, outs } = await provider.create(viaRole(OTHER_ACCOUNT));
-            assert.deepEqual(await provider.diff!(id, outs!, viaRole(THIRD_ACCOUNT)), { changes: true, replaces: ["assumeRole"] });
-            assert.deepEqual(await provider.diff!(id, outs!, viaRole(OTHER_ACCOUNT)), { changes: false, replaces: [] });
+            assert.deepEqual(await provider.diff!(id, outs!, viaRole(THIRD_ACCOUNT)), {
+                changes: true,
+                replaces: ["assumeRole"],
+                deleteBeforeReplace: false,
+            });
+            assert.deepEqual(await provider.diff!(id, outs!, viaRole(OTHER_ACCOUNT)), {
+                changes: false,
+                replaces: [],
+                deleteBeforeReplace: true,
+            });
             const sameAccount = inputsFor({ assumeRole: { roleArn: roleIn(OTHER_ACCOUNT, "other-role"), sessionName: "ci" } });
-            assert.deepEqual(await provider.diff!(id, outs!, sameAccount), { changes: true, replaces: [] });
+            assert.deepEqual(await provider.diff!(id, outs!, sameAccount), { changes: true, replaces: [], deleteBeforeReplace: true });
             // Dropping the role: the stack's credentials act in SOURCE_ACCOUNT, another account.
-            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: true, replaces: ["assumeRole"] });
+            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), {
+                changes: true,
+                replaces: ["assumeRole"],
+                deleteBeforeReplace: false,
+            });
             aws.proxy.clear();
             const upd = await provider.update!(id, outs!, sameAccount);
             assert.deepEqual(upd.outs!.assumeRole, { roleArn: roleIn(OTHER_ACCOUNT, "other-role"), sessionName: "ci" });
@@ -353,11 +365,11 @@ describe("several accounts", function () {
             assert.deepEqual(outs!.tags, { team: "platform" });
             assert.deepEqual(outs!.tagsAll, { "cost-center": "42", team: "platform" });
             assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "42", team: "platform", [OWNER]: created(OWNER_A) });
-            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: false, replaces: [] });
+            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: false, replaces: [], deleteBeforeReplace: true });
 
             // A change of the default tags alone is an in-place update.
             stackConfig({ "aws:defaultTags": { tags: { "cost-center": "43" } } });
-            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: true, replaces: [] });
+            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: true, replaces: [], deleteBeforeReplace: true });
             const upd = await provider.update!(id, outs!, inputsFor());
             assert.deepEqual(upd.outs!.tagsAll, { "cost-center": "43", team: "platform" });
             assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "43", team: "platform", [OWNER]: created(OWNER_A) });

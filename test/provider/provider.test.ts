@@ -330,7 +330,7 @@ describe("provider against moto", function () {
                     `creating Config aggregation authorization (${arnOf("eu-west-1")}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 ` +
                     "in source region eu-west-1 already exists, managed by the Pulumi resource organization/proj/prod/a (its pulumi-aws-config-aggregation:owner tag). " +
                     "Pulumi changed nothing. Two stacks cannot both manage it. To move it into this stack, move the resource's state with `pulumi state move` " +
-                    "(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that a Pulumi resource manages. " +
+                    "(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that another stack's resource manages. " +
                     "adoptExisting does not apply to authorizations that a Pulumi resource manages.",
             });
             await assert.rejects(
@@ -368,8 +368,8 @@ describe("provider against moto", function () {
             const { outs: after } = await provider.update!(id, outs!, inputs({ adoptExisting: true, tags: { env: "prod" } }));
             assert.deepEqual(
                 await aws.tags("eu-west-1", id),
-                { "managed-by": "control-tower", env: "prod" },
-                "its own declared key removed, someone else's kept, no owner tag written",
+                { "managed-by": "control-tower", team: "platform", env: "prod" },
+                "someone else's kept, a key it held before adoption left as it is once no longer declared, no owner tag written",
             );
             assert.deepEqual((await provider.read!(id, after)).props!.tags, { env: "prod" }, "read shows only the managed keys");
             await provider.delete!(id, after!);

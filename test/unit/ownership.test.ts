@@ -22,7 +22,13 @@ const A = ownerOf("acme", urn("prod", "a"));
 const B = ownerOf("acme", urn("prod", "b"));
 const ID = "0123456789abcdef";
 const tagged = (owner: string, id?: string) => ({ [OWNER_TAG]: ownerTagValue(owner, id), team: "x" });
-const NONE: Allow = { adoptExisting: false, takeOwnership: false, takeOwnershipFromControlTower: false, firstCreate: false, reclaimed: false };
+const NONE: Allow = {
+    adoptExisting: false,
+    takeOwnership: false,
+    takeOwnershipFromControlTower: false,
+    firstCreate: false,
+    reclaimed: false,
+};
 const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 
 describe("ownership", () => {
@@ -81,10 +87,10 @@ describe("ownership", () => {
             assert.equal(classify(tagged(A, OTHER), C, A), "this resource");
         });
 
-        it("is unproven without a recorded creation time; an unconfirmed create's is someone else's when untagged", () => {
+        it("is unproven without a recorded creation time, an unconfirmed create's included", () => {
             assert.deepEqual(own("delete", {}, { recorded: { mode: "own", creation: { ...C, creationTime: "" } } }), {
-                act: "leave",
-                why: "another-creation",
+                act: "refuse",
+                why: "unproven",
             });
             assert.deepEqual(own("delete", {}, { recorded: { mode: "own", creation: { owners: [A], creationTime: "" } } }), {
                 act: "refuse",
@@ -105,13 +111,22 @@ describe("ownership", () => {
             const allow = (over: Partial<Allow>): Allow => ({ ...NONE, ...over });
             assert.deepEqual(own("update", { team: "x" }, adopted), { act: "manage" });
             assert.deepEqual(own("delete", tagged(B, ID), adopted), { act: "leave", why: "another-creation" });
-            assert.deepEqual(own("update", { team: "x" }, { ...adopted, allow: allow({ takeOwnership: true }) }), { act: "take", mode: "taken" });
-            const CT = { "aws-control-tower": "managed-by-control-tower" };
-            assert.deepEqual(own("update", CT, { ...adopted, allow: allow({ takeOwnership: true }) }), { act: "refuse", why: "control-tower" });
-            assert.deepEqual(own("update", CT, { ...adopted, allow: allow({ takeOwnership: true, takeOwnershipFromControlTower: true }) }), {
+            assert.deepEqual(own("update", { team: "x" }, { ...adopted, allow: allow({ takeOwnership: true }) }), {
                 act: "take",
                 mode: "taken",
             });
+            const CT = { "aws-control-tower": "managed-by-control-tower" };
+            assert.deepEqual(own("update", CT, { ...adopted, allow: allow({ takeOwnership: true }) }), {
+                act: "refuse",
+                why: "control-tower",
+            });
+            assert.deepEqual(
+                own("update", CT, { ...adopted, allow: allow({ takeOwnership: true, takeOwnershipFromControlTower: true }) }),
+                {
+                    act: "take",
+                    mode: "taken",
+                },
+            );
         });
     });
 
@@ -125,7 +140,8 @@ describe("ownership", () => {
         });
 
         it("never takes its own URN's authorization unless the ARN is reclaimed, whatever the flags", () => {
-            for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }]) assert.equal(create(tagged(A, ID), over).act, "refuse");
+            for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }])
+                assert.equal(create(tagged(A, ID), over).act, "refuse");
             assert.deepEqual(create(tagged(A, ID), { reclaimed: true }), { act: "take", mode: "own" });
             assert.match(
                 createRefusal("interrupted", { what: "it", arn: ARN, owner: A, held: tagged(A, ID) }),
@@ -146,9 +162,15 @@ describe("ownership", () => {
 
         it("takes one made outside Pulumi only on a first create, and Control Tower's only when acknowledged", () => {
             assert.deepEqual(create({ Name: "tf" }, { takeOwnership: true }), { act: "take", mode: "taken" });
-            assert.deepEqual(create({ Name: "tf" }, { takeOwnership: true, firstCreate: false }), { act: "refuse", why: "not-first-create" });
+            assert.deepEqual(create({ Name: "tf" }, { takeOwnership: true, firstCreate: false }), {
+                act: "refuse",
+                why: "not-first-create",
+            });
             assert.deepEqual(create(CT, { takeOwnership: true }), { act: "refuse", why: "control-tower" });
-            assert.match(createRefusal("control-tower", { what: "it", arn: ARN, owner: A, held: CT }), /AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY/);
+            assert.match(
+                createRefusal("control-tower", { what: "it", arn: ARN, owner: A, held: CT }),
+                /AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY/,
+            );
             assert.deepEqual(create(CT, { takeOwnership: true, takeOwnershipFromControlTower: true }), { act: "take", mode: "taken" });
             assert.deepEqual(create(CT, { adoptExisting: true }), { act: "take", mode: "adopted" });
             assert.deepEqual(create(CT), { act: "refuse", why: "outside-pulumi" });

@@ -4,7 +4,7 @@ import { provider } from "../../provider/authorization/provider";
 import { configureSettings } from "../../provider/core/aws/client";
 import { closestRegion, distance, loadPartitions } from "../../provider/core/model/regions";
 import { UNKNOWN } from "../../provider/core/model/types";
-import { validate } from "../../provider/core/model/validate";
+import { validate, validateRegions } from "../../provider/core/model/validate";
 import { FAKE_SECRETS } from "../harness/secrets";
 
 const ok = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1" };
@@ -359,6 +359,19 @@ describe("validate", () => {
 const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 const news = { authorizedAccountId: "111122223333", authorizedAwsRegion: "us-east-1", region: "eu-west-1", tags: { team: "a" } };
 
+describe("validateRegions", () => {
+    it("refuses regions of two partitions, naming the input and both partitions", () => {
+        assert.deepEqual(validateRegions("regions", ["us-east-1", "cn-north-1", "eu-west-1"]), [
+            {
+                property: "regions",
+                reason: "regions must all be in one AWS partition, as the aggregator is, got us-east-1 in aws, cn-north-1 in aws-cn; declare one resource per partition",
+            },
+        ]);
+        assert.deepEqual(validateRegions("regions", ["us-east-1", "eu-west-1"]), []);
+        assert.deepEqual(validateRegions("regions", ["cn-north-1", "cn-northwest-1"]), []);
+    });
+});
+
 describe("check", () => {
     // The counting endpoint answers no STS call: without aws:skipCredentialsValidation every valid input
     // would fail the preview on the account lookup (the last tests show that).
@@ -483,7 +496,16 @@ describe("check", () => {
         assert.deepEqual(result.inputs, { ...news, arn: ARN, accountId: "123456789012", tagsAll: news.tags });
         assert.equal(connections, 0);
         const diff = await provider.diff!(ARN, old as never, result.inputs as never);
-        assert.deepEqual(diff, { changes: false, replaces: [] });
+        assert.deepEqual(diff, { changes: false, replaces: [], deleteBeforeReplace: true });
+    });
+
+    it("compares a sourceAccountId given as a 12-digit number as its string, and records the string", async () => {
+        connections = 0;
+        const old = { ...news, arn: ARN, accountId: "123456789012" };
+        const result = await provider.check!(old as never, { ...news, sourceAccountId: 123456789012 } as never);
+        assert.deepEqual(result.failures, undefined);
+        assert.equal((result.inputs as { sourceAccountId?: unknown }).sourceAccountId, "123456789012");
+        assert.equal(connections, 0);
     });
 
     it("asks nothing and adds no ARN when a key is not known yet", async () => {
