@@ -29,6 +29,8 @@ export type Fault =
     | { kind: "reset" }
     /** AWS applies the request, then the connection is cut before the answer arrives. */
     | { kind: "lost-answer" }
+    /** AWS applies the request at once; its answer reaches the client only `ms` later (a slow answer, or one outlived by a deadline). */
+    | { kind: "delayed-answer"; ms: number }
     /** The request does not reach AWS; this 200 answer is returned instead (AWS answering from a stale view). */
     | { kind: "answer"; body: Record<string, unknown> };
 
@@ -45,6 +47,7 @@ export const faults = {
     unavailable: (): Fault => ({ kind: "error", status: 503, code: "ServiceUnavailable", message: "Service is unavailable" }),
     reset: (): Fault => ({ kind: "reset" }),
     lostAnswer: (): Fault => ({ kind: "lost-answer" }),
+    delayedAnswer: (ms: number): Fault => ({ kind: "delayed-answer", ms }),
     expiredToken: (): Fault => ({
         kind: "error",
         status: 400,
@@ -206,6 +209,7 @@ export class RecordingProxy {
                 req.socket.destroy();
                 return;
             }
+            if (fault?.kind === "delayed-answer") await new Promise((r) => setTimeout(r, fault.ms));
             if (isAws) this.calls.push({ ...call, status: upstream.status });
             res.writeHead(upstream.status, { ...upstream.headers, "content-length": String(upstream.body.length) });
             res.end(upstream.body);
