@@ -59,6 +59,13 @@ export interface AggregationAuthorizationsArgs {
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
     /**
+     * Take existing authorizations over at each child's first create: from pulumi-aws or Terraform, or from
+     * this stack's earlier per-region children (README "Moving to SourceAccountAuthorizations with no gap").
+     * Remove it after that `up`. See {@link AggregationAuthorization}'s `takeOwnership`.
+     * @default false
+     */
+    readonly takeOwnership?: pulumi.Input<boolean>;
+    /**
      * Read `DescribePendingAggregationRequests` in every source account and region, and report (as
      * the `unexpectedPendingRequests` output and a warning) each request from an aggregator that is
      * not the declared one. It only reads: it never authorizes an aggregator it was not told to.
@@ -206,6 +213,7 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                     regions,
                     tags,
                     adoptExisting: args.adoptExisting,
+                    takeOwnership: args.takeOwnership,
                     assumeRole: source.assumeRole,
                     // The account it must land in: a role (even one given as an Output) or credentials acting
                     // elsewhere fail the preview or the create, never create in another account.

@@ -97,8 +97,8 @@ export type Aws =
     /** Another resource of this stack (a migration within the stack, or a rename without an alias). */
     | "this stack"
     | "another stack"
-    | "no owner, Control Tower's"
-    | "no owner";
+    | "Control Tower's, no owner tag"
+    | "no owner tag";
 
 /** The facts a decision is made from. */
 export interface Facts {
@@ -171,7 +171,7 @@ interface When {
 
 const C: Op[] = ["create"];
 const RUD: Op[] = ["read", "update", "delete"];
-const UNTAGGED: Aws[] = ["no owner", "no owner, Control Tower's"];
+const UNTAGGED: Aws[] = ["no owner tag", "Control Tower's, no owner tag"];
 const TAKE: (keyof Allow)[] = ["takeOwnership", "firstCreate"];
 
 /**
@@ -185,13 +185,13 @@ export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: C, aws: ["this stack"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
     { when: { op: C, aws: ["this stack", "another stack"] }, then: { act: "refuse", why: "pulumi-owned" } },
     {
-        when: { op: C, aws: ["no owner, Control Tower's"], inputs: [...TAKE, "takeOwnershipFromControlTower"] },
+        when: { op: C, aws: ["Control Tower's, no owner tag"], inputs: [...TAKE, "takeOwnershipFromControlTower"] },
         then: { act: "take", mode: "taken" },
     },
-    { when: { op: C, aws: ["no owner"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
+    { when: { op: C, aws: ["no owner tag"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
     { when: { op: C, aws: UNTAGGED, inputs: ["adoptExisting"] }, then: { act: "take", mode: "adopted" } },
-    { when: { op: C, aws: ["no owner, Control Tower's"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "control-tower" } },
-    { when: { op: C, aws: ["no owner"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "not-first-create" } },
+    { when: { op: C, aws: ["Control Tower's, no owner tag"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "control-tower" } },
+    { when: { op: C, aws: ["no owner tag"], inputs: ["takeOwnership"] }, then: { act: "refuse", why: "not-first-create" } },
     { when: { op: C, aws: UNTAGGED }, then: { act: "refuse", why: "outside-pulumi" } },
     { when: { op: ["confirm"], aws: ["this creation"] }, then: { act: "keep", tagged: true } },
     { when: { op: ["confirm"] }, then: { act: "leave", why: "race" } },
@@ -204,17 +204,20 @@ export const TABLE: readonly { when: When; then: Decision }[] = [
     {
         when: {
             op: ["update"],
-            aws: ["no owner, Control Tower's"],
+            aws: ["Control Tower's, no owner tag"],
             state: ["adopted"],
             inputs: ["takeOwnership", "takeOwnershipFromControlTower"],
         },
         then: { act: "take", mode: "taken" },
     },
     {
-        when: { op: ["update"], aws: ["no owner, Control Tower's"], state: ["adopted"], inputs: ["takeOwnership"] },
+        when: { op: ["update"], aws: ["Control Tower's, no owner tag"], state: ["adopted"], inputs: ["takeOwnership"] },
         then: { act: "refuse", why: "control-tower" },
     },
-    { when: { op: ["update"], aws: ["no owner"], state: ["adopted"], inputs: ["takeOwnership"] }, then: { act: "take", mode: "taken" } },
+    {
+        when: { op: ["update"], aws: ["no owner tag"], state: ["adopted"], inputs: ["takeOwnership"] },
+        then: { act: "take", mode: "taken" },
+    },
     { when: { op: RUD, aws: UNTAGGED, state: ["adopted"] }, then: { act: "manage" } },
     { when: { op: RUD, aws: UNTAGGED, time: ["not recorded"] }, then: { act: "refuse", why: "unproven" } },
     { when: { op: RUD, aws: UNTAGGED, time: ["unknown"] }, then: { act: "ask" } },
@@ -229,7 +232,7 @@ export function classify(held: Tags | undefined, recorded: Creation | undefined,
     const tag = ownerTagOf(held);
     // A value that names no owner (a cleanup job's placeholder) is no live owner tag; a create still refuses it.
     if (tag === undefined || (recorded !== undefined && !HASH_IN.test(tag))) {
-        return tagValue(held, CONTROL_TOWER_TAG) !== undefined ? "no owner, Control Tower's" : "no owner";
+        return tagValue(held, CONTROL_TOWER_TAG) !== undefined ? "Control Tower's, no owner tag" : "no owner tag";
     }
     const mine = [owner, ...(recorded?.owners ?? [])].filter((o): o is string => o !== undefined);
     const holder = parseTag(tag).owner;

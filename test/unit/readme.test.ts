@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SUPPORTED } from "../../provider/core/aws/settings";
 import * as sdk from "../../sdk";
+import { TABLE, type Decision } from "../../provider/core/ownership";
 
 const REPO = path.resolve(__dirname, "../../..");
 
@@ -120,5 +121,51 @@ describe("README: Install", () => {
         assert.match(pkg.scripts.prepack, /tsc -p tsconfig\.build\.json/);
         // A git URL install builds only through a `prepare` script: the README says it does not work while there is none.
         assert.equal(pkg.scripts.prepare, undefined, "a prepare script exists: README Install can offer npm install from git");
+    });
+});
+
+/** The decision table of ownership.ts as README "Guarantees" shows it: one line a row. */
+export function renderOwnershipTable(): string {
+    const any = (xs: readonly string[] | undefined) => (xs === undefined ? "any" : xs.join(" / "));
+    const decision = (d: Decision): string => {
+        switch (d.act) {
+            case "ask":
+                return "look up AWS's creation time, decide again";
+            case "create":
+                return "create: Put a new creation";
+            case "take":
+                return d.mode === "own"
+                    ? "take back as its own (a new creation)"
+                    : d.mode === "taken"
+                      ? "take over: a new creation's owner tag"
+                      : "adopt: declared keys only";
+            case "keep":
+                return d.tagged ? "this resource's" : "this resource's; write the owner tag back";
+            case "manage":
+                return "adopted: declared keys only";
+            case "leave":
+                return `leave it (${d.why})`;
+            case "refuse":
+                return `refuse (${d.why}), changing nothing`;
+        }
+    };
+    const lines = TABLE.map(({ when, then }, i) => {
+        const facts = [
+            when.inputs ? when.inputs.join(" + ") : "",
+            when.time ? `creation time ${when.time.join(", ")}` : "",
+            when.unconfirmed ? "unconfirmed create" : "",
+        ].filter(Boolean);
+        return `| ${i + 1} | ${any(when.op)} | ${any(when.aws)} | ${any(when.state)} | ${facts.join("; ") || "–"} | ${decision(then)} |`;
+    });
+    return ["| # | operation | AWS holds | state | inputs, time | decision |", "|---|---|---|---|---|---|", ...lines].join("\n");
+}
+
+describe("README: the ownership decision table", () => {
+    it("shows the rows of ownership.ts's TABLE, in order", () => {
+        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        const start = readme.indexOf("<!-- ownership table -->\n");
+        const end = readme.indexOf("\n<!-- /ownership table -->");
+        assert.ok(start >= 0 && end > start, "README has the table's markers");
+        assert.equal(readme.slice(start + "<!-- ownership table -->\n".length, end), renderOwnershipTable());
     });
 });
