@@ -91,6 +91,11 @@ export interface AwsFixture {
      * wrong AWS_PROFILE would; the fixture's own reads (`list`, `tags`, …) take `account` too.
      */
     inAccount<T>(account: string, fn: () => Promise<T>): Promise<T>;
+    /**
+     * A Config client acting in `account` through the proxy, with credentials of its own: unlike
+     * `inAccount`, it changes no process-wide setting, so it may run while other calls are in flight.
+     */
+    configIn(account: string, region: string): Promise<ConfigServiceClient>;
     /** Lists authorizations in `region` of `account`, read straight from moto; changes no environment or settings. */
     listIn(account: string, region: string): Promise<AggregationAuthorization[]>;
     /** The tags of an ARN in `account`, read straight from moto (creation IDs as in `tags`). */
@@ -147,6 +152,10 @@ export function useAws(): AwsFixture {
             ).Credentials!;
             credentialsOf.set(account, { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken });
         }
+    };
+    fixture.configIn = async (account, region) => {
+        await assume(account);
+        return new ConfigServiceClient({ region, endpoint: fixture.proxy.url, credentials: credentialsOf.get(account)! });
     };
     fixture.inAccount = async (account, fn) => {
         await assume(account);
