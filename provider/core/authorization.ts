@@ -761,6 +761,9 @@ async function updateAuthorization(
     next.adopted = mode === "adopted";
     if (mode === "taken") next.takenOver = true;
     if (creationId !== undefined) next.creationId = creationId;
+    // An unconfirmed create, now proven by its owner tag: learn its creation time, the proof once the tag is gone.
+    if (!olds.creationTime && d.act === "keep")
+        next.creationTime = creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion)) ?? "";
     const oldAll = olds.tagsAll;
     // An adopted authorization's tags it held before adoption stay when the program stops declaring them.
     const found = new Set(mode === "adopted" ? (olds.foundTagKeys ?? []) : []);

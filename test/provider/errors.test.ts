@@ -321,6 +321,55 @@ describe("AWS failures", function () {
             assert.equal((await aws.list("eu-west-1")).length, 1, "AWS holds it");
         });
 
+        it("records an unconfirmed creation when the look after a lost answer fails too; the update confirms it and learns its time", async () => {
+            let put = false;
+            aws.proxy.inject((c) => {
+                if (c.operation === "PutAggregationAuthorization") {
+                    put = true;
+                    return faults.lostAnswer();
+                }
+                const look = c.operation === "ListTagsForResource" || c.operation === "DescribeAggregationAuthorizations";
+                return put && look ? faults.internal() : undefined;
+            });
+            let recorded: Record<string, unknown> | undefined;
+            await assert.rejects(provider.create(inputs()), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
+                assert.equal(e.id, ARN, "a partial create: the state knows it");
+                assert.equal(e.properties!.creationTime, "", "unconfirmed: no creation time");
+                assert.match(String(e.properties!.creationId), /^[0-9a-f]{16}$/);
+                recorded = e.properties;
+                return true;
+            });
+            aws.proxy.inject(() => undefined);
+            const [held] = await aws.list("eu-west-1");
+            assert.ok(held, "AWS applied the Put");
+            const { outs } = await provider.update!(ARN, recorded as never, inputs());
+            assert.equal(outs!.creationTime, held.CreationTime!.toISOString(), "confirmed by its owner tag, its creation time learnt");
+            assert.equal(outs!.creationId, recorded!.creationId);
+            await provider.delete!(ARN, outs!);
+            assert.deepEqual(await aws.list("eu-west-1"), [], "destroy deletes it: nothing orphaned");
+        });
+
+        it("creates at the update an unconfirmed creation that AWS never applied", async () => {
+            const unconfirmed = {
+                ...inputs(),
+                arn: ARN,
+                accountId: SOURCE_ACCOUNT,
+                creationTime: "",
+                creationId: "0123456789abcdef",
+                adopted: false,
+                tagsAll: { team: "platform" },
+            };
+            const { outs } = await provider.update!(ARN, unconfirmed, inputs());
+            const [held] = await aws.list("eu-west-1");
+            assert.equal(outs!.arn, ARN);
+            assert.equal(outs!.creationTime, held.CreationTime!.toISOString());
+            assert.notEqual(outs!.creationId, "0123456789abcdef", "a new creation");
+            assert.equal(
+                (await aws.rawTags("eu-west-1", ARN))["pulumi-aws-config-aggregation:owner"],
+                `${OWNER_A} creation:${outs!.creationId}`,
+            );
+        });
+
         it("reports an adoption whose tagging failed as a partial create with the tags AWS holds", async () => {
             await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { old: "x" });
             aws.proxy.inject(only("TagResource", () => faults.accessDenied("config:TagResource")));
