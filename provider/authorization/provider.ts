@@ -16,6 +16,8 @@ import {
     previewExisting,
     readOne,
     REPLACE_KEYS,
+    tellingOnce,
+    told,
     updateOne,
     validateMerged,
     validateRole,
@@ -53,7 +55,11 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
         const account = accountIdOf(given.authorizedAccountId);
         const source = given.sourceAccountId === undefined ? undefined : accountIdOf(given.sourceAccountId);
-        const news: Inputs = { ...given, ...(account === undefined ? {} : { authorizedAccountId: account }), ...(source === undefined ? {} : { sourceAccountId: source }) };
+        const news: Inputs = {
+            ...given,
+            ...(account === undefined ? {} : { authorizedAccountId: account }),
+            ...(source === undefined ? {} : { sourceAccountId: source }),
+        };
         // Failures go to the engine without a property: for a named property Pulumi prints that
         // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
         // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
@@ -68,7 +74,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const roles = [...validateRole(news), ...validateMerged(news)].map((reason) => ({ property: "", reason }));
         const failures = [...problems, ...invalid, ...roles];
         if (failures.length) return { inputs: news, failures };
-        const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason }] });
+        const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason: told.tell(reason) }] });
         let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
         try {
             checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };
@@ -100,8 +106,8 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     },
 
     diff: diffOne,
-    create: createOne,
-    read: readOne,
-    update: updateOne,
-    delete: deleteOne,
+    create: (inputs) => tellingOnce(createOne(inputs)),
+    read: (id, props) => tellingOnce(readOne(id, props)),
+    update: (id, olds, news) => tellingOnce(updateOne(id, olds, news)),
+    delete: (id, props) => tellingOnce(deleteOne(id, props)),
 };

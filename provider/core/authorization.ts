@@ -34,6 +34,7 @@ import {
     type Deadline,
     type Target,
 } from "./aws/client";
+import { Causes } from "./causes";
 import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./aws/errors";
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./model/id";
 import { KNOBS } from "./aws/limits";
@@ -427,6 +428,16 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
  */
 const replacing = new Set<string>();
 
+/** The causes of failure this run has told whole (one message per cause, `causes.ts`). */
+export const told = new Causes();
+
+/** `p`, its failure told once per cause in the run. */
+export function tellingOnce<T>(p: Promise<T>): Promise<T> {
+    return p.catch((err: unknown) => {
+        throw told.error(err);
+    });
+}
+
 /** What a create of `inputs` at `arn` is allowed to do with an authorization that exists already. */
 function allowOf(inputs: Partial<Inputs>, arn: string, firstCreate: boolean): Facts["allow"] {
     return {
@@ -641,6 +652,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     if (given !== configuredWith) {
         replacing.clear();
         seenAbsent.clear();
+        told.clear();
     }
     configuredWith = given;
     configureSettings(settings);

@@ -31,12 +31,15 @@ import {
     readOne,
     roleOf,
     target,
+    tellingOnce,
+    told,
     validateMerged,
     updateOne,
     validateRole,
 } from "../core/authorization";
 import { credentialsInUse, currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
-import { authorizationError, isAuthorizationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
+import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
+import { causeOf, gist, sameAs } from "../core/causes";
 import { buildArn } from "../core/model/id";
 import { roleAccount } from "../core/aws/settings";
 import { tagPolicy, tagsEqual } from "../core/tag-policy";
@@ -227,25 +230,36 @@ export async function eachRegion<T>(regions: readonly string[], fn: (region: str
 }
 
 function asAuthorizationError(err: unknown): AuthorizationError {
-    if (isAuthorizationError(err)) return err;
-    const e = authorizationError("updating", "", String((err as Error)?.message ?? err));
-    e.message = String((err as Error)?.message ?? err);
-    return e;
+    return isAuthorizationError(err) ? err : operationError(String((err as Error)?.message ?? err));
 }
 
 /**
- * One error for the regions that failed: each region's own message (it names the ARN, the cause and
- * what to do), after a line that says what happened to the others.
+ * One error for the regions that failed, after a line that says what happened to the others: each
+ * cause once, with the regions it hit and the message of the first (it names the ARN, the cause and
+ * what to do); a cause that another resource of the run told whole already, as a line pointing there.
  */
 function regionsFailed(verb: Verb, resource: string, failed: Outcome<unknown>[], total: number, recorded: string): AuthorizationError {
     const errors = failed.map((f) => (f as Extract<Outcome<unknown>, { ok: false }>).error);
     const codes = new Set(errors.map((e) => e.code));
-    const e = authorizationError(verb, resource, "", codes.size === 1 ? [...codes][0] : undefined);
+    const subject = `${verb} ${resource}`;
+    const byCause = new Map<string, { regions: string[]; message: string }>();
+    failed.forEach((f, i) => {
+        const key = causeOf(errors[i].message);
+        const group = byCause.get(key) ?? { regions: [], message: errors[i].message };
+        group.regions.push(f.region);
+        byCause.set(key, group);
+    });
+    const lines = [...byCause].map(([key, { regions, message }]) => {
+        const teller = told.teller(key, subject);
+        return teller === undefined
+            ? `  ${regions.join(", ")}: ${message}`
+            : `  ${regions.join(", ")}: ${gist(message)}: ${sameAs(teller)}`;
+    });
     const regions = failed.map((f) => f.region).join(", ");
-    e.message =
-        `${verb} ${resource}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}\n` +
-        failed.map((f, i) => `  ${f.region}: ${errors[i].message}`).join("\n");
-    return e;
+    return operationError(
+        `${subject}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}\n${lines.join("\n")}`,
+        codes.size === 1 ? [...codes][0] : undefined,
+    );
 }
 
 /** Check failures of `news`, each naming its input; none for values not known yet. */
@@ -269,7 +283,10 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
     async check(olds: SourceAccountInputs, given: SourceAccountInputs): Promise<pulumi.dynamic.CheckResult<SourceAccountInputs>> {
         const news: SourceAccountInputs = { ...given, ...asAccountIds(given) };
         const refusal = settingsRefusal();
-        const fail = (reasons: string[]) => ({ inputs: news, failures: reasons.map((reason) => ({ property: "", reason })) });
+        const fail = (reasons: string[]) => ({
+            inputs: news,
+            failures: reasons.map((reason) => ({ property: "", reason: told.tell(reason) })),
+        });
         if (refusal) return fail([refusal.message]);
         const invalid = problems(news);
         if (invalid.length) return fail(invalid);
@@ -306,12 +323,16 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const added = news.regions.filter((r) => held[r] !== news.arns![r]);
         const first = fixed === undefined || moved;
         const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
-        const refusals: string[] = [];
+        // One failure per cause, naming the regions it hit.
+        const refusals = new Map<string, { regions: string[]; message: string }>();
         for (const f of found) {
-            if (f.ok && f.value.refusal) refusals.push(`regions: ${f.region}: ${f.value.refusal}`);
-            if (!f.ok && !currentSettings().skipCredentialsValidation) refusals.push(`regions: ${f.region}: ${f.error.message}`);
+            const message = f.ok ? f.value.refusal : currentSettings().skipCredentialsValidation ? undefined : f.error.message;
+            if (message === undefined) continue;
+            const group = refusals.get(causeOf(message)) ?? { regions: [], message };
+            group.regions.push(f.region);
+            refusals.set(causeOf(message), group);
         }
-        if (refusals.length) return fail(refusals);
+        if (refusals.size) return fail([...refusals.values()].map((g) => `regions: ${g.regions.join(", ")}: ${g.message}`));
         return { inputs: news };
     },
 
@@ -344,11 +365,13 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         }
         const regions = [...inputs.regions].sort();
         const t = target("creating", resource, regions[0], undefined, roleOf(inputs));
-        const accountId = await withDeadline("creating", resource, async (deadline) => {
-            // Messages name the account once it is known: the role's, or the credentials' (asked of STS).
-            const known = roleAccount(inputs.assumeRole?.roleArn ?? "");
-            return landingAccount({ ...t, deadline, resource: known ? describe(inputs, known) : resource }, inputs.sourceAccountId);
-        });
+        const accountId = await tellingOnce(
+            withDeadline("creating", resource, async (deadline) => {
+                // Messages name the account once it is known: the role's, or the credentials' (asked of STS).
+                const known = roleAccount(inputs.assumeRole?.roleArn ?? "");
+                return landingAccount({ ...t, deadline, resource: known ? describe(inputs, known) : resource }, inputs.sourceAccountId);
+            }),
+        );
         const id = accountResourceId(accountId, inputs);
         const outs = emptyOutputs(inputs, accountId);
         const done = await eachRegion(regions, (region) => createOne(regionInputs(inputs, region)));

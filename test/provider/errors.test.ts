@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { provider } from "../../provider/authorization/provider";
 import { configureSettings } from "../../provider/core/aws/client";
+import { told } from "../../provider/core/authorization";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
 import { partitionOf } from "../../provider/core/model/id";
 import { freePort } from "../harness/moto";
@@ -394,6 +395,12 @@ describe("AWS failures", function () {
             await assert.rejects(provider.read!("111122223333/us-east-1"), {
                 message: `reading Config aggregation authorization (111122223333/us-east-1): unexpected ID format: ${formats}`,
             });
+            await assert.rejects(provider.read!("arn:" + "x".repeat(1000)), {
+                message:
+                    `reading Config aggregation authorization (arn:${"x".repeat(252)}…): unexpected ID format: the same cause as for ` +
+                    "reading Config aggregation authorization (111122223333/us-east-1), whose message says it whole and what to do.",
+            });
+            told.clear(); // a new run tells it whole again
             await assert.rejects(provider.read!("arn:" + "x".repeat(1000)), {
                 message: `reading Config aggregation authorization (arn:${"x".repeat(252)}…): unexpected ID format: ${formats}`,
             });

@@ -192,9 +192,21 @@ describe("never hang, never leak", function () {
                     `of the account lookup's start, as long as a preview waits for it. ${CHECK_STS}; to wait longer, raise ` +
                     `PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:requestTimeoutMs), ` +
                     `or set aws:skipCredentialsValidation to preview without the account.`;
+                // One message per cause: the first check says it whole, the others point at it.
+                const pointer = (r: string, gist: string, first: string) =>
+                    `${creating(r)}: ${gist}: the same cause as for ${creating(first)}, whose message says it whole and what to do.`;
+                const waitedGist = `AWS STS did not answer sts:GetCallerIdentity (region eu-west-1, endpoint ${stalled.url}) within 0.3 s of the account lookup's start, as long as a preview waits for it`;
                 assert.deepEqual(
                     checked,
-                    inputs.map((i) => ({ inputs: i, failures: [{ property: "", reason: waited(i.authorizedAwsRegion) }] })),
+                    inputs.map((i, n) => ({
+                        inputs: i,
+                        failures: [
+                            {
+                                property: "",
+                                reason: n === 0 ? waited(REGIONS[0]) : pointer(i.authorizedAwsRegion, waitedGist, REGIONS[0]),
+                            },
+                        ],
+                    })),
                 );
                 assert.ok(checking >= 290 && checking < 800, `the checks took ${Math.round(checking)} ms`);
 
@@ -209,12 +221,21 @@ describe("never hang, never leak", function () {
                         ),
                     ),
                 );
-                assert.deepEqual(messages.sort(), REGIONS.map(timedOut).sort(), "each message names its own resource");
+                // Each message names its own resource; one says the cause whole, the others point at it.
+                const timedOutGist = `AWS STS did not answer sts:GetCallerIdentity in time (region eu-west-1, endpoint ${stalled.url}) after 2 attempts, the last one timed out (connect timeout 5 s, request timeout 0.3 s)`;
+                const whole = REGIONS.filter((r) => messages.includes(timedOut(r)));
+                assert.equal(whole.length, 1, messages.join("\n"));
+                assert.deepEqual(
+                    messages.sort(),
+                    REGIONS.map((r) => (r === whole[0] ? timedOut(r) : pointer(r, timedOutGist, whole[0]))).sort(),
+                );
                 // 2 attempts × 300 ms and at most 100 ms of backoff, counted from the checks.
                 assert.ok(checking + creating8 < 1500, `checks and creates took ${Math.round(checking + creating8)} ms`);
 
                 const later = await timed(() =>
-                    assert.rejects(provider.create(inputsFor({ authorizedAwsRegion: "sa-east-1" })), { message: timedOut("sa-east-1") }),
+                    assert.rejects(provider.create(inputsFor({ authorizedAwsRegion: "sa-east-1" })), {
+                        message: pointer("sa-east-1", timedOutGist, whole[0]),
+                    }),
                 );
                 assert.ok(later < 100, `a later create took ${Math.round(later)} ms`);
                 assert.equal(stalled.connections, 2, "one lookup of 2 attempts for the whole run");
@@ -249,7 +270,13 @@ describe("never hang, never leak", function () {
                     `within the operation's deadline of 1 s, after 1 attempt; the call was abandoned. ${CHECK_STS}; ${RAISE_DEADLINE}`;
                 assert.equal(await first, abandoned("us-east-1"));
                 const [message, at] = await second;
-                assert.equal(message, abandoned("us-west-2"));
+                assert.equal(
+                    message,
+                    `${creating("us-west-2")}: AWS STS did not answer sts:GetCallerIdentity (region eu-west-1, endpoint ${stalled.url}) ` +
+                        `within the operation's deadline of 1 s, after 1 attempt; the call was abandoned: the same cause as for ${creating("us-east-1")}, ` +
+                        "whose message says it whole and what to do.",
+                    "one message per cause: the second points at the first",
+                );
                 assert.ok(at >= 990 && at < 1400, `the second create failed ${Math.round(at)} ms after the first started`);
                 assert.equal(stalled.connections, 1);
                 await stalled.allClosed(1000);

@@ -47,6 +47,14 @@ export function authorizationError(verb: Verb, resource: string, cause: string, 
     return e;
 }
 
+/** Builds an error whose whole message is `message` (an operation's summary of its own failures), scrubbed as every message is. */
+export function operationError(message: string, code?: string): AuthorizationError {
+    const e = new Error(scrubSecrets(message)) as AuthorizationError;
+    e[ERROR_MARKER] = true;
+    if (code !== undefined) e.code = code;
+    return e;
+}
+
 /** Why a change to an authorization that AWS no longer has failed, and what to do. */
 export function goneCause(): string {
     return (

@@ -238,7 +238,8 @@ export function validateRegions(property: string, value: unknown, options: Valid
     if (each.length) return each;
     // An aggregator collects from one partition: authorizations across partitions cannot all serve it.
     const byPartition = new Map<string, string>();
-    for (const r of value) if (typeof r === "string" && r !== UNKNOWN && !byPartition.has(partitionOf(r))) byPartition.set(partitionOf(r), r);
+    for (const r of value)
+        if (typeof r === "string" && r !== UNKNOWN && !byPartition.has(partitionOf(r))) byPartition.set(partitionOf(r), r);
     if (byPartition.size < 2) return [];
     const named = [...byPartition].map(([p, r]) => `${r} in ${p}`).join(", ");
     return [
