@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, useAws, type AwsFixture, created as tagged } from "../harness/aws";
 import { Stack, engineOwner } from "../harness/pulumi";
-import { declare, useStacks, type Spec } from "../harness/engine";
+import { declare, upKilled, useStacks, type Spec } from "../harness/engine";
 import { faults, type Fault } from "../harness/proxy";
 import { seeded } from "../harness/random";
 import { TYPE } from "../../provider/core/model/dynamic";
@@ -117,25 +117,6 @@ describe("guarantees under the pulumi CLI", function () {
     });
 
     describe("interruption", () => {
-        /** Runs `up`, kills it (SIGKILL, CLI and plugins) when `when` first holds for a call, and waits for it to die. */
-        async function upKilled(s: Stack, when: (operation: string, count: number) => boolean): Promise<void> {
-            const counts: Record<string, number> = {};
-            const run = s.startUp(["--parallel", "4"]);
-            let killed = false;
-            aws.proxy.inject((c) => {
-                counts[c.operation] = (counts[c.operation] ?? 0) + 1;
-                if (!killed && when(c.operation, counts[c.operation])) {
-                    killed = true;
-                    run.kill(); // this call still reaches AWS: the worst case, AWS changes and the state does not know
-                }
-                return undefined;
-            });
-            const r = await run.done;
-            aws.proxy.inject(undefined);
-            assert.ok(killed, "the up was killed");
-            assert.notEqual(r.code, 0);
-        }
-
         /** The documented recovery (README "Recovering from an interrupted up"). */
         async function recover(s: Stack): Promise<void> {
             const cancel = await s.cancel({ allowFail: true });
@@ -193,7 +174,7 @@ describe("guarantees under the pulumi CLI", function () {
                 const s = await program([...before]);
                 if (before.length) await s.up();
                 await declare(s, [...after]);
-                await upKilled(s, when);
+                await upKilled(aws, s, when);
                 await recover(s);
                 assert.deepEqual(await awsState(aws), expected([...after]), "AWS equals the program");
                 await assertStateMatches(s, [...after]);

@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, type AwsFixture } from "./aws";
+import type { Call } from "./proxy";
 import { REPO, Stack, type PreviewStep } from "./pulumi";
 import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 
@@ -17,6 +18,8 @@ export const PROGRAMS = {
     sourceAccounts: path.join(REPO, "test/engine/programs/source-accounts"),
     /** One AggregationAuthorizations component over its `sources` config. */
     organization: path.join(REPO, "test/engine/programs/organization"),
+    /** What earlier versions of that component declared: one AggregationAuthorization per account and region under it. */
+    organizationPerRegion: path.join(REPO, "test/engine/programs/organization-per-region"),
     sourceAccountExample: path.join(REPO, "examples/source-account"),
     aggregatorExample: path.join(REPO, "examples/aggregator"),
     organizationExample: path.join(REPO, "examples/organization"),
@@ -136,4 +139,40 @@ export function plannedAccounts(steps: PreviewStep[]): string[] {
             ].join(" ");
         })
         .sort();
+}
+
+/**
+ * Runs `pulumi up` of `s` (`args`: its flags) and kills it, the CLI and every plugin it started (SIGKILL), when
+ * `when` first holds for an AWS call (its operation, and how many calls of that operation the run has made), then
+ * waits for it to die. The call that triggered the kill still reaches AWS: the worst case, AWS changes and the
+ * state does not know. It returns once the proxy has forwarded that call and logged AWS's answer, so that what
+ * AWS holds can be read at once.
+ */
+export async function upKilled(
+    aws: AwsFixture,
+    s: Stack,
+    when: (operation: string, count: number) => boolean,
+    args: string[] = ["--parallel", "4"],
+): Promise<void> {
+    const counts: Record<string, number> = {};
+    const run = s.startUp(args);
+    let trigger: Omit<Call, "status"> | undefined;
+    aws.proxy.inject((c) => {
+        counts[c.operation] = (counts[c.operation] ?? 0) + 1;
+        if (!trigger && when(c.operation, counts[c.operation])) {
+            trigger = c;
+            run.kill();
+        }
+        return undefined;
+    });
+    const r = await run.done;
+    aws.proxy.inject(undefined);
+    assert.ok(trigger, "the up was killed");
+    assert.notEqual(r.code, 0);
+    // The proxy logs a call (a copy of the object its rule saw) once AWS answered it.
+    const deadline = Date.now() + 30_000;
+    while (!aws.proxy.calls.some((c) => c.operation === trigger!.operation && c.body === trigger!.body && c.params === trigger!.params)) {
+        assert.ok(Date.now() < deadline, `the proxy forwarded the ${trigger.operation} that triggered the kill within 30 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
 }

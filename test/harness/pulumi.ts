@@ -336,6 +336,46 @@ export class Stack {
         };
     }
 
+    /**
+     * Runs `file` with `args` in this stack's work dir, with this stack's environment (plus `opts.env`), as a
+     * user's shell would: the CLI picks this stack as the work dir's selected one (`pulumi stack init` selected it).
+     */
+    private exec(file: string, args: string[], opts: RunOptions = {}): Promise<Result> {
+        const child = spawn(file, args, {
+            cwd: this.dir,
+            env: { ...process.env, PULUMI_HOME: path.join(WORK, "pulumi-home"), ...this.env, ...opts.env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (d) => (stdout += d));
+        child.stderr!.on("data", (d) => (stderr += d));
+        return new Promise<Result>((resolve, reject) =>
+            child.on("close", (code, signal) => {
+                const result = { code: code ?? (signal ? 128 : 1), stdout, stderr };
+                if (result.code !== 0 && !opts.allowFail) reject(new PulumiError(`${file} ${args.join(" ")}`, result));
+                else resolve(result);
+            }),
+        );
+    }
+
+    /** Runs `script` with bash (`pipefail` set) in this stack's work dir and environment: a README's commands as they stand. */
+    shell(script: string, opts: RunOptions = {}): Promise<Result> {
+        return this.exec("bash", ["-o", "pipefail", "-c", script], opts);
+    }
+
+    /**
+     * `pulumi state move --source <this> --dest <dest> <urns> --yes`: moves resources' state to another stack of the
+     * same backend (the Automation API has no such command).
+     */
+    stateMove(dest: Stack, urns: string[], opts: RunOptions = {}): Promise<Result> {
+        return this.exec(
+            "pulumi",
+            ["state", "move", "--source", this.name, "--dest", dest.name, ...urns, "--yes", "--non-interactive"],
+            opts,
+        );
+    }
+
     /** Every file of this stack's `file://` backend. */
     backendFiles(): string[] {
         return fs

@@ -1,7 +1,7 @@
 // Engine-test program: one AggregationAuthorizations component named `org` for the aggregator in the
 // `aggregatorAccountId`/`aggregatorRegion` config, over the `sources` config (JSON list of
 // {accountId, regions (a list or "enabled"), onlyEnabledRegions?, roleArn?, roleAsOutput?}). The optional secret config `externalId` is passed with every role;
-// the optional `reportPendingRequests` is the component's.
+// the optional `reportPendingRequests` and `takeOwnership` are the component's.
 // Exports the component's outputs.
 "use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -16,6 +16,7 @@ const org = new AggregationAuthorizations("org", {
     authorizedAwsRegion: config.require("aggregatorRegion"),
     tags: { team: "platform" },
     reportPendingRequests: config.getBoolean("reportPendingRequests"),
+    takeOwnership: config.getBoolean("takeOwnership"),
     sources: sources.map((s) => ({
         accountId: s.accountId,
         regions: s.regions,
