@@ -16,6 +16,7 @@ import {
     previewExisting,
     readOne,
     REPLACE_KEYS,
+    rememberOldHalves,
     tellingOnce,
     told,
     updateOne,
@@ -75,6 +76,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const failures = [...problems, ...invalid, ...roles];
         if (failures.length) return { inputs: news, failures };
         const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason: told.tell(reason) }] });
+        rememberOldHalves(news.owner, [(olds as Partial<Outputs>).arn]);
         let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
         try {
             checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };

@@ -31,6 +31,7 @@ import {
     readOne,
     roleOf,
     target,
+    rememberOldHalves,
     tellingOnce,
     told,
     validateMerged,
@@ -295,6 +296,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
         const old = olds as Partial<SourceAccountOutputs>;
         const held = old.arns ?? {};
+        rememberOldHalves(news.owner, Object.values(held));
         // The account is fixed at the first create: a region added later is asked where the credentials act
         // (one lookup per credentials and run); otherwise the recorded account stays while no role decides it.
         const fixed = Object.keys(held).length > 0 ? old.accountId : undefined;
@@ -352,10 +354,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
             changes ||= d.changes === true || !olds.creationTimes[region];
         }
-        // Another aggregator or account is another set of authorizations: create it first. A forced replace keeps them: delete first.
-        const otherKey =
-            replaces.size > 0 && !([...REPLACE_KEYS, "sourceAccountId", "assumeRole"] as const).some((k) => isUnknown(news[k]));
-        return { changes: changes || replaces.size > 0, replaces: [...replaces], deleteBeforeReplace: !otherKey };
+        return { changes: changes || replaces.size > 0, replaces: [...replaces] };
     },
 
     async create(inputs: SourceAccountInputs): Promise<pulumi.dynamic.CreateResult<SourceAccountOutputs>> {

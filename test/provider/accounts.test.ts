@@ -124,20 +124,17 @@ describe("several accounts", function () {
             assert.deepEqual(await provider.diff!(id, outs!, viaRole(THIRD_ACCOUNT)), {
                 changes: true,
                 replaces: ["assumeRole"],
-                deleteBeforeReplace: false,
             });
             assert.deepEqual(await provider.diff!(id, outs!, viaRole(OTHER_ACCOUNT)), {
                 changes: false,
                 replaces: [],
-                deleteBeforeReplace: true,
             });
             const sameAccount = inputsFor({ assumeRole: { roleArn: roleIn(OTHER_ACCOUNT, "other-role"), sessionName: "ci" } });
-            assert.deepEqual(await provider.diff!(id, outs!, sameAccount), { changes: true, replaces: [], deleteBeforeReplace: true });
+            assert.deepEqual(await provider.diff!(id, outs!, sameAccount), { changes: true, replaces: [] });
             // Dropping the role: the stack's credentials act in SOURCE_ACCOUNT, another account.
             assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), {
                 changes: true,
                 replaces: ["assumeRole"],
-                deleteBeforeReplace: false,
             });
             aws.proxy.clear();
             const upd = await provider.update!(id, outs!, sameAccount);
@@ -365,11 +362,11 @@ describe("several accounts", function () {
             assert.deepEqual(outs!.tags, { team: "platform" });
             assert.deepEqual(outs!.tagsAll, { "cost-center": "42", team: "platform" });
             assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "42", team: "platform", [OWNER]: created(OWNER_A) });
-            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: false, replaces: [], deleteBeforeReplace: true });
+            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: false, replaces: [] });
 
             // A change of the default tags alone is an in-place update.
             stackConfig({ "aws:defaultTags": { tags: { "cost-center": "43" } } });
-            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: true, replaces: [], deleteBeforeReplace: true });
+            assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), { changes: true, replaces: [] });
             const upd = await provider.update!(id, outs!, inputsFor());
             assert.deepEqual(upd.outs!.tagsAll, { "cost-center": "43", team: "platform" });
             assert.deepEqual(await aws.tags("eu-west-1", id), { "cost-center": "43", team: "platform", [OWNER]: created(OWNER_A) });

@@ -96,7 +96,6 @@ describe("SourceAccountAuthorizations provider", function () {
             assert.deepEqual(await provider.diff!(ID, o, inputs({ regions: ["us-west-2", "us-east-1", "eu-west-1"] })), {
                 changes: false,
                 replaces: [],
-                deleteBeforeReplace: true,
             });
         });
         it("an in-place update for an added or removed region, or a tag change", async () => {
@@ -104,17 +103,14 @@ describe("SourceAccountAuthorizations provider", function () {
             assert.deepEqual(await provider.diff!(ID, o, inputs({ regions: ["eu-west-1", "us-east-1"] })), {
                 changes: true,
                 replaces: [],
-                deleteBeforeReplace: true,
             });
             assert.deepEqual(await provider.diff!(ID, o, inputs({ regions: [...o.regions, "ap-south-1"] })), {
                 changes: true,
                 replaces: [],
-                deleteBeforeReplace: true,
             });
             assert.deepEqual(await provider.diff!(ID, o, inputs({ tags: { team: "security" } })), {
                 changes: true,
                 replaces: [],
-                deleteBeforeReplace: true,
             });
         });
         it("replaces for another aggregator", async () => {
@@ -122,12 +118,10 @@ describe("SourceAccountAuthorizations provider", function () {
             assert.deepEqual(await provider.diff!(ID, o, inputs({ authorizedAwsRegion: "eu-west-1" })), {
                 changes: true,
                 replaces: ["authorizedAwsRegion"],
-                deleteBeforeReplace: false,
             });
             assert.deepEqual(await provider.diff!(ID, o, inputs({ authorizedAccountId: OTHER_ACCOUNT })), {
                 changes: true,
                 replaces: ["authorizedAccountId"],
-                deleteBeforeReplace: false,
             });
         });
     });
@@ -180,16 +174,12 @@ describe("SourceAccountAuthorizations provider", function () {
         assert.deepEqual((await held())[arnOf("us-west-2")], ours());
         assert.deepEqual((await held())[arnOf("ap-south-1")], ours({ team: "security" }));
         aws.proxy.inject(undefined);
-        assert.deepEqual(
-            await provider.diff!(id, partial, news),
-            { changes: true, replaces: [], deleteBeforeReplace: true },
-            "the next up has work",
-        );
+        assert.deepEqual(await provider.diff!(id, partial, news), { changes: true, replaces: [] }, "the next up has work");
         aws.proxy.clear();
         const done = (await provider.update!(id, partial, news)).outs!;
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "TagResource"], "only the failed region is touched");
         assert.equal(done.exceptions, undefined);
-        assert.deepEqual(await provider.diff!(id, done, news), { changes: false, replaces: [], deleteBeforeReplace: true });
+        assert.deepEqual(await provider.diff!(id, done, news), { changes: false, replaces: [] });
         assert.deepEqual(Object.values(await held()), [
             ours({ team: "security" }),
             ours({ team: "security" }),

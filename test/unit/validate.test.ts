@@ -496,7 +496,7 @@ describe("check", () => {
         assert.deepEqual(result.inputs, { ...news, arn: ARN, accountId: "123456789012", tagsAll: news.tags });
         assert.equal(connections, 0);
         const diff = await provider.diff!(ARN, old as never, result.inputs as never);
-        assert.deepEqual(diff, { changes: false, replaces: [], deleteBeforeReplace: true });
+        assert.deepEqual(diff, { changes: false, replaces: [] });
     });
 
     it("compares a sourceAccountId given as a 12-digit number as its string, and records the string", async () => {
