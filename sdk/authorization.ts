@@ -121,8 +121,8 @@ export interface AggregationAuthorizationArgs {
  * - Every read, update and delete first checks that the credentials belong to the authorization's
  *   account, and never changes or deletes an authorization that is not this resource's creation (its
  *   owner tag names the creation, or AWS reports the creation time the state recorded).
- * - A replacement creates the new authorization first: one that keeps the key (`pulumi up --replace`)
- *   takes its old half's authorization, whose delete then leaves it, so AWS never lacks it.
+ * - A replacement deletes first (`deleteBeforeReplace` defaults to true): AWS holds one authorization
+ *   per key, so the two halves of a `pulumi up --replace` cannot both exist.
  *
  * The resource ID is the authorization's ARN.
  */

@@ -98,8 +98,11 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
                 ...own,
             },
             {
-                // The replacement order is the provider's, per cause (its diff); the program may override it.
+                // `pulumi up --replace` never asks the provider's diff (the engine's step generator answers
+                // "replace" itself), and a replacement that keeps the key cannot hold the one authorization
+                // AWS keeps per key twice: delete first (README "Replacements").
                 ...opts,
+                deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
                 ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...tagOutputs] } : {}),
             },
         );

@@ -16,7 +16,6 @@ import {
     previewExisting,
     readOne,
     REPLACE_KEYS,
-    rememberOldHalves,
     tellingOnce,
     told,
     updateOne,
@@ -76,7 +75,6 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
         const failures = [...problems, ...invalid, ...roles];
         if (failures.length) return { inputs: news, failures };
         const fail = (reason: string) => ({ inputs: news, failures: [{ property: "", reason: told.tell(reason) }] });
-        rememberOldHalves(news.owner, [(olds as Partial<Outputs>).arn]);
         let checked: Inputs & Partial<Pick<Outputs, "arn" | "accountId" | "tagsAll">>;
         try {
             checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };

@@ -428,20 +428,6 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
  */
 const replacing = new Set<string>();
 
-/**
- * `<owner> <arn>` of the authorizations this stack's state records each resource holding, as this run's
- * checks saw them (their old inputs). `pulumi up --replace` never asks the provider's diff, so the
- * replacement creates first: its create meets the old half's authorization, which this proves is this
- * stack's own and not a stack that once had its name.
- */
-const oldHalves = new Set<string>();
-
-/** Records, from a check, that this stack's state has the resource `owner` holding `arns`. */
-export function rememberOldHalves(owner: unknown, arns: unknown[]): void {
-    if (typeof owner !== "string" || isUnknown(owner)) return;
-    for (const arn of arns) if (typeof arn === "string" && !isUnknown(arn)) oldHalves.add(`${owner} ${arn}`);
-}
-
 /** The causes of failure this run has told whole (one message per cause, `causes.ts`). */
 export const told = new Causes();
 
@@ -460,7 +446,6 @@ function allowOf(inputs: Partial<Inputs>, arn: string, firstCreate: boolean): Fa
         takeOwnershipFromControlTower: inputs.takeOwnershipFromControlTower === true,
         firstCreate: firstCreate && !replacing.has(inputs.owner!),
         reclaimed: reclaimedArns().has(arn),
-        ownOldHalf: oldHalves.has(`${inputs.owner} ${arn}`),
     };
 }
 
@@ -667,7 +652,6 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     if (given !== configuredWith) {
         replacing.clear();
         seenAbsent.clear();
-        oldHalves.clear();
         told.clear();
     }
     configuredWith = given;

@@ -124,11 +124,6 @@ export interface Allow {
     firstCreate: boolean;
     /** The ARN is listed in {@link RECLAIM_ENV}. */
     reclaimed: boolean;
-    /**
-     * This stack's state records this resource holding the ARN (its old inputs, seen by this run's check):
-     * the create is the new half of a replacement that creates first, and the authorization is its old half's.
-     */
-    ownOldHalf: boolean;
 }
 
 /** Why a decision refuses or leaves: each has its sentence in `authorization.ts`. */
@@ -186,8 +181,6 @@ const TAKE: (keyof Allow)[] = ["takeOwnership", "firstCreate"];
 export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: C, aws: ["absent"] }, then: { act: "create" } },
     { when: { op: C, aws: ["this resource"], inputs: ["reclaimed"] }, then: { act: "take", mode: "own" } },
-    // The old half's delete then finds the new creation's tag and leaves it (row "another-creation").
-    { when: { op: C, aws: ["this resource"], inputs: ["ownOldHalf"] }, then: { act: "take", mode: "own" } },
     { when: { op: C, aws: ["this resource"] }, then: { act: "refuse", why: "interrupted" } },
     { when: { op: C, aws: ["this stack"], inputs: TAKE }, then: { act: "take", mode: "taken" } },
     { when: { op: C, aws: ["this stack", "another stack"] }, then: { act: "refuse", why: "pulumi-owned" } },
@@ -350,7 +343,7 @@ function sameUrnCause(ctx: Subject, creationId: string | undefined): string {
         `${ctx.what} already exists and carries this resource's owner tag (${describeOwner(ctx.owner).readable}, ${which}), ` +
         `but this stack's state records no such creation. Pulumi changed nothing. Either an interrupted \`pulumi up\` of this stack created it ` +
         `(Pulumi then warned of a pending operation, "interrupted while creating", for this resource), or another stack that had this stack's name did ` +
-        `(\`pulumi stack rename\`, or a stack removed without destroying it). ` +
+        `(\`pulumi stack rename\`, or a stack removed without destroying it), or a replacement ran with deleteBeforeReplace: false. ` +
         `If it is this stack's interrupted create, reclaim it once: \`${RECLAIM_ENV}=${ctx.arn} pulumi up\`. ` +
         `If another stack holds it, run \`pulumi up\` there first (its owner tag then names it), or remove this resource from this program.`
     );

@@ -31,7 +31,6 @@ import {
     readOne,
     roleOf,
     target,
-    rememberOldHalves,
     tellingOnce,
     told,
     validateMerged,
@@ -296,7 +295,6 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
         const old = olds as Partial<SourceAccountOutputs>;
         const held = old.arns ?? {};
-        rememberOldHalves(news.owner, Object.values(held));
         // The account is fixed at the first create: a region added later is asked where the credentials act
         // (one lookup per credentials and run); otherwise the recorded account stays while no role decides it.
         const fixed = Object.keys(held).length > 0 ? old.accountId : undefined;

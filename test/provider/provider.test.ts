@@ -299,7 +299,7 @@ describe("provider against moto", function () {
                     `already exists and carries this resource's owner tag (organization/proj/dev/a, creation ${earlier}), but this stack's state records no such creation. ` +
                     "Pulumi changed nothing. Either an interrupted `pulumi up` of this stack created it (Pulumi then warned of a pending operation, " +
                     '"interrupted while creating", for this resource), or another stack that had this stack\'s name did (`pulumi stack rename`, ' +
-                    "or a stack removed without destroying it). " +
+                    "or a stack removed without destroying it), or a replacement ran with deleteBeforeReplace: false. " +
                     `If it is this stack's interrupted create, reclaim it once: \`PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=${arn} pulumi up\`. ` +
                     "If another stack holds it, run `pulumi up` there first (its owner tag then names it), or remove this resource from this program.",
             });

@@ -28,7 +28,6 @@ const NONE: Allow = {
     takeOwnershipFromControlTower: false,
     firstCreate: false,
     reclaimed: false,
-    ownOldHalf: false,
 };
 const ARN = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";
 
@@ -144,16 +143,6 @@ describe("ownership", () => {
             for (const over of [{}, { adoptExisting: true }, { takeOwnership: true }])
                 assert.equal(create(tagged(A, ID), over).act, "refuse");
             assert.deepEqual(create(tagged(A, ID), { reclaimed: true }), { act: "take", mode: "own" });
-            assert.deepEqual(
-                create(tagged(A, ID), { ownOldHalf: true }),
-                { act: "take", mode: "own" },
-                "a replacement creating first over its old half",
-            );
-            assert.deepEqual(
-                create(tagged(B, ID), { ownOldHalf: true }),
-                { act: "refuse", why: "pulumi-owned" },
-                "only this resource's own",
-            );
             assert.match(
                 createRefusal("interrupted", { what: "it", arn: ARN, owner: A, held: tagged(A, ID) }),
                 new RegExp(`PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=${ARN} pulumi up`),
