@@ -39,12 +39,7 @@ export function isAuthorizationError(e: unknown): e is AuthorizationError {
 
 /** Builds an error whose message is `<verb> Config aggregation authorization (<id>): <cause>`. */
 export function authorizationError(verb: Verb, resource: string, cause: string, code?: string): AuthorizationError {
-    const e = new Error(
-        scrubSecrets(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`),
-    ) as AuthorizationError;
-    e[ERROR_MARKER] = true;
-    if (code !== undefined) e.code = code;
-    return e;
+    return operationError(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`, code);
 }
 
 /** Builds an error whose whole message is `message` (an operation's summary of its own failures), scrubbed as every message is. */
@@ -52,6 +47,9 @@ export function operationError(message: string, code?: string): AuthorizationErr
     const e = new Error(scrubSecrets(message)) as AuthorizationError;
     e[ERROR_MARKER] = true;
     if (code !== undefined) e.code = code;
+    // The message is the whole story: Pulumi's dynamic-provider host prints `${e}: ${e.stack}`, and a
+    // stack trace under every one of 40 accounts' failures buries it.
+    e.stack = "";
     return e;
 }
 
