@@ -249,17 +249,18 @@ function regionsFailed(verb: Verb, resource: string, failed: Outcome<unknown>[],
         group.regions.push(f.region);
         byCause.set(key, group);
     });
-    const lines = [...byCause].map(([key, { regions, message }]) => {
-        const teller = told.teller(key, subject);
-        return teller === undefined
-            ? `  ${regions.join(", ")}: ${message}`
-            : `  ${regions.join(", ")}: ${gist(message)}: ${sameAs(teller)}`;
-    });
+    const groups = [...byCause].map(([key, group]) => ({ ...group, teller: told.teller(key, subject) }));
     const regions = failed.map((f) => f.region).join(", ");
-    return operationError(
-        `${subject}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}\n${lines.join("\n")}`,
-        codes.size === 1 ? [...codes][0] : undefined,
+    const head = `${subject}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}`;
+    const code = codes.size === 1 ? [...codes][0] : undefined;
+    // One cause another resource told whole: one line, so that 40 accounts read as 40 lines.
+    if (groups.length === 1 && groups[0].teller !== undefined) {
+        return operationError(`${head} The cause: ${gist(groups[0].message)}: ${sameAs(groups[0].teller)}`, code);
+    }
+    const lines = groups.map(({ regions, message, teller }) =>
+        teller === undefined ? `  ${regions.join(", ")}: ${message}` : `  ${regions.join(", ")}: ${gist(message)}: ${sameAs(teller)}`,
     );
+    return operationError(`${head}\n${lines.join("\n")}`, code);
 }
 
 /** Check failures of `news`, each naming its input; none for values not known yet. */

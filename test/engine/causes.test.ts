@@ -30,6 +30,7 @@ describe("one message per cause, under the pulumi CLI", function () {
         assert.notEqual(r.code, 0, "the refresh fails");
         const lines = out.split("\n");
         assert.ok(lines.length < 150, `${lines.length} lines:\n${out}`);
+        console.log(`      preview --refresh printed ${lines.length} lines`);
         // The engine shows an error where it happens and again under Diagnostics: the whole cause at most twice.
         const whole = out.split(WHOLE).length - 1;
         assert.ok(whole >= 1 && whole <= 2, `the whole message ${whole} times:\n${out}`);
