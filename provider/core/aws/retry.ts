@@ -3,7 +3,9 @@
  * exponential backoff and full jitter, up to a number of attempts and a total backoff per call;
  * client errors are not. Unlike the SDK's standard strategy there is no shared retry quota that a
  * burst of throttling (hundreds of authorizations in one `pulumi up`) could drain, which would turn
- * retryable faults into failures. On throttling, the send rate of the client (one per source region,
+ * retryable faults into failures. An answer that says the endpoint does not implement the operation
+ * (an HTML page, 404, 501: see unimplemented.ts) is not retried either: it is the same every time.
+ * On throttling, the send rate of the client (one per source region,
  * so per AWS rate limit) is also halved, and it recovers gradually on success, so a large `up`
  * converges on the rate AWS allows instead of stampeding.
  *
@@ -11,6 +13,7 @@
  * a clock step (NTP, a suspended laptop, a VM migration) must not lengthen or shorten a wait.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+import { unimplementedAnswer } from "./unimplemented";
 
 /** Milliseconds on a monotonic clock; only differences mean anything. */
 export type Clock = () => number;
@@ -145,6 +148,8 @@ export class Backoff implements RetryStrategyV2 {
             this.accepted();
             throw new Error("not retryable");
         }
+        const unimplemented = unimplementedAnswer(info.error);
+        if (unimplemented) throw new Error(`not retryable: the endpoint answered ${unimplemented}`);
         if (retry >= this.options.maxAttempts) throw new Error(`gave up after ${retry} attempts`);
         const throttled = info.errorType === "THROTTLING";
         if (throttled) {
