@@ -101,7 +101,13 @@ export interface ProfileInfo {
     credentialsFile: string;
 }
 
-const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "AuthorizationError"]);
+/** The error codes of AWS (and its SDK) for a call the credentials may not make. */
+export const ACCESS_DENIED: ReadonlySet<string> = new Set([
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+]);
 const THROTTLED = new Set(["ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded"]);
 const BAD_CREDENTIALS = new Set([
     "ExpiredTokenException",
