@@ -129,6 +129,20 @@ export interface AggregatorSourcesStatus {
     error?: AggregatorSourcesStatusError;
 }
 
+/**
+ * A `pulumi.RunError` without stack frames. Pulumi prints a RunError's message alone, but its handler
+ * of an uncaught error also formats the error with `util.inspect(err, { colors: true })` (for a
+ * tracing event), and Node 22's colouring of `node_modules` paths loops on a frame such as
+ * `node_modules/@pulumi/output.ts:…` (the source-mapped frames every error raised in an apply carries)
+ * until the string outgrows V8's limit: 50 s and more of a program's run after its error, before
+ * Pulumi gets to print it (nodejs/node#64011). Without frames there is nothing to colour.
+ */
+function runError(message: string): pulumi.RunError {
+    const err = new pulumi.RunError(message);
+    err.stack = `${err.name}: ${message}`;
+    return err;
+}
+
 /** The (account, region) pairs of `sources`. */
 export function expectedSources(sources: AccountAggregationSource | readonly ExpectedSource[]): ExpectedSource[] {
     if (Array.isArray(sources)) return [...(sources as readonly ExpectedSource[])];
@@ -208,7 +222,7 @@ function pending(aggregator: AggregatorRef, expected: readonly ExpectedSource[])
 export async function aggregatorSourcesStatus(args: AggregatorSourcesStatusArgs): Promise<AggregatorSourcesStatus> {
     const onError = args.onError ?? "throw";
     if (onError !== "throw" && onError !== "return") {
-        throw new pulumi.RunError(`aggregatorSourcesStatus: onError must be "throw" or "return", got ${JSON.stringify(onError)}`);
+        throw runError(`aggregatorSourcesStatus: onError must be "throw" or "return", got ${JSON.stringify(onError)}`);
     }
     let aggregator: AggregatorRef | undefined;
     try {
@@ -225,7 +239,7 @@ export async function aggregatorSourcesStatus(args: AggregatorSourcesStatusArgs)
         return await statusOf(args, aggregator);
     } catch (err) {
         const failure = asFailure(err, aggregator);
-        if (onError === "throw") throw new pulumi.RunError(failure.message);
+        if (onError === "throw") throw runError(failure.message);
         const error = { kind: failure.kind, ...(failure.code !== undefined ? { code: failure.code } : {}), message: failure.message };
         return {
             ...(failure.partial ?? {

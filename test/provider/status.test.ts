@@ -299,11 +299,13 @@ describe("aggregator source status", function () {
                 ...over,
             });
         const statusCalls = () => aws.proxy.calls.filter((c) => c.operation === "DescribeConfigurationAggregatorSourcesStatus");
-        /** Asserts that `p` rejects with a pulumi.RunError (printed as its message alone) whose message is `message`. */
+        /** Asserts that `p` rejects with a pulumi.RunError (printed as its message alone, no stack frames) whose message is `message`. */
         const rejectsWith = (p: Promise<unknown>, message: string) =>
             assert.rejects(p, (err: Error) => {
                 assert.ok(pulumi.RunError.isInstance(err), `not a RunError: ${err?.constructor?.name}`);
                 assert.equal(err.message, message);
+                // No frames for Node's inspect to colour (sdk/status.ts runError).
+                assert.equal(err.stack, `Error: ${message}`);
                 return true;
             });
 
