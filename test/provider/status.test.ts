@@ -6,6 +6,7 @@
  */
 import { PutAggregationAuthorizationCommand, PutConfigurationAggregatorCommand } from "@aws-sdk/client-config-service";
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
 import { aggregatorSourcesStatus, type AggregatorSourcesStatusArgs, type SourceStatus } from "../../sdk";
 import { describeSourcesStatus } from "../../provider/checks/status";
@@ -366,6 +367,34 @@ describe("aggregator source status", function () {
             await rejectsWith(read(), message);
             assert.equal(statusCalls().length, 4);
             assert.deepEqual((await read({ onError: "return" })).error, { kind: "failed", code: "ServiceUnavailable", message });
+        });
+
+        it("a read abandoned at its deadline during a backoff leaves nothing that keeps the program alive", async () => {
+            // A program of its own: throttled every time, backoffs at their ceilings, a 1.6 s deadline that passes
+            // early in a wait of 2 s. The SDK's own sleep of that wait kept the program 1.4-1.6 s more.
+            aws.proxy.inject((c) => (c.operation === "DescribeConfigurationAggregatorSourcesStatus" ? faults.throttle() : undefined));
+            const program =
+                `Math.random = () => 0.999999;` +
+                `const { aggregatorSourcesStatus } = require(${JSON.stringify(require.resolve("../../sdk"))});` +
+                `aggregatorSourcesStatus({ aggregatorName: "org", region: "us-east-1" }).catch((e) => {` +
+                `  console.log(e.message); process.exitCode = 3; });`;
+            const child = spawn(process.execPath, ["-e", program], {
+                env: { ...process.env, AWS_MAX_ATTEMPTS: "10", PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "1600" },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+            let out = "";
+            let err = "";
+            let failedAt = 0;
+            child.stdout.on("data", (d) => ((failedAt ||= performance.now()), (out += d)));
+            child.stderr.on("data", (d) => (err += d));
+            const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+            const leftMs = performance.now() - failedAt;
+            assert.equal(code, 3, err + out);
+            assert.match(
+                out,
+                /^reading the source status of Config aggregator org \(region us-east-1\): AWS Config did not answer .*within the operation's deadline of 1.6 s/,
+            );
+            assert.ok(leftMs < 800, `the program ended ${Math.round(leftMs)} ms after its error`);
         });
 
         it("an aggregator that does not exist: pending in a preview, waited for by an up's waitFor", async () => {

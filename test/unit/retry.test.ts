@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { Backoff, SendRate } from "../../provider/core/aws/retry";
+import { Backoff, SendRate, type Token } from "../../provider/core/aws/retry";
 import { unimplementedAnswer } from "../../provider/core/aws/unimplemented";
 
 const err = (errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR") => ({ errorType });
@@ -91,14 +91,18 @@ describe("retry", () => {
 
     it("bounds the total backoff of one call, not only the attempts", async () => {
         // Every delay at its ceiling: 100, 200, 400, 800 ms; a budget of 1000 ms allows the first three.
-        const b = new Backoff({ maxAttempts: 20, random: () => 0.999999, maxTotalBackoffMs: 1000, clock: () => 0 });
+        const slept: number[] = [];
+        const sleep = async (ms: number) => void slept.push(ms);
+        const b = new Backoff({ maxAttempts: 20, random: () => 0.999999, maxTotalBackoffMs: 1000, clock: () => 0, sleep });
         let t = await b.acquireInitialRetryToken();
         const delays: number[] = [];
         for (let i = 0; i < 3; i++) {
             t = await b.refreshRetryTokenForRetry(t, err("SERVER_ERROR"));
-            delays.push(t.getRetryDelay());
+            delays.push((t as Token).waitedMs);
+            assert.equal(t.getRetryDelay(), 0, "the strategy waited: the SDK has nothing left to sleep");
         }
         assert.deepEqual(delays, [99, 199, 399]);
+        assert.deepEqual(slept, [99, 199, 399]);
         await assert.rejects(b.refreshRetryTokenForRetry(t, err("SERVER_ERROR")), {
             message: "gave up after 4 attempts: the total backoff of 1000 ms is spent",
         });
@@ -150,12 +154,12 @@ describe("retry", () => {
         });
 
         it("turns AWS's Retry-After date into a wait with the wall clock, and only that", async () => {
-            const b = new Backoff({ maxAttempts: 5, random: () => 0, clock: () => 0 });
+            const b = new Backoff({ maxAttempts: 5, random: () => 0, clock: () => 0, sleep: async () => undefined });
             const t = await b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), {
                 errorType: "THROTTLING",
                 retryAfterHint: new Date(Date.now() + 3000),
             });
-            const delay = t.getRetryDelay();
+            const delay = (t as Token).waitedMs;
             assert.ok(delay > 2900 && delay <= 3000, `delay ${delay}`);
         });
     });
