@@ -369,19 +369,16 @@ describe("aggregator source status", function () {
             assert.deepEqual((await read({ onError: "return" })).error, { kind: "failed", code: "ServiceUnavailable", message });
         });
 
-        it("a read abandoned at its deadline during a backoff leaves nothing that keeps the program alive", async () => {
-            // A program of its own: throttled every time, backoffs at their ceilings, a 1.6 s deadline that passes
-            // early in a wait of 2 s. The SDK's own sleep of that wait kept the program 1.4-1.6 s more.
-            aws.proxy.inject((c) => (c.operation === "DescribeConfigurationAggregatorSourcesStatus" ? faults.throttle() : undefined));
+        /**
+         * Runs a program of its own that reads the status with `args` under `env`, and returns the message it
+         * failed with and how long it lived after printing it.
+         */
+        async function failingProgram(args: object, env: Record<string, string>, prelude = "") {
             const program =
-                `Math.random = () => 0.999999;` +
+                prelude +
                 `const { aggregatorSourcesStatus } = require(${JSON.stringify(require.resolve("../../sdk"))});` +
-                `aggregatorSourcesStatus({ aggregatorName: "org", region: "us-east-1" }).catch((e) => {` +
-                `  console.log(e.message); process.exitCode = 3; });`;
-            const child = spawn(process.execPath, ["-e", program], {
-                env: { ...process.env, AWS_MAX_ATTEMPTS: "10", PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "1600" },
-                stdio: ["ignore", "pipe", "pipe"],
-            });
+                `aggregatorSourcesStatus(${JSON.stringify(args)}).catch((e) => { console.log(e.message); process.exitCode = 3; });`;
+            const child = spawn(process.execPath, ["-e", program], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
             let out = "";
             let err = "";
             let failedAt = 0;
@@ -390,11 +387,45 @@ describe("aggregator source status", function () {
             const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
             const leftMs = performance.now() - failedAt;
             assert.equal(code, 3, err + out);
+            return { message: out.trim(), leftMs };
+        }
+
+        it("a read abandoned at its deadline during a backoff leaves nothing that keeps the program alive", async () => {
+            // Throttled every time, backoffs at their ceilings, a 1.6 s deadline that passes early in a wait of
+            // 2 s. The SDK's own sleep of that wait kept the program 1.4-1.6 s more.
+            aws.proxy.inject((c) => (c.operation === "DescribeConfigurationAggregatorSourcesStatus" ? faults.throttle() : undefined));
+            const run = await failingProgram(
+                { aggregatorName: "org", region: "us-east-1" },
+                { AWS_MAX_ATTEMPTS: "10", PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "1600" },
+                "Math.random = () => 0.999999;",
+            );
             assert.match(
-                out,
+                run.message,
                 /^reading the source status of Config aggregator org \(region us-east-1\): AWS Config did not answer .*within the operation's deadline of 1.6 s/,
             );
-            assert.ok(leftMs < 800, `the program ended ${Math.round(leftMs)} ms after its error`);
+            assert.ok(run.leftMs < 800, `the program ended ${Math.round(run.leftMs)} ms after its error`);
+        });
+
+        it("a read whose role's STS endpoint stalls ends at the deadline: no sts:AssumeRole retries go on", async () => {
+            // Every sts:AssumeRole answered after 1 s, each attempt timing out at 0.3 s: the SDK's credential provider
+            // has no abort signal, and its 10 attempts went on for seconds after the read's 1 s deadline.
+            aws.proxy.inject((c) => (c.operation === "AssumeRole" ? faults.delayedAnswer(1000) : undefined));
+            const run = await failingProgram(
+                { aggregatorName: "org", region: "us-east-1", assumeRole: { roleArn: roleIn(AGGREGATOR_ACCOUNT) } },
+                {
+                    AWS_MAX_ATTEMPTS: "10",
+                    PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS: "1000",
+                    PULUMI_AWS_CONFIG_AGGREGATION_REQUEST_TIMEOUT_MS: "300",
+                },
+            );
+            assert.match(
+                run.message,
+                new RegExp(
+                    `^reading the source status of Config aggregator org \\(region us-east-1\\): .*AWS STS did not answer sts:AssumeRole ` +
+                        `of role ${roleIn(AGGREGATOR_ACCOUNT)} .*within the operation's deadline of 1 s`,
+                ),
+            );
+            assert.ok(run.leftMs < 800, `the program ended ${Math.round(run.leftMs)} ms after its error`);
         });
 
         it("an aggregator that does not exist: pending in a preview, waited for by an up's waitFor", async () => {
