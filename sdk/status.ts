@@ -207,12 +207,13 @@ function pending(aggregator: AggregatorRef, expected: readonly ExpectedSource[])
  * succeed and the likely cause: no authorization for this aggregator in that account and region,
  * or a region the account has not enabled. A CI pipeline gates on it (README "Is aggregation working?").
  *
- * An aggregator that does not exist (yet: the same `up` may create it) is not a failure: its sources
- * are reported as pending (with a warning in an `up`), and a preview never waits for it; only `waitFor`'s time
- * running out in an `up` fails. Every failure is a `pulumi.RunError` naming the aggregator, the call,
- * the cause and the fix (Pulumi prints it without a stack trace), or with `onError: "return"` the
- * result's `error`: an endpoint that does not implement the operation, access denied (the aggregator
- * account's policy, README "IAM permissions"), and the failures of every other call.
+ * An aggregator that does not exist (yet: the same `up` may create it) is not a failure: its
+ * sources are reported as pending (with a warning in an `up`), and a preview never waits for it;
+ * only `waitFor`'s time running out in an `up` fails. Every failure is a `pulumi.RunError` naming the
+ * aggregator, the call, the cause and the fix (Pulumi prints it without a stack trace), or with
+ * `onError: "return"` the result's `error`: an endpoint that does not implement the operation,
+ * access denied (the aggregator account's policy, README "IAM permissions"), and the failures of
+ * every other call.
  *
  * Needs `config:DescribeConfigurationAggregatorSourcesStatus` in the aggregator account. Each read
  * is one call per 100 sources, under the operation deadline, with the retries of every other call.

@@ -2,7 +2,7 @@
  * aggregatorSourcesStatus in a program under the pulumi CLI (issue 25): a failed read ends the run
  * with one message, no stack trace, within seconds of the error. The read runs in an apply, as README
  * "Is aggregation working?" writes it: a failure there was an unhandled exception, which Pulumi
- * formats with util.inspect, and Node's inspect spun for 50–110 s on it (see the README's note).
+ * formats with util.inspect, and Node's inspect spun for 50–110 s on it (README "Is aggregation working?").
  */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";

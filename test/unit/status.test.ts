@@ -1,7 +1,9 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { unhealthySources, waitForSources, type SourceStatus } from "../../provider/checks/status";
-import { statusReadError } from "../../provider/checks/status-failures";
+import { AGGREGATOR_POLICY_LINK, STATUS_ACTION, statusReadError } from "../../provider/checks/status-failures";
 import { authorizationError, translate } from "../../provider/core/aws/errors";
 import { configureSettings } from "../../provider/core/aws/client";
 import { aggregatorSourcesStatus, expectedSources } from "../../sdk";
@@ -231,5 +233,27 @@ describe("aggregatorSourcesStatus arguments", () => {
             assert.equal(err.message, `aggregatorSourcesStatus: onError must be "throw" or "return", got "log"`);
             return true;
         });
+    });
+});
+
+describe("the access-denied message's link", () => {
+    it("leads to the README section whose policy grants the status read", () => {
+        const readme = fs.readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
+        const anchor = AGGREGATOR_POLICY_LINK.split("#")[1];
+        // GitHub's anchor of a heading: lower case, spaces as dashes, punctuation dropped.
+        const heading = readme.split("\n").find(
+            (l) =>
+                /^#{2,4} /.test(l) &&
+                l
+                    .replace(/^#+ /, "")
+                    .toLowerCase()
+                    .replace(/[^\w\- ]/g, "")
+                    .replace(/ /g, "-") === anchor,
+        );
+        assert.equal(heading, "#### The aggregator account");
+        const section = readme.slice(readme.indexOf(heading!) + heading!.length).split(/^#{2,4} /m)[0];
+        const policy = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]);
+        assert.deepEqual(policy.Statement[0].Action, [STATUS_ACTION]);
+        assert.ok(readme.slice(0, readme.indexOf(heading!)).includes("### IAM permissions"), "under IAM permissions");
     });
 });
