@@ -17,7 +17,7 @@ const row = (accountId: string, region: string, status: SourceStatus["status"], 
 });
 const AGGREGATOR = { accountId: "111122223333", region: "us-east-1", name: "org" };
 
-describe("expectedSources", () => {
+describe("status expected sources (expectedSources)", () => {
     it("turns an accountAggregationSource into every account × region, and keeps a list as it is", () => {
         assert.deepEqual(expectedSources({ accountIds: ["123456789012", "444455556666"], regions: ["eu-west-1", "us-east-1"] }), [
             { accountId: "123456789012", region: "eu-west-1" },
@@ -31,7 +31,7 @@ describe("expectedSources", () => {
     });
 });
 
-describe("unhealthySources", () => {
+describe("status verdict (unhealthySources)", () => {
     it("names an OUTDATED source as catching up, a missing one as not a source, and leaves succeeded ones out", () => {
         const rows = [
             row("123456789012", "eu-west-1", "SUCCEEDED"),
@@ -58,7 +58,7 @@ describe("unhealthySources", () => {
     });
 });
 
-describe("waitForSources", () => {
+describe("status wait (waitForSources)", () => {
     /** A fake clock that sleeping advances, and the reads it answers in turn. */
     function fake(answers: (SourceStatus[] | undefined)[], readMs = 10) {
         let now = 0;
@@ -141,7 +141,7 @@ describe("waitForSources", () => {
     });
 });
 
-describe("statusReadError", () => {
+describe("status read failures (statusReadError)", () => {
     const AT = "http://127.0.0.1:4566";
     const ctx = { verb: "reading" as const, resource: "aggregator org", region: "us-east-1", endpoint: AT };
     /** What the client machinery throws for an AWS error `name` on the status read. */
@@ -201,7 +201,7 @@ describe("statusReadError", () => {
     });
 });
 
-describe("aggregatorSourcesStatus arguments", () => {
+describe("status read arguments (aggregatorSourcesStatus)", () => {
     it("refuses them with a RunError before any call, or returns the refusal with onError: return", async () => {
         await assert.rejects(aggregatorSourcesStatus({ aggregatorName: "org/x", region: "us-east-1" }), (err: Error) => {
             assert.ok(pulumi.RunError.isInstance(err));
@@ -236,7 +236,7 @@ describe("aggregatorSourcesStatus arguments", () => {
     });
 });
 
-describe("the access-denied message's link", () => {
+describe("status read: the access-denied message's link", () => {
     it("leads to the README section whose policy grants the status read", () => {
         const readme = fs.readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
         const anchor = AGGREGATOR_POLICY_LINK.split("#")[1];
