@@ -167,8 +167,33 @@ else {
     }
 }
 
+// The aggregator account's policy (the JSON block under "#### The aggregator account"): exactly the
+// read aggregatorSourcesStatus makes there (provider/checks/status-failures.ts STATUS_ACTION), which
+// its access-denied message sends the reader to.
+const statusSource = fs.readFileSync(path.join(ROOT, "provider", "checks", "status-failures.ts"), "utf8");
+const statusAction = /export const STATUS_ACTION = "([^"]+)"/.exec(statusSource);
+const aggregatorSection = fs.readFileSync(readme, "utf8").split(/^#### The aggregator account$/m)[1];
+const aggregatorBlock = aggregatorSection && /```json\n([\s\S]*?)\n```/.exec(aggregatorSection.split(/^#{2,4} /m)[0]);
+if (!statusAction) problems.push("provider/checks/status-failures.ts: found no STATUS_ACTION; has it moved?");
+else if (!aggregatorBlock) fail(readme, 'has no ```json block under "#### The aggregator account"');
+else {
+    let doc;
+    try {
+        doc = JSON.parse(aggregatorBlock[1]);
+    } catch (err) {
+        fail(readme, `the aggregator account's policy block is not valid JSON: ${err.message}`);
+    }
+    if (doc !== undefined) {
+        const granted = checkPolicy(readme, doc, { trust: false });
+        if (sorted(granted) !== statusAction[1])
+            fail(readme, `the aggregator account's policy must grant ${statusAction[1]} and nothing else, grants ${sorted(granted)}`);
+    }
+}
+
 if (problems.length) {
     for (const p of problems) console.error(p);
     process.exit(1);
 }
-console.log(`IAM policies match the ${called.size} actions the provider calls: ${sorted(called)}`);
+console.log(
+    `IAM policies match the ${called.size} actions the provider calls: ${sorted(called)}; the aggregator account's, ${statusAction[1]}`,
+);

@@ -25,6 +25,7 @@ export {
     expectedSources,
     type AggregatorSourcesStatus,
     type AggregatorSourcesStatusArgs,
+    type AggregatorSourcesStatusError,
     type ExpectedSource,
     type SourceStatus,
     type StatusRoleArgs,

@@ -10,7 +10,8 @@
  *   (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html).
  *
  * Both go through `client.ts` (credentials chain, retries, the operation's deadline, errors that
- * say what to do), as every other Config call does. `provider/checks/` holds the calls a program
+ * say what to do), as every other Config call does; a failed status read is one message per cause
+ * (status-failures.ts). `provider/checks/` holds the calls a program
  * makes itself (never the provider's CRUD), so they are not in the source-account deploy policy
  * that scripts/check-iam-policies.js checks; the README lists their permissions on their own.
  */
@@ -20,10 +21,11 @@ import {
     paginateDescribeConfigurationAggregatorSourcesStatus,
     paginateDescribePendingAggregationRequests,
 } from "@aws-sdk/client-config-service";
-import { pages, withDeadline, type Target } from "../core/aws/client";
+import { configEndpoint, pages, withDeadline, type Target } from "../core/aws/client";
 import { isAuthorizationError } from "../core/aws/errors";
 import { seconds } from "../core/aws/limits";
 import type { RoleSetting } from "../core/aws/settings";
+import { describeAggregator, isStatusReadError, statusReadError, type AggregatorRef } from "./status-failures";
 
 /** AWS's page size limits (the maximum of each operation's `Limit`). */
 const STATUS_PAGE = 100;
@@ -71,15 +73,20 @@ const byAccountAndRegion = <T extends { accountId: string; region: string }>(a: 
 
 /**
  * Every source of the aggregator `aggregatorName` in the target's region (all pages), sorted by
- * account and region, under one operation deadline.
+ * account and region, under one operation deadline. A failure is a {@link StatusReadError} naming the
+ * aggregator (and `accountId`, when given, for messages), the call, the cause and the fix.
  */
-export async function describeSourcesStatus(aggregatorName: string, region: string, role?: RoleSetting): Promise<SourceStatus[]> {
+export async function describeSourcesStatus(
+    aggregatorName: string,
+    region: string,
+    role?: RoleSetting,
+    accountId?: string,
+): Promise<SourceStatus[]> {
     const resource = `aggregator ${aggregatorName}`;
-    const label = `reading the source status of Config aggregator ${aggregatorName} in ${region}: `;
-    return withDeadline("reading", resource, async (deadline) => {
-        const target: Target = { verb: "reading", resource, region, deadline, role };
-        const out: SourceStatus[] = [];
-        try {
+    try {
+        return await withDeadline("reading", resource, async (deadline) => {
+            const target: Target = { verb: "reading", resource, region, deadline, role };
+            const out: SourceStatus[] = [];
             for await (const page of pages(
                 target,
                 paginateDescribeConfigurationAggregatorSourcesStatus,
@@ -100,11 +107,30 @@ export async function describeSourcesStatus(aggregatorName: string, region: stri
                     });
                 }
             }
-        } catch (err) {
-            throw relabel(err, `reading Config aggregation authorization (${resource}): `, label);
-        }
-        return out.sort(byAccountAndRegion);
-    });
+            return out.sort(byAccountAndRegion);
+        });
+    } catch (err) {
+        throw statusReadError(err, { name: aggregatorName, region, accountId }, role, configEndpoint(region));
+    }
+}
+
+/**
+ * The sources of the aggregator, or undefined when AWS Config has no aggregator of that name in the
+ * account the credentials act in and `region` (not yet, when the same `up` creates it). Every other
+ * failure is thrown, as {@link describeSourcesStatus} throws it.
+ */
+export async function sourcesIfAggregatorExists(
+    aggregatorName: string,
+    region: string,
+    role?: RoleSetting,
+    accountId?: string,
+): Promise<SourceStatus[] | undefined> {
+    try {
+        return await describeSourcesStatus(aggregatorName, region, role, accountId);
+    } catch (err) {
+        if (isStatusReadError(err) && err.statusFailure === "noSuchAggregator") return undefined;
+        throw err;
+    }
 }
 
 /**
@@ -148,18 +174,23 @@ export interface Unhealthy {
  * are not documented, so the causes are those the setup can have, not read from the code: a source
  * is FAILED when the source account has no authorization for this aggregator's account and region
  * in that region, when the region is not enabled in that account (an opt-in region), or when AWS
- * Config cannot reach it; OUTDATED is a source whose latest data has not arrived yet.
+ * Config cannot reach it; OUTDATED is a source whose latest data has not arrived yet. `rows`
+ * undefined: the aggregator does not exist (yet), and every expected source is pending.
  */
 export function unhealthySources(
-    rows: readonly SourceStatus[],
+    rows: readonly SourceStatus[] | undefined,
     expected: readonly ExpectedSource[],
-    aggregator: { accountId?: string; region: string; name: string },
+    aggregator: AggregatorRef,
 ): Unhealthy[] {
     const out: Unhealthy[] = [];
     const who = `${aggregator.accountId ? `account ${aggregator.accountId}, ` : ""}region ${aggregator.region}`;
     for (const e of [...expected].sort(byAccountAndRegion)) {
-        const row = rows.find((r) => r.accountId === e.accountId && r.region === e.region);
         const where = `${e.accountId}/${e.region}`;
+        if (!rows) {
+            out.push({ ...e, reason: `${where}: pending: ${describeAggregator(aggregator)} does not exist (yet)` });
+            continue;
+        }
+        const row = rows.find((r) => r.accountId === e.accountId && r.region === e.region);
         if (!row) {
             out.push({
                 ...e,
@@ -200,21 +231,25 @@ export interface WaitOptions {
 
 /** The last read of a wait, and the expected sources that did not succeed (empty: all did). */
 export interface WaitResult {
+    /** The last read's sources; empty when the aggregator did not exist. */
     rows: SourceStatus[];
+    /** Whether the aggregator existed at the last read. */
+    exists: boolean;
     unhealthy: Unhealthy[];
     /** Reads made. */
     reads: number;
 }
 
 /**
- * Reads the sources (`read`) until every expected one has succeeded or `timeoutMs` has passed
- * (a read that would end after it is not started), telling `onProgress` what it still waits for.
- * Returns the last read either way; the caller decides what a timeout means.
+ * Reads the sources (`read`; undefined: the aggregator does not exist yet) until every expected one
+ * has succeeded or `timeoutMs` has passed (a read that would end after it is not started), telling
+ * `onProgress` what it still waits for. Returns the last read either way; the caller decides what a
+ * timeout means.
  */
 export async function waitForSources(
-    read: () => Promise<SourceStatus[]>,
+    read: () => Promise<SourceStatus[] | undefined>,
     expected: readonly ExpectedSource[],
-    aggregator: { accountId?: string; region: string; name: string },
+    aggregator: AggregatorRef,
     options: WaitOptions,
 ): Promise<WaitResult> {
     const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -224,12 +259,16 @@ export async function waitForSources(
         const rows = await read();
         const unhealthy = unhealthySources(rows, expected, aggregator);
         const elapsed = clock() - start;
-        if (unhealthy.length === 0 || elapsed + options.intervalMs > options.timeoutMs) return { rows, unhealthy, reads };
+        if (unhealthy.length === 0 || elapsed + options.intervalMs > options.timeoutMs) {
+            return { rows: rows ?? [], exists: rows !== undefined, unhealthy, reads };
+        }
+        const next = `next read in ${seconds(options.intervalMs)}, giving up after ${seconds(options.timeoutMs)}`;
         const ok = expected.length - unhealthy.length;
         options.onProgress?.(
-            `aggregator ${aggregator.name}: ${ok} of ${expected.length} expected sources succeeded; waiting for ` +
-                `${unhealthy.map((u) => `${u.accountId}/${u.region} (${u.status?.status ?? "not a source"})`).join(", ")}; ` +
-                `next read in ${seconds(options.intervalMs)}, giving up after ${seconds(options.timeoutMs)}`,
+            rows
+                ? `aggregator ${aggregator.name}: ${ok} of ${expected.length} expected sources succeeded; waiting for ` +
+                      `${unhealthy.map((u) => `${u.accountId}/${u.region} (${u.status?.status ?? "not a source"})`).join(", ")}; ${next}`
+                : `aggregator ${aggregator.name} does not exist yet: waiting for it and its ${expected.length} expected sources; ${next}`,
         );
         await sleep(options.intervalMs);
     }

@@ -32,7 +32,9 @@ export type Fault =
     /** AWS applies the request at once; its answer reaches the client only `ms` later (a slow answer, or one outlived by a deadline). */
     | { kind: "delayed-answer"; ms: number }
     /** The request does not reach AWS; this 200 answer is returned instead (AWS answering from a stale view). */
-    | { kind: "answer"; body: Record<string, unknown> };
+    | { kind: "answer"; body: Record<string, unknown> }
+    /** Not an AWS answer at all: what a proxy, a gateway or an emulator without the operation sends (an HTML page, say). */
+    | { kind: "raw"; status: number; contentType: string; body: string };
 
 export type FaultRule = (call: Omit<Call, "status">, index: number) => Fault | undefined;
 
@@ -62,6 +64,23 @@ export const faults = {
     }),
     notFound: (message: string): Fault => ({ kind: "error", status: 400, code: "ResourceNotFoundException", message }),
     invalidParameter: (message: string): Fault => ({ kind: "error", status: 400, code: "InvalidParameterValueException", message }),
+    /**
+     * What an endpoint that lacks the operation answers: moto (Werkzeug) a 500 HTML page, a gateway or
+     * a web server a 404 or 501 HTML page.
+     */
+    html: (status = 500): Fault => ({
+        kind: "raw",
+        status,
+        contentType: "text/html; charset=utf-8",
+        body:
+            `<!doctype html>\n<html lang=en>\n<title>${status} ${http.STATUS_CODES[status]}</title>\n` +
+            `<h1>${http.STATUS_CODES[status]}</h1>\n<p>The server encountered an internal error and was unable to complete your request.</p>\n`,
+    }),
+    /**
+     * AWS's answer to an X-Amz-Target it does not know (a JSON-protocol service called with an
+     * operation that it does not have in that partition or region, or that an emulator lacks).
+     */
+    unknownOperation: (): Fault => ({ kind: "error", status: 400, code: "UnknownOperationException", message: "" }),
     /** AWS's request validation, which echoes the offending value in its message. */
     validation: (message: string): Fault => ({ kind: "error", status: 400, code: "ValidationException", message }),
 };
@@ -173,6 +192,12 @@ export class RecordingProxy {
         if (fault?.kind === "reset") {
             this.calls.push({ ...call, status: 0 });
             req.socket.destroy();
+            return;
+        }
+        if (fault?.kind === "raw") {
+            this.calls.push({ ...call, status: fault.status });
+            res.writeHead(fault.status, { "content-type": fault.contentType, "content-length": Buffer.byteLength(fault.body) });
+            res.end(fault.body);
             return;
         }
         if (fault?.kind === "answer") {

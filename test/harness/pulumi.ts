@@ -190,12 +190,15 @@ export class Stack {
             replace?: string[];
             targetReplace?: string[];
             refresh?: boolean;
+            /** Told every chunk of the CLI's output as it comes (to time what it prints). */
+            onOutput?: (chunk: string) => void;
         } = {},
     ): Promise<Result> {
         return this.command("up", opts, (s) =>
             s.up({
                 parallel: opts.parallel,
                 signal: opts.signal,
+                onOutput: opts.onOutput,
                 ...(opts.refresh ? { refresh: true } : {}),
                 ...(opts.replace ? { replace: opts.replace } : {}),
                 ...(opts.targetReplace ? { replace: opts.targetReplace, target: opts.targetReplace } : {}),
@@ -213,9 +216,16 @@ export class Stack {
     }
 
     /** `pulumi preview`; `refresh`: `--refresh` (a refresh first, not saved). */
-    preview(opts: RunOptions & { diff?: boolean; expectNoChanges?: boolean; refresh?: boolean } = {}): Promise<Result> {
+    preview(
+        opts: RunOptions & { diff?: boolean; expectNoChanges?: boolean; refresh?: boolean; onOutput?: (chunk: string) => void } = {},
+    ): Promise<Result> {
         return this.command("preview", opts, (s) =>
-            s.preview({ diff: opts.diff, expectNoChanges: opts.expectNoChanges, ...(opts.refresh ? { refresh: true } : {}) }),
+            s.preview({
+                diff: opts.diff,
+                expectNoChanges: opts.expectNoChanges,
+                onOutput: opts.onOutput,
+                ...(opts.refresh ? { refresh: true } : {}),
+            }),
         );
     }
 

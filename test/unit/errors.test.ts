@@ -17,6 +17,25 @@ const ctx = (over: Partial<CallContext> = {}): CallContext => ({
 });
 const awsError = (name: string, message: string, extra: object = {}) => Object.assign(new Error(message), { name, ...extra });
 
+describe("an endpoint without the operation", () => {
+    it("is named as that, not as a fault on the AWS side", () => {
+        const page = Object.assign(new SyntaxError(`Unexpected token '<', "<!doctype "... is not valid JSON`), {
+            $metadata: { httpStatusCode: 500, attempts: 1 },
+            $response: { statusCode: 500, headers: { "content-type": "text/html; charset=utf-8" } },
+        });
+        assert.equal(
+            translate(page, ctx()).message,
+            `creating Config aggregation authorization (${ARN}): the endpoint http://127.0.0.1:4566 does not implement ` +
+                `config:PutAggregationAuthorization: it answered HTTP 500 with an HTML page (region eu-west-1; not retried). It is not AWS Config, ` +
+                `or an emulator without this operation: point AWS_ENDPOINT_URL_CONFIG_SERVICE (or AWS_ENDPOINT_URL) at one that has it, or unset it for AWS's own.`,
+        );
+        assert.match(
+            translate(awsError("UnknownOperationException", ""), ctx({ action: "sts:GetCallerIdentity" })).message,
+            /: the endpoint http:\/\/127\.0\.0\.1:4566 does not implement sts:GetCallerIdentity: it answered UnknownOperationException .* It is not AWS STS, .*point AWS_ENDPOINT_URL_STS /,
+        );
+    });
+});
+
 describe("messages carry no secrets", () => {
     it("drops the userinfo of any URL", () => {
         assert.equal(

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { Backoff, SendRate } from "../../provider/core/aws/retry";
+import { Backoff, SendRate, type Token } from "../../provider/core/aws/retry";
+import { unimplementedAnswer } from "../../provider/core/aws/unimplemented";
 
 const err = (errorType: "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR") => ({ errorType });
 
@@ -29,6 +30,32 @@ describe("retry", () => {
         await assert.rejects(b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), err("CLIENT_ERROR")), {
             message: "not retryable",
         });
+    });
+
+    it("does not retry an answer that says the endpoint lacks the operation; retries a gateway's page", async () => {
+        /** An SDK error for an HTTP answer: `status`, with `type` as its content type (as the SDK keeps it, in $response). */
+        const answered = (status: number, type: string, name = "SyntaxError") =>
+            Object.assign(new Error("Unexpected token '<'"), {
+                name,
+                $metadata: { httpStatusCode: status },
+                $response: { statusCode: status, headers: { "content-type": type } },
+            });
+        const b = new Backoff({ maxAttempts: 8, random: () => 0 });
+        const refresh = async (error: Error, errorType: "SERVER_ERROR" | "CLIENT_ERROR") =>
+            b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), { errorType, error } as never);
+        await assert.rejects(refresh(answered(500, "text/html; charset=utf-8"), "SERVER_ERROR"), {
+            message: "not retryable: the endpoint answered HTTP 500 with an HTML page",
+        });
+        await assert.rejects(refresh(answered(501, "application/x-amz-json-1.1", "NotImplemented"), "SERVER_ERROR"), {
+            message: "not retryable: the endpoint answered HTTP 501",
+        });
+        // A gateway's 503 page while the service behind it recovers, and AWS's own 500: retried.
+        assert.equal((await refresh(answered(503, "text/html"), "SERVER_ERROR")).getRetryCount(), 1);
+        assert.equal((await refresh(answered(500, "application/x-amz-json-1.1", "InternalFailure"), "SERVER_ERROR")).getRetryCount(), 1);
+        assert.equal(unimplementedAnswer(Object.assign(new Error(""), { name: "UnknownOperationException" })), "UnknownOperationException");
+        assert.equal(unimplementedAnswer(answered(404, "text/plain", "UnknownError")), "HTTP 404");
+        assert.equal(unimplementedAnswer(answered(400, "application/x-amz-json-1.1", "ValidationException")), undefined);
+        assert.equal(unimplementedAnswer(new Error("ECONNRESET")), undefined);
     });
 
     it("halves the send rate on throttling, from what AWS allowed, and grows it back on answers", async () => {
@@ -64,14 +91,18 @@ describe("retry", () => {
 
     it("bounds the total backoff of one call, not only the attempts", async () => {
         // Every delay at its ceiling: 100, 200, 400, 800 ms; a budget of 1000 ms allows the first three.
-        const b = new Backoff({ maxAttempts: 20, random: () => 0.999999, maxTotalBackoffMs: 1000, clock: () => 0 });
+        const slept: number[] = [];
+        const sleep = async (ms: number) => void slept.push(ms);
+        const b = new Backoff({ maxAttempts: 20, random: () => 0.999999, maxTotalBackoffMs: 1000, clock: () => 0, sleep });
         let t = await b.acquireInitialRetryToken();
         const delays: number[] = [];
         for (let i = 0; i < 3; i++) {
             t = await b.refreshRetryTokenForRetry(t, err("SERVER_ERROR"));
-            delays.push(t.getRetryDelay());
+            delays.push((t as Token).waitedMs);
+            assert.equal(t.getRetryDelay(), 0, "the strategy waited: the SDK has nothing left to sleep");
         }
         assert.deepEqual(delays, [99, 199, 399]);
+        assert.deepEqual(slept, [99, 199, 399]);
         await assert.rejects(b.refreshRetryTokenForRetry(t, err("SERVER_ERROR")), {
             message: "gave up after 4 attempts: the total backoff of 1000 ms is spent",
         });
@@ -123,12 +154,12 @@ describe("retry", () => {
         });
 
         it("turns AWS's Retry-After date into a wait with the wall clock, and only that", async () => {
-            const b = new Backoff({ maxAttempts: 5, random: () => 0, clock: () => 0 });
+            const b = new Backoff({ maxAttempts: 5, random: () => 0, clock: () => 0, sleep: async () => undefined });
             const t = await b.refreshRetryTokenForRetry(await b.acquireInitialRetryToken(), {
                 errorType: "THROTTLING",
                 retryAfterHint: new Date(Date.now() + 3000),
             });
-            const delay = t.getRetryDelay();
+            const delay = (t as Token).waitedMs;
             assert.ok(delay > 2900 && delay <= 3000, `delay ${delay}`);
         });
     });

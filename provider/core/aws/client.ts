@@ -35,7 +35,8 @@ import {
     type Verb,
 } from "./errors";
 import { partitionOf } from "../model/id";
-import { resolveLimits, type Limits, type ResolvedLimits } from "./limits";
+import { resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
+import { AbortableHandler } from "./abortable-handler";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
 
@@ -213,6 +214,7 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
         const stsRegion = settings.region ?? region;
         const link: RoleLink = { roleArn: r.roleArn, from, region: stsRegion, attempts: { count: 0 }, inFlight: false };
         chainLinks.push(link);
+        const handler = new AbortableHandler(requestHandler(currentLimits().limits));
         const assume = fromTemporaryCredentials({
             masterCredentials: current,
             params: {
@@ -229,7 +231,7 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
             clientConfig: {
                 region: stsRegion,
                 maxAttempts: maxAttempts(),
-                requestHandler: requestHandler(currentLimits().limits),
+                requestHandler: handler as never,
             },
             // Counts the attempts of each sts:AssumeRole and records the endpoint the SDK resolved, for messages.
             clientPlugins: [{ applyToStack: (stack) => stack.add(attemptCounter(link.attempts) as never, COUNTER_OPTIONS) }],
@@ -237,13 +239,28 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
         current = refreshing(async () => {
             link.attempts.count = 0;
             link.inFlight = true;
+            // The assumption, retries included, ends at an operation's deadline from its start, as the account
+            // lookup does: an operation waiting for it gives up then, and nothing may go on sending after it.
+            const { operationTimeoutMs } = currentLimits().limits;
+            const deadline = new AbortController();
+            handler.signal = deadline.signal;
+            const timer = setTimeout(() => deadline.abort(), operationTimeoutMs);
+            timer.unref();
             try {
                 return await assume();
             } catch (err) {
                 if ((err as RoleFailure)?.[ROLE_FAILURE]) throw err; // an earlier role of the chain failed
-                const failure = Object.assign(err as Error, { [ROLE_FAILURE]: link });
-                throw failure;
+                const cause = deadline.signal.aborted
+                    ? Object.assign(
+                          new Error(`sts:AssumeRole was abandoned at the operation's deadline of ${seconds(operationTimeoutMs)}`),
+                          {
+                              name: "TimeoutError",
+                          },
+                      )
+                    : (err as Error);
+                throw Object.assign(cause, { [ROLE_FAILURE]: link });
             } finally {
+                clearTimeout(timer);
                 link.inFlight = false;
             }
         });

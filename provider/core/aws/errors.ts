@@ -13,6 +13,7 @@ import {
 import type { PartialFailure } from "../model/dynamic";
 import { seconds } from "./limits";
 import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "../model/redact";
+import { unimplementedAnswer } from "./unimplemented";
 
 /** Marker field carried by every error this package raises. */
 export const ERROR_MARKER = "__awsConfigAggregationError";
@@ -106,7 +107,13 @@ export interface ProfileInfo {
     credentialsFile: string;
 }
 
-const ACCESS_DENIED = new Set(["AccessDeniedException", "AccessDenied", "UnauthorizedOperation", "AuthorizationError"]);
+/** The error codes of AWS (and its SDK) for a call the credentials may not make. */
+export const ACCESS_DENIED: ReadonlySet<string> = new Set([
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+]);
 const THROTTLED = new Set(["ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException", "RequestLimitExceeded"]);
 const BAD_CREDENTIALS = new Set([
     "ExpiredTokenException",
@@ -313,6 +320,14 @@ function causeOf(err: unknown, ctx: CallContext): string {
     if (net) {
         const service = serviceOf(ctx.action);
         return `could not reach ${service} (${where})${afterAttempts}: ${net}. ${checkNetwork(ctx.action)}.`;
+    }
+    const unimplemented = unimplementedAnswer(err);
+    if (unimplemented) {
+        return (
+            `the endpoint ${withoutUserinfo(ctx.endpoint)} does not implement ${ctx.action}: it answered ${unimplemented} ` +
+            `(region ${ctx.region}; not retried). It is not ${serviceOf(ctx.action)}, or an emulator without this operation: ` +
+            `point ${ENDPOINT_VARIABLE[ctx.action.startsWith("sts:") ? "sts" : "config"]} (or AWS_ENDPOINT_URL) at one that has it, or unset it for AWS's own.`
+        );
     }
     if (e.$fault === "server" || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
         return `${serviceOf(ctx.action)} kept failing${afterAttempts} (${name}${awsSays}, ${where}). This is a fault on the AWS side; run the command again later.`;

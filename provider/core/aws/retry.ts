@@ -3,19 +3,35 @@
  * exponential backoff and full jitter, up to a number of attempts and a total backoff per call;
  * client errors are not. Unlike the SDK's standard strategy there is no shared retry quota that a
  * burst of throttling (hundreds of authorizations in one `pulumi up`) could drain, which would turn
- * retryable faults into failures. On throttling, the send rate of the client (one per source region,
+ * retryable faults into failures. An answer that says the endpoint does not implement the operation
+ * (an HTML page, 404, 501: see unimplemented.ts) is not retried either: it is the same every time.
+ * On throttling, the send rate of the client (one per source region,
  * so per AWS rate limit) is also halved, and it recovers gradually on success, so a large `up`
  * converges on the rate AWS allows instead of stampeding.
  *
  * Every duration here is measured on a monotonic clock (`performance.now()`), never the wall clock:
  * a clock step (NTP, a suspended laptop, a VM migration) must not lengthen or shorten a wait.
+ *
+ * The strategy waits itself (the backoff, the send slot) on timers that hold no handle, and hands the
+ * SDK a zero delay. The SDK sleeps a retry's delay on a timer of its own that its abort leaves running:
+ * a call abandoned at its operation's deadline during a backoff kept a failed program alive for up to
+ * 20 s more. While a call waits, its operation's deadline timer (or the provider's server) keeps the
+ * process alive; once the SDK has given up waiting (it races the strategy against the abort), nothing does.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
+import { unimplementedAnswer } from "./unimplemented";
 
 /** Milliseconds on a monotonic clock; only differences mean anything. */
 export type Clock = () => number;
 
 export const monotonic: Clock = () => performance.now();
+
+/** Waits `ms` on a timer that does not keep the process alive (see above). */
+export const detachedSleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+        if (ms <= 0) return resolve();
+        setTimeout(resolve, ms).unref();
+    });
 
 export interface BackoffOptions {
     maxAttempts: number;
@@ -31,17 +47,22 @@ export interface BackoffOptions {
     random?: () => number;
     /** Monotonic clock, for tests. */
     clock?: Clock;
+    /** Waits before a retry, for tests. @default {@link detachedSleep} */
+    sleep?: (ms: number) => Promise<void>;
 }
 
-/** A retry token that also carries how much backoff the call has spent so far. */
-interface Token extends RetryToken {
+/** A retry token: no delay for the SDK (the strategy waited), and how much backoff the call has spent so far. */
+export interface Token extends RetryToken {
     readonly spentMs: number;
+    /** What the strategy waited before this retry, ms. */
+    readonly waitedMs: number;
 }
 
-const token = (count: number, delay: number, spentMs: number): Token => ({
+const token = (count: number, waitedMs: number, spentMs: number): Token => ({
     getRetryCount: () => count,
-    getRetryDelay: () => delay,
+    getRetryDelay: () => 0,
     spentMs,
+    waitedMs,
 });
 
 export interface SendRateOptions {
@@ -52,6 +73,8 @@ export interface SendRateOptions {
     /** Time within which further throttled answers count as the same burst, ms. */
     holdMs?: number;
     clock?: Clock;
+    /** Waits for a send slot, for tests. @default {@link detachedSleep} */
+    sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -68,12 +91,14 @@ export class SendRate {
     private readonly increase: number;
     private readonly holdMs: number;
     readonly clock: Clock;
+    private readonly sleep: (ms: number) => Promise<void>;
 
     constructor(options: SendRateOptions = {}) {
         this.minRate = options.minRate ?? 0.5;
         this.increase = options.increase ?? 0.5;
         this.holdMs = options.holdMs ?? 1000;
         this.clock = options.clock ?? monotonic;
+        this.sleep = options.sleep ?? detachedSleep;
     }
 
     /** Reserves the next send slot at or after `earliest` (on the limiter's clock) and returns it. */
@@ -88,7 +113,7 @@ export class SendRate {
     async acquire(): Promise<void> {
         const now = this.clock();
         const slot = this.reserve(now);
-        if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+        if (slot > now) await this.sleep(slot - now);
     }
 
     /** AWS throttled a request while `observed` requests per second were getting through. */
@@ -112,6 +137,7 @@ export class Backoff implements RetryStrategyV2 {
     private readonly maxTotalBackoffMs: number;
     private readonly random: () => number;
     private readonly clock: Clock;
+    private readonly sleep: (ms: number) => Promise<void>;
     readonly sendRate: SendRate;
     /** When AWS answered requests without throttling in the last second (clock ms): the rate it allowed. */
     private recent: number[] = [];
@@ -123,7 +149,8 @@ export class Backoff implements RetryStrategyV2 {
         this.maxTotalBackoffMs = options.maxTotalBackoffMs ?? 120000;
         this.random = options.random ?? Math.random;
         this.clock = options.clock ?? monotonic;
-        this.sendRate = new SendRate({ clock: this.clock });
+        this.sleep = options.sleep ?? detachedSleep;
+        this.sendRate = new SendRate({ clock: this.clock, sleep: this.sleep });
     }
 
     /** The delay before retry number `retry` (1-based): full jitter under a doubling ceiling. */
@@ -145,6 +172,8 @@ export class Backoff implements RetryStrategyV2 {
             this.accepted();
             throw new Error("not retryable");
         }
+        const unimplemented = unimplementedAnswer(info.error);
+        if (unimplemented) throw new Error(`not retryable: the endpoint answered ${unimplemented}`);
         if (retry >= this.options.maxAttempts) throw new Error(`gave up after ${retry} attempts`);
         const throttled = info.errorType === "THROTTLING";
         if (throttled) {
@@ -156,12 +185,13 @@ export class Backoff implements RetryStrategyV2 {
         // retryAfterHint is an absolute date from AWS (Retry-After): the one place the wall clock is
         // needed, to turn it into a duration; the wait itself then runs on the monotonic clock.
         if (info.retryAfterHint) wait = Math.max(wait, Math.min(this.capMs, info.retryAfterHint.getTime() - Date.now()));
-        // The SDK sleeps for the token's delay before the retry: backoff, then the next free send slot.
+        // The wait before the retry: backoff, then the next free send slot.
         const now = this.clock();
         const delay = Math.max(0, this.sendRate.reserve(now + wait) - now);
         if (spent + delay > this.maxTotalBackoffMs) {
             throw new Error(`gave up after ${retry} attempts: the total backoff of ${this.maxTotalBackoffMs} ms is spent`);
         }
+        await this.sleep(delay);
         return token(retry, delay, spent + delay);
     }
 

@@ -1,0 +1,131 @@
+/**
+ * Why a read of an aggregator's source status failed, and what to do, in one message per cause:
+ * the aggregator, the call, the cause and the fix. The program turns these into a `pulumi.RunError`
+ * (sdk/status.ts), which Pulumi prints as its message alone.
+ */
+import { credentialsInUse } from "../core/aws/client";
+import { ACCESS_DENIED, isAuthorizationError } from "../core/aws/errors";
+import { seconds } from "../core/aws/limits";
+import { UNKNOWN_OPERATION, unimplementedAnswer } from "../core/aws/unimplemented";
+import { scrubAwsMessage, withoutUserinfo } from "../core/model/redact";
+import type { RoleSetting } from "../core/aws/settings";
+
+/** The IAM action, and the operation, of the read. */
+export const STATUS_ACTION = "config:DescribeConfigurationAggregatorSourcesStatus";
+
+/** AWS's error for an aggregator name it does not have in the caller's account and region. */
+export const NO_SUCH_AGGREGATOR = "NoSuchConfigurationAggregatorException";
+
+/** Where the README has the aggregator account's policy (README "IAM permissions", "The aggregator account"). */
+export const AGGREGATOR_POLICY_LINK =
+    "https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation#the-aggregator-account";
+
+/** An aggregator as messages name it: its name, region, and account when the program gave it. */
+export interface AggregatorRef {
+    name: string;
+    region: string;
+    accountId?: string;
+}
+
+/**
+ * The kinds of failure, each with its own advice: the aggregator does not exist (a read reports its
+ * sources as pending), the endpoint lacks the operation, the credentials may not call it, anything else.
+ */
+export type StatusFailureKind = "noSuchAggregator" | "notImplemented" | "accessDenied" | "failed";
+
+/** A failed status read: its kind, the error code AWS (or the SDK) gave, and the message. */
+export interface StatusReadError extends Error {
+    readonly statusFailure: StatusFailureKind;
+    readonly code?: string;
+}
+
+export function isStatusReadError(e: unknown): e is StatusReadError {
+    return typeof e === "object" && e !== null && typeof (e as { statusFailure?: unknown }).statusFailure === "string";
+}
+
+/** `aggregator org (account 111122223333, region us-east-1)`. */
+export function describeAggregator(a: AggregatorRef): string {
+    return `aggregator ${a.name} (${a.accountId ? `account ${a.accountId}, ` : ""}region ${a.region})`;
+}
+
+/** The start of every message: what was being done, to which aggregator. */
+export function readingLabel(a: AggregatorRef): string {
+    return `reading the source status of Config ${describeAggregator(a)}`;
+}
+
+/** What to do about an aggregator that does not exist in the account the credentials act in. */
+function createOrCorrect(a: AggregatorRef, role: RoleSetting | undefined): string {
+    return (
+        `Create it (aws.cfg.ConfigurationAggregator) in region ${a.region} of the account the credentials act in ` +
+        `(${credentialsInUse(role)}) and read after it (in an apply of its name), or correct aggregatorName, region or the credentials.`
+    );
+}
+
+/** Why the sources of an aggregator that does not exist are pending, for a read that reports instead of failing. */
+export function missingAggregatorNote(a: AggregatorRef, role: RoleSetting | undefined): string {
+    return (
+        `${describeAggregator(a)} does not exist (yet): ${STATUS_ACTION} answered ${NO_SUCH_AGGREGATOR}, ` +
+        `so its sources are reported as pending. ${createOrCorrect(a, role)}`
+    );
+}
+
+/** The failure of a wait whose every read found no aggregator. */
+export function missingAggregatorAfterWait(
+    a: AggregatorRef,
+    role: RoleSetting | undefined,
+    wait: { timeoutMs: number; reads: number; expected: number },
+): string {
+    return (
+        `${readingLabel(a)}: the aggregator did not exist within ${seconds(wait.timeoutMs)} ` +
+        `(${wait.reads} read${wait.reads === 1 ? "" : "s"}: ${STATUS_ACTION} answered ${NO_SUCH_AGGREGATOR}), ` +
+        `so none of the ${wait.expected} expected sources succeeded. ${createOrCorrect(a, role)}`
+    );
+}
+
+interface Cause {
+    name?: string;
+    message?: string;
+}
+
+function failure(message: string, kind: StatusFailureKind, code: string | undefined): StatusReadError {
+    return Object.assign(new Error(message), { statusFailure: kind, ...(code !== undefined ? { code } : {}) });
+}
+
+/**
+ * The error for a failed read of `a`'s source status: `err` is what the client machinery threw (an
+ * error of this package, its AWS error in `cause`), `endpoint` the Config endpoint it went to.
+ */
+export function statusReadError(err: unknown, a: AggregatorRef, role: RoleSetting | undefined, endpoint: string): StatusReadError {
+    const ours = isAuthorizationError(err);
+    const code = ours ? err.code : (err as Cause | undefined)?.name;
+    const cause = (ours ? err.cause : err) as Cause | undefined;
+    const awsSays = cause?.message ? `: ${scrubAwsMessage(cause.message)}` : "";
+    const label = readingLabel(a);
+    if (code === NO_SUCH_AGGREGATOR) {
+        return failure(`${label}: ${STATUS_ACTION} answered ${NO_SUCH_AGGREGATOR}. ${createOrCorrect(a, role)}`, "noSuchAggregator", code);
+    }
+    const unimplemented = code === UNKNOWN_OPERATION ? UNKNOWN_OPERATION : unimplementedAnswer(cause);
+    if (unimplemented) {
+        return failure(
+            `${label}: the endpoint ${withoutUserinfo(endpoint)} does not implement ${STATUS_ACTION}: it answered ${unimplemented} ` +
+                `(not retried). It is not AWS Config, or an emulator without this operation (moto has none): point ` +
+                `AWS_ENDPOINT_URL_CONFIG_SERVICE (or AWS_ENDPOINT_URL) at one that has it, or read the status where the program runs against AWS.`,
+            "notImplemented",
+            code,
+        );
+    }
+    if (code !== undefined && ACCESS_DENIED.has(code)) {
+        return failure(
+            `${label}: access denied to ${STATUS_ACTION} for ${credentialsInUse(role)} (${code}${awsSays}). ` +
+                `Allow that action to those credentials in the aggregator account: the README has the policy, ` +
+                `"IAM permissions", "The aggregator account" (${AGGREGATOR_POLICY_LINK}).`,
+            "accessDenied",
+            code,
+        );
+    }
+    // Any other failure: the client machinery's message (the call, the cause, what to do), about this aggregator.
+    const message = err instanceof Error ? err.message : String(err);
+    const rest = /^\w+ Config aggregation authorization \([^)]*\): /.exec(message);
+    const said = rest ? message.slice(rest[0].length) : message;
+    return failure(`${label}: ${said.includes(STATUS_ACTION) ? "" : `${STATUS_ACTION} failed: `}${said}`, "failed", code);
+}
