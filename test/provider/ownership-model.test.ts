@@ -2,17 +2,19 @@
  * The ownership promise (DESIGN.md §3) checked against a model of AWS over generated stack lives
  * (issue 23). fast-check generates sequences of commands — `pulumi up` of one resource after a change
  * of its declaration, `--replace`, refresh, destroy, renames with and without an alias, stack rename and
- * re-init, `pulumi state delete`, changes made outside Pulumi, faults and killed runs — over two stacks,
- * both resource types, three source regions and two source accounts. Each command is run the way the
- * Pulumi engine runs the providers (`provider` and `sourceAccountProvider`, called directly, one fresh
- * provider process per run), against the in-memory AWS (../harness/fake-aws.ts). After every step every
- * change AWS saw is judged against the contract, from what the stacks' states recorded:
+ * re-init, `pulumi state delete`, a reclaim, changes made outside Pulumi, faults (throttling, 500,
+ * reset, lost answer, deadline, a race with another creator, the process killed between calls) — over
+ * two stacks, both resource types, three source regions and two source accounts. Each command is run
+ * the way the Pulumi engine runs the providers (`provider` and `sourceAccountProvider`, called
+ * directly, one fresh provider process per run), against the in-memory AWS (../harness/fake-aws.ts).
+ * After every step every change AWS saw is judged against the contract, from what the states record:
  *
  * - nothing is deleted unless it is the deleter's creation: AWS shows its owner tag for that creation,
  *   or nobody's owner tag and that creation's time; a live owner tag naming another creation always wins;
  *   what the package did not create (another tool's, Control Tower's, an adopted one) is never deleted;
  * - no tag of someone else's is changed or removed (an adopted authorization's declared keys excepted;
  *   the tags an adopted one held before its adoption are never removed), nothing written by a read;
+ * - what a create, update or read records is the resource's own by the same rule (or adopted);
  * - nothing is created in an account other than the declared one (sourceAccountId, the role's account,
  *   and for SourceAccountAuthorizations the account of its first create);
  * - `takeOwnership` takes only at a resource's first create: never in a region added later to a
@@ -22,10 +24,12 @@
  *   was killed (Pulumi's pending operation names it; the reclaim hint applies), or someone else's owner
  *   tag now stands on it.
  *
- * The breaks known on main when this test was written are listed in KNOWN: a violation of one of them
- * is counted and reported, and the run goes on (MODEL_FAIL_KNOWN=all, or a list of their numbers, makes
- * them fail instead). Environment: MODEL_SEED, MODEL_RUNS, MODEL_STEPS (the longest sequence),
- * MODEL_PATH (fast-check's replay path, printed on failure), MODEL_MOTO_RUNS, MODEL_MOTO_STEPS.
+ * The breaks known on main when this test was written are listed in KNOWN, with those this test found
+ * (each also a regression `it`, failing until fixed): a violation of one of them is counted and
+ * reported, and the run goes on (MODEL_FAIL_KNOWN=all, or a list of their numbers, makes them fail and
+ * shrink to a minimal sequence). Environment: MODEL_SEED, MODEL_RUNS, MODEL_STEPS (the longest
+ * sequence), MODEL_PATH (fast-check's replay path, printed on failure), MODEL_MOTO_RUNS,
+ * MODEL_MOTO_STEPS, MODEL_TRACE=1 (print what every step did).
  */
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
@@ -394,7 +398,6 @@ async function motoBackend(moto: Moto, proxy: RecordingProxy): Promise<Backend> 
 
 /** What the test knows of one authorization (a creation in AWS, by the fake's serial). */
 interface Instance {
-    madeBy: "package" | "tool" | "control-tower";
     /** The creations of this package it carried: created (own) or taken over (taken). */
     creations: Map<string, "own" | "taken">;
     /** User tag keys it held when a resource adopted it, by the adopter's owner hash: that resource never removes them. */
@@ -433,7 +436,6 @@ interface Run {
     /** The faults that met their call. */
     fired: FaultSpec[];
     killed?: boolean;
-    failed?: boolean;
     /** Authorizations it created or took over. */
     made: Set<Instance>;
     /** The errors of its creates (`code: message`). */
@@ -451,7 +453,7 @@ class Killed extends Error {}
 type Failure = Error & { id?: string; properties?: Props; code?: string };
 type Outcome<T> = { ok: true; value: T } | { ok: false; err: Failure };
 
-export class World {
+class World {
     stacks: Stack[] = [];
     instances = new Map<number, Instance>();
     violations: Violation[] = [];
@@ -572,7 +574,6 @@ export class World {
             if (f.kind === "race") {
                 const aggregatorRegion = call.input?.AuthorizedAwsRegion;
                 if (call.account === undefined || typeof aggregatorRegion !== "string") return undefined;
-                this.outOfBandMaker = "tool";
                 void this.aws.put({ account: call.account, region: call.region, aggregatorRegion }, { tool: "terraform" });
                 return undefined;
             }
@@ -583,7 +584,6 @@ export class World {
             await fn();
         } catch (err) {
             if (!(err instanceof Killed)) throw err;
-            run.failed = true;
         } finally {
             for (const k of Object.keys(env)) delete process.env[k];
             this.aws.inject(undefined);
@@ -611,10 +611,7 @@ export class World {
     /** `pulumi up` of the resource in `slot`: check, then create, update or replace; then the deletes the program asks for. */
     async up(stack: Stack, slot: string, opts: { replace?: boolean } = {}): Promise<boolean> {
         const d = stack.program.get(slot);
-        let ok = d ? await this.deploy(stack, d, opts.replace === true) : true;
-        if (ok) ok = await this.cleanup(stack);
-        if (!ok) this.run!.failed = true;
-        return ok;
+        return (d === undefined || (await this.deploy(stack, d, opts.replace === true))) && (await this.cleanup(stack));
     }
 
     private async deploy(stack: Stack, d: Decl, forceReplace: boolean): Promise<boolean> {
@@ -658,7 +655,10 @@ export class World {
             stack.state.set(d.name, next);
             // What it recorded anew: the single resource's authorization; the regions a SourceAccountAuthorizations added.
             const had = new Set(regionRecords(rec).map((r) => r.arn));
-            await this.judgeRecord(`${stack.name}/${d.name} update`, next, (r) => d.kind === "one" || !had.has(r.arn));
+            await this.judgeRecord(`${stack.name}/${d.name} update`, next, (r) => d.kind === "one" || !had.has(r.arn), {
+                inputs: news,
+                added: d.kind === "group",
+            });
         }
         return upd.ok;
     }
@@ -678,7 +678,7 @@ export class World {
         const outs = res.ok ? (res.value.outs as Props) : res.err.properties;
         if (id && outs) {
             stack.state.set(d.name, { kind: d.kind, id, outs, inputs: news });
-            await this.judgeRecord(`${stack.name}/${d.name} create`, stack.state.get(d.name)!);
+            await this.judgeRecord(`${stack.name}/${d.name} create`, stack.state.get(d.name)!, undefined, { inputs: news, replacing });
         }
         return res.ok;
     }
@@ -707,7 +707,7 @@ export class World {
         const rec = stack.state.get(name);
         if (!rec) return;
         const res = await this.invoke({ stack, kind: rec.kind, name, op: "read", rec }, () => this.prov(rec.kind).read!(rec.id, rec.outs));
-        if (!res.ok) return void (this.run!.failed = true);
+        if (!res.ok) return;
         if (!res.value.id) return void stack.state.delete(name);
         const next = { ...rec, id: res.value.id, outs: res.value.props as Props, inputs: (res.value.inputs as Props) ?? rec.inputs };
         stack.state.set(name, next);
@@ -740,14 +740,11 @@ export class World {
 
     // -- the judge -------------------------------------------------------------------------------
 
-    private instance(serial: number, madeBy: Instance["madeBy"] = "package"): Instance {
+    private instance(serial: number): Instance {
         let i = this.instances.get(serial);
-        if (!i) this.instances.set(serial, (i = { madeBy, creations: new Map(), foundAtAdoption: new Map() }));
+        if (!i) this.instances.set(serial, (i = { creations: new Map(), foundAtAdoption: new Map() }));
         return i;
     }
-
-    /** The madeBy of the next out-of-band creation. */
-    outOfBandMaker: Instance["madeBy"] = "tool";
 
     /**
      * The authorization being judged (its serial), and the known break each authorization already
@@ -795,7 +792,9 @@ export class World {
         const hashes = [r.owner, ...owners].map(hashOf);
         const timeMatch = sameTime(r.creationTime, a.creationTime);
         if (tag) {
-            const ok = tag.creationId !== undefined && tag.creationId === r.creationId && hashes.includes(tag.hash);
+            // The creation ID identifies the creation; the owner beside it changes with a rename (a killed update may
+            // have written the new one before the state learnt it).
+            const ok = tag.creationId !== undefined && tag.creationId === r.creationId;
             const whose = hashes.includes(tag.hash) ? "this resource's" : "another resource's";
             return {
                 ok,
@@ -814,11 +813,7 @@ export class World {
         const a = (c.after ?? c.before)!;
         this.subject = a.serial;
         count(`${c.via} ${c.operation}`);
-        if (c.via === "direct") {
-            if (c.operation === "Put") this.instance(a.serial, this.outOfBandMaker);
-            return;
-        }
-        if (!this.judge) return;
+        if (c.via === "direct" || !this.judge) return; // out of band: anyone may
         const call = this.call;
         const what = `${c.operation} ${a.arn} (#${a.serial})`;
         if (!call) return this.violate(`${what} outside any provider call`);
@@ -828,7 +823,6 @@ export class World {
         const r = this.recordOf(call, a);
         switch (c.operation) {
             case "Put": {
-                inst.madeBy = "package";
                 inst.createdBy = call.run;
                 const tag = parseOwner(a.tags[OWNER_TAG]);
                 if (tag?.creationId === undefined) this.violate(`${who}: ${what} created without an owner tag naming a creation`);
@@ -875,6 +869,7 @@ export class World {
         const before = c.before!.tags;
         const after = c.after!.tags;
         const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => before[k] !== after[k]);
+        if (keys.length === 0) return; // a retried call, applied already: nothing changes
         const set = keys.filter((k) => k in after);
         const removed = keys.filter((k) => !(k in after));
         const declaredNew = new Set(Object.keys((call.inputs?.tags as Tags | undefined) ?? {}));
@@ -963,9 +958,15 @@ export class World {
      * What a create, an update or a read recorded (the regions `only` selects): each authorization AWS
      * holds there must be the resource's own by the contract, a creation the package made or took, or
      * an adopted one. "A race lost to another stack or Control Tower records nothing"; "read reports
-     * someone else's authorization as gone".
+     * someone else's authorization as gone". A create's takeover whose owner tag could not be written
+     * (`claim`: the create's inputs) is recorded by design: its creation time proves it until then.
      */
-    private async judgeRecord(who: string, rec: Rec, only: (r: Outputs) => boolean = () => true): Promise<void> {
+    private async judgeRecord(
+        who: string,
+        rec: Rec,
+        only: (r: Outputs) => boolean = () => true,
+        claim?: { inputs: Props; replacing?: Call["replacing"]; added?: boolean },
+    ): Promise<void> {
         if (!this.judge) return;
         const held = await this.aws.contents();
         for (const r of regionRecords(rec).filter(only)) {
@@ -974,8 +975,15 @@ export class World {
             this.subject = a.serial;
             const o = this.owns([rec.outs.owner, rec.inputs.owner], r, a);
             const tag = parseOwner(a.tags[OWNER_TAG]);
+            const inst = this.instance(a.serial);
             if (!o.ok) this.violate(`${who} records ${a.arn} (#${a.serial}) as its own: ${o.why}`, o.timeMatch && tag ? 1 : undefined);
-            else if (!this.instance(a.serial).creations.has(r.creationId ?? "")) {
+            else if (r.creationId === undefined || inst.creations.has(r.creationId)) continue;
+            else if (claim?.inputs.takeOwnership && !tag && !(CONTROL_TOWER in a.tags)) {
+                // Taken over, its owner tag not written yet.
+                if (claim.replacing) this.violate(`${who}: ${a.arn} (#${a.serial}) taken over by the new half of a replacement`, 6);
+                else if (claim.added) this.violate(`${who}: ${a.arn} (#${a.serial}) taken over in a region added later`, 4);
+                inst.creations.set(r.creationId, "taken");
+            } else {
                 const raced = this.run?.fired.some((f) => f.kind === "race");
                 this.violate(
                     `${who} records creation ${r.creationId} of ${a.arn} (#${a.serial}), which the package never made nor took`,
@@ -1241,7 +1249,6 @@ class OutOfBandCommand extends PlainCommand {
         if (c.kind === "create") {
             // Created again by someone else: the old one (if any) deleted first.
             if (a) await w.aws.remove(this.at);
-            w.outOfBandMaker = c.by;
             await w.aws.put(this.at, c.by === "tool" ? { tool: "terraform" } : { [CONTROL_TOWER]: "managed-by-control-tower" });
             return;
         }
