@@ -337,11 +337,12 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
     try {
         held = await findTagsByArn(t, createdArn);
     } catch (err) {
-        // Whose it is stays unknown: record it (read and delete decide before acting).
+        // Whose it is stays unknown: record it unconfirmed, without the creation time the Put answered
+        // (a Put that lost a race answers the winner's), so that only this creation's owner tag proves it.
         throw partial(
             err as AuthorizationError,
             createdArn,
-            outputsOf(inputs, createdArn, created.CreationTime, policy.held(desired, "own"), "own", creationId),
+            outputsOf(inputs, createdArn, undefined, policy.held(desired, "own"), "own", creationId),
         );
     }
     if (held === undefined) {
@@ -428,6 +429,22 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
  */
 const replacing = new Set<string>();
 
+/** Records that the resource with inputs `news` is being replaced in this run: its create is the new half. */
+export function markReplacing(news: Partial<Inputs>): void {
+    if (news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
+}
+
+/**
+ * Owners whose authorization a delete of this run handled. `pulumi up --replace` never asks the diff,
+ * but deletes the old half first (deleteBeforeReplace): the create that follows is not a first create.
+ */
+const deleted = new Set<string>();
+
+/** Records that this run deleted (or left) an authorization of the resource `owner`. */
+export function rememberDeleted(owner: string | undefined): void {
+    if (owner !== undefined) deleted.add(owner);
+}
+
 /** The causes of failure this run has told whole (one message per cause, `causes.ts`). */
 export const told = new Causes();
 
@@ -444,7 +461,7 @@ function allowOf(inputs: Partial<Inputs>, arn: string, firstCreate: boolean): Fa
         adoptExisting: inputs.adoptExisting === true,
         takeOwnership: inputs.takeOwnership === true,
         takeOwnershipFromControlTower: inputs.takeOwnershipFromControlTower === true,
-        firstCreate: firstCreate && !replacing.has(inputs.owner!),
+        firstCreate: firstCreate && !replacing.has(inputs.owner!) && !deleted.has(inputs.owner!),
         reclaimed: reclaimedArns().has(arn),
     };
 }
@@ -651,6 +668,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
     const given = JSON.stringify(settings);
     if (given !== configuredWith) {
         replacing.clear();
+        deleted.clear();
         seenAbsent.clear();
         told.clear();
     }
@@ -801,8 +819,15 @@ async function deleteOwned(id: string, props: State, deadline: Deadline): Promis
     const held = await findTagsByArn(t, id);
     const d = await decideAt(t, parts, factsOf("delete", held, props));
     // Gone already, or another creation stands in its place (another owner's tag, or another creation
-    // time): not ours to delete. Leave it (README, "Guarantees").
-    if (d.act === "leave") return;
+    // time): not ours to delete. Leave it, and say so (README, "Guarantees").
+    if (d.act === "leave") {
+        if (d.why !== "gone") {
+            notice(
+                `left ${id} in AWS: it is not this resource's creation (${describeHolder(ownerTagOf(held!))}), so the stack no longer records it and nothing was deleted.`,
+            );
+        }
+        return;
+    }
     // Not provably ours, not provably someone else's: fail, naming it, rather than report a delete.
     if (d.act === "refuse") throw notOursError("deleting", id, d.why, held, props);
     await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
@@ -876,7 +901,7 @@ export async function diffOne(id: string, recorded: Outputs, news: Inputs): Prom
         olds.sourceAccountId !== news.sourceAccountId ||
         (news.owner !== undefined && olds.owner !== news.owner);
     // The create of the new half must know it is one (takeOwnership is for a first create only).
-    if (replaces.length > 0 && news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
+    if (replaces.length > 0) markReplacing(news);
     return { changes: replaces.length > 0 || inPlace, replaces };
 }
 
@@ -897,5 +922,6 @@ export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulu
 
 /** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
 export function deleteOne(id: string, props: Outputs): Promise<void> {
+    rememberDeleted(props.owner);
     return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
 }

@@ -31,6 +31,7 @@ import {
     readOne,
     roleOf,
     target,
+    markReplacing,
     tellingOnce,
     told,
     validateMerged,
@@ -353,6 +354,8 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
             changes ||= d.changes === true || !olds.creationTimes[region];
         }
+        // The create of the new half must know it is one (takeOwnership is for a first create only).
+        if (replaces.size > 0) markReplacing(news);
         return { changes: changes || replaces.size > 0, replaces: [...replaces] };
     },
 
