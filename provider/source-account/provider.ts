@@ -102,6 +102,7 @@ export function regionState(o: SourceAccountOutputs, region: string): Outputs {
         adopted: ex.adopted === true,
     };
     if (ex.ownerTagMissing) delete out.owner;
+    if (ex.owner !== undefined) out.owner = ex.owner;
     if (o.creationIds[region] !== undefined) out.creationId = o.creationIds[region];
     if (ex.takenOver) out.takenOver = true;
     if (ex.foundTagKeys) out.foundTagKeys = ex.foundTagKeys;
@@ -128,6 +129,8 @@ export function record(o: SourceAccountOutputs, region: string, state: Outputs |
         if (!tagsEqual(state.tagsAll ?? state.tags, o.tagsAll)) ex.tagsAll = state.tagsAll ?? state.tags ?? {};
         if (!tagsEqual(state.tags, o.tags)) ex.tags = state.tags ?? {};
         if (state.owner === undefined && o.owner !== undefined) ex.ownerTagMissing = true;
+        // A region whose owner tag still names the resource's old owner (an update renaming it failed there).
+        if (state.owner !== undefined && state.owner !== o.owner) ex.owner = state.owner;
         if (Object.keys(ex).length) exceptions[region] = ex;
     }
     if (Object.keys(exceptions).length === 0) delete o.exceptions;

@@ -31,6 +31,8 @@ export interface RegionRecord {
     tagsAll?: Tags;
     /** A refresh found this resource's owner tag removed or edited there: the next up writes it back. */
     ownerTagMissing?: boolean;
+    /** The owner its tag names, when not the resource's (a rename with an alias whose update failed there). */
+    owner?: string;
 }
 
 export interface SourceAccountOutputs extends SourceAccountInputs {

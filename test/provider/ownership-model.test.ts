@@ -102,10 +102,16 @@ const SDK_DEFAULTS_ENV = {
  * counted and the run goes on. Remove an entry once main fixes it.
  */
 const KNOWN: Record<number, string> = {
-    // Empty: the eight breaks this test was written against or found (issue 23's five; (6) a forced
-    // replace's new half, (7) a grouped replacement keeping no region, (8) a Put that lost a race and a
-    // failed read after it) are fixed on main, each with a regression `it` below. A violation numbered
-    // 1–8 fails the run like any other.
+    // The eight breaks this test was written against or found (issue 23's five; (6) a forced replace's
+    // new half, (7) a grouped replacement keeping no region, (8) a Put that lost a race and a failed read
+    // after it) are fixed on main, each with a regression `it` below. What remains of (6): a program that
+    // sets deleteBeforeReplace: false makes `pulumi up --replace` create first, and the engine tells the
+    // provider nothing of it (no diff, no old inputs), so a takeOwnership left on applies to the new half.
+    6: "with deleteBeforeReplace: false, `pulumi up --replace`: takeOwnership left on applies to the new half",
+    // And the migration within a stack, cut off between its tag writes: the taker records a creation whose
+    // owner tag is not written yet, beside the resource whose tag stands (nothing deleted; the taker's
+    // next read leaves it). Seed 7, 250 runs.
+    1: "takeOwnership from another resource of the same stack, cut off before its owner tag is written: both record it",
 };
 const failKnown = (n: number) => {
     if (!(n in KNOWN)) return true;
@@ -917,7 +923,11 @@ class World {
                 return take("taken");
             }
             if (!call.inputs?.adoptExisting)
-                this.violate(`${who}: ${what} changed tags of an existing authorization without adoptExisting`);
+                this.violate(
+                    `${who}: ${what} changed tags of an existing authorization without adoptExisting`,
+                    // A takeover cut off before its owner tag was written (see KNOWN 1).
+                    call.inputs?.takeOwnership ? 1 : undefined,
+                );
             if (owner) this.violate(`${who}: ${what} adopted while its owner tag names creation ${owner.creationId ?? "(none)"}`);
             const adopter = hashOf(call.inputs?.owner) ?? "";
             if (!inst.foundAtAdoption.has(adopter)) inst.foundAtAdoption.set(adopter, new Set(userKeys(before)));
