@@ -643,6 +643,14 @@ export async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise
     return newAccount === oldAccount ? "update" : "replace";
 }
 
+/** Forgets what this run has seen (a new run): replacements, deletes, absences, causes told. */
+export function forgetRun(): void {
+    replacing.clear();
+    deleted.clear();
+    seenAbsent.clear();
+    told.clear();
+}
+
 /** The settings the provider process last applied, so that a second resource type's configure in the same run keeps the run's replacements. */
 let configuredWith: string | undefined;
 
@@ -666,12 +674,7 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
         throw err;
     }
     const given = JSON.stringify(settings);
-    if (given !== configuredWith) {
-        replacing.clear();
-        deleted.clear();
-        seenAbsent.clear();
-        told.clear();
-    }
+    if (given !== configuredWith) forgetRun();
     configuredWith = given;
     configureSettings(settings);
 }

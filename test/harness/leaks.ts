@@ -5,7 +5,7 @@
  * written with console.* — and, after the whole run, fails if any of them contains one of the
  * tests' fake secrets (credentials, session token, endpoint userinfo password, secret tag values).
  */
-import { told } from "../../provider/core/authorization";
+import { forgetRun } from "../../provider/core/authorization";
 import * as assert from "node:assert/strict";
 import * as errors from "../../provider/core/aws/errors";
 import { setNoticeSink } from "../../provider/core/notice";
@@ -106,9 +106,9 @@ export const mochaHooks = {
     beforeAll(): void {
         install();
     },
-    // Each test is a run of its own: a cause another test told whole is told whole again (causes.ts).
+    // Each test is a run of its own: what another test's run saw (a cause told whole, a delete) is forgotten.
     beforeEach(): void {
-        told.clear();
+        forgetRun();
     },
     afterAll(): void {
         // A scan of nothing proves nothing: both tiers produce dozens of messages.
