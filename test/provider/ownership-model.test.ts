@@ -1492,6 +1492,16 @@ describe("ownership model (issue 23)", function () {
             assert.equal(world.stack(0).state.has("a"), false, "the create of the new half refused it");
         });
 
+        it("a SourceAccountAuthorizations renamed with an alias whose update fails in a region is still deleted by destroy (seed 7)", async () => {
+            const { held } = await scenario([
+                new Declare(0, "g", spec({ regions: ["us-west-2"] })),
+                // The rename's update writes the new owner tag; it fails there, so the tag still names the old owner.
+                new Rename(0, "g", true, [{ kind: "throttle", operation: "ListTagsForResource", nth: 0 }]),
+                new Destroy(0, "g"),
+            ]);
+            assert.deepEqual(held, {}, "destroy deleted it: the region kept the owner its tag names");
+        });
+
         it("a create whose Put lost a race, and whose read after it failed, never has destroy delete the winner's (8)", async () => {
             const { held } = await scenario([
                 // Another tool creates it between the create's existence check and its Put (AWS keeps theirs and ignores
