@@ -424,25 +424,15 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
 }
 
 /**
- * Owners whose resources are being replaced in this run (recorded by `diff`): the create of the new
- * half does not apply `takeOwnership`, a one-shot migration for a resource's first create.
+ * Owners whose create in this run is the new half of a replacement, so that `takeOwnership` (a one-shot
+ * migration for a resource's first create) does not apply: marked by `diff`, and by a delete, since
+ * `pulumi up --replace` never asks the diff but deletes the old half first (deleteBeforeReplace).
  */
 const replacing = new Set<string>();
 
 /** Records that the resource with inputs `news` is being replaced in this run: its create is the new half. */
 export function markReplacing(news: Partial<Inputs>): void {
-    if (news.takeOwnership === true && typeof news.owner === "string") replacing.add(news.owner);
-}
-
-/**
- * Owners whose authorization a delete of this run handled. `pulumi up --replace` never asks the diff,
- * but deletes the old half first (deleteBeforeReplace): the create that follows is not a first create.
- */
-const deleted = new Set<string>();
-
-/** Records that this run deleted (or left) an authorization of the resource `owner`. */
-export function rememberDeleted(owner: string | undefined): void {
-    if (owner !== undefined) deleted.add(owner);
+    if (typeof news.owner === "string") replacing.add(news.owner);
 }
 
 /** The causes of failure this run has told whole (one message per cause, `causes.ts`). */
@@ -461,7 +451,7 @@ function allowOf(inputs: Partial<Inputs>, arn: string, firstCreate: boolean): Fa
         adoptExisting: inputs.adoptExisting === true,
         takeOwnership: inputs.takeOwnership === true,
         takeOwnershipFromControlTower: inputs.takeOwnershipFromControlTower === true,
-        firstCreate: firstCreate && !replacing.has(inputs.owner!) && !deleted.has(inputs.owner!),
+        firstCreate: firstCreate && !replacing.has(inputs.owner!),
         reclaimed: reclaimedArns().has(arn),
     };
 }
@@ -646,7 +636,6 @@ export async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise
 /** Forgets what this run has seen (a new run): replacements, deletes, absences, causes told. */
 export function forgetRun(): void {
     replacing.clear();
-    deleted.clear();
     seenAbsent.clear();
     told.clear();
 }
@@ -925,6 +914,6 @@ export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulu
 
 /** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
 export function deleteOne(id: string, props: Outputs): Promise<void> {
-    rememberDeleted(props.owner);
+    markReplacing(props);
     return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
 }

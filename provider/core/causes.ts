@@ -19,6 +19,18 @@ export function causeOf(message: string): string {
     return `${verb} ${VARYING.reduce((m, [re, to]) => m.replace(re, to), message.replace(SUBJECT, ""))}`;
 }
 
+/** Regions' failure messages grouped by cause, in first-seen order: the regions each hit, and its first message. */
+export function byCause(failures: { region: string; message: string }[]): { key: string; regions: string[]; message: string }[] {
+    const groups = new Map<string, { key: string; regions: string[]; message: string }>();
+    for (const { region, message } of failures) {
+        const key = causeOf(message);
+        const group = groups.get(key) ?? { key, regions: [], message };
+        group.regions.push(region);
+        groups.set(key, group);
+    }
+    return [...groups.values()];
+}
+
 /** The first sentence of a message's cause (to a `.` or `:` outside parentheses), for a line that points at the whole message. */
 export function gist(message: string): string {
     const cause = message.replace(SUBJECT, "");

@@ -40,7 +40,7 @@ import {
 } from "../core/authorization";
 import { credentialsInUse, currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
 import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
-import { causeOf, gist, sameAs } from "../core/causes";
+import { byCause, gist, sameAs } from "../core/causes";
 import { buildArn } from "../core/model/id";
 import { roleAccount } from "../core/aws/settings";
 import { tagPolicy, tagsEqual } from "../core/tag-policy";
@@ -246,14 +246,10 @@ function regionsFailed(verb: Verb, resource: string, failed: Outcome<unknown>[],
     const errors = failed.map((f) => (f as Extract<Outcome<unknown>, { ok: false }>).error);
     const codes = new Set(errors.map((e) => e.code));
     const subject = `${verb} ${resource}`;
-    const byCause = new Map<string, { regions: string[]; message: string }>();
-    failed.forEach((f, i) => {
-        const key = causeOf(errors[i].message);
-        const group = byCause.get(key) ?? { regions: [], message: errors[i].message };
-        group.regions.push(f.region);
-        byCause.set(key, group);
-    });
-    const groups = [...byCause].map(([key, group]) => ({ ...group, teller: told.teller(key, subject) }));
+    const groups = byCause(failed.map((f, i) => ({ region: f.region, message: errors[i].message }))).map((g) => ({
+        ...g,
+        teller: told.teller(g.key, subject),
+    }));
     const regions = failed.map((f) => f.region).join(", ");
     const head = `${subject}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}`;
     const code = codes.size === 1 ? [...codes][0] : undefined;
@@ -329,15 +325,13 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const first = fixed === undefined || moved;
         const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
         // One failure per cause, naming the regions it hit.
-        const refusals = new Map<string, { regions: string[]; message: string }>();
-        for (const f of found) {
-            const message = f.ok ? f.value.refusal : currentSettings().skipCredentialsValidation ? undefined : f.error.message;
-            if (message === undefined) continue;
-            const group = refusals.get(causeOf(message)) ?? { regions: [], message };
-            group.regions.push(f.region);
-            refusals.set(causeOf(message), group);
-        }
-        if (refusals.size) return fail([...refusals.values()].map((g) => `regions: ${g.regions.join(", ")}: ${g.message}`));
+        const refusals = byCause(
+            found.flatMap((f) => {
+                const message = f.ok ? f.value.refusal : currentSettings().skipCredentialsValidation ? undefined : f.error.message;
+                return message === undefined ? [] : [{ region: f.region, message }];
+            }),
+        );
+        if (refusals.length) return fail(refusals.map((g) => `regions: ${g.regions.join(", ")}: ${g.message}`));
         return { inputs: news };
     },
 
