@@ -22,6 +22,7 @@ import {
     validateMerged,
     validateRole,
 } from "../core/authorization";
+import { showingInputChanges } from "../core/input-changes";
 import { currentLimits, currentSettings, settingsRefusal } from "../core/aws/client";
 import { buildArn, parseArn } from "../core/model/id";
 import { isUnknown, type Inputs, type Outputs } from "../core/model/types";
@@ -47,7 +48,7 @@ async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Input
     return accountId === undefined ? news : ({ ...news, arn: buildArn({ ...news, accountId }), accountId } as Inputs);
 }
 
-export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
+export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = showingInputChanges({
     configure,
 
     async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
@@ -110,4 +111,4 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = {
     read: (id, props) => tellingOnce(readOne(id, props)),
     update: (id, olds, news) => tellingOnce(updateOne(id, olds, news)),
     delete: (id, props) => tellingOnce(deleteOne(id, props)),
-};
+});

@@ -38,6 +38,7 @@ import {
     updateOne,
     validateRole,
 } from "../core/authorization";
+import { showingInputChanges } from "../core/input-changes";
 import { credentialsInUse, currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
 import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { byCause, gist, sameAs } from "../core/causes";
@@ -278,7 +279,7 @@ function problems(news: SourceAccountInputs): string[] {
 
 const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion"] as const;
 
-export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccountInputs, SourceAccountOutputs> = {
+export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccountInputs, SourceAccountOutputs> = showingInputChanges({
     configure,
 
     async check(olds: SourceAccountInputs, given: SourceAccountInputs): Promise<pulumi.dynamic.CheckResult<SourceAccountInputs>> {
@@ -485,4 +486,4 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             );
         }
     },
-};
+});

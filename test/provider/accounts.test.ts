@@ -23,6 +23,7 @@ import {
     roleIn,
     useAws,
     created,
+    withoutDigest,
 } from "../harness/aws";
 
 const OWNER = "pulumi-aws-config-aggregation:owner";
@@ -66,7 +67,7 @@ describe("several accounts", function () {
             );
 
             const read = await provider.read!(id, outs);
-            assert.deepEqual([read.id, read.props], [id, outs]);
+            assert.deepEqual([read.id, withoutDigest(read.props)], [id, withoutDigest(outs)]);
             const upd = await provider.update!(id, outs!, viaRole(OTHER_ACCOUNT, { tags: { team: "security" } }));
             assert.deepEqual(upd.outs!.tags, { team: "security" });
             assert.deepEqual(await aws.tagsIn(OTHER_ACCOUNT, "eu-west-1", arn), { team: "security", [OWNER]: created(OWNER_A) });
@@ -130,7 +131,8 @@ describe("several accounts", function () {
                 replaces: [],
             });
             const sameAccount = inputsFor({ assumeRole: { roleArn: roleIn(OTHER_ACCOUNT, "other-role"), sessionName: "ci" } });
-            assert.deepEqual(await provider.diff!(id, outs!, sameAccount), { changes: true, replaces: [] });
+            // An in-place update the inputs show: left to the engine's diff of the inputs (input-changes.ts).
+            assert.deepEqual(await provider.diff!(id, outs!, sameAccount), { changes: undefined, replaces: [] });
             // Dropping the role: the stack's credentials act in SOURCE_ACCOUNT, another account.
             assert.deepEqual(await provider.diff!(id, outs!, inputsFor()), {
                 changes: true,

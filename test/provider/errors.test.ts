@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { INPUTS_KEY, inputsDigest } from "../../provider/core/input-changes";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -302,6 +303,7 @@ describe("AWS failures", function () {
                             creationTime: undefined,
                             adopted: false,
                             creationId: e.properties!.creationId,
+                            [INPUTS_KEY]: inputsDigest(inputs()),
                         },
                     );
                     assert.match(String(e.properties!.creationId), /^[0-9a-f]{16}$/, "the creation whose tag AWS holds");

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { INPUTS_KEY, inputsDigest } from "../../provider/core/input-changes";
 import { provider } from "../../provider/authorization/provider";
 import type { Outputs } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
@@ -10,9 +11,10 @@ const OWNER = OWNER_TAG;
 const inputs = inputsFor;
 
 /** What a refresh reads back for a resource in state: its outputs, and the same as the next diff's inputs. */
+/** What a read returns for `outs`: the outputs, with the digest of the inputs it returns beside them. */
 function refreshed(id: string, outs: Outputs | undefined) {
-    const { creationTime: _c, adopted: _a, creationId: _i, ...asInputs } = outs!;
-    return { id, props: outs, inputs: asInputs };
+    const { creationTime: _c, adopted: _a, creationId: _i, [INPUTS_KEY]: _d, ...asInputs } = outs as Outputs & { [INPUTS_KEY]?: string };
+    return { id, props: { ...outs, [INPUTS_KEY]: inputsDigest(asInputs) }, inputs: asInputs };
 }
 
 describe("provider against moto", function () {
@@ -40,6 +42,7 @@ describe("provider against moto", function () {
                     creationTime: undefined,
                     adopted: false,
                     creationId: outs!.creationId,
+                    [INPUTS_KEY]: inputsDigest(inputs()),
                 },
             );
             assert.deepEqual(
@@ -75,7 +78,7 @@ describe("provider against moto", function () {
             process.env.AWS_REGION = "eu-west-1";
             try {
                 const read = await provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`);
-                const { owner: _owner, creationId: _creation, ...unowned } = outs!;
+                const { owner: _owner, creationId: _creation, [INPUTS_KEY]: _digest, ...unowned } = outs as typeof outs & { [INPUTS_KEY]?: string };
                 assert.deepEqual(read, { id, props: unowned }, "a lookup without state has no owner and no creation");
             } finally {
                 delete process.env.AWS_REGION;
