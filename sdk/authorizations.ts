@@ -86,11 +86,15 @@ export interface AccountAggregationSource {
     regions: string[];
 }
 
-/** The same sources in the shape of the AWS API's and CloudFormation's `AccountAggregationSources`. */
+/**
+ * The same sources in the shape of the AWS API's `AccountAggregationSources` (`PutConfigurationAggregator`
+ * in the AWS SDKs, CloudFormation's `AWS::Config::ConfigurationAggregator`), keys as the API spells them.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_AccountAggregationSource.html
+ */
 export interface ApiAccountAggregationSource {
-    accountIds: string[];
-    awsRegions: string[];
-    allAwsRegions: boolean;
+    AccountIds: string[];
+    AwsRegions: string[];
+    AllAwsRegions: boolean;
 }
 
 const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
@@ -148,8 +152,8 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
  * authorization: 300 accounts × 17 regions are 300 resources in the engine, not 5,100.
  *
  * Outputs, once every authorization exists: `accountAggregationSource` for
- * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, and `arns` by
- * account and region. An account-based aggregator aggregates every listed account from every listed
+ * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, `arns` by
+ * account and region, and `regionsByAccount` (the one to export for review). An account-based aggregator aggregates every listed account from every listed
  * region, so give every account the same regions (the component warns when they differ).
  *
  * A source's `regions: "enabled"` (or `onlyEnabledRegions`) asks `account:ListRegions` through its
@@ -166,6 +170,13 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
     public readonly accountAggregationSources: pulumi.Output<ApiAccountAggregationSource[]>;
     /** The ARN of every authorization, by account and region. */
     public readonly arns: pulumi.Output<{ [accountId: string]: { [region: string]: string } }>;
+    /**
+     * Each source account's regions, sorted and comma-separated, by account: the output to export for
+     * review. A preview shows one line per account that changes, and removing an account removes its
+     * line; the lists of `accountAggregationSource` are diffed by index, so there every later account
+     * would read as changed.
+     */
+    public readonly regionsByAccount: pulumi.Output<{ [accountId: string]: string }>;
     /**
      * Pending aggregation requests in the source accounts from aggregators other than the declared
      * one, sorted; empty unless `reportPendingRequests` is set.
@@ -241,7 +252,11 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
         // authorization exists, so that an aggregator built from them is created after the authorizations it needs.
         const source = pulumi.all([allRegions, allArns]).apply(([lists]) => ({ accountIds, regions: [...new Set(lists.flat())].sort() }));
         this.accountAggregationSource = source;
-        this.accountAggregationSources = source.apply((s) => [{ accountIds: s.accountIds, awsRegions: s.regions, allAwsRegions: false }]);
+        this.accountAggregationSources = source.apply((s) => [{ AccountIds: s.accountIds, AwsRegions: s.regions, AllAwsRegions: false }]);
+        this.regionsByAccount = pulumi.all([allRegions, allArns]).apply(([lists]): { [accountId: string]: string } => {
+            const rows = sources.map((s, i): [string, string] => [s.accountId, [...(lists[i] as string[])].sort().join(",")]);
+            return Object.fromEntries(rows.sort(([a], [b]) => a.localeCompare(b)));
+        });
         this.arns = allArns.apply((byAccount) => Object.fromEntries(sources.map((s, i) => [s.accountId, { ...byAccount[i] }])));
         this.unexpectedPendingRequests = args.reportPendingRequests
             ? unexpectedPendingRequests(
@@ -255,6 +270,7 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
             accountAggregationSource: this.accountAggregationSource,
             accountAggregationSources: this.accountAggregationSources,
             arns: this.arns,
+            regionsByAccount: this.regionsByAccount,
         });
     }
 }

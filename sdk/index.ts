@@ -27,6 +27,7 @@ export {
     type AggregatorSourcesStatusArgs,
     type AggregatorSourcesStatusError,
     type ExpectedSource,
+    type ExpectedSources,
     type SourceStatus,
     type StatusRoleArgs,
     type Unhealthy,

@@ -94,7 +94,9 @@ export class SourceAccountAuthorizations extends ConfigAggregationResource {
             name,
             args,
             { regions: args?.regions, arns: undefined, creationTimes: undefined, creationIds: undefined, exceptions: undefined },
-            opts,
+            // A preview names each added or removed region in `arns`, keyed by region; the list's own diff
+            // goes by index, so removing one region would read as every later one changing.
+            { ...opts, hideDiffs: [...(opts?.hideDiffs ?? []), "regions"] },
             // A region whose tags differ from the common view (adopted, say) records them in `exceptions`.
             ["tagsAll", "exceptions"],
         );

@@ -32,11 +32,10 @@ export interface StatusRoleArgs {
 /** How long, and for which sources, {@link aggregatorSourcesStatus} waits. */
 export interface WaitForSourcesArgs {
     /**
-     * The sources that must succeed: an {@link AccountAggregationSource} (every account from every
-     * region, what `AggregationAuthorizations` outputs and `aws.cfg.ConfigurationAggregator` takes), or a
-     * list of (account, region).
+     * The sources that must succeed: see {@link ExpectedSources} (`AggregationAuthorizations`'
+     * `regionsByAccount` or `accountAggregationSource`, or a list of (account, region)).
      */
-    readonly sources: AccountAggregationSource | readonly ExpectedSource[];
+    readonly sources: ExpectedSources;
     /**
      * Longest total wait. AWS Config brings a new source's data within minutes, not seconds.
      * @default 900
@@ -143,11 +142,22 @@ function runError(message: string): pulumi.RunError {
     return err;
 }
 
+/**
+ * The sources an aggregator should see: `AggregationAuthorizations`' `accountAggregationSource` or its
+ * `regionsByAccount` (`{ "<account>": "<region>,<region>" }`), or a list of (account, region) pairs.
+ */
+export type ExpectedSources = AccountAggregationSource | { readonly [accountId: string]: string } | readonly ExpectedSource[];
+
 /** The (account, region) pairs of `sources`. */
-export function expectedSources(sources: AccountAggregationSource | readonly ExpectedSource[]): ExpectedSource[] {
+export function expectedSources(sources: ExpectedSources): ExpectedSource[] {
     if (Array.isArray(sources)) return [...(sources as readonly ExpectedSource[])];
     const s = sources as AccountAggregationSource;
-    return s.accountIds.flatMap((accountId) => s.regions.map((region) => ({ accountId: String(accountId), region })));
+    if (Array.isArray(s.accountIds) && Array.isArray(s.regions))
+        return s.accountIds.flatMap((accountId) => s.regions.map((region) => ({ accountId: String(accountId), region })));
+    const byAccount = sources as { readonly [accountId: string]: string };
+    return Object.keys(byAccount)
+        .sort()
+        .flatMap((accountId) => String(byAccount[accountId]).split(",").filter(Boolean).map((region) => ({ accountId, region })));
 }
 
 /** A failure of the read, of its kind; `partial`: what the read found before it failed (the wait's last read). */

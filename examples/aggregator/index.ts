@@ -1,6 +1,6 @@
 // The aggregator account turns the source stacks' outputs into account aggregation sources. A source
 // stack is either examples/source-account (one account: sourceAccountId, regions, arns by region) or
-// examples/organization (many: accountAggregationSource, arns by account and region). With
+// examples/organization (many: regionsByAccount, arns by account and region). With
 // aggregatorName set, it also reports whether that aggregator's sources work, and on `pulumi up`
 // waits until every source it expects has succeeded (failing the up, and so the pipeline, if not).
 import * as pulumi from "@pulumi/pulumi";
@@ -20,17 +20,17 @@ interface Source {
 const sources = sourceStacks.map((name) => {
     const ref = new pulumi.StackReference(name);
     return pulumi
-        .all([ref.getOutput("accountAggregationSource"), ref.getOutput("sourceAccountId"), ref.getOutput("regions"), ref.getOutput("arns")])
+        .all([ref.getOutput("regionsByAccount"), ref.getOutput("sourceAccountId"), ref.getOutput("regions"), ref.getOutput("arns")])
         .apply(([org, accountId, regions, arns]): Source => {
             if (org) {
-                const byAccount = arns as Record<string, Record<string, string>>;
+                const byAccount = org as Record<string, string>;
                 return {
-                    accountIds: org.accountIds,
-                    regions: org.regions,
-                    arns: Object.values(byAccount).flatMap((r) => Object.values(r)),
+                    accountIds: Object.keys(byAccount),
+                    regions: [...new Set(Object.values(byAccount).flatMap((r) => r.split(",")))],
+                    arns: Object.values((arns ?? {}) as Record<string, Record<string, string>>).flatMap((r) => Object.values(r)),
                 };
             }
-            if (!accountId) throw new Error(`stack ${name} exports neither accountAggregationSource nor sourceAccountId`);
+            if (!accountId) throw new Error(`stack ${name} exports neither regionsByAccount nor sourceAccountId`);
             return { accountIds: [accountId as string], regions: regions as string[], arns: Object.values(arns as Record<string, string>) };
         });
 });
@@ -38,7 +38,7 @@ const sources = sourceStacks.map((name) => {
 /** The accountAggregationSources of the AWS API (and CloudFormation): one per source stack. */
 export const accountAggregationSources = pulumi
     .all(sources)
-    .apply((all) => all.map((s) => ({ accountIds: [...s.accountIds].sort(), awsRegions: [...s.regions].sort(), allAwsRegions: false })));
+    .apply((all) => all.map((s) => ({ AccountIds: [...s.accountIds].sort(), AwsRegions: [...s.regions].sort(), AllAwsRegions: false })));
 /**
  * What aws.cfg.ConfigurationAggregator (pulumi-aws v7) takes as accountAggregationSource: one block,
  * every account from every region, e.g.

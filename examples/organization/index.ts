@@ -23,9 +23,7 @@ const org = new AggregationAuthorizations("org", {
     })),
 });
 
-/** What aws.cfg.ConfigurationAggregator (pulumi-aws v7) takes as accountAggregationSource. */
-export const accountAggregationSource = org.accountAggregationSource;
-/** The same in the AWS API's shape. */
-export const accountAggregationSources = org.accountAggregationSources;
+/** Each account's regions, comma-separated: one line per account in a preview (the aggregator stack reads it). */
+export const regionsByAccount = org.regionsByAccount;
 /** The ARN of every authorization, by account and region. */
 export const arns = org.arns;

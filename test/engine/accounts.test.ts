@@ -110,7 +110,7 @@ describe("many accounts under the pulumi CLI", function () {
         assert.deepEqual(await awsState(aws), expected(all, { "cost-center": "42" }));
         const outs = await s.outputs();
         assert.deepEqual(outs.accountAggregationSource, { accountIds: ACCOUNTS, regions: REGIONS });
-        assert.deepEqual(outs.accountAggregationSources, [{ accountIds: ACCOUNTS, awsRegions: REGIONS, allAwsRegions: false }]);
+        assert.deepEqual(outs.accountAggregationSources, [{ AccountIds: ACCOUNTS, AwsRegions: REGIONS, AllAwsRegions: false }]);
         assert.deepEqual(outs.arns, Object.fromEntries(ACCOUNTS.map((a) => [a, Object.fromEntries(REGIONS.map((r) => [r, arn(a, r)]))])));
         const assumed = aws.proxy.calls.filter((c) => c.operation === "AssumeRole");
         assert.deepEqual([...new Set(assumed.map((c) => c.params?.RoleArn))].sort(), ACCOUNTS.map((a) => roleIn(a)).sort());

@@ -45,7 +45,7 @@ describe("examples under the pulumi CLI", function () {
             await aggregator.up();
             const agg = await aggregator.outputs();
             assert.deepEqual(agg.accountAggregationSources, [
-                { accountIds: [SOURCE_ACCOUNT], awsRegions: [...regions].sort(), allAwsRegions: false },
+                { AccountIds: [SOURCE_ACCOUNT], AwsRegions: [...regions].sort(), AllAwsRegions: false },
             ]);
             assert.deepEqual(agg.authorizationArns, Object.values(arns).sort());
 
@@ -110,7 +110,7 @@ describe("examples under the pulumi CLI", function () {
             );
             const outs = await org.outputs();
             assert.deepEqual(outs.arns, arns);
-            assert.deepEqual(outs.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
+            assert.deepEqual(outs.regionsByAccount, Object.fromEntries([...accounts].sort().map((a) => [a, regions.join(",")])));
 
             // The aggregator itself, in the aggregator account (through the proxy, which records it for its emulation).
             await aws.inAccount(AGGREGATOR_ACCOUNT, () =>
@@ -127,7 +127,7 @@ describe("examples under the pulumi CLI", function () {
             const agg = await aggregator.outputs();
             assert.deepEqual(agg.accountAggregationSource, { accountIds: [...accounts].sort(), regions });
             assert.deepEqual(agg.accountAggregationSources, [
-                { accountIds: [...accounts].sort(), awsRegions: regions, allAwsRegions: false },
+                { AccountIds: [...accounts].sort(), AwsRegions: regions, AllAwsRegions: false },
             ]);
             assert.deepEqual(
                 agg.authorizationArns,

@@ -101,7 +101,7 @@ describe("AggregationAuthorizations (mocked engine)", () => {
             regions: ["eu-west-1", "us-west-2"],
         });
         assert.deepEqual(await value(org.accountAggregationSources), [
-            { accountIds: ["444455556666", "777788889999"], awsRegions: ["eu-west-1", "us-west-2"], allAwsRegions: false },
+            { AccountIds: ["444455556666", "777788889999"], AwsRegions: ["eu-west-1", "us-west-2"], AllAwsRegions: false },
         ]);
     });
 

@@ -14,7 +14,7 @@ const externalId = config.getSecret("externalId");
 const org = new AggregationAuthorizations("org", {
     authorizedAccountId: config.require("aggregatorAccountId"),
     authorizedAwsRegion: config.require("aggregatorRegion"),
-    tags: { team: "platform" },
+    tags: config.getObject("tags") ?? { team: "platform" },
     reportPendingRequests: config.getBoolean("reportPendingRequests"),
     takeOwnership: config.getBoolean("takeOwnership"),
     sources: sources.map((s) => ({
@@ -28,7 +28,13 @@ const org = new AggregationAuthorizations("org", {
     })),
 });
 
-exports.accountAggregationSource = org.accountAggregationSource;
-exports.accountAggregationSources = org.accountAggregationSources;
-exports.arns = org.arns;
-exports.unexpectedPendingRequests = org.unexpectedPendingRequests;
+// `exports`: the outputs to export (a JSON list); by default all.
+const exported = JSON.parse(config.get("exports") ?? "null");
+const outputs = {
+    accountAggregationSource: org.accountAggregationSource,
+    accountAggregationSources: org.accountAggregationSources,
+    arns: org.arns,
+    regionsByAccount: org.regionsByAccount,
+    unexpectedPendingRequests: org.unexpectedPendingRequests,
+};
+for (const [k, v] of Object.entries(outputs)) if (!exported || exported.includes(k)) exports[k] = v;
