@@ -190,10 +190,40 @@ else {
     }
 }
 
+// The Organizations policy (the JSON block under "### Accounts from AWS Organizations"): exactly the calls
+// organizationSources makes (the paginators sdk/organizations.ts imports from @aws-sdk/client-organizations),
+// which its access-denied message names.
+const organizationsSource = fs.readFileSync(path.join(ROOT, "sdk", "organizations.ts"), "utf8");
+const organizationsImport = /import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/client-organizations"/.exec(organizationsSource);
+const organizationsActions = new Set(
+    (organizationsImport ? organizationsImport[1].split(",") : [])
+        .map((n) => n.trim())
+        .filter((n) => n.startsWith("paginate"))
+        .map((n) => `organizations:${n.slice("paginate".length)}`),
+);
+const organizationsSection = fs.readFileSync(readme, "utf8").split(/^### Accounts from AWS Organizations$/m)[1];
+const organizationsBlock = organizationsSection && /```json\n([\s\S]*?)\n```/.exec(organizationsSection.split(/^#{2,3} /m)[0]);
+if (organizationsActions.size === 0) problems.push("sdk/organizations.ts: found no Organizations paginator imports; have they moved?");
+else if (!organizationsBlock) fail(readme, 'has no ```json block under "### Accounts from AWS Organizations"');
+else {
+    let doc;
+    try {
+        doc = JSON.parse(organizationsBlock[1]);
+    } catch (err) {
+        fail(readme, `the Organizations policy block is not valid JSON: ${err.message}`);
+    }
+    if (doc !== undefined) {
+        const granted = checkPolicy(readme, doc, { trust: false });
+        if (sorted(granted) !== sorted(organizationsActions))
+            fail(readme, `the Organizations policy must grant ${sorted(organizationsActions)} and nothing else, grants ${sorted(granted)}`);
+    }
+}
+
 if (problems.length) {
     for (const p of problems) console.error(p);
     process.exit(1);
 }
 console.log(
-    `IAM policies match the ${called.size} actions the provider calls: ${sorted(called)}; the aggregator account's, ${statusAction[1]}`,
+    `IAM policies match the ${called.size} actions the provider calls: ${sorted(called)}; the aggregator account's, ${statusAction[1]}; ` +
+        `the Organizations calls, ${sorted(organizationsActions)}`,
 );

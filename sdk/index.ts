@@ -33,3 +33,9 @@ export {
     type Unhealthy,
     type WaitForSourcesArgs,
 } from "./status";
+export {
+    organizationSources,
+    type OrganizationSourcesArgs,
+    type OrganizationSourceRoleArgs,
+    type OrganizationsRoleArgs,
+} from "./organizations";

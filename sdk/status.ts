@@ -136,7 +136,7 @@ export interface AggregatorSourcesStatus {
  * until the string outgrows V8's limit: 50 s and more of a program's run after its error, before
  * Pulumi gets to print it (nodejs/node#64011). Without frames there is nothing to colour.
  */
-function runError(message: string): pulumi.RunError {
+export function runError(message: string): pulumi.RunError {
     const err = new pulumi.RunError(message);
     err.stack = `${err.name}: ${message}`;
     return err;

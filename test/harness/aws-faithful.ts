@@ -22,9 +22,12 @@
  *    one account and region; the API reference offers no cross-account access to them.
  * 5. DescribeConfigurationAggregatorSourcesStatus, DescribePendingAggregationRequests and
  *    account:ListRegions, which moto lacks: see aws-aggregation.ts.
+ * 6. AWS Organizations' List calls: who may make them, pages of at most 20, empty pages, account
+ *    states moto never shows: see aws-organizations.ts.
  */
 import type * as http from "node:http";
 import { AggregationEmulation } from "./aws-aggregation";
+import { OrganizationsEmulation } from "./aws-organizations";
 
 /** What the proxy should do with a Config call instead of forwarding it as it is. */
 export type Verdict =
@@ -60,8 +63,11 @@ export class AwsFaithful {
 
     /** (5) The aggregation operations moto lacks, and their test data (regions enabled per account). */
     readonly aggregation: AggregationEmulation;
+    /** (6) AWS Organizations as AWS answers, and its test data (account states, empty pages). */
+    readonly organizations: OrganizationsEmulation;
 
     constructor(private readonly upstream: Upstream) {
+        this.organizations = new OrganizationsEmulation(upstream);
         this.aggregation = new AggregationEmulation((headers, account, region, operation, body) => {
             const h: http.IncomingHttpHeaders = { ...headers, "x-moto-account-id": account, "content-type": "application/x-amz-json-1.1" };
             h.authorization = String(headers.authorization ?? "").replace(
@@ -80,7 +86,10 @@ export class AwsFaithful {
         if (!account) {
             // moto routes by the service in the signature's credential scope, and checks no signature.
             const h: http.IncomingHttpHeaders = { ...headers, "content-type": "application/x-www-form-urlencoded" };
-            h.authorization = String(headers.authorization ?? "").replace(/\/(config|account)\/aws4_request/, "/sts/aws4_request");
+            h.authorization = String(headers.authorization ?? "").replace(
+                /\/(config|account|organizations)\/aws4_request/,
+                "/sts/aws4_request",
+            );
             delete h["x-amz-target"];
             account = this.upstream(h, undefined, "Action=GetCallerIdentity&Version=2011-06-15").then((r) => {
                 const m = /<Account>(\d{12})<\/Account>/.exec(r.body.toString("utf8"));
@@ -96,9 +105,11 @@ export class AwsFaithful {
     /** Decides a Config call (`operation` with its JSON `body`) the way AWS would where moto would not. */
     async review(
         headers: http.IncomingHttpHeaders,
-        call: { operation: string; region: string; accessKeyId: string; body?: Record<string, unknown> },
+        call: { service?: string; operation: string; region: string; accessKeyId: string; body?: Record<string, unknown> },
     ): Promise<Verdict> {
         const body = call.body ?? {};
+        if (call.service === "organizations")
+            return this.organizations.review(headers, await this.callerAccount(headers, call.accessKeyId), call.operation, body);
         const tags = (body.Tags as Tag[] | undefined) ?? [];
         switch (call.operation) {
             case "PutConfigurationAggregator": {

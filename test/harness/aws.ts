@@ -137,6 +137,7 @@ export function useAws(): AwsFixture {
         fixture.proxy.reset();
         fixture.proxy.clear();
         fixture.proxy.faithful?.aggregation.forget();
+        fixture.proxy.faithful?.organizations.forget();
         configureSettings({});
     });
     after(async () => {

@@ -18,6 +18,8 @@ export const PROGRAMS = {
     sourceAccounts: path.join(REPO, "test/engine/programs/source-accounts"),
     /** One AggregationAuthorizations component over its `sources` config. */
     organization: path.join(REPO, "test/engine/programs/organization"),
+    /** That component over `organizationSources`: the accounts of the organization in moto. */
+    organizationSources: path.join(REPO, "test/engine/programs/organization-sources"),
     /** What earlier versions of that component declared: one AggregationAuthorization per account and region under it. */
     organizationPerRegion: path.join(REPO, "test/engine/programs/organization-per-region"),
     sourceAccountExample: path.join(REPO, "examples/source-account"),

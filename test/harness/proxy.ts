@@ -178,7 +178,7 @@ export class RecordingProxy {
         const isAws = call.service !== "";
         let fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
         if (!fault && isAws && this.beforeForward) await this.beforeForward(call);
-        if (!fault && (call.service === "config" || call.service === "account") && this.faithful) {
+        if (!fault && ["config", "account", "organizations"].includes(call.service) && this.faithful) {
             try {
                 const verdict = await this.faithful.review(req.headers, call);
                 if (verdict && "error" in verdict) fault = { kind: "error", ...verdict.error };

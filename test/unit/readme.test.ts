@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as ts from "typescript";
 import { SUPPORTED } from "../../provider/core/aws/settings";
 import * as sdk from "../../sdk";
 import { TABLE, type Decision } from "../../provider/core/ownership";
@@ -16,6 +17,40 @@ describe("README", () => {
             ["examples/source-account/index.ts", "examples/aggregator/index.ts"],
         );
         for (const [, file, code] of blocks) assert.equal(code, fs.readFileSync(path.join(REPO, file), "utf8"), file);
+    });
+});
+
+describe("README: compiled snippets", () => {
+    it("type-checks each snippet marked <!-- compiled --> against the built package and @pulumi/pulumi, as a user's program", function () {
+        this.timeout(60000);
+        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+        const blocks = [...readme.matchAll(/<!-- compiled -->\n```ts\n([\s\S]*?)```\n/g)].map((b) => b[1]);
+        assert.ok(blocks.length >= 1, "README has a compiled snippet");
+        // Each snippet a file of its own at the repository's root: "pulumi-aws-config-aggregation" resolves to
+        // the package through node_modules (scripts/link-self.js), its types those the build emitted (dist/sdk).
+        const files = new Map(blocks.map((code, i) => [path.join(REPO, `readme-snippet-${i}.ts`), code]));
+        const options: ts.CompilerOptions = {
+            strict: true,
+            target: ts.ScriptTarget.ES2022,
+            module: ts.ModuleKind.CommonJS,
+            moduleResolution: ts.ModuleResolutionKind.Node10,
+            esModuleInterop: true,
+            skipLibCheck: true,
+            types: ["node"],
+            noEmit: true,
+        };
+        const host = ts.createCompilerHost(options);
+        const { fileExists, readFile, getSourceFile } = host;
+        host.fileExists = (f) => files.has(f) || fileExists(f);
+        host.readFile = (f) => files.get(f) ?? readFile(f);
+        host.getSourceFile = (f, v, ...rest) => (files.has(f) ? ts.createSourceFile(f, files.get(f)!, v) : getSourceFile(f, v, ...rest));
+        const program = ts.createProgram([...files.keys()], options, host);
+        const problems = ts.getPreEmitDiagnostics(program).map((d) => {
+            const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+            const file = d.file ? path.basename(d.file.fileName) : "";
+            return `${file}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+        });
+        assert.deepEqual(problems, []);
     });
 });
 

@@ -431,7 +431,7 @@ function attemptCounter(counter: { count: number; endpoint?: string }) {
 }
 
 /** Counts the attempts the SDK makes for `command` (a middleware inside the retry loop). */
-function countAttempts(command: Command): { readonly count: number; readonly endpoint?: string } {
+export function countAttempts(command: Command): { readonly count: number; readonly endpoint?: string } {
     const counter: { count: number; endpoint?: string } = { count: 0 };
     command.middlewareStack?.add(attemptCounter(counter), COUNTER_OPTIONS);
     return counter;

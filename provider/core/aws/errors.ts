@@ -153,13 +153,29 @@ interface AwsLikeError {
     cause?: unknown;
 }
 
-/** The name of the AWS service an IAM action belongs to. */
-function serviceOf(action: string): string {
-    return action.startsWith("sts:") ? "AWS STS" : "AWS Config";
-}
-
 /** The AWS SDK's endpoint variables of each service this package calls, most specific first. */
 const ENDPOINT_VARIABLE = { sts: "AWS_ENDPOINT_URL_STS", config: "AWS_ENDPOINT_URL_CONFIG_SERVICE" } as const;
+
+/**
+ * The services the program's own reads call besides Config and STS, by IAM prefix: their name and
+ * the AWS SDK's endpoint variable (the service ID, upper-cased, after AWS_ENDPOINT_URL_).
+ */
+const OTHER_SERVICES: Readonly<Record<string, { name: string; endpointVariable: string }>> = {
+    account: { name: "AWS Account Management", endpointVariable: "AWS_ENDPOINT_URL_ACCOUNT" },
+    organizations: { name: "AWS Organizations", endpointVariable: "AWS_ENDPOINT_URL_ORGANIZATIONS" },
+};
+
+const otherService = (action: string) => OTHER_SERVICES[action.slice(0, action.indexOf(":"))];
+
+/** The name of the AWS service an IAM action belongs to. */
+function serviceOf(action: string): string {
+    return otherService(action)?.name ?? (action.startsWith("sts:") ? "AWS STS" : "AWS Config");
+}
+
+/** The AWS SDK's endpoint variable of the service an IAM action belongs to. */
+function endpointVariableOf(action: string): string {
+    return otherService(action)?.endpointVariable ?? ENDPOINT_VARIABLE[action.startsWith("sts:") ? "sts" : "config"];
+}
 
 /**
  * What to check when a call could not reach its service: the endpoint variables of that service
@@ -167,9 +183,8 @@ const ENDPOINT_VARIABLE = { sts: "AWS_ENDPOINT_URL_STS", config: "AWS_ENDPOINT_U
  * one's (nor `AWS_ENDPOINT_URL`), that this call went to AWS's own endpoint.
  */
 export function checkNetwork(action: string, env: NodeJS.ProcessEnv = process.env): string {
-    const [mine, other] = action.startsWith("sts:") ? (["sts", "config"] as const) : (["config", "sts"] as const);
-    const text = `Check the network, the region, and ${ENDPOINT_VARIABLE[mine]} / AWS_ENDPOINT_URL if set`;
-    return text + endpointMismatch(mine, other, env);
+    const text = `Check the network, the region, and ${endpointVariableOf(action)} / AWS_ENDPOINT_URL if set`;
+    return text + endpointMismatchOf(action, env);
 }
 
 /** A note for when only the other service's endpoint variable is set: this call went to AWS's own endpoint. */
@@ -184,6 +199,7 @@ function endpointMismatch(mine: "sts" | "config", other: "sts" | "config", env: 
 
 /** {@link endpointMismatch} for the service of `action`. */
 function endpointMismatchOf(action: string, env: NodeJS.ProcessEnv = process.env): string {
+    if (otherService(action)) return "";
     return action.startsWith("sts:") ? endpointMismatch("sts", "config", env) : endpointMismatch("config", "sts", env);
 }
 
@@ -207,7 +223,7 @@ export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: nu
             : `${serviceOf(ctx.action)} did not answer ${callOf(ctx)} (${where}) within the operation's deadline of ${seconds(deadlineMs)}, ` +
               `after ${attemptsText(attempts)}; the call was abandoned.`;
     // A write that was sent may have been applied: say so, and how the next run finds out.
-    const write = attempts > 0 && !/^(config:(List|Describe)|sts:)/.test(ctx.action);
+    const write = attempts > 0 && !/^(\w+:(List|Describe|Get)|sts:)/.test(ctx.action);
     return authorizationError(
         ctx.verb,
         ctx.resource,
@@ -326,7 +342,7 @@ function causeOf(err: unknown, ctx: CallContext): string {
         return (
             `the endpoint ${withoutUserinfo(ctx.endpoint)} does not implement ${ctx.action}: it answered ${unimplemented} ` +
             `(region ${ctx.region}; not retried). It is not ${serviceOf(ctx.action)}, or an emulator without this operation: ` +
-            `point ${ENDPOINT_VARIABLE[ctx.action.startsWith("sts:") ? "sts" : "config"]} (or AWS_ENDPOINT_URL) at one that has it, or unset it for AWS's own.`
+            `point ${endpointVariableOf(ctx.action)} (or AWS_ENDPOINT_URL) at one that has it, or unset it for AWS's own.`
         );
     }
     if (e.$fault === "server" || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
