@@ -36,7 +36,9 @@ function canonical(value: unknown): string {
     if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
     if (value !== null && typeof value === "object") {
         const o = value as Props;
-        const keys = Object.keys(o).filter((k) => o[k] !== undefined).sort();
+        const keys = Object.keys(o)
+            .filter((k) => o[k] !== undefined)
+            .sort();
         return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
     }
     return JSON.stringify(value) ?? "null";

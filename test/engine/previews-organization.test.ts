@@ -22,7 +22,10 @@ const HEADER = /^ {4}[-+~]{1,2} ?\S+: \([a-z-]+\)$/;
 
 /** The preview's resource blocks (header to the next header or the outputs) and what comes before and after them. */
 function split(text: string): { head: string[]; blocks: string[][]; tail: string[] } {
-    const lines = text.replace(/[ \t]+$/gm, "").trim().split("\n");
+    const lines = text
+        .replace(/[ \t]+$/gm, "")
+        .trim()
+        .split("\n");
     const first = lines.findIndex((l) => HEADER.test(l));
     const end = lines.findIndex((l, i) => i > first && !HEADER.test(l) && !/^ {5,}/.test(l));
     const blocks: string[][] = [];
@@ -39,7 +42,7 @@ function split(text: string): { head: string[]; blocks: string[][]; tail: string
 function condensed(lines: string[]): string[] {
     const shape = (l: string) => l.replace(/\d{12}/g, "<account>");
     const out: string[] = [];
-    for (let i = 0; i < lines.length; ) {
+    for (let i = 0; i < lines.length;) {
         let j = i + 1;
         while (j < lines.length && /\d{12}/.test(lines[i]) && shape(lines[j]) === shape(lines[i])) j++;
         if (j - i > 3) out.push(lines[i], lines[i + 1], `        … ${j - i - 3} more lines alike …`, lines[j - 1]);
@@ -102,7 +105,10 @@ describe("previews in pull requests at organization scale", function () {
         assert.ok(lines <= 40 * 7 + 60, `${lines} lines`);
         assert.match(text, /~ regions \(hidden\)/);
         assert.match(text, /\+ us-west-2: "arn:aws:config:us-west-2:200000000001:aggregation-authorization\/111122223333\/us-east-1"/);
-        assert.match(text, /~ 200000000001: "ap-southeast-2,eu-central-1,eu-west-1,us-east-1" => "ap-southeast-2,eu-central-1,eu-west-1,us-east-1,us-west-2"/);
+        assert.match(
+            text,
+            /~ 200000000001: "ap-southeast-2,eu-central-1,eu-west-1,us-east-1" => "ap-southeast-2,eu-central-1,eu-west-1,us-east-1,us-west-2"/,
+        );
         assert.match(text, /~ 40 to update/);
         assert.doesNotMatch(text, /tagsAll|assumeRole|authorizedAccountId/, "unchanged properties are not shown");
     });
@@ -123,12 +129,9 @@ describe("previews in pull requests at organization scale", function () {
 
     it("one account removed: its resource deleted, and the exported map loses one line, shifting nothing", async () => {
         const kept = ACCOUNTS.filter((a) => a !== "200000000020");
-        const { text } = await capture(
-            "One account removed from 40",
-            { sources: sources(kept, REGIONS) },
-            ["200000000020"],
-            { team: "platform" },
-        );
+        const { text } = await capture("One account removed from 40", { sources: sources(kept, REGIONS) }, ["200000000020"], {
+            team: "platform",
+        });
         assert.match(text, /- pulumi-nodejs:dynamic\/aws-config:SourceAccountAuthorizations: \(delete\)/);
         assert.match(text, /- 200000000020: "ap-southeast-2,eu-central-1,eu-west-1,us-east-1"/);
         assert.doesNotMatch(text, /=> "2000000000\d\d"/, "no account ID reads as changed");

@@ -78,7 +78,12 @@ describe("provider against moto", function () {
             process.env.AWS_REGION = "eu-west-1";
             try {
                 const read = await provider.read!(`${AGGREGATOR_ACCOUNT}:us-east-1`);
-                const { owner: _owner, creationId: _creation, [INPUTS_KEY]: _digest, ...unowned } = outs as typeof outs & { [INPUTS_KEY]?: string };
+                const {
+                    owner: _owner,
+                    creationId: _creation,
+                    [INPUTS_KEY]: _digest,
+                    ...unowned
+                } = outs as typeof outs & { [INPUTS_KEY]?: string };
                 assert.deepEqual(read, { id, props: unowned }, "a lookup without state has no owner and no creation");
             } finally {
                 delete process.env.AWS_REGION;
