@@ -24,6 +24,26 @@ export default tseslint.config(
         },
     },
     {
+        // The layers: the program side reaches the provider through provider/shared.ts only, and the
+        // provider never imports the program side.
+        files: ["sdk/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                { patterns: [{ regex: "^(\\.\\./)+provider/(?!shared$)", message: "import from provider/shared instead" }] },
+            ],
+        },
+    },
+    {
+        files: ["provider/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                { patterns: [{ regex: "^(\\.\\./)+sdk(/|$)", message: "the provider never imports the program side" }] },
+            ],
+        },
+    },
+    {
         files: ["**/*.js"],
         languageOptions: {
             sourceType: "commonjs",

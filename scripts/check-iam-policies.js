@@ -1,7 +1,7 @@
 // Lint check of the IAM policies that examples/github-actions ships, and of the README's policy.
 //   node scripts/check-iam-policies.js
 // Each file must be an IAM policy document of the right shape, and the actions must be the ones the
-// provider calls: the AWS SDK commands and paginators that provider/**/*.ts (but checks/) imports from
+// provider calls: the AWS SDK commands and paginators that provider/**/*.ts imports from
 // @aws-sdk/client-config-service (IAM prefix "config") and @aws-sdk/client-sts ("sts"). Adding an
 // AWS call to the provider without granting it in the example and the README fails here.
 "use strict";
@@ -24,9 +24,9 @@ const fail = (file, message) => problems.push(`${path.relative(ROOT, file)}: ${m
 /** The IAM actions the provider calls, from its value imports of the AWS SDK clients. */
 function providerActions() {
     const actions = new Set();
-    // Every file of provider/ and its folders but checks/ (the aggregator checks the SDK runs in the program, with their own policy).
+    // Every file of provider/ and its folders (the program's own reads live in sdk/reads/, with their own policy).
     const dir = path.join(ROOT, "provider");
-    const files = fs.readdirSync(dir, { recursive: true }).filter((n) => n.endsWith(".ts") && !n.startsWith("checks"));
+    const files = fs.readdirSync(dir, { recursive: true }).filter((n) => n.endsWith(".ts"));
     for (const name of files) {
         const text = fs.readFileSync(path.join(dir, name), "utf8");
         for (const m of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+"([^"]+)"/g)) {
@@ -168,13 +168,13 @@ else {
 }
 
 // The aggregator account's policy (the JSON block under "#### The aggregator account"): exactly the
-// read aggregatorSourcesStatus makes there (provider/checks/status-failures.ts STATUS_ACTION), which
+// read aggregatorSourcesStatus makes there (sdk/reads/status-failures.ts STATUS_ACTION), which
 // its access-denied message sends the reader to.
-const statusSource = fs.readFileSync(path.join(ROOT, "provider", "checks", "status-failures.ts"), "utf8");
+const statusSource = fs.readFileSync(path.join(ROOT, "sdk", "reads", "status-failures.ts"), "utf8");
 const statusAction = /export const STATUS_ACTION = "([^"]+)"/.exec(statusSource);
 const aggregatorSection = fs.readFileSync(readme, "utf8").split(/^#### The aggregator account$/m)[1];
 const aggregatorBlock = aggregatorSection && /```json\n([\s\S]*?)\n```/.exec(aggregatorSection.split(/^#{2,4} /m)[0]);
-if (!statusAction) problems.push("provider/checks/status-failures.ts: found no STATUS_ACTION; has it moved?");
+if (!statusAction) problems.push("sdk/reads/status-failures.ts: found no STATUS_ACTION; has it moved?");
 else if (!aggregatorBlock) fail(readme, 'has no ```json block under "#### The aggregator account"');
 else {
     let doc;

@@ -3,13 +3,12 @@
  * hidden inputs it passes the provider (the owner, the serialized provider module).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Tags } from "../provider/core/model/types";
-import { AUTHORIZATION } from "../provider/core/model/dynamic";
+import { AUTHORIZATION, type Tags } from "../provider/shared";
 import { ConfigAggregationResource, defaultRegion, type AssumeRoleArgs } from "./base";
 
 export type { AssumeRoleArgs } from "./base";
 
-export type { Inputs, Outputs, Tags } from "../provider/core/model/types";
+export type { Inputs, Outputs, Tags } from "../provider/shared";
 
 /** What `AggregationAuthorization.get` needs besides the ID. */
 export interface AggregationAuthorizationState {

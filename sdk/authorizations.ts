@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { roleAccount } from "../provider/core/aws/settings";
-import { accountIdOf, accountIdProblem } from "../provider/core/model/validate";
-import { enabledRegions } from "../provider/checks/regions";
+import { accountIdOf, accountIdProblem, REGION_SHAPE, roleAccount } from "../provider/shared";
+import { enabledRegions } from "./reads/regions";
 import type { AssumeRoleArgs } from "./base";
 import { SourceAccountAuthorizations } from "./source-account";
 import { useStackSettings } from "./program-aws";
@@ -97,7 +96,7 @@ export interface ApiAccountAggregationSource {
     AllAwsRegions: boolean;
 }
 
-const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
+const REGION = REGION_SHAPE;
 
 /**
  * Checks the arguments before anything is registered; each failure names the argument. Account IDs

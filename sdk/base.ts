@@ -7,9 +7,7 @@
  * options every type needs (delete before replace; no `import`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { ResourceType } from "../provider/core/model/dynamic";
-import { ownerOf } from "../provider/core/owner";
-import { regionFromEnvironment } from "../provider/core/model/regions";
+import { ownerOf, regionFromEnvironment, type ResourceType } from "../provider/shared";
 
 /** A tags input: a map of string values, each of them possibly an Output (a secret, say). */
 export type TagsArg = pulumi.Input<{ [key: string]: pulumi.Input<string> }>;

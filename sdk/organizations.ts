@@ -15,20 +15,30 @@ import {
     type OrganizationsPaginationConfiguration,
 } from "@aws-sdk/client-organizations";
 import * as pulumi from "@pulumi/pulumi";
-import { stackSettings } from "../provider/core/authorization";
-import { clientSettings, countAttempts, credentialsInUse, withDeadline, type Target } from "../provider/core/aws/client";
-import { ACCESS_DENIED, deadlineError, isAuthorizationError, translate, type CallContext } from "../provider/core/aws/errors";
-import { roleAccount, roleProblem, type RoleSetting } from "../provider/core/aws/settings";
-import { partitionOf } from "../provider/core/model/id";
-import { scrubAwsMessage } from "../provider/core/model/redact";
 import {
+    ACCESS_DENIED,
     accountIdOf,
     accountIdProblem,
+    clientSettings,
+    countAttempts,
+    credentialsInUse,
+    deadlineError,
     describe,
+    isAuthorizationError,
+    partitionOf,
+    roleAccount,
+    roleProblem,
+    scrubAwsMessage,
+    stackSettings,
+    translate,
     validateRegions,
+    withDeadline,
+    type CallContext,
     type Failure,
+    type RoleSetting,
+    type Target,
     type ValidateOptions,
-} from "../provider/core/model/validate";
+} from "../provider/shared";
 import type { AggregationSourceArgs } from "./authorizations";
 import { defaultRegion, useStackSettings } from "./program-aws";
 import { runError, type StatusRoleArgs } from "./status";

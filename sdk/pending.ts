@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { describePendingRequests } from "../provider/checks/status";
-import type { RoleSetting } from "../provider/core/aws/settings";
+import { describePendingRequests } from "./reads/status";
+import type { RoleSetting } from "../provider/shared";
 import { useStackSettings } from "./program-aws";
 import type { AssumeRoleArgs } from "./authorization";
 

@@ -6,9 +6,7 @@
  * (a script, a test) the settings in force are left as they are.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { configureSettings } from "../provider/core/aws/client";
-import { KNOBS } from "../provider/core/aws/limits";
-import { parseSettings } from "../provider/core/aws/settings";
+import { configureSettings, parseSettings, stackSettings } from "../provider/shared";
 
 let applied = false;
 
@@ -16,11 +14,8 @@ let applied = false;
 export function useStackSettings(): void {
     if (applied || !pulumi.runtime.hasEngine()) return;
     const get = (key: string) => pulumi.runtime.getConfig(key);
-    const own: Record<string, unknown> = {};
-    for (const knob of Object.values(KNOBS))
-        if (knob.config !== undefined && get(knob.config) !== undefined) own[knob.config] = get(knob.config);
     // A refused setting throws here, with its name and what to do, before any AWS call.
-    configureSettings({ ...parseSettings(get), config: own });
+    configureSettings({ ...parseSettings(get), config: stackSettings({ get }).config });
     applied = true;
 }
 

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { SOURCE_ACCOUNT } from "../provider/core/model/dynamic";
-import type { Tags } from "../provider/core/model/types";
+import { SOURCE_ACCOUNT, type Tags } from "../provider/shared";
 import { ConfigAggregationResource, type AssumeRoleArgs, type TagsArg } from "./base";
 
 /** The arguments of a {@link SourceAccountAuthorizations}. */

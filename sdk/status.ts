@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { seconds } from "../provider/core/aws/limits";
+import { seconds } from "../provider/shared";
 import {
     sourcesIfAggregatorExists,
     unhealthySources,
@@ -7,14 +7,14 @@ import {
     type ExpectedSource,
     type SourceStatus,
     type Unhealthy,
-} from "../provider/checks/status";
+} from "./reads/status";
 import {
     isStatusReadError,
     missingAggregatorAfterWait,
     missingAggregatorNote,
     readingLabel,
     type AggregatorRef,
-} from "../provider/checks/status-failures";
+} from "./reads/status-failures";
 import { defaultRegion, useStackSettings } from "./program-aws";
 import type { AccountAggregationSource } from "./authorizations";
 
@@ -157,7 +157,12 @@ export function expectedSources(sources: ExpectedSources): ExpectedSource[] {
     const byAccount = sources as { readonly [accountId: string]: string };
     return Object.keys(byAccount)
         .sort()
-        .flatMap((accountId) => String(byAccount[accountId]).split(",").filter(Boolean).map((region) => ({ accountId, region })));
+        .flatMap((accountId) =>
+            String(byAccount[accountId])
+                .split(",")
+                .filter(Boolean)
+                .map((region) => ({ accountId, region })),
+        );
 }
 
 /** A failure of the read, of its kind; `partial`: what the read found before it failed (the wait's last read). */

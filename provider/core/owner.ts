@@ -74,3 +74,16 @@ export function ownerTagOf(tags: Tags): string | undefined {
 export function sameStack(a: string, b: string): boolean {
     return describeOwner(a).stack === describeOwner(b).stack;
 }
+
+/**
+ * The owner tag value of creation `creationId` of the resource `owner`. The readable part is cut to
+ * keep the value within AWS's 256 characters; it is never compared.
+ */
+export function ownerTagValue(owner: string, creationId: string | undefined): string {
+    if (creationId === undefined) return owner;
+    const suffix = ` creation:${creationId}`;
+    const m = / sha256:[0-9a-f]{32}$/.exec(owner);
+    const readable = m ? owner.slice(0, m.index) : owner;
+    const tail = (m ? m[0] : "") + suffix;
+    return [...readable].slice(0, MAX_OWNER_LENGTH - tail.length).join("") + tail;
+}

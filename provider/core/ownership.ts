@@ -11,7 +11,8 @@
  * wins over a creation-time match.
  */
 import { randomBytes } from "node:crypto";
-import { describeOwner, OWNER_TAG, ownerTagOf, sameStack } from "./owner";
+import { describeOwner, OWNER_TAG, ownerTagOf, ownerTagValue, sameStack } from "./owner";
+export { ownerTagValue };
 import { tagValue } from "./model/tags";
 import type { Tags } from "./model/types";
 import type { Mode } from "./tag-policy";
@@ -33,8 +34,6 @@ const HASH = / sha256:([0-9a-f]{32})$/;
 /** An owner tag value that names an owner (and so a creation of it): it holds an owner's hash. */
 const HASH_IN = / sha256:[0-9a-f]{32}(?: creation:[0-9a-f]{16})?$/;
 const CREATION = / creation:([0-9a-f]{16})$/;
-/** AWS's tag value limit. */
-const MAX_TAG_VALUE = 256;
 
 /** A new creation ID: 64 random bits as 16 hex digits. */
 export function newCreationId(): string {
@@ -50,19 +49,6 @@ function parseTag(value: string): { owner: string; creationId?: string } {
 /** The part of an owner that identifies it: its hash, or the whole value for a 0.1.0 owner (no hash). */
 function ownerKey(owner: string): string {
     return HASH.exec(owner)?.[1] ?? owner;
-}
-
-/**
- * The owner tag value of creation `creationId` of the resource `owner`. The readable part is cut to
- * keep the value within AWS's 256 characters; it is never compared.
- */
-export function ownerTagValue(owner: string, creationId: string | undefined): string {
-    if (creationId === undefined) return owner;
-    const suffix = ` creation:${creationId}`;
-    const m = HASH.exec(owner);
-    const readable = m ? owner.slice(0, m.index) : owner;
-    const tail = (m ? m[0] : "") + suffix;
-    return [...readable].slice(0, MAX_TAG_VALUE - tail.length).join("") + tail;
 }
 
 /** What a resource's state records of the creation it owns. */

@@ -25,7 +25,7 @@
  * that keys such as `constructor` or `__proto__`, valid in AWS, behave like any other.
  */
 import type { Tag, TagResourceCommandInput, UntagResourceCommandInput } from "@aws-sdk/client-config-service";
-import { ownerTagValue } from "./ownership";
+import { ownerTagValue } from "./owner";
 import type { Settings } from "./aws/settings";
 import { isAwsReserved, pickTags, tagValue, toTagList } from "./model/tags";
 

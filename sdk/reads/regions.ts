@@ -7,9 +7,15 @@
  * retries and send-rate limiter (`clientSettings`), and the call runs under an operation deadline.
  */
 import { AccountClient, paginateListRegions } from "@aws-sdk/client-account";
-import { clientSettings, withDeadline, type Target } from "../core/aws/client";
-import { authorizationError, deadlineError, translate } from "../core/aws/errors";
-import type { RoleSetting } from "../core/aws/settings";
+import {
+    authorizationError,
+    clientSettings,
+    deadlineError,
+    translate,
+    withDeadline,
+    type RoleSetting,
+    type Target,
+} from "../../provider/shared";
 
 /** AWS's largest `MaxResults` of ListRegions. */
 const PAGE = 50;

@@ -3,12 +3,17 @@
  * the aggregator, the call, the cause and the fix. The program turns these into a `pulumi.RunError`
  * (sdk/status.ts), which Pulumi prints as its message alone.
  */
-import { credentialsInUse } from "../core/aws/client";
-import { ACCESS_DENIED, isAuthorizationError } from "../core/aws/errors";
-import { seconds } from "../core/aws/limits";
-import { UNKNOWN_OPERATION, unimplementedAnswer } from "../core/aws/unimplemented";
-import { scrubAwsMessage, withoutUserinfo } from "../core/model/redact";
-import type { RoleSetting } from "../core/aws/settings";
+import {
+    ACCESS_DENIED,
+    credentialsInUse,
+    isAuthorizationError,
+    scrubAwsMessage,
+    seconds,
+    unimplementedAnswer,
+    UNKNOWN_OPERATION,
+    withoutUserinfo,
+    type RoleSetting,
+} from "../../provider/shared";
 
 /** The IAM action, and the operation, of the read. */
 export const STATUS_ACTION = "config:DescribeConfigurationAggregatorSourcesStatus";

@@ -11,7 +11,7 @@
  *
  * Both go through `client.ts` (credentials chain, retries, the operation's deadline, errors that
  * say what to do), as every other Config call does; a failed status read is one message per cause
- * (status-failures.ts). `provider/checks/` holds the calls a program
+ * (status-failures.ts). `sdk/reads/` holds the calls a program
  * makes itself (never the provider's CRUD), so they are not in the source-account deploy policy
  * that scripts/check-iam-policies.js checks; the README lists their permissions on their own.
  */
@@ -21,10 +21,7 @@ import {
     paginateDescribeConfigurationAggregatorSourcesStatus,
     paginateDescribePendingAggregationRequests,
 } from "@aws-sdk/client-config-service";
-import { configEndpoint, pages, withDeadline, type Target } from "../core/aws/client";
-import { isAuthorizationError } from "../core/aws/errors";
-import { seconds } from "../core/aws/limits";
-import type { RoleSetting } from "../core/aws/settings";
+import { configEndpoint, isAuthorizationError, pages, seconds, withDeadline, type RoleSetting, type Target } from "../../provider/shared";
 import { describeAggregator, isStatusReadError, statusReadError, type AggregatorRef } from "./status-failures";
 
 /** AWS's page size limits (the maximum of each operation's `Limit`). */

@@ -4,7 +4,7 @@
  * regions each account has enabled as test data.
  */
 import * as assert from "node:assert/strict";
-import { enabledRegions } from "../../provider/checks/regions";
+import { enabledRegions } from "../../sdk/reads/regions";
 import { OTHER_ACCOUNT, SOURCE_ACCOUNT, roleIn, useAws } from "../harness/aws";
 import { DEFAULT_REGIONS, OPT_IN_REGIONS } from "../harness/aws-aggregation";
 import { faults } from "../harness/proxy";

@@ -80,9 +80,9 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
         ...SUPPORTED,
         "aws:skipRegionValidation",
         ...[...source("provider/core/aws/calls.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
-        // The program-side reads (provider/checks/): the aggregator's source status.
-        ...[...source("provider/checks/status.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
-        ...[...source("provider/checks/regions.ts").matchAll(/\bpaginate(\w+)\b/g)].map((m) => m[1]),
+        // The program-side reads (sdk/reads/): the aggregator's source status.
+        ...[...source("sdk/reads/status.ts").matchAll(/\b(\w+)Command\b/g)].map((m) => m[1]),
+        ...[...source("sdk/reads/regions.ts").matchAll(/\bpaginate(\w+)\b/g)].map((m) => m[1]),
         "up",
         "pulumi import",
     ]);

@@ -39,7 +39,9 @@ export const MAX_TAG_FAILURES = 10;
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** Region names: lowercase letters, digits and hyphens, e.g. us-east-1, us-gov-west-1, eusc-de-east-1. */
-const REGION = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
+/** The shape of a region name (`eu-west-1`); whether a partition knows it is asked apart. */
+export const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
+const REGION = REGION_SHAPE;
 /**
  * Characters AWS's general tagging guidance allows: letters, digits, spaces and _ . : / = + - @.
  * The Config API does not enforce them on tags; only owner tag values are kept within them.

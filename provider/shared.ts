@@ -1,0 +1,37 @@
+/**
+ * What the program side (sdk/) uses of the provider, and the only module of provider/ it imports:
+ * the type tokens and provider modules a resource registers with, the shapes of their inputs and
+ * outputs, the owner a resource is registered with, the checks its arguments share with the
+ * provider's `check`, and the AWS client machinery (credentials chain, retries, deadlines, errors)
+ * that the program's own reads use as the provider's calls do.
+ */
+export { AUTHORIZATION, SOURCE_ACCOUNT, type ResourceType } from "./core/model/dynamic";
+export type { Inputs, Outputs, Tags } from "./core/model/types";
+export { ownerOf } from "./core/owner";
+export { regionFromEnvironment } from "./core/model/regions";
+export { partitionOf } from "./core/model/id";
+export { scrubAwsMessage, withoutUserinfo } from "./core/model/redact";
+export {
+    accountIdOf,
+    accountIdProblem,
+    describe,
+    REGION_SHAPE,
+    validateRegions,
+    type Failure,
+    type ValidateOptions,
+} from "./core/model/validate";
+export { stackSettings } from "./core/authorization";
+export {
+    clientSettings,
+    configEndpoint,
+    configureSettings,
+    countAttempts,
+    credentialsInUse,
+    pages,
+    withDeadline,
+    type Target,
+} from "./core/aws/client";
+export { ACCESS_DENIED, authorizationError, deadlineError, isAuthorizationError, translate, type CallContext } from "./core/aws/errors";
+export { KNOBS, seconds } from "./core/aws/limits";
+export { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./core/aws/settings";
+export { UNKNOWN_OPERATION, unimplementedAnswer } from "./core/aws/unimplemented";
