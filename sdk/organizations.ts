@@ -299,7 +299,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
     const resource = scope ? "the accounts of the organizational units" : "the accounts of the organization";
     const fail = (err: unknown, listing?: Listing, account?: string) =>
         runError(failureMessage(err, resource, listing, region, role, account, scope !== undefined));
-    const target: Target = { verb: "reading", resource, region, role };
+    const target: Target = { verb: "reading", resource: { reads: resource }, region, role };
     let account: string;
     let client: OrganizationsClient;
     try {
@@ -315,7 +315,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
         let attempts: ReturnType<typeof countAttempts> = { count: 0 };
         const config: Paging = { client, pageSize: PAGE, withCommand: (command) => void (attempts = countAttempts(command)) };
         try {
-            await withDeadline("reading", listing.what, async (deadline) => {
+            await withDeadline("reading", { reads: listing.what }, async (deadline) => {
                 try {
                     for await (const page of pages(config, deadline.signal)) each(page);
                 } catch (err) {
@@ -402,7 +402,7 @@ function organizationsEndpoint(region: string): string {
 }
 
 function context(listing: Listing, region: string): CallContext {
-    return { verb: "reading", resource: listing.what, action: listing.action, region, endpoint: organizationsEndpoint(region) };
+    return { verb: "reading", resource: { reads: listing.what }, action: listing.action, region, endpoint: organizationsEndpoint(region) };
 }
 
 /**
@@ -455,6 +455,6 @@ function failureMessage(
     const translated = isAuthorizationError(err)
         ? err
         : translate(err, context(listing ?? { action: "organizations:ListAccounts", what }, region));
-    const cause = translated.message.replace(/^\w+ Config aggregation authorization \([^)]*\): /, "");
+    const cause = translated.detail ?? translated.message;
     return `${head}: ${cause}`;
 }

@@ -35,24 +35,16 @@ export function accountEndpoint(region: string): string {
  * the credentials (the stack's, then `role`) must act in `accountId`, or it fails saying so.
  */
 export async function enabledRegions(accountId: string, region: string, role?: RoleSetting): Promise<string[]> {
-    const resource = `the regions of account ${accountId}`;
+    const resource = { reads: `the regions of account ${accountId}`, grantee: "the credentials Pulumi uses in that account" };
     return withDeadline("reading", resource, async (deadline) => {
         const target: Target = { verb: "reading", resource, region, deadline, role };
-        const relabel = (e: Error) => (
-            (e.message = e.message
-                .replace(`reading Config aggregation authorization (${resource}): `, `reading ${resource}: `)
-                .replace(" on the authorization to the credentials Pulumi uses", " to the credentials Pulumi uses in that account")),
-            e
-        );
-        const { limits: _limits, account, ...settings } = await clientSettings(target).catch((e: Error) => Promise.reject(relabel(e)));
+        const { limits: _limits, account, ...settings } = await clientSettings(target);
         if (account !== accountId) {
-            throw relabel(
-                authorizationError(
-                    "reading",
-                    resource,
-                    `the credentials in use act in account ${account}, not ${accountId}: give the source the role in its account (assumeRole). Nothing was read.`,
-                    "WrongAccount",
-                ),
+            throw authorizationError(
+                "reading",
+                resource,
+                `the credentials in use act in account ${account}, not ${accountId}: give the source the role in its account (assumeRole). Nothing was read.`,
+                "WrongAccount",
             );
         }
         const client = new AccountClient(settings);
@@ -67,8 +59,8 @@ export async function enabledRegions(accountId: string, region: string, role?: R
             }
         } catch (err) {
             const ctx = { verb: "reading" as const, resource, action: "account:ListRegions", region, endpoint: accountEndpoint(region) };
-            if (deadline.signal.aborted) throw relabel(deadlineError(ctx, 1, deadline.timeoutMs));
-            throw relabel(translate(err, ctx));
+            if (deadline.signal.aborted) throw deadlineError(ctx, 1, deadline.timeoutMs);
+            throw translate(err, ctx);
         } finally {
             client.destroy();
         }

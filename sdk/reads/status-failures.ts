@@ -129,8 +129,6 @@ export function statusReadError(err: unknown, a: AggregatorRef, role: RoleSettin
         );
     }
     // Any other failure: the client machinery's message (the call, the cause, what to do), about this aggregator.
-    const message = err instanceof Error ? err.message : String(err);
-    const rest = /^\w+ Config aggregation authorization \([^)]*\): /.exec(message);
-    const said = rest ? message.slice(rest[0].length) : message;
+    const said = isAuthorizationError(err) ? (err.detail ?? err.message) : err instanceof Error ? err.message : String(err);
     return failure(`${label}: ${said.includes(STATUS_ACTION) ? "" : `${STATUS_ACTION} failed: `}${said}`, "failed", code);
 }

@@ -21,7 +21,7 @@ import {
     paginateDescribeConfigurationAggregatorSourcesStatus,
     paginateDescribePendingAggregationRequests,
 } from "@aws-sdk/client-config-service";
-import { configEndpoint, isAuthorizationError, pages, seconds, withDeadline, type RoleSetting, type Target } from "../../provider/shared";
+import { configEndpoint, pages, seconds, withDeadline, type RoleSetting, type Target } from "../../provider/shared";
 import { describeAggregator, isStatusReadError, statusReadError, type AggregatorRef } from "./status-failures";
 
 /** AWS's page size limits (the maximum of each operation's `Limit`). */
@@ -57,14 +57,6 @@ export interface ExpectedSource {
     region: string;
 }
 
-/** What a Config error says about a status read: the aggregator it was about instead of "authorization". */
-function relabel(err: unknown, from: string, to: string): unknown {
-    if (isAuthorizationError(err)) {
-        err.message = err.message.replace(from, to).replace(" on the authorization to the credentials", " to the credentials");
-    }
-    return err;
-}
-
 const byAccountAndRegion = <T extends { accountId: string; region: string }>(a: T, b: T) =>
     a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region);
 
@@ -79,7 +71,7 @@ export async function describeSourcesStatus(
     role?: RoleSetting,
     accountId?: string,
 ): Promise<SourceStatus[]> {
-    const resource = `aggregator ${aggregatorName}`;
+    const resource = { reads: `aggregator ${aggregatorName}` };
     try {
         return await withDeadline("reading", resource, async (deadline) => {
             const target: Target = { verb: "reading", resource, region, deadline, role };
@@ -135,22 +127,18 @@ export async function sourcesIfAggregatorExists(
  * there yet (all pages), sorted.
  */
 export async function describePendingRequests(region: string, role?: RoleSetting, what = "the source account"): Promise<PendingRequest[]> {
-    const resource = `pending aggregation requests in ${what}, ${region}`;
+    const resource = { reads: `the pending aggregation requests in ${what}, ${region}` };
     return withDeadline("reading", resource, async (deadline) => {
         const target: Target = { verb: "reading", resource, region, deadline, role };
         const out: PendingRequest[] = [];
-        try {
-            for await (const page of pages(
-                target,
-                paginateDescribePendingAggregationRequests,
-                new DescribePendingAggregationRequestsCommand({ Limit: PENDING_PAGE }),
-            )) {
-                for (const p of page.PendingAggregationRequests ?? []) {
-                    out.push({ accountId: p.RequesterAccountId ?? "", region: p.RequesterAwsRegion ?? "" });
-                }
+        for await (const page of pages(
+            target,
+            paginateDescribePendingAggregationRequests,
+            new DescribePendingAggregationRequestsCommand({ Limit: PENDING_PAGE }),
+        )) {
+            for (const p of page.PendingAggregationRequests ?? []) {
+                out.push({ accountId: p.RequesterAccountId ?? "", region: p.RequesterAwsRegion ?? "" });
             }
-        } catch (err) {
-            throw relabel(err, `reading Config aggregation authorization (${resource}): `, `reading the ${resource}: `);
         }
         return out.sort(byAccountAndRegion);
     });

@@ -32,6 +32,7 @@ import {
     translate,
     type CallContext,
     type ProfileInfo,
+    type Subject,
     type Verb,
 } from "./errors";
 import { partitionOf } from "../model/id";
@@ -110,7 +111,7 @@ export function currentLimits(): ResolvedLimits {
 }
 
 /** The limits in effect, or an error naming every bad setting (no AWS call is made with a setting that is wrong). */
-function limitsFor(verb: Verb, resource: string): Limits {
+function limitsFor(verb: Verb, resource: Subject): Limits {
     const { limits, problems } = currentLimits();
     if (problems.length) throw authorizationError(verb, resource, `${problems.join("; ")}.`, "InvalidSetting");
     return limits;
@@ -381,7 +382,7 @@ export interface Deadline {
  * Runs one provider operation under its deadline (`PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS`):
  * `fn` passes the deadline on in its targets, and `send` aborts the call in flight when it passes.
  */
-export async function withDeadline<T>(verb: Verb, resource: string, fn: (deadline: Deadline) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(verb: Verb, resource: Subject, fn: (deadline: Deadline) => Promise<T>): Promise<T> {
     const { operationTimeoutMs } = limitsFor(verb, resource);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), operationTimeoutMs);
@@ -395,7 +396,7 @@ export async function withDeadline<T>(verb: Verb, resource: string, fn: (deadlin
 /** What a call is about, for its error message, and the deadline of the operation it belongs to. */
 export interface Target {
     verb: Verb;
-    resource: string;
+    resource: Subject;
     region: string;
     deadline?: Deadline;
     /** The resource's own role (its `assumeRole` input), assumed after the stack's `aws:assumeRoles`. */

@@ -25,6 +25,8 @@ export interface AuthorizationError extends Error {
     [ERROR_MARKER]: true;
     /** The AWS error name, when AWS (or the SDK) named one. */
     code?: string;
+    /** The cause and the fix alone, without the verb and subject the message starts with. */
+    detail?: string;
     /**
      * Set when AWS holds the authorization although the operation failed: Pulumi records it as a
      * partially created (or updated) resource with these properties, and the next `up` finishes.
@@ -38,9 +40,19 @@ export function isAuthorizationError(e: unknown): e is AuthorizationError {
     return typeof e === "object" && e !== null && (e as Record<string, unknown>)[ERROR_MARKER] === true;
 }
 
-/** Builds an error whose message is `<verb> Config aggregation authorization (<id>): <cause>`. */
-export function authorizationError(verb: Verb, resource: string, cause: string, code?: string): AuthorizationError {
-    return operationError(`${verb} Config aggregation authorization (${truncate(resource, 256)}): ${cause}`, code);
+/**
+ * What a call is about, as its messages name it: an authorization (its ARN, or a description of it while
+ * the ARN is not known), or what a program reads (`reads`), with whom a missing permission is granted to.
+ */
+export type Subject = string | { reads: string; grantee?: string };
+
+function named(subject: Subject): string {
+    return typeof subject === "string" ? `Config aggregation authorization (${truncate(subject, 256)})` : subject.reads;
+}
+
+/** Builds an error whose message is `<verb> <subject>: <cause>`; `detail` keeps the cause alone. */
+export function authorizationError(verb: Verb, subject: Subject, cause: string, code?: string): AuthorizationError {
+    return Object.assign(operationError(`${verb} ${named(subject)}: ${cause}`, code), { detail: scrubSecrets(cause) });
 }
 
 /** Builds an error whose whole message is `message` (an operation's summary of its own failures), scrubbed as every message is. */
@@ -74,7 +86,7 @@ export function partial(e: AuthorizationError, id: string, properties: object): 
 export interface CallContext {
     verb: Verb;
     /** The ARN, or a description of the authorization when the ARN is not known yet. */
-    resource: string;
+    resource: Subject;
     /** The IAM action of the call, e.g. `config:PutAggregationAuthorization`. */
     action: string;
     region: string;
@@ -287,7 +299,7 @@ function causeOf(err: unknown, ctx: CallContext): string {
     if (ACCESS_DENIED.has(name)) {
         return (
             `access denied to ${ctx.action} (${name}${awsSays}). ` +
-            `Grant ${ctx.action} on ${ctx.resource.startsWith("arn:") ? ctx.resource : "the authorization"} to the credentials Pulumi uses; the README lists the full IAM policy.`
+            `Grant ${ctx.action} ${grantee(ctx.resource)}; the README lists the full IAM policy.`
         );
     }
     if (THROTTLED.has(name)) {
@@ -373,4 +385,10 @@ export function assumeRoleError(err: unknown, ctx: CallContext): AuthorizationEr
         `${what} (${name}${awsSays}). Pulumi changed nothing. Check that the role exists, that its trust ` +
             `policy lets those credentials assume it (with the external ID, if it requires one), and that they may call sts:AssumeRole on it.`,
     );
+}
+
+/** To whom, and on what, a missing permission is granted: the ARN or the authorization, or what a program reads. */
+function grantee(subject: Subject): string {
+    if (typeof subject !== "string") return `to ${subject.grantee ?? "the credentials Pulumi uses"}`;
+    return `on ${subject.startsWith("arn:") ? subject : "the authorization"} to the credentials Pulumi uses`;
 }
