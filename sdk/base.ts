@@ -1,7 +1,7 @@
 /**
  * The base of this package's resource classes: what every resource type does the same way, so that a
- * type adds only its own inputs and outputs (STYLE.md 13). It owns the type token and the provider
- * module stored in state (`__provider`, DESIGN.md §5), the owner input (the organization and the
+ * type adds only its own inputs and outputs. It owns the type token and the provider
+ * module stored in state (`__provider`), the owner input (the organization and the
  * resource's URN: provider/core/owner.ts), the inputs every type shares (the aggregator, tags, the source
  * account and role, adopt and take-ownership) with their secrecy, the default source region, and the
  * options every type needs (delete before replace; no `import`).

@@ -1,5 +1,5 @@
 /**
- * The tag policy: the one home of the rules on an authorization's tags (STYLE.md item 12). Given the
+ * The tag policy: the one home of the rules on an authorization's tags. Given the
  * stack's tag settings (`aws:defaultTags`, `aws:ignoreTags`) and how a resource holds its authorization
  * ({@link Mode}), it answers four views of the tags, and the requests that move AWS from one to another:
  *

@@ -21,7 +21,7 @@ export interface SourceAccountInputs extends Shared {
 /**
  * What one region's authorization records beyond the resource's common view: only where it differs
  * (adopted or taken over, tags AWS holds otherwise, the owner tag found missing), so that the state of
- * a resource whose regions all match stays small (DESIGN.md §5: the engine writes it after every step).
+ * a resource whose regions all match stays small (the engine writes it after every step).
  */
 export interface RegionRecord {
     adopted?: boolean;

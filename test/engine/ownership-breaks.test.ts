@@ -1,5 +1,5 @@
 /**
- * Issue 23: the five ways the ownership promise (DESIGN.md §3, "Ownership") broke, and two input
+ * Issue 23: the five ways the ownership promise broke, and two input
  * checks, each under the real pulumi CLI with the AWS state read back after every step: a live owner
  * tag naming another creation outranks a creation-time match; a Put cut off by the deadline, or whose
  * answer is lost, orphans nothing; the grouped resource never lands in an account other than its

@@ -1,5 +1,5 @@
 /**
- * The ownership promise (DESIGN.md §3) checked against a model of AWS over generated stack lives
+ * The ownership promise (never lose, orphan or touch an authorization that is not ours) checked against a model of AWS over generated stack lives
  * (issue 23). fast-check generates sequences of commands — `pulumi up` of one resource after a change
  * of its declaration, `--replace`, refresh, destroy, renames with and without an alias, stack rename and
  * re-init, `pulumi state delete`, a reclaim, changes made outside Pulumi, faults (throttling, 500,

@@ -18,7 +18,7 @@ export const PACKAGE = "pulumi-aws-config-aggregation";
  * The provider as it is stored in every resource's state (`__provider`) and loaded by Pulumi's
  * dynamic-provider process: a module whose `handler()` returns the provider, here reached by
  * package name, so the state holds under 400 bytes and never an SDK client or credentials
- * (DESIGN.md §5). `pulumi.dynamic.Resource` would serialize a closure of the same shape, but its
+ * (the engine writes state after every step). `pulumi.dynamic.Resource` would serialize a closure of the same shape, but its
  * serializer wraps each of the seven methods in ~300 bytes of scaffolding (2.5 KB measured). When
  * the package is gone (uninstalled while the stack still holds resources), it says to keep it.
  */
