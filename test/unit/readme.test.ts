@@ -5,13 +5,14 @@ import * as ts from "typescript";
 import { SUPPORTED } from "../../provider/core/aws/settings";
 import * as sdk from "../../sdk";
 import { TABLE, type Decision } from "../../provider/core/ownership";
+import { REPO, docFiles, readDoc, section } from "../harness/docs";
 
-const REPO = path.resolve(__dirname, "../../..");
+/** The files of README and docs/ whose text holds `marker`. */
+const holding = (marker: string) => docFiles().filter((f) => readDoc(f).includes(marker));
 
-describe("README", () => {
-    it("shows the examples exactly as they are (the engine tier runs them)", () => {
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        const blocks = [...readme.matchAll(/<!-- file: (\S+) -->\n```ts\n([\s\S]*?)```\n/g)];
+describe("README and docs", () => {
+    it("show the examples exactly as they are (the engine tier runs them)", () => {
+        const blocks = docFiles().flatMap((f) => [...readDoc(f).matchAll(/<!-- file: (\S+) -->\n```ts\n([\s\S]*?)```\n/g)]);
         assert.deepEqual(
             blocks.map((b) => b[1]),
             ["examples/source-account/index.ts", "examples/aggregator/index.ts"],
@@ -20,15 +21,27 @@ describe("README", () => {
     });
 });
 
-describe("README: compiled snippets", () => {
+describe("README and docs: compiled snippets", () => {
     it("type-checks each snippet marked <!-- compiled --> against the built package and @pulumi/pulumi, as a user's program", function () {
         this.timeout(60000);
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        const blocks = [...readme.matchAll(/<!-- compiled -->\n```ts\n([\s\S]*?)```\n/g)].map((b) => b[1]);
-        assert.ok(blocks.length >= 1, "README has a compiled snippet");
+        const blocks = docFiles().flatMap((f) => {
+            const text = readDoc(f);
+            const found = [...text.matchAll(/<!-- compiled -->\n```ts\n([\s\S]*?)```\n/g)].map((b, i) => ({
+                name: `${f}#${i}`,
+                code: b[1],
+            }));
+            assert.equal(
+                found.length,
+                text.split("<!-- compiled -->").length - 1,
+                `${f}: each <!-- compiled --> is right above a ts block`,
+            );
+            return found;
+        });
+        assert.ok(blocks.length >= 3, "the docs have their compiled snippets");
         // Each snippet a file of its own at the repository's root: "pulumi-aws-config-aggregation" resolves to
         // the package through node_modules (scripts/link-self.js), its types those the build emitted (dist/sdk).
-        const files = new Map(blocks.map((code, i) => [path.join(REPO, `readme-snippet-${i}.ts`), code]));
+        const files = new Map(blocks.map(({ code }, i) => [path.join(REPO, `doc-snippet-${i}.ts`), code]));
+        const names = new Map(blocks.map(({ name }, i) => [`doc-snippet-${i}.ts`, name]));
         const options: ts.CompilerOptions = {
             strict: true,
             target: ts.ScriptTarget.ES2022,
@@ -47,7 +60,7 @@ describe("README: compiled snippets", () => {
         const program = ts.createProgram([...files.keys()], options, host);
         const problems = ts.getPreEmitDiagnostics(program).map((d) => {
             const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-            const file = d.file ? path.basename(d.file.fileName) : "";
+            const file = d.file ? (names.get(path.basename(d.file.fileName)) ?? path.basename(d.file.fileName)) : "";
             return `${file}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
         });
         assert.deepEqual(problems, []);
@@ -61,10 +74,8 @@ const cells = (row: string) =>
         .split(" | ")
         .map((c) => c.trim());
 
-describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () => {
-    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Compared with"), readme.indexOf("## Troubleshooting"));
-    const rows = section
+describe("docs: Compared with Terraform, pulumi-aws and CloudFormation", () => {
+    const rows = section("docs/comparison.md", "Compared with Terraform, pulumi-aws and CloudFormation")
         .split("\n")
         .filter((l) => l.startsWith("| ") && !l.startsWith("| |") && !l.startsWith("|---"))
         .map(cells);
@@ -137,8 +148,7 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
 });
 
 describe("README: Install", () => {
-    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-    const install = readme.slice(readme.indexOf("## Install"), readme.indexOf("## Usage"));
+    const install = section("README.md", "Install");
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
 
     it("installs today from a packed tarball of this version, and says the registry install is for later", () => {
@@ -159,7 +169,7 @@ describe("README: Install", () => {
     });
 });
 
-/** The decision table of ownership.ts as README "Guarantees" shows it: one line a row. */
+/** The decision table of ownership.ts as docs/ownership-and-adoption.md, "Guarantees", shows it: one line a row. */
 export function renderOwnershipTable(): string {
     const any = (xs: readonly string[] | undefined) => (xs === undefined ? "any" : xs.join(" / "));
     const decision = (d: Decision): string => {
@@ -195,12 +205,14 @@ export function renderOwnershipTable(): string {
     return ["| # | operation | AWS holds | state | inputs, time | decision |", "|---|---|---|---|---|---|", ...lines].join("\n");
 }
 
-describe("README: the ownership decision table", () => {
+describe("docs: the ownership decision table", () => {
     it("shows the rows of ownership.ts's TABLE, in order", () => {
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        const start = readme.indexOf("<!-- ownership table -->\n");
-        const end = readme.indexOf("\n<!-- /ownership table -->");
-        assert.ok(start >= 0 && end > start, "README has the table's markers");
-        assert.equal(readme.slice(start + "<!-- ownership table -->\n".length, end), renderOwnershipTable());
+        assert.deepEqual(holding("<!-- ownership table -->"), ["docs/ownership-and-adoption.md"]);
+        const page = readDoc("docs/ownership-and-adoption.md");
+        const start = page.indexOf("<!-- ownership table -->\n");
+        const end = page.indexOf("\n<!-- /ownership table -->");
+        assert.ok(start >= 0 && end > start, "the page has the table's markers");
+        assert.ok(section("docs/ownership-and-adoption.md", "Guarantees").includes("<!-- ownership table -->"), "under Guarantees");
+        assert.equal(page.slice(start + "<!-- ownership table -->\n".length, end), renderOwnershipTable());
     });
 });

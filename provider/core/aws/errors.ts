@@ -287,7 +287,7 @@ function causeOf(err: unknown, ctx: CallContext): string {
     if (ACCESS_DENIED.has(name)) {
         return (
             `access denied to ${ctx.action} (${name}${awsSays}). ` +
-            `Grant ${ctx.action} on ${ctx.resource.startsWith("arn:") ? ctx.resource : "the authorization"} to the credentials Pulumi uses; the README lists the full IAM policy.`
+            `Grant ${ctx.action} on ${ctx.resource.startsWith("arn:") ? ctx.resource : "the authorization"} to the credentials Pulumi uses; docs/configuration.md, "IAM permissions", lists the full IAM policy.`
         );
     }
     if (THROTTLED.has(name)) {
