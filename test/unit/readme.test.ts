@@ -5,7 +5,7 @@ import * as ts from "typescript";
 import { SUPPORTED } from "../../provider/core/aws/settings";
 import * as sdk from "../../sdk";
 import { TABLE, type Decision } from "../../provider/core/ownership";
-import { REPO, docFiles, readDoc, section } from "../harness/docs";
+import { CAPTURED, REPO, anchors, docFiles, headings, links, markdownFiles, prose, readDoc, section } from "../harness/docs";
 
 /** The files of README and docs/ whose text holds `marker`. */
 const holding = (marker: string) => docFiles().filter((f) => readDoc(f).includes(marker));
@@ -214,5 +214,130 @@ describe("docs: the ownership decision table", () => {
         assert.ok(start >= 0 && end > start, "the page has the table's markers");
         assert.ok(section("docs/ownership-and-adoption.md", "Guarantees").includes("<!-- ownership table -->"), "under Guarantees");
         assert.equal(page.slice(start + "<!-- ownership table -->\n".length, end), renderOwnershipTable());
+    });
+});
+
+describe("README and docs: links", () => {
+    it("README stays a front door: at most 400 lines", () => {
+        const lines = readDoc("README.md").split("\n").length;
+        assert.ok(lines <= 400, `README.md has ${lines} lines`);
+    });
+
+    it("resolves every relative link of every markdown file: the file exists, and so does the #anchor in it", () => {
+        const files = markdownFiles();
+        assert.ok(files.includes("README.md") && files.includes("docs/recovery.md"), files.join(", "));
+        const broken: string[] = [];
+        for (const file of files) {
+            for (const { target, line } of links(readDoc(file))) {
+                if (/^[a-z]+:/i.test(target)) continue;
+                const [ref, anchor] = target.split("#");
+                const to = ref === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), ref));
+                const where = `${file}:${line}: ${target}`;
+                if (!fs.existsSync(path.join(REPO, to))) broken.push(`${where} (no ${to})`);
+                else if (anchor !== undefined && (!to.endsWith(".md") || !anchors(readDoc(to)).has(anchor)))
+                    broken.push(`${where} (no heading #${anchor} in ${to})`);
+            }
+        }
+        assert.deepEqual(broken, []);
+    });
+
+    it("defines every reference-style link where it is used", () => {
+        const undefinedRefs: string[] = [];
+        for (const file of markdownFiles()) {
+            const text = prose(readDoc(file));
+            const defined = new Set([...text.matchAll(/^\[([^\]]+)\]: /gm)].map((m) => m[1].toLowerCase()));
+            for (const m of text.matchAll(/\]\[([^\]]+)\]/g))
+                if (!defined.has(m[1].toLowerCase())) undefinedRefs.push(`${file}: [${m[1]}]`);
+        }
+        assert.deepEqual(undefinedRefs, []);
+    });
+
+    it("keeps the sections the engine tier writes and runs in the pages it reads (captured previews, recovery commands)", () => {
+        const markers = {
+            [CAPTURED.previews]: [
+                "<!-- previews:start (written by",
+                "<!-- previews:end -->",
+                "<!-- org-previews:start (written by",
+                "<!-- org-previews:end -->",
+            ],
+            [CAPTURED.recovery]: [
+                "<!-- recovery: authorization -->",
+                "<!-- /recovery: authorization -->",
+                "<!-- recovery: source-account -->",
+            ],
+        };
+        for (const [page, wanted] of Object.entries(markers)) {
+            for (const marker of wanted) assert.deepEqual(holding(marker), [page], marker);
+        }
+    });
+});
+
+/**
+ * The messages of the package (provider/, sdk/), as their string literals spell them: a concatenation
+ * with + joined, each substitution as "…".
+ */
+function messages(): { file: string; text: string }[] {
+    const found: { file: string; text: string }[] = [];
+    const sources = ["provider", "sdk"].flatMap((dir) =>
+        (fs.readdirSync(path.join(REPO, dir), { recursive: true }) as string[]).filter((n) => n.endsWith(".ts")).map((n) => `${dir}/${n}`),
+    );
+    const isPlus = (n: ts.Node): n is ts.BinaryExpression => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken;
+    const flatten = (n: ts.Node): string => {
+        if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return n.text;
+        if (ts.isTemplateExpression(n)) return n.head.text + n.templateSpans.map((s) => `…${s.literal.text}`).join("");
+        if (isPlus(n)) return flatten(n.left) + flatten(n.right);
+        if (ts.isParenthesizedExpression(n)) return flatten(n.expression);
+        return "…";
+    };
+    for (const file of sources) {
+        const sf = ts.createSourceFile(file, fs.readFileSync(path.join(REPO, file), "utf8"), ts.ScriptTarget.ES2022, true);
+        const visit = (n: ts.Node): void => {
+            const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n);
+            let up = n.parent;
+            while (up !== undefined && ts.isParenthesizedExpression(up)) up = up.parent;
+            if ((isPlus(n) || literal) && !(up !== undefined && isPlus(up))) found.push({ file, text: flatten(n) });
+            ts.forEachChild(n, visit);
+        };
+        visit(sf);
+    }
+    return found;
+}
+
+describe("messages that cite the docs", () => {
+    it("name a page of docs/ and sections it has, never the README", () => {
+        const all = messages();
+        const cited: string[] = [];
+        const wrong: string[] = [];
+        for (const { file, text } of all) {
+            if (/README/.test(text)) wrong.push(`${file}: cites the README: ${text}`);
+            for (const m of text.matchAll(/docs\/([\w-]+\.md)((?:,? "[^"]+")+)/g)) {
+                const page = `docs/${m[1]}`;
+                const names = [...m[2].matchAll(/"([^"]+)"/g)].map((q) => q[1]);
+                cited.push(`${page}: ${names.join(", ")}`);
+                if (!fs.existsSync(path.join(REPO, page))) wrong.push(`${file}: no ${page}`);
+                else
+                    for (const name of names)
+                        if (!headings(readDoc(page)).includes(name)) wrong.push(`${file}: ${page} has no section "${name}"`);
+            }
+            for (const m of text.matchAll(
+                /https:\/\/github\.com\/pulumi-aws-config-aggregation\/pulumi-aws-config-aggregation\/blob\/main\/([\w/.-]+\.md)#([\w-]+)/g,
+            )) {
+                cited.push(`${m[1]}#${m[2]}`);
+                if (!fs.existsSync(path.join(REPO, m[1])) || !anchors(readDoc(m[1])).has(m[2]))
+                    wrong.push(`${file}: ${m[0]} leads nowhere`);
+            }
+        }
+        assert.deepEqual(wrong, []);
+        // The citations this test keeps true (adding one is fine; each must resolve).
+        for (const c of [
+            "docs/ownership-and-adoption.md: Adopting an existing authorization",
+            "docs/migration.md: Migrating from pulumi-aws or Terraform",
+            "docs/ownership-and-adoption.md: Guarantees",
+            "docs/configuration.md: IAM permissions",
+            "docs/configuration.md: IAM permissions, The aggregator account",
+            "docs/many-accounts.md: Accounts from AWS Organizations",
+            "docs/configuration.md#the-aggregator-account",
+        ])
+            assert.ok(cited.includes(c), `${c} among ${cited.join("; ")}`);
     });
 });
