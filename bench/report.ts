@@ -514,7 +514,7 @@ function targets(i: ReportInput, r: Results): Verdict[] {
         );
     };
     const OWNERSHIP =
-        'By design since the ownership checks (README "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, ' +
+        'By design since the ownership checks (docs/ownership-and-adoption.md, "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, ' +
         "so a create reads the owner tag back after its Put (one more ListTagsForResource), and an update or a delete first checks that the " +
         "authorization is still this resource's (one ListTagsForResource each): the price of never changing or deleting one that is not ours.";
     perResource("up", "run/create-calls", OWNERSHIP);

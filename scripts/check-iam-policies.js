@@ -1,9 +1,9 @@
-// Lint check of the IAM policies that examples/github-actions ships, and of the README's policy.
+// Lint check of the IAM policies that examples/github-actions ships, and of those the docs show.
 //   node scripts/check-iam-policies.js
 // Each file must be an IAM policy document of the right shape, and the actions must be the ones the
 // provider calls: the AWS SDK commands and paginators that provider/**/*.ts imports from
 // @aws-sdk/client-config-service (IAM prefix "config") and @aws-sdk/client-sts ("sts"). Adding an
-// AWS call to the provider without granting it in the example and the README fails here.
+// AWS call to the provider without granting it in the example and in docs/configuration.md fails here.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -145,52 +145,55 @@ for (const name of ["trust-policy-deploy.json", "trust-policy-preview.json"]) {
     if (doc !== undefined) checkPolicy(file, doc, { trust: true });
 }
 
-// The README's policy (the first JSON block under "### IAM permissions"): the same Config actions.
-const readme = path.join(ROOT, "README.md");
-const section = fs.readFileSync(readme, "utf8").split(/^### IAM permissions$/m)[1];
+// The source accounts' policy (the first JSON block under "## IAM permissions" of docs/configuration.md): the same Config actions.
+const configuration = path.join(ROOT, "docs", "configuration.md");
+const section = fs.readFileSync(configuration, "utf8").split(/^## IAM permissions$/m)[1];
 const block = section && /```json\n([\s\S]*?)\n```/.exec(section);
-if (!block) fail(readme, 'has no ```json block under "### IAM permissions"');
+if (!block) fail(configuration, 'has no ```json block under "## IAM permissions"');
 else {
     let doc;
     try {
         doc = JSON.parse(block[1]);
     } catch (err) {
-        fail(readme, `the IAM policy block is not valid JSON: ${err.message}`);
+        fail(configuration, `the IAM policy block is not valid JSON: ${err.message}`);
     }
     if (doc !== undefined) {
-        const granted = checkPolicy(readme, doc, { trust: false });
+        const granted = checkPolicy(configuration, doc, { trust: false });
         const config = (set) => new Set([...set].filter((a) => a.startsWith("config:")));
         const missing = minus(config(called), granted);
         const extra = minus(config(granted), called);
-        if (missing.size) fail(readme, `the IAM policy lacks actions the provider calls: ${sorted(missing)}`);
-        if (extra.size) fail(readme, `the IAM policy grants actions the provider never calls: ${sorted(extra)}`);
+        if (missing.size) fail(configuration, `the IAM policy lacks actions the provider calls: ${sorted(missing)}`);
+        if (extra.size) fail(configuration, `the IAM policy grants actions the provider never calls: ${sorted(extra)}`);
     }
 }
 
-// The aggregator account's policy (the JSON block under "#### The aggregator account"): exactly the
+// The aggregator account's policy (the JSON block under "### The aggregator account" there): exactly the
 // read aggregatorSourcesStatus makes there (sdk/reads/status-failures.ts STATUS_ACTION), which
 // its access-denied message sends the reader to.
 const statusSource = fs.readFileSync(path.join(ROOT, "sdk", "reads", "status-failures.ts"), "utf8");
 const statusAction = /export const STATUS_ACTION = "([^"]+)"/.exec(statusSource);
-const aggregatorSection = fs.readFileSync(readme, "utf8").split(/^#### The aggregator account$/m)[1];
+const aggregatorSection = fs.readFileSync(configuration, "utf8").split(/^### The aggregator account$/m)[1];
 const aggregatorBlock = aggregatorSection && /```json\n([\s\S]*?)\n```/.exec(aggregatorSection.split(/^#{2,4} /m)[0]);
 if (!statusAction) problems.push("sdk/reads/status-failures.ts: found no STATUS_ACTION; has it moved?");
-else if (!aggregatorBlock) fail(readme, 'has no ```json block under "#### The aggregator account"');
+else if (!aggregatorBlock) fail(configuration, 'has no ```json block under "### The aggregator account"');
 else {
     let doc;
     try {
         doc = JSON.parse(aggregatorBlock[1]);
     } catch (err) {
-        fail(readme, `the aggregator account's policy block is not valid JSON: ${err.message}`);
+        fail(configuration, `the aggregator account's policy block is not valid JSON: ${err.message}`);
     }
     if (doc !== undefined) {
-        const granted = checkPolicy(readme, doc, { trust: false });
+        const granted = checkPolicy(configuration, doc, { trust: false });
         if (sorted(granted) !== statusAction[1])
-            fail(readme, `the aggregator account's policy must grant ${statusAction[1]} and nothing else, grants ${sorted(granted)}`);
+            fail(
+                configuration,
+                `the aggregator account's policy must grant ${statusAction[1]} and nothing else, grants ${sorted(granted)}`,
+            );
     }
 }
 
-// The Organizations policy (the JSON block under "### Accounts from AWS Organizations"): exactly the calls
+// The Organizations policy (the JSON block under "## Accounts from AWS Organizations" of docs/many-accounts.md): exactly the calls
 // organizationSources makes (the paginators sdk/organizations.ts imports from @aws-sdk/client-organizations),
 // which its access-denied message names.
 const organizationsSource = fs.readFileSync(path.join(ROOT, "sdk", "organizations.ts"), "utf8");
@@ -201,21 +204,25 @@ const organizationsActions = new Set(
         .filter((n) => n.startsWith("paginate"))
         .map((n) => `organizations:${n.slice("paginate".length)}`),
 );
-const organizationsSection = fs.readFileSync(readme, "utf8").split(/^### Accounts from AWS Organizations$/m)[1];
+const manyAccounts = path.join(ROOT, "docs", "many-accounts.md");
+const organizationsSection = fs.readFileSync(manyAccounts, "utf8").split(/^## Accounts from AWS Organizations$/m)[1];
 const organizationsBlock = organizationsSection && /```json\n([\s\S]*?)\n```/.exec(organizationsSection.split(/^#{2,3} /m)[0]);
 if (organizationsActions.size === 0) problems.push("sdk/organizations.ts: found no Organizations paginator imports; have they moved?");
-else if (!organizationsBlock) fail(readme, 'has no ```json block under "### Accounts from AWS Organizations"');
+else if (!organizationsBlock) fail(manyAccounts, 'has no ```json block under "## Accounts from AWS Organizations"');
 else {
     let doc;
     try {
         doc = JSON.parse(organizationsBlock[1]);
     } catch (err) {
-        fail(readme, `the Organizations policy block is not valid JSON: ${err.message}`);
+        fail(manyAccounts, `the Organizations policy block is not valid JSON: ${err.message}`);
     }
     if (doc !== undefined) {
-        const granted = checkPolicy(readme, doc, { trust: false });
+        const granted = checkPolicy(manyAccounts, doc, { trust: false });
         if (sorted(granted) !== sorted(organizationsActions))
-            fail(readme, `the Organizations policy must grant ${sorted(organizationsActions)} and nothing else, grants ${sorted(granted)}`);
+            fail(
+                manyAccounts,
+                `the Organizations policy must grant ${sorted(organizationsActions)} and nothing else, grants ${sorted(granted)}`,
+            );
     }
 }
 

@@ -58,9 +58,9 @@ export interface AggregationAuthorizationArgs {
      * Adopt an authorization that already exists for this aggregator account and region, made outside
      * Pulumi (AWS Control Tower, the console), instead of failing. Only the tag keys the program
      * declares are managed (tags someone else set stay), and `pulumi destroy` leaves it in place,
-     * because this stack did not create it, removing the tags this resource set on it (README "Adopting
-     * an existing authorization"; `retainOnDelete: true` keeps them). Never applies to one another
-     * Pulumi resource manages.
+     * because this stack did not create it, removing the tags this resource set on it
+     * (docs/ownership-and-adoption.md, "Adopting an existing authorization"; `retainOnDelete: true` keeps
+     * them). Never applies to one another Pulumi resource manages.
      * Off by default.
      * @default false
      */
@@ -73,7 +73,7 @@ export interface AggregationAuthorizationArgs {
      * carrying AWS Control Tower's `aws-control-tower` tag unless `takeOwnershipFromControlTower` is set.
      * Its owner tag becomes this resource's, the declared tags are written, the tags it held that the
      * program does not declare stay, and `pulumi destroy` deletes it.
-     * See README "Migrating from pulumi-aws or Terraform".
+     * See docs/migration.md, "Migrating from pulumi-aws or Terraform".
      * @default false
      */
     readonly takeOwnership?: pulumi.Input<boolean>;
@@ -152,7 +152,7 @@ export class AggregationAuthorization extends ConfigAggregationResource {
     declare public readonly creationTime: pulumi.Output<string>;
     /** True when this resource adopted an authorization it did not create (destroy leaves it in place). */
     declare public readonly adopted: pulumi.Output<boolean>;
-    /** The creation this resource owns: the random ID in its owner tag (README "The owner tag"); absent when adopted. */
+    /** The creation this resource owns: the random ID in its owner tag (docs/ownership-and-adoption.md, "The owner tag"); absent when adopted. */
     declare public readonly creationId: pulumi.Output<string | undefined>;
 
     /**

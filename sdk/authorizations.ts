@@ -59,7 +59,7 @@ export interface AggregationAuthorizationsArgs {
     readonly adoptExisting?: pulumi.Input<boolean>;
     /**
      * Take existing authorizations over at each child's first create: from pulumi-aws or Terraform, or from
-     * this stack's earlier per-region children (README "Moving to SourceAccountAuthorizations with no gap").
+     * this stack's earlier per-region children (docs/migration.md, "Moving to SourceAccountAuthorizations with no gap").
      * Remove it after that `up`. See {@link AggregationAuthorization}'s `takeOwnership`.
      * @default false
      */

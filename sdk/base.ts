@@ -66,7 +66,7 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
             throw new Error(
                 `${type.name} ${name}: the import option is not supported: Pulumi cannot import dynamic resources. ` +
                     `Declare the resource with adoptExisting: true to manage the tags of an authorization made outside Pulumi (destroy leaves it), ` +
-                    `or with takeOwnership: true to migrate one from pulumi-aws or Terraform (destroy deletes it); see the README, "Adopting an existing authorization".`,
+                    `or with takeOwnership: true to migrate one from pulumi-aws or Terraform (destroy deletes it); see docs/ownership-and-adoption.md, "Adopting an existing authorization".`,
             );
         }
         const secretTags = mayHoldSecrets(common?.tags) || defaultTagsMayBeSecret();
@@ -98,7 +98,7 @@ export abstract class ConfigAggregationResource extends pulumi.CustomResource {
             {
                 // `pulumi up --replace` never asks the provider's diff (the engine's step generator answers
                 // "replace" itself), and a replacement that keeps the key cannot hold the one authorization
-                // AWS keeps per key twice: delete first (README "Replacements").
+                // AWS keeps per key twice: delete first (docs/ownership-and-adoption.md, "Replacements delete first").
                 ...opts,
                 deleteBeforeReplace: opts?.deleteBeforeReplace ?? true,
                 ...(secretTags ? { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...tagOutputs] } : {}),

@@ -433,7 +433,7 @@ function failureMessage(
             return (
                 `${head}: access denied to ${listing.action} for ${credentials} (${name}${awsSays}). Only the organization's management account ` +
                 `and its delegated administrator accounts may list its accounts: allow ${actions} to credentials in one of them, and run the ` +
-                `program with those or give organizationsRole a role there (README "Accounts from AWS Organizations").`
+                `program with those or give organizationsRole a role there (docs/many-accounts.md, "Accounts from AWS Organizations").`
             );
         }
         if (name === "AWSOrganizationsNotInUseException") {

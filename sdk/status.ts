@@ -220,14 +220,14 @@ function pending(aggregator: AggregatorRef, expected: readonly ExpectedSource[])
  * With `waitFor`, it reads again every `intervalSeconds` until every expected source has succeeded,
  * logging progress, and fails when `timeoutSeconds` have passed, naming each source that did not
  * succeed and the likely cause: no authorization for this aggregator in that account and region,
- * or a region the account has not enabled. A CI pipeline gates on it (README "Is aggregation working?").
+ * or a region the account has not enabled. A CI pipeline gates on it (docs/is-aggregation-working.md).
  *
  * An aggregator that does not exist (yet: the same `up` may create it) is not a failure: its
  * sources are reported as pending (with a warning in an `up`), and a preview never waits for it;
  * only `waitFor`'s time running out in an `up` fails. Every failure is a `pulumi.RunError` naming the
  * aggregator, the call, the cause and the fix (Pulumi prints it without a stack trace), or with
  * `onError: "return"` the result's `error`: an endpoint that does not implement the operation,
- * access denied (the aggregator account's policy, README "IAM permissions"), and the failures of
+ * access denied (the aggregator account's policy, docs/configuration.md, "IAM permissions"), and the failures of
  * every other call.
  *
  * Needs `config:DescribeConfigurationAggregatorSourcesStatus` in the aggregator account. Each read

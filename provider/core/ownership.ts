@@ -161,8 +161,8 @@ const UNTAGGED: Aws[] = ["no owner tag", "Control Tower's, no owner tag"];
 const TAKE: (keyof Allow)[] = ["takeOwnership", "firstCreate"];
 
 /**
- * The decision table: the first row whose facts match decides. README "Guarantees" shows it, and
- * test/unit/ownership.test.ts checks that copy against these rows.
+ * The decision table: the first row whose facts match decides. docs/ownership-and-adoption.md, "Guarantees",
+ * shows it, and test/unit/readme.test.ts checks that copy against these rows.
  */
 export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: C, aws: ["absent"] }, then: { act: "create" } },
@@ -302,7 +302,7 @@ export function createRefusal(why: Why, s: Subject): string {
             return (
                 `${s.what} already exists, created outside Pulumi (AWS Control Tower, another tool or a person). ${nothing} ` +
                 `To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. ` +
-                `If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.`
+                `If you are moving it from pulumi-aws or Terraform to this package, follow docs/migration.md, "Migrating from pulumi-aws or Terraform".`
             );
     }
 }

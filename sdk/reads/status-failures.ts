@@ -21,9 +21,9 @@ export const STATUS_ACTION = "config:DescribeConfigurationAggregatorSourcesStatu
 /** AWS's error for an aggregator name it does not have in the caller's account and region. */
 export const NO_SUCH_AGGREGATOR = "NoSuchConfigurationAggregatorException";
 
-/** Where the README has the aggregator account's policy (README "IAM permissions", "The aggregator account"). */
+/** Where the docs have the aggregator account's policy (docs/configuration.md, "IAM permissions", "The aggregator account"). */
 export const AGGREGATOR_POLICY_LINK =
-    "https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation#the-aggregator-account";
+    "https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation/blob/main/docs/configuration.md#the-aggregator-account";
 
 /** An aggregator as messages name it: its name, region, and account when the program gave it. */
 export interface AggregatorRef {
@@ -122,8 +122,8 @@ export function statusReadError(err: unknown, a: AggregatorRef, role: RoleSettin
     if (code !== undefined && ACCESS_DENIED.has(code)) {
         return failure(
             `${label}: access denied to ${STATUS_ACTION} for ${credentialsInUse(role)} (${code}${awsSays}). ` +
-                `Allow that action to those credentials in the aggregator account: the README has the policy, ` +
-                `"IAM permissions", "The aggregator account" (${AGGREGATOR_POLICY_LINK}).`,
+                `Allow that action to those credentials in the aggregator account: docs/configuration.md, ` +
+                `"IAM permissions", "The aggregator account", has the policy (${AGGREGATOR_POLICY_LINK}).`,
             "accessDenied",
             code,
         );

@@ -13,7 +13,7 @@
  * say what to do), as every other Config call does; a failed status read is one message per cause
  * (status-failures.ts). `sdk/reads/` holds the calls a program
  * makes itself (never the provider's CRUD), so they are not in the source-account deploy policy
- * that scripts/check-iam-policies.js checks; the README lists their permissions on their own.
+ * that scripts/check-iam-policies.js checks; docs/configuration.md lists their permissions on their own.
  */
 import {
     DescribeConfigurationAggregatorSourcesStatusCommand,

@@ -1,5 +1,5 @@
 /**
- * The guarantees of README "Guarantees", under the real pulumi CLI against moto, with the AWS state
+ * The guarantees of docs/ownership-and-adoption.md, "Guarantees", under the real pulumi CLI against moto, with the AWS state
  * read back independently after each step: faults, interruption, ownership, renames and moves, and
  * two stacks claiming one authorization.
  */
@@ -117,11 +117,11 @@ describe("guarantees under the pulumi CLI", function () {
     });
 
     describe("interruption", () => {
-        /** The documented recovery (README "Recovering from an interrupted up"). */
+        /** The documented recovery (docs/recovery.md, "Recovering from an interrupted up"). */
         async function recover(s: Stack): Promise<void> {
             const cancel = await s.cancel({ allowFail: true });
             if (cancel.code !== 0) {
-                // The kill landed while the file backend wrote a sidecar `.attrs` file (README "Recovering").
+                // The kill landed while the file backend wrote a sidecar `.attrs` file (docs/recovery.md).
                 assert.match(cancel.stderr, /failed to load checkpoint: EOF/, cancel.stderr);
                 assert.notDeepEqual(s.removeCutShortSidecars(), [], "a cut-short sidecar to remove");
                 await s.cancel();
@@ -130,7 +130,7 @@ describe("guarantees under the pulumi CLI", function () {
             if (up.code === 0) return;
             // AWS created some authorizations the state never recorded: the create (or the up's check)
             // refuses its own authorization, since it cannot tell this stack's interrupted create from a
-            // stack that once had this name, and names the command. README: check the ARN against the
+            // stack that once had this name, and names the command. docs/recovery.md: check the ARN against the
             // state's pending creates, then reclaim them (all of them at once: comma-separated).
             const named = [...up.stdout.matchAll(/PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM=(\S+) pulumi up/g)].map((m) => m[1]);
             assert.notDeepEqual(named, [], up.stdout);
@@ -140,7 +140,7 @@ describe("guarantees under the pulumi CLI", function () {
             await s.up({ env: { PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM: pending.join(",") } });
         }
 
-        it("recovers as README says when a kill cut short the state's sidecar: cancel names the EOF, deleting the empty .attrs loses nothing", async () => {
+        it("recovers as the docs say when a kill cut short the state's sidecar: cancel names the EOF, deleting the empty .attrs loses nothing", async () => {
             const specs = fleet(3);
             const s = await program(specs);
             await s.up();
@@ -279,7 +279,7 @@ describe("guarantees under the pulumi CLI", function () {
             const s = await program([{ ...spec, takeOwnership: true }]);
             aws.proxy.clear();
             await s.up();
-            // Then the README's last step: drop the flag; nothing changes in AWS.
+            // Then the docs' last step: drop the flag; nothing changes in AWS.
             await declare(s, [spec]);
             await s.up();
             assert.ok(!aws.proxy.operations().includes("DeleteAggregationAuthorization"), "never deleted on the way");

@@ -215,7 +215,7 @@ describe("under the pulumi CLI", function () {
 
     it("ends an up stalled on AWS after the first Ctrl-C no later than the operation deadline, orphaning nothing", async () => {
         // Pulumi's Node dynamic-provider host answers the engine's Cancel RPC without telling the
-        // provider (README, "Ctrl-C"); the deadline is what bounds the wait after the first Ctrl-C.
+        // provider (docs/configuration.md, "Ctrl-C"); the deadline is what bounds the wait after the first Ctrl-C.
         const stalled = await StalledServer.start();
         try {
             const s = await program([spec()]);

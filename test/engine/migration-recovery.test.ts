@@ -1,14 +1,15 @@
 /**
- * Migrations without a gap and the recovery from an interrupted `up`, as README "Moving to
- * SourceAccountAuthorizations with no gap" and "Recovering from an interrupted up" describe them, under the
- * real pulumi CLI with the AWS state read back after every step: from the component's earlier per-region
- * children, from another stack (`pulumi state move`), and the README's recovery commands run as they stand
- * in README.md.
+ * Migrations without a gap and the recovery from an interrupted `up`, as docs/migration.md, "Moving to
+ * SourceAccountAuthorizations with no gap", and docs/recovery.md, "Recovering from an interrupted up",
+ * describe them, under the real pulumi CLI with the AWS state read back after every step: from the
+ * component's earlier per-region children, from another stack (`pulumi state move`), and the recovery
+ * commands run as they stand in docs/recovery.md.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, arnOf, roleIn, useAws, withoutDigest } from "../harness/aws";
+import { CAPTURED } from "../harness/docs";
 import { PROGRAMS, declare, nameOf, specOf, upKilled, useStacks, type AccountSpec, type Spec } from "../harness/engine";
 import { REPO, engineOwner, type Result, type Stack } from "../harness/pulumi";
 import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
@@ -38,14 +39,14 @@ const ownerTag = (creationId: unknown, name: string, stack: string, project: str
     `${engineOwner(name, stack, project, parentType, type)} creation:${String(creationId)}`;
 
 /**
- * The shell commands of README.md's fenced block between `<!-- recovery: <name> -->` and
+ * The shell commands of docs/recovery.md's fenced block between `<!-- recovery: <name> -->` and
  * `<!-- /recovery: <name> -->`, one per line, as they stand (comments are bash's to drop).
  */
 function readmeCommands(name: string): string[] {
-    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(REPO, CAPTURED.recovery), "utf8");
     const start = readme.indexOf(`<!-- recovery: ${name} -->`);
     const end = readme.indexOf(`<!-- /recovery: ${name} -->`);
-    assert.ok(start >= 0 && end > start, `README.md marks the recovery commands "${name}"`);
+    assert.ok(start >= 0 && end > start, `${CAPTURED.recovery} marks the recovery commands "${name}"`);
     const fence = /```sh\n([\s\S]*?)```/.exec(readme.slice(start, end));
     assert.ok(fence, `a sh block between the "${name}" markers`);
     return fence[1].split("\n").filter((l) => l.trim() !== "");
@@ -165,7 +166,7 @@ describe("migration and recovery, under the pulumi CLI", function () {
             assert.equal(g[name].creationTimes[region], before[k].creationTime, `${k}: the state records the creation time AWS reports`);
         }
 
-        // The README's step 2: drop the flag; no AWS change.
+        // The docs' step 2: drop the flag; no AWS change.
         await s.shell("pulumi config rm takeOwnership");
         aws.proxy.clear();
         await s.up();
@@ -258,19 +259,19 @@ describe("migration and recovery, under the pulumi CLI", function () {
         assert.deepEqual(await held([SOURCE_ACCOUNT], TWO), {}, "b's destroy deletes them");
     });
 
-    describe("3. README: Recovering from an interrupted up, its commands as they stand", () => {
+    describe("3. docs: Recovering from an interrupted up, its commands as they stand", () => {
         /**
-         * Runs README's recovery block `block` in `s`: `pulumi cancel`, the jq command over the state (its line:
+         * Runs docs/recovery.md's block `block` in `s`: `pulumi cancel`, the jq command over the state (its line:
          * the ARNs to reclaim, `listed`), the `up` that refuses what the killed run created (naming `refused`),
          * and the reclaiming `up` with jq's line in place of `<arns>`. Returns the types of the pending operations
          * the state held right after the refusing `up`.
          */
         async function recoverAsReadme(s: Stack, block: string, refused: string[], listed: string[]): Promise<string[]> {
             const [cancel, jq, up, reclaim, ...rest] = readmeCommands(block);
-            assert.deepEqual(rest, [], `four commands in README's "${block}" block`);
+            assert.deepEqual(rest, [], `four commands in docs/recovery.md's "${block}" block`);
             const cancelled = await s.shell(cancel, { allowFail: true });
             if (cancelled.code !== 0) {
-                // README: a kill while the file backend wrote its sidecar `.attrs` leaves it empty; delete it.
+                // docs/recovery.md: a kill while the file backend wrote its sidecar `.attrs` leaves it empty; delete it.
                 assert.match(cancelled.stderr, /failed to load checkpoint: EOF/, printed(cancelled));
                 assert.notDeepEqual(s.removeCutShortSidecars(), [], "a cut-short sidecar to remove");
                 await s.shell(cancel);
@@ -336,7 +337,7 @@ describe("migration and recovery, under the pulumi CLI", function () {
             );
             assert.deepEqual(pendingTypes(s), ["updating"]);
             const pendingLeft = await recoverAsReadme(s, "source-account", [arnOf(added)], [arnOf(added)]);
-            assert.deepEqual(pendingLeft, [], "the refusing up dropped the pending update: hence README's jq right after pulumi cancel");
+            assert.deepEqual(pendingLeft, [], "the refusing up dropped the pending update: hence the docs' jq right after pulumi cancel");
             await assertConverged(s, REGIONS);
             const after = grouped(s).acct;
             for (const region of kept) {

@@ -58,7 +58,7 @@ describe("ownership sample, under the pulumi CLI", function () {
                 else if (c.kind === "untag-owner" && now) await aws.untagOutOfBand("eu-west-1", ARN, [OWNER_TAG]);
                 else if (c.kind === "delete" && now) await aws.deleteOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1");
                 else if (c.kind === "tool-creates" && !now) {
-                    // moto stamps whole seconds; AWS's times tell a new creation apart (README "Limits, honestly").
+                    // moto stamps whole seconds; AWS's times tell a new creation apart (docs/ownership-and-adoption.md, "Limits, honestly").
                     await new Promise((r) => setTimeout(r, 1100));
                     toolMade = (await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", TOOL)).CreationTime!.getTime();
                 }

@@ -1,7 +1,7 @@
 /**
  * The `pulumi preview --diff` a reviewer reads for an organization (issue 25): 40 accounts × 4 regions
- * through roles, exporting `regionsByAccount` as README recommends. Each change must read in about
- * five lines per account and name what changes. README "Previews in pull requests" shows these
+ * through roles, exporting `regionsByAccount` as docs/previews.md recommends. Each change must read in about
+ * five lines per account and name what changes. docs/previews.md, "At organization scale", shows these
  * captures, condensed to the first account's block (the test checks every other account's block is
  * the same but for its account ID); `npm run previews` writes them.
  */
@@ -9,10 +9,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, roleIn, useAws } from "../harness/aws";
+import { CAPTURED } from "../harness/docs";
 import { PROGRAMS, useStacks } from "../harness/engine";
 import { REPO, type Stack } from "../harness/pulumi";
 
-const README = path.join(REPO, "README.md");
+const PAGE = path.join(REPO, CAPTURED.previews);
 const START = "<!-- org-previews:start (written by test/engine/previews-organization.test.ts: npm run previews) -->";
 const END = "<!-- org-previews:end -->";
 
@@ -140,11 +141,11 @@ describe("previews in pull requests at organization scale", function () {
 
     after(() => {
         const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
-        const readme = fs.readFileSync(README, "utf8");
+        const readme = fs.readFileSync(PAGE, "utf8");
         const [before, rest] = readme.split(START);
-        assert.ok(rest !== undefined && rest.includes(END), `README.md has the markers ${START} … ${END}`);
+        assert.ok(rest !== undefined && rest.includes(END), `${CAPTURED.previews} has the markers ${START} … ${END}`);
         const current = START + rest.split(END)[0] + END;
-        if (process.env.UPDATE_README_PREVIEWS === "1") fs.writeFileSync(README, before + section + rest.split(END).slice(1).join(END));
-        else if (captured.length === 3) assert.equal(current, section, "README previews are out of date: run npm run previews");
+        if (process.env.UPDATE_README_PREVIEWS === "1") fs.writeFileSync(PAGE, before + section + rest.split(END).slice(1).join(END));
+        else if (captured.length === 3) assert.equal(current, section, `${CAPTURED.previews} is out of date: run npm run previews`);
     });
 });

@@ -1,16 +1,17 @@
 /**
- * The `pulumi preview --diff` a reviewer reads in a pull request, for the common changes. The README
- * section "Previews in pull requests" shows these outputs as captured here: this test fails when they
- * differ, and `npm run previews` (UPDATE_README_PREVIEWS=1) writes the new ones into the README.
+ * The `pulumi preview --diff` a reviewer reads in a pull request, for the common changes. The page
+ * docs/previews.md shows these outputs as captured here: this test fails when they differ, and
+ * `npm run previews` (UPDATE_README_PREVIEWS=1) writes the new ones into it.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, arnOf, roleIn, useAws } from "../harness/aws";
 import { REPO, Stack } from "../harness/pulumi";
+import { CAPTURED } from "../harness/docs";
 import { PROGRAMS, useStacks, type AccountSpec, type Spec } from "../harness/engine";
 
-const README = path.join(REPO, "README.md");
+const PAGE = path.join(REPO, CAPTURED.previews);
 const START = "<!-- previews:start (written by test/engine/previews.test.ts: npm run previews) -->";
 const END = "<!-- previews:end -->";
 
@@ -206,14 +207,14 @@ describe("previews in pull requests", function () {
 
     after(() => {
         const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
-        const readme = fs.readFileSync(README, "utf8");
+        const readme = fs.readFileSync(PAGE, "utf8");
         const [before, rest] = readme.split(START);
-        assert.ok(rest !== undefined && rest.includes(END), `README.md has the markers ${START} … ${END}`);
+        assert.ok(rest !== undefined && rest.includes(END), `${CAPTURED.previews} has the markers ${START} … ${END}`);
         const current = START + rest.split(END)[0] + END;
         if (process.env.UPDATE_README_PREVIEWS === "1") {
-            fs.writeFileSync(README, before + section + rest.split(END).slice(1).join(END));
+            fs.writeFileSync(PAGE, before + section + rest.split(END).slice(1).join(END));
         } else if (captured.length === 8) {
-            assert.equal(current, section, "README previews are out of date: run npm run previews");
+            assert.equal(current, section, `${CAPTURED.previews} is out of date: run npm run previews`);
         }
     });
 });

@@ -1,8 +1,8 @@
 /**
  * aggregatorSourcesStatus in a program under the pulumi CLI (issue 25): a failed read ends the run
- * with one message, no stack trace, within seconds of the error. The read runs in an apply, as README
- * "Is aggregation working?" writes it: a failure there was an unhandled exception, which Pulumi
- * formats with util.inspect, and Node's inspect spun for 50–110 s on it (README "Is aggregation working?").
+ * with one message, no stack trace, within seconds of the error. The read runs in an apply, as
+ * docs/is-aggregation-working.md writes it: a failure there was an unhandled exception, which Pulumi
+ * formats with util.inspect, and Node's inspect spun for 50–110 s on it (docs/is-aggregation-working.md).
  */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";

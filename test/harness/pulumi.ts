@@ -369,7 +369,7 @@ export class Stack {
         );
     }
 
-    /** Runs `script` with bash (`pipefail` set) in this stack's work dir and environment: a README's commands as they stand. */
+    /** Runs `script` with bash (`pipefail` set) in this stack's work dir and environment: the docs' commands as they stand. */
     shell(script: string, opts: RunOptions = {}): Promise<Result> {
         return this.exec("bash", ["-o", "pipefail", "-c", script], opts);
     }
@@ -395,7 +395,7 @@ export class Stack {
     }
 
     /**
-     * The recovery README "Recovering from an interrupted up" gives for a `file://` backend: removes
+     * The recovery docs/recovery.md, "Recovering from an interrupted up", gives for a `file://` backend: removes
      * every sidecar `<file>.attrs` a kill cut short, and returns their paths. gocloud's fileblob, under
      * Pulumi's DIY backend, writes each state file atomically (a temp file, then a rename), but the
      * `.attrs` beside it in place (`setAttrs`: os.Create, then encode); every read of the state file

@@ -27,7 +27,7 @@ describe("AWS failures", function () {
                 message:
                     `creating Config aggregation authorization (${ARN}): access denied to config:PutAggregationAuthorization ` +
                     `(AccessDeniedException: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: config:PutAggregationAuthorization). ` +
-                    `Grant config:PutAggregationAuthorization on ${ARN} to the credentials Pulumi uses; the README lists the full IAM policy.`,
+                    `Grant config:PutAggregationAuthorization on ${ARN} to the credentials Pulumi uses; docs/configuration.md, "IAM permissions", lists the full IAM policy.`,
             });
             assert.deepEqual(await aws.list("eu-west-1"), []);
         });

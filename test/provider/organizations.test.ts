@@ -259,7 +259,7 @@ describe("organizationSources", function () {
             `organizationSources: reading the accounts of the organization: access denied to organizations:ListAccounts for role ${roleIn(member, "org-reader")} ` +
                 `assumed from the AWS_ACCESS_KEY_ID environment variable, acting in account ${member} (AccessDeniedException: You don't have permissions to access this resource.). ` +
                 `Only the organization's management account and its delegated administrator accounts may list its accounts: allow organizations:ListAccounts ` +
-                `to credentials in one of them, and run the program with those or give organizationsRole a role there (README "Accounts from AWS Organizations").`,
+                `to credentials in one of them, and run the program with those or give organizationsRole a role there (docs/many-accounts.md, "Accounts from AWS Organizations").`,
         );
         assert.deepEqual(calls(aws), ["ListAccounts  first 20"], "not retried");
         const units = await failure({

@@ -414,7 +414,7 @@ interface Instance {
     forgotten?: boolean;
     /**
      * An owner tag naming another creation was written on it by hand: the package leaves it from then on
-     * (a live owner tag always wins), so its staying unrecorded is that forgery's, not an orphan (README
+     * (a live owner tag always wins), so its staying unrecorded is that forgery's, not an orphan (docs/ownership-and-adoption.md,
      * "Limits, honestly": the rules assume nobody forges owner tags).
      */
     disowned?: boolean;
@@ -904,7 +904,7 @@ class World {
             if (newOwner) {
                 const i = call.inputs ?? {};
                 if (!i.takeOwnership) this.violate(`${who}: ${what} taken over without takeOwnership`);
-                // The migration within a stack (README "Moving to SourceAccountAuthorizations with no gap"):
+                // The migration within a stack (docs/migration.md, "Moving to SourceAccountAuthorizations with no gap"):
                 // takeOwnership at a first create takes from another resource of the same stack, whose delete
                 // then leaves it. From any other owner it is a violation.
                 const sameStack = owner !== undefined && stackOf(before[OWNER_TAG]) === stackOf(call.inputs?.owner);

@@ -275,7 +275,7 @@ describe("provider against moto", function () {
                     `creating Config aggregation authorization (${arn}): an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 ` +
                     "in source region eu-west-1 already exists, created outside Pulumi (AWS Control Tower, another tool or a person). Pulumi changed nothing. " +
                     "To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. " +
-                    'If you are moving it from pulumi-aws or Terraform to this package, follow "Migrating from pulumi-aws or Terraform" in the README.',
+                    'If you are moving it from pulumi-aws or Terraform to this package, follow docs/migration.md, "Migrating from pulumi-aws or Terraform".',
             });
             assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "no write call");
             assert.deepEqual(await aws.list("eu-west-1"), [existing]);

@@ -332,7 +332,7 @@ describe("aggregator source status", function () {
             }
         });
 
-        it("access denied names the credentials, the aggregator account's policy and where the README has it", async () => {
+        it("access denied names the credentials, the aggregator account's policy and where the docs have it", async () => {
             await scene();
             aws.proxy.inject((c) =>
                 c.operation === "DescribeConfigurationAggregatorSourcesStatus" ? faults.accessDenied(STATUS_ACTION) : undefined,
@@ -341,8 +341,8 @@ describe("aggregator source status", function () {
                 `reading the source status of Config aggregator org (account ${AGGREGATOR_ACCOUNT}, region us-east-1): access denied to ` +
                 `config:DescribeConfigurationAggregatorSourcesStatus for ${READER} (AccessDeniedException: User: arn:aws:iam::123456789012:user/ci ` +
                 `is not authorized to perform: config:DescribeConfigurationAggregatorSourcesStatus). Allow that action to those credentials in ` +
-                `the aggregator account: the README has the policy, "IAM permissions", "The aggregator account" ` +
-                `(https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation#the-aggregator-account).`;
+                `the aggregator account: docs/configuration.md, "IAM permissions", "The aggregator account", has the policy ` +
+                `(https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation/blob/main/docs/configuration.md#the-aggregator-account).`;
             await rejectsWith(read(), message);
             assert.equal(statusCalls().length, 1);
             // A stack that only reports: the failure in the result.

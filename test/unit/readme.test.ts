@@ -5,13 +5,14 @@ import * as ts from "typescript";
 import { SUPPORTED } from "../../provider/core/aws/settings";
 import * as sdk from "../../sdk";
 import { TABLE, type Decision } from "../../provider/core/ownership";
+import { CAPTURED, REPO, anchors, docFiles, headings, links, markdownFiles, prose, readDoc, section } from "../harness/docs";
 
-const REPO = path.resolve(__dirname, "../../..");
+/** The files of README and docs/ whose text holds `marker`. */
+const holding = (marker: string) => docFiles().filter((f) => readDoc(f).includes(marker));
 
-describe("README", () => {
-    it("shows the examples exactly as they are (the engine tier runs them)", () => {
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        const blocks = [...readme.matchAll(/<!-- file: (\S+) -->\n```ts\n([\s\S]*?)```\n/g)];
+describe("README and docs", () => {
+    it("show the examples exactly as they are (the engine tier runs them)", () => {
+        const blocks = docFiles().flatMap((f) => [...readDoc(f).matchAll(/<!-- file: (\S+) -->\n```ts\n([\s\S]*?)```\n/g)]);
         assert.deepEqual(
             blocks.map((b) => b[1]),
             ["examples/source-account/index.ts", "examples/aggregator/index.ts"],
@@ -20,15 +21,27 @@ describe("README", () => {
     });
 });
 
-describe("README: compiled snippets", () => {
+describe("README and docs: compiled snippets", () => {
     it("type-checks each snippet marked <!-- compiled --> against the built package and @pulumi/pulumi, as a user's program", function () {
         this.timeout(60000);
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        const blocks = [...readme.matchAll(/<!-- compiled -->\n```ts\n([\s\S]*?)```\n/g)].map((b) => b[1]);
-        assert.ok(blocks.length >= 1, "README has a compiled snippet");
+        const blocks = docFiles().flatMap((f) => {
+            const text = readDoc(f);
+            const found = [...text.matchAll(/<!-- compiled -->\n```ts\n([\s\S]*?)```\n/g)].map((b, i) => ({
+                name: `${f}#${i}`,
+                code: b[1],
+            }));
+            assert.equal(
+                found.length,
+                text.split("<!-- compiled -->").length - 1,
+                `${f}: each <!-- compiled --> is right above a ts block`,
+            );
+            return found;
+        });
+        assert.ok(blocks.length >= 3, "the docs have their compiled snippets");
         // Each snippet a file of its own at the repository's root: "pulumi-aws-config-aggregation" resolves to
         // the package through node_modules (scripts/link-self.js), its types those the build emitted (dist/sdk).
-        const files = new Map(blocks.map((code, i) => [path.join(REPO, `readme-snippet-${i}.ts`), code]));
+        const files = new Map(blocks.map(({ code }, i) => [path.join(REPO, `doc-snippet-${i}.ts`), code]));
+        const names = new Map(blocks.map(({ name }, i) => [`doc-snippet-${i}.ts`, name]));
         const options: ts.CompilerOptions = {
             strict: true,
             target: ts.ScriptTarget.ES2022,
@@ -47,7 +60,7 @@ describe("README: compiled snippets", () => {
         const program = ts.createProgram([...files.keys()], options, host);
         const problems = ts.getPreEmitDiagnostics(program).map((d) => {
             const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-            const file = d.file ? path.basename(d.file.fileName) : "";
+            const file = d.file ? (names.get(path.basename(d.file.fileName)) ?? path.basename(d.file.fileName)) : "";
             return `${file}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
         });
         assert.deepEqual(problems, []);
@@ -61,10 +74,8 @@ const cells = (row: string) =>
         .split(" | ")
         .map((c) => c.trim());
 
-describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () => {
-    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Compared with"), readme.indexOf("## Troubleshooting"));
-    const rows = section
+describe("docs: Compared with Terraform, pulumi-aws and CloudFormation", () => {
+    const rows = section("docs/comparison.md", "Compared with Terraform, pulumi-aws and CloudFormation")
         .split("\n")
         .filter((l) => l.startsWith("| ") && !l.startsWith("| |") && !l.startsWith("|---"))
         .map(cells);
@@ -137,8 +148,7 @@ describe("README: Compared with Terraform, pulumi-aws and CloudFormation", () =>
 });
 
 describe("README: Install", () => {
-    const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-    const install = readme.slice(readme.indexOf("## Install"), readme.indexOf("## Usage"));
+    const install = section("README.md", "Install");
     const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
 
     it("installs today from a packed tarball of this version, and says the registry install is for later", () => {
@@ -159,7 +169,7 @@ describe("README: Install", () => {
     });
 });
 
-/** The decision table of ownership.ts as README "Guarantees" shows it: one line a row. */
+/** The decision table of ownership.ts as docs/ownership-and-adoption.md, "Guarantees", shows it: one line a row. */
 export function renderOwnershipTable(): string {
     const any = (xs: readonly string[] | undefined) => (xs === undefined ? "any" : xs.join(" / "));
     const decision = (d: Decision): string => {
@@ -195,12 +205,139 @@ export function renderOwnershipTable(): string {
     return ["| # | operation | AWS holds | state | inputs, time | decision |", "|---|---|---|---|---|---|", ...lines].join("\n");
 }
 
-describe("README: the ownership decision table", () => {
+describe("docs: the ownership decision table", () => {
     it("shows the rows of ownership.ts's TABLE, in order", () => {
-        const readme = fs.readFileSync(path.join(REPO, "README.md"), "utf8");
-        const start = readme.indexOf("<!-- ownership table -->\n");
-        const end = readme.indexOf("\n<!-- /ownership table -->");
-        assert.ok(start >= 0 && end > start, "README has the table's markers");
-        assert.equal(readme.slice(start + "<!-- ownership table -->\n".length, end), renderOwnershipTable());
+        assert.deepEqual(holding("<!-- ownership table -->"), ["docs/ownership-and-adoption.md"]);
+        const page = readDoc("docs/ownership-and-adoption.md");
+        const start = page.indexOf("<!-- ownership table -->\n");
+        const end = page.indexOf("\n<!-- /ownership table -->");
+        assert.ok(start >= 0 && end > start, "the page has the table's markers");
+        assert.ok(section("docs/ownership-and-adoption.md", "Guarantees").includes("<!-- ownership table -->"), "under Guarantees");
+        assert.equal(page.slice(start + "<!-- ownership table -->\n".length, end), renderOwnershipTable());
+    });
+});
+
+describe("README and docs: links", () => {
+    it("README stays a front door: at most 400 lines", () => {
+        const lines = readDoc("README.md").split("\n").length;
+        assert.ok(lines <= 400, `README.md has ${lines} lines`);
+    });
+
+    it("resolves every relative link of every markdown file: the file exists, and so does the #anchor in it", () => {
+        const files = markdownFiles();
+        assert.ok(files.includes("README.md") && files.includes("docs/recovery.md"), files.join(", "));
+        const broken: string[] = [];
+        for (const file of files) {
+            for (const { target, line } of links(readDoc(file))) {
+                if (/^[a-z]+:/i.test(target)) continue;
+                const [ref, anchor] = target.split("#");
+                const to = ref === "" ? file : path.posix.normalize(path.posix.join(path.posix.dirname(file), ref));
+                const where = `${file}:${line}: ${target}`;
+                if (!fs.existsSync(path.join(REPO, to))) broken.push(`${where} (no ${to})`);
+                else if (anchor !== undefined && (!to.endsWith(".md") || !anchors(readDoc(to)).has(anchor)))
+                    broken.push(`${where} (no heading #${anchor} in ${to})`);
+            }
+        }
+        assert.deepEqual(broken, []);
+    });
+
+    it("defines every reference-style link where it is used", () => {
+        const undefinedRefs: string[] = [];
+        for (const file of markdownFiles()) {
+            const text = prose(readDoc(file));
+            const defined = new Set([...text.matchAll(/^\[([^\]]+)\]: /gm)].map((m) => m[1].toLowerCase()));
+            for (const m of text.matchAll(/\]\[([^\]]+)\]/g))
+                if (!defined.has(m[1].toLowerCase())) undefinedRefs.push(`${file}: [${m[1]}]`);
+        }
+        assert.deepEqual(undefinedRefs, []);
+    });
+
+    it("keeps the sections the engine tier writes and runs in the pages it reads (captured previews, recovery commands)", () => {
+        const markers = {
+            [CAPTURED.previews]: [
+                "<!-- previews:start (written by",
+                "<!-- previews:end -->",
+                "<!-- org-previews:start (written by",
+                "<!-- org-previews:end -->",
+            ],
+            [CAPTURED.recovery]: [
+                "<!-- recovery: authorization -->",
+                "<!-- /recovery: authorization -->",
+                "<!-- recovery: source-account -->",
+            ],
+        };
+        for (const [page, wanted] of Object.entries(markers)) {
+            for (const marker of wanted) assert.deepEqual(holding(marker), [page], marker);
+        }
+    });
+});
+
+/**
+ * The messages of the package (provider/, sdk/), as their string literals spell them: a concatenation
+ * with + joined, each substitution as "…".
+ */
+function messages(): { file: string; text: string }[] {
+    const found: { file: string; text: string }[] = [];
+    const sources = ["provider", "sdk"].flatMap((dir) =>
+        (fs.readdirSync(path.join(REPO, dir), { recursive: true }) as string[]).filter((n) => n.endsWith(".ts")).map((n) => `${dir}/${n}`),
+    );
+    const isPlus = (n: ts.Node): n is ts.BinaryExpression => ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.PlusToken;
+    const flatten = (n: ts.Node): string => {
+        if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) return n.text;
+        if (ts.isTemplateExpression(n)) return n.head.text + n.templateSpans.map((s) => `…${s.literal.text}`).join("");
+        if (isPlus(n)) return flatten(n.left) + flatten(n.right);
+        if (ts.isParenthesizedExpression(n)) return flatten(n.expression);
+        return "…";
+    };
+    for (const file of sources) {
+        const sf = ts.createSourceFile(file, fs.readFileSync(path.join(REPO, file), "utf8"), ts.ScriptTarget.ES2022, true);
+        const visit = (n: ts.Node): void => {
+            const literal = ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateExpression(n);
+            let up = n.parent;
+            while (up !== undefined && ts.isParenthesizedExpression(up)) up = up.parent;
+            if ((isPlus(n) || literal) && !(up !== undefined && isPlus(up))) found.push({ file, text: flatten(n) });
+            ts.forEachChild(n, visit);
+        };
+        visit(sf);
+    }
+    return found;
+}
+
+describe("messages that cite the docs", () => {
+    it("name a page of docs/ and sections it has, never the README", () => {
+        const all = messages();
+        const cited: string[] = [];
+        const wrong: string[] = [];
+        for (const { file, text } of all) {
+            if (/README/.test(text)) wrong.push(`${file}: cites the README: ${text}`);
+            for (const m of text.matchAll(/docs\/([\w-]+\.md)((?:,? "[^"]+")+)/g)) {
+                const page = `docs/${m[1]}`;
+                const names = [...m[2].matchAll(/"([^"]+)"/g)].map((q) => q[1]);
+                cited.push(`${page}: ${names.join(", ")}`);
+                if (!fs.existsSync(path.join(REPO, page))) wrong.push(`${file}: no ${page}`);
+                else
+                    for (const name of names)
+                        if (!headings(readDoc(page)).includes(name)) wrong.push(`${file}: ${page} has no section "${name}"`);
+            }
+            for (const m of text.matchAll(
+                /https:\/\/github\.com\/pulumi-aws-config-aggregation\/pulumi-aws-config-aggregation\/blob\/main\/([\w/.-]+\.md)#([\w-]+)/g,
+            )) {
+                cited.push(`${m[1]}#${m[2]}`);
+                if (!fs.existsSync(path.join(REPO, m[1])) || !anchors(readDoc(m[1])).has(m[2]))
+                    wrong.push(`${file}: ${m[0]} leads nowhere`);
+            }
+        }
+        assert.deepEqual(wrong, []);
+        // The citations this test keeps true (adding one is fine; each must resolve).
+        for (const c of [
+            "docs/ownership-and-adoption.md: Adopting an existing authorization",
+            "docs/migration.md: Migrating from pulumi-aws or Terraform",
+            "docs/ownership-and-adoption.md: Guarantees",
+            "docs/configuration.md: IAM permissions",
+            "docs/configuration.md: IAM permissions, The aggregator account",
+            "docs/many-accounts.md: Accounts from AWS Organizations",
+            "docs/configuration.md#the-aggregator-account",
+        ])
+            assert.ok(cited.includes(c), `${c} among ${cited.join("; ")}`);
     });
 });

@@ -57,7 +57,8 @@ describe("stack settings", () => {
     describe("refused settings", () => {
         const NOT_SUPPORTED = "is not supported by pulumi-aws-config-aggregation (it would change which account or endpoint is used): ";
         const REMOVE_PROXY = "proxies are not supported; remove the setting.";
-        const ALWAYS_CHECKED = 'every change checks the account of the credentials first (README "Guarantees"); remove the setting.';
+        const ALWAYS_CHECKED =
+            'every change checks the account of the credentials first (docs/ownership-and-adoption.md, "Guarantees"); remove the setting.';
         // Each refused setting, the value set, and the whole message: the advice must do what the setting asked for.
         const refused: [string, unknown, string][] = [
             [

@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { unhealthySources, waitForSources, type SourceStatus } from "../../sdk/reads/status";
 import { AGGREGATOR_POLICY_LINK, STATUS_ACTION, statusReadError } from "../../sdk/reads/status-failures";
 import { authorizationError, translate } from "../../provider/core/aws/errors";
 import { configureSettings } from "../../provider/core/aws/client";
 import { aggregatorSourcesStatus, expectedSources } from "../../sdk";
+import { headings, readDoc, section, slug } from "../harness/docs";
 
 const row = (accountId: string, region: string, status: SourceStatus["status"], extra: Partial<SourceStatus> = {}): SourceStatus => ({
     accountId,
@@ -192,9 +191,9 @@ describe("status read failures (statusReadError)", () => {
                     `UnknownOperationException (not retried). It is not AWS Config, or an emulator without this operation (moto has none): point ` +
                     `AWS_ENDPOINT_URL_CONFIG_SERVICE (or AWS_ENDPOINT_URL) at one that has it, or read the status where the program runs against AWS.`,
                 `${LABEL}: access denied to config:DescribeConfigurationAggregatorSourcesStatus for profile "reader" from the aws:profile stack ` +
-                    `config (AccessDeniedException: not authorized). Allow that action to those credentials in the aggregator account: the README ` +
-                    `has the policy, "IAM permissions", "The aggregator account" ` +
-                    `(https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation#the-aggregator-account).`,
+                    `config (AccessDeniedException: not authorized). Allow that action to those credentials in the aggregator account: ` +
+                    `docs/configuration.md, "IAM permissions", "The aggregator account", has the policy ` +
+                    `(https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation/blob/main/docs/configuration.md#the-aggregator-account).`,
                 `${LABEL}: the operation's deadline of 30 s passed before config:DescribeConfigurationAggregatorSourcesStatus was sent.`,
             ],
         );
@@ -237,23 +236,17 @@ describe("status read arguments (aggregatorSourcesStatus)", () => {
 });
 
 describe("status read: the access-denied message's link", () => {
-    it("leads to the README section whose policy grants the status read", () => {
-        const readme = fs.readFileSync(path.resolve(__dirname, "../../../README.md"), "utf8");
-        const anchor = AGGREGATOR_POLICY_LINK.split("#")[1];
-        // GitHub's anchor of a heading: lower case, spaces as dashes, punctuation dropped.
-        const heading = readme.split("\n").find(
-            (l) =>
-                /^#{2,4} /.test(l) &&
-                l
-                    .replace(/^#+ /, "")
-                    .toLowerCase()
-                    .replace(/[^\w\- ]/g, "")
-                    .replace(/ /g, "-") === anchor,
-        );
-        assert.equal(heading, "#### The aggregator account");
-        const section = readme.slice(readme.indexOf(heading!) + heading!.length).split(/^#{2,4} /m)[0];
-        const policy = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section)![1]);
+    it("leads to the docs section whose policy grants the status read", () => {
+        const m =
+            /^https:\/\/github\.com\/pulumi-aws-config-aggregation\/pulumi-aws-config-aggregation\/blob\/main\/(docs\/[\w-]+\.md)#([\w-]+)$/.exec(
+                AGGREGATOR_POLICY_LINK,
+            );
+        assert.ok(m, AGGREGATOR_POLICY_LINK);
+        const [, page, anchor] = m;
+        const heading = headings(readDoc(page)).find((h) => slug(h) === anchor);
+        assert.equal(heading, "The aggregator account");
+        const policy = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(section(page, heading!))![1]);
         assert.deepEqual(policy.Statement[0].Action, [STATUS_ACTION]);
-        assert.ok(readme.slice(0, readme.indexOf(heading!)).includes("### IAM permissions"), "under IAM permissions");
+        assert.ok(section(page, "IAM permissions").includes("### The aggregator account"), "under IAM permissions");
     });
 });

@@ -299,7 +299,7 @@ function causeOf(err: unknown, ctx: CallContext): string {
     if (ACCESS_DENIED.has(name)) {
         return (
             `access denied to ${ctx.action} (${name}${awsSays}). ` +
-            `Grant ${ctx.action} ${grantee(ctx.resource)}; the README lists the full IAM policy.`
+            `Grant ${ctx.action} ${grantee(ctx.resource)}; docs/configuration.md, "IAM permissions", lists the full IAM policy.`
         );
     }
     if (THROTTLED.has(name)) {

@@ -94,7 +94,8 @@ export const REFUSED: Record<string, string> = {
     "aws:ec2MetadataServiceEndpointMode": "set AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE in the environment instead",
     "aws:skipMetadataApiCheck":
         "set AWS_EC2_METADATA_DISABLED=true in the environment instead (the AWS SDK then never asks the instance metadata service for credentials)",
-    "aws:skipRequestingAccountId": 'every change checks the account of the credentials first (README "Guarantees"); remove the setting',
+    "aws:skipRequestingAccountId":
+        'every change checks the account of the credentials first (docs/ownership-and-adoption.md, "Guarantees"); remove the setting',
 };
 
 /**

@@ -1,4 +1,4 @@
-// Engine-test program: the aggregator side as README "Is aggregation working?" writes it. Reads the
+// Engine-test program: the aggregator side as docs/is-aggregation-working.md writes it. Reads the
 // source status of the aggregator in the `aggregatorName` config through the `roleArn` config (in
 // the stack's aws:region) in an apply of the `expected` config (JSON list of {accountId, region});
 // with `waitSeconds`, an `up` waits that long for them (every 0.2 s); `onError` is passed on.
