@@ -333,6 +333,7 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         throw await unansweredPut(t, inputs, arn, mine, err as AuthorizationError, desired);
     }
     const createdArn = created.AggregationAuthorizationArn!;
+    if (parseArn(createdArn).accountId !== parseArn(arn).accountId) throw await landedElsewhere(t, inputs, arn, createdArn, mine);
     let held: Tags | undefined;
     try {
         held = await findTagsByArn(t, createdArn);
@@ -357,6 +358,33 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         throw raceError(inputs, createdArn, ownerTagOf(held));
     }
     return outputsOf(inputs, createdArn, created.CreationTime, policy.held(held, "own"), "own", creationId);
+}
+
+/**
+ * The error for a Put that landed in another account than the one this create acts for. A role's
+ * account is taken from its ARN, as AWS acts in it (`knownAccount`); an endpoint that does not (an
+ * emulator) is caught here, by the ARN the Put answers. This creation is deleted again, so that Pulumi
+ * changes nothing there, as when the account is checked before the Put.
+ */
+async function landedElsewhere(t: Target, inputs: Inputs, arn: string, createdArn: string, mine: Creation): Promise<AuthorizationError> {
+    const [expected, landed] = [parseArn(arn).accountId, parseArn(createdArn).accountId];
+    let outcome: string;
+    try {
+        const held = await findTagsByArn(t, createdArn);
+        if (held !== undefined && decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act === "keep") {
+            await deleteAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
+            outcome = "Pulumi deleted it again and changed nothing";
+        } else outcome = "it is not this creation (AWS ignores the tags of a Put on one that exists): Pulumi changed nothing";
+    } catch (err) {
+        outcome = `Pulumi could not delete it again (${(err as Error).message}): delete it in account ${landed}`;
+    }
+    return authorizationError(
+        "creating",
+        arn,
+        `the credentials in use (${credentialsInUse(t.role)}) act in account ${landed}, not in account ${expected}: AWS answered the Put with ${createdArn}; ` +
+            `${outcome}. The endpoint does not act in a role's own account (AWS does); use credentials that act in account ${expected}.`,
+        "WrongAccount",
+    );
 }
 
 /**
