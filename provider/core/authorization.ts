@@ -6,9 +6,10 @@
  * read of what a create would meet, `previewExisting`; role and tag-count validation) and `configure`.
  *
  * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
- * STS for the account (once per credentials and region and run, shared), so that previews know the
- * ARN, and a new authorization's ARN is read once, so that a preview fails as the create would on one
- * that exists (`previewExisting`). Every call that decides existence or changes
+ * STS for the account (the stack's credentials only, once per run, shared; a role's is its ARN's), so
+ * that previews know the ARN, and a new authorization's ARN is read once, so that a preview fails as the
+ * create would on one that exists (`previewExisting`); once the run has asked for a change it is no
+ * preview, and the create reads for itself, off the engine's serial path. Every call that decides existence or changes
  * anything first checks that the credentials belong to the authorization's account
  * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
  * deleting another account's authorization). `create` never takes over an authorization it did not
@@ -28,6 +29,7 @@ import {
     currentLimits,
     currentSettings,
     identity,
+    markChanging,
     refuseSettings,
     sourceAccount,
     withDeadline,
@@ -927,6 +929,7 @@ export async function diffOne(id: string, recorded: Outputs, news: Inputs): Prom
 
 /** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */
 export function createOne(inputs: Inputs, opts: CreateOptions = {}): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    markChanging();
     return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline, opts));
 }
 
@@ -937,11 +940,13 @@ export function readOne(id: string, props?: Outputs): Promise<pulumi.dynamic.Rea
 
 /** Updates one authorization's tags in place (and its ownership, for takeOwnership of an adopted one). */
 export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    markChanging();
     return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
 }
 
 /** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
 export function deleteOne(id: string, props: Outputs): Promise<void> {
+    markChanging();
     markReplacing(props);
     return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
 }

@@ -38,7 +38,7 @@ import {
     updateOne,
     validateRole,
 } from "../core/authorization";
-import { credentialsInUse, currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
+import { credentialsInUse, currentLimits, currentSettings, isChangingRun, settingsRefusal, withDeadline } from "../core/aws/client";
 import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { byCause, gist, sameAs } from "../core/causes";
 import { buildArn } from "../core/model/id";
@@ -323,8 +323,9 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         if (accountId === undefined) return { inputs: news };
         news.accountId = accountId;
         news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
-        // The regions this resource does not hold yet: what would each create meet? (One read each, as the single resource's preview.)
-        const added = news.regions.filter((r) => held[r] !== news.arns![r]);
+        // The regions this resource does not hold yet: what would each create meet? (One read each, all at once, as the
+        // single resource's preview.) Once the run has asked for a change it is no preview: each create reads for itself.
+        const added = isChangingRun() ? [] : news.regions.filter((r) => held[r] !== news.arns![r]);
         const first = fixed === undefined || moved;
         const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
         // One failure per cause, naming the regions it hit.

@@ -56,6 +56,25 @@ let resolved: ResolvedLimits | undefined;
  */
 let refused: Error | undefined;
 
+/**
+ * Whether the engine has asked this process for a change (a create, update or delete) since it was
+ * configured: then the run is not a preview. The engine never says so to a dynamic provider (a
+ * CheckRequest has no preview flag), but it calls Create, Update and Delete only outside previews:
+ * the dynamic-provider host does not declare supportsPreview (pkg/resource/plugin/provider_plugin.go,
+ * Create: "if the plugin does not support provider previews ... return the inputs as the state").
+ */
+let changing = false;
+
+/** Records that the engine asked for a change: the run is not a preview (see `changing`). */
+export function markChanging(): void {
+    changing = true;
+}
+
+/** True once this run has asked for a change: its checks are not a preview's. */
+export function isChangingRun(): boolean {
+    return changing;
+}
+
 /** The stack settings in force (from `configure`); throws the refusal when they were refused. */
 export function currentSettings(): Settings {
     if (refused) throw refused;
@@ -77,6 +96,7 @@ export function settingsRefusal(): Error | undefined {
 /** Records the stack settings the engine passes to the provider's `configure`, forgets every client, and reads the environment again. */
 export function configureSettings(s: Partial<Settings>): void {
     refused = undefined;
+    changing = false;
     settings = { ...EMPTY_SETTINGS, ...s };
     resolved = undefined;
     forgetClients();

@@ -15,8 +15,12 @@
  */
 import { quote } from "../model/redact";
 
-/** How many regions of one resource (`SourceAccountAuthorizations`) are worked on at once (the engine works on many resources at once too). */
-export const REGION_CONCURRENCY = 8;
+/**
+ * How many regions of one resource (`SourceAccountAuthorizations`) are worked on at once: all of them
+ * (no partition has this many), within {@link PROCESS_CONCURRENCY}, so that each step of an operation
+ * costs one round trip whatever the number of regions.
+ */
+export const REGION_CONCURRENCY = 64;
 
 /**
  * How many authorizations all resources of the provider process work on at once. The engine runs
