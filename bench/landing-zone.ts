@@ -148,7 +148,7 @@ async function main(bench: Bench): Promise<number> {
         limited = { up, floor: Math.max(0, most - RATE.capacity) / RATE.ratePerSecond, busiest, buckets: bucket.served.size };
         if (up.error) failures.push(`rate-limited up: ${up.error}`);
 
-        proxy.beforeForward = () => new Promise((r) => setTimeout(r, o.latencyMs));
+        proxy.latencyMs = o.latencyMs;
         for (const parallel of [undefined, 256]) {
             log(`refresh with ${o.latencyMs} ms added to every AWS call${parallel ? ` --parallel ${parallel}` : ""}`);
             const m = await measure(
@@ -157,18 +157,17 @@ async function main(bench: Bench): Promise<number> {
                 { n: o.n, variant: "ours", command: "refresh", rep: parallel ? -3 : -2 },
                 commandOf(stack, "refresh", parallel),
             );
-            proxy.beforeForward = () => new Promise((r) => setTimeout(r, o.latencyMs));
             latency.push(m);
             log(brief(m));
             if (m.error) failures.push(`refresh under latency: ${m.error}`);
         }
-        proxy.beforeForward = undefined;
+        proxy.latencyMs = 0;
         const d = await measure(aws, stack, { n: o.n, variant: "ours", command: "destroy", rep: -1 }, commandOf(stack, "destroy"));
         log(brief(d));
     } catch (e) {
         failures.push(e instanceof Error ? e.message : String(e));
     } finally {
-        proxy.beforeForward = undefined;
+        proxy.latencyMs = 0;
     }
     if (o.raw) writeRaw(o.raw, SECTION, { options: o, results, limited, latency }, log);
     const markdown = section(o, env, results, limited, latency, failures, bench.seconds());

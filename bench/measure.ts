@@ -16,7 +16,7 @@ import type { FaultRule } from "../test/harness/proxy";
  */
 export type Variant = "ours" | "floor" | "lean" | "pulumi-aws";
 /** `update-tags` and `add-region` are `up`s after a change of the program's tags or regions. */
-export type CommandName = "up" | "preview" | "refresh" | "update-tags" | "add-region" | "destroy";
+export type CommandName = "up" | "preview" | "refresh" | "update-tags" | "add-region" | "destroy" | "preview-create";
 /** Every command measured, in the order the report shows them. */
 export const COMMANDS: CommandName[] = ["up", "preview", "refresh", "update-tags", "destroy"];
 
@@ -26,6 +26,8 @@ export interface Measure {
     command: CommandName;
     /** Which repetition (0-based); -1 for the rate-limited runs. */
     rep: number;
+    /** The delay the proxy added to every AWS call (bench/organization.ts `--latency-ms`); 0 when absent. */
+    latencyMs?: number;
     seconds: number;
     /** Config calls by operation, every attempt (throttled ones included). */
     config: Record<string, number>;
@@ -42,6 +44,8 @@ export interface Measure {
     /** Every AWS call's arrival, `at` in seconds from the command's start. */
     arrivals: Arrival[];
     rssKiB: number;
+    /** The peak RSS of a process of each role, KiB. */
+    rssByRole?: Record<Role, number>;
     providerProcesses: number;
     /** CPU seconds during the command by process role, plus `proxy`: this process (the recording proxy and the bench). */
     cpu: Record<Role | "proxy", number>;
@@ -63,7 +67,7 @@ export interface Aws {
 export async function measure(
     { proxy, motoPort }: Aws,
     stack: Stack,
-    what: { n: number; variant: Variant; command: CommandName; rep: number },
+    what: { n: number; variant: Variant; command: CommandName; rep: number; latencyMs?: number },
     run: () => Promise<unknown>,
     rule?: FaultRule,
 ): Promise<Measure> {
@@ -83,7 +87,7 @@ export async function measure(
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpuSelf = process.cpuUsage(cpu0);
-    const { peakKiB, providerProcesses, cpu, others } = watch.stop();
+    const { peakKiB, peakByRole, providerProcesses, cpu, others } = watch.stop();
     proxy.inject(undefined);
 
     const m: Measure = {
@@ -97,6 +101,7 @@ export async function measure(
         throttledByRegion: {},
         arrivals: arrivals.map((a) => ({ ...a, at: (a.at - t0) / 1000 })),
         rssKiB: peakKiB,
+        rssByRole: peakByRole,
         providerProcesses,
         cpu: { ...cpu, proxy: (cpuSelf.user + cpuSelf.system) / 1e6 },
         others,

@@ -10,15 +10,17 @@
  * - the pulumi-aws shape, the same program: a no-op provider-like resource per account and region
  *   beside a no-op resource per authorization that takes its ID (2N resources).
  *
- * Each runs `up`, a no-change `preview`, `refresh`, an `up` adding one region to every account, an `up`
- * changing a tag on every authorization, and `destroy`. The floors' `up` grows as N² (about 30 min at
+ * Each runs a preview of the first `up`, `up`, a no-change `preview`, `refresh`, an `up` adding one region
+ * to every account, an `up` changing a tag on every authorization, and `destroy`. With `--latency-ms
+ * 0,100` ours runs them all at each latency in turn, the recording proxy adding that delay to every AWS
+ * call (the floors make none, and run once), and the report sets the latencies side by side. The floors' `up` grows as N² (about 30 min at
  * N = 5,100), so they run at smaller N (--floor-sizes, each rounded to whole accounts of R regions),
  * and their times at ours' N are read off the trend fitted to those samples (bench/fit.ts), labelled
  * extrapolated. Judged against bench/targets.ts; writes its section of BENCHMARKS.md (between the
  * organization markers, replacing an earlier one).
  *
  *   node dist/bench/organization.js [--accounts 300] [--regions 17] [--floor-sizes 250,500,1000]
- *                                   [--variants ours,lean,pulumi-aws] [--out BENCHMARKS.md] [--raw [dir]]
+ *                                   [--variants ours,lean,pulumi-aws] [--latency-ms 0,100,250] [--out BENCHMARKS.md] [--raw [dir]]
  *
  * `--raw` also writes every sample (each AWS call's arrival) to dir (default .bench-raw/, outside git).
  */
@@ -45,8 +47,9 @@ const PROGRAMS: Record<OrgVariant, string> = {
 };
 const NAME: Record<OrgVariant, string> = { ours: "ours", lean: "lean floor", "pulumi-aws": "pulumi-aws shape" };
 /** The commands, in the order they run. */
-const COMMANDS: CommandName[] = ["up", "preview", "refresh", "add-region", "update-tags", "destroy"];
+const COMMANDS: CommandName[] = ["preview-create", "up", "preview", "refresh", "add-region", "update-tags", "destroy"];
 const LABEL: Record<CommandName, string> = {
+    "preview-create": "preview (of the first up)",
     up: "up (create)",
     preview: "preview (no changes)",
     refresh: "refresh",
@@ -71,12 +74,14 @@ interface Options {
     regions: number;
     floorSizes: number[];
     variants: OrgVariant[];
+    /** The delays added to every AWS call, ms, one run of ours each, the first one the reference. */
+    latencies: number[];
     out: string;
     raw?: string;
 }
 
 function parseOptions(argv: string[]): Options {
-    const o: Options = { ...ORGANIZATION_SIZE, floorSizes: [250, 500, 1000], variants: VARIANTS, out: REPORT };
+    const o: Options = { ...ORGANIZATION_SIZE, floorSizes: [250, 500, 1000], variants: VARIANTS, latencies: [0], out: REPORT };
     eachFlag(argv, "bench/organization.ts", (flag, value, int, optional) => {
         if (flag === "--accounts") o.accounts = int(value());
         else if (flag === "--regions") o.regions = int(value());
@@ -85,6 +90,11 @@ function parseOptions(argv: string[]): Options {
             o.variants = value().split(",") as OrgVariant[];
             const bad = o.variants.filter((v) => !VARIANTS.includes(v));
             if (bad.length) throw new Error(`--variants takes ${VARIANTS.join(", ")}; got ${bad.join(", ")}`);
+        } else if (flag === "--latency-ms") {
+            o.latencies = value()
+                .split(",")
+                .map((v) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN));
+            if (o.latencies.some((v) => !Number.isInteger(v))) throw new Error("--latency-ms takes whole milliseconds, e.g. 0,100,250");
         } else if (flag === "--out") o.out = path.resolve(value());
         else if (flag === "--raw") o.raw = rawDir(optional);
         else return false;
@@ -126,9 +136,10 @@ const roleArn = (account: string) => `arn:aws:iam::${account}:role/${ROLE}`;
 /** Sets ours' stack config, or writes a floor's resources.json, for `command`. */
 async function prepare(o: Options, r: Run, command: CommandName): Promise<void> {
     if (r.variant === "ours") {
-        if (command === "up") {
+        if (command === "up" || command === "preview-create") {
             await r.stack.setConfigObjects({ accounts: r.accounts, regions: regionsAt(o, "up") });
-            await r.stack.setConfig({ ...AGGREGATOR, tag: tagAt("up") });
+            // No extra region: an earlier latency's run added one.
+            await r.stack.setConfig({ ...AGGREGATOR, tag: tagAt("up"), extraRegion: "" });
         } else if (command === "add-region") await r.stack.setConfig({ extraRegion: ORGANIZATION_REGIONS[o.regions] });
         else if (command === "update-tags") await r.stack.setConfig({ tag: tagAt("update-tags") });
         return;
@@ -192,21 +203,29 @@ async function main(bench: Bench): Promise<number> {
     const results: Measure[] = [];
     const states: StateFile[] = [];
     const failures: string[] = [];
-    for (const command of COMMANDS) {
-        for (const r of runs) {
-            if (r.failed) continue;
-            await prepare(o, r, command);
-            const m = await measure(aws, r.stack, { n: r.n, variant: r.variant, command, rep: 0 }, commandOf(r.stack, command));
-            results.push(m);
-            log(brief(m));
-            if (m.error) {
-                r.failed = true;
-                failures.push(`${NAME[r.variant]} at N=${r.n}, ${command}:\n${m.error}`);
-                continue;
+    for (const [i, latencyMs] of o.latencies.entries()) {
+        bench.proxy.latencyMs = latencyMs;
+        if (o.latencies.length > 1) log(`${latencyMs} ms added to every AWS call`);
+        for (const command of COMMANDS) {
+            // The floors make no AWS call: they run at the first latency only.
+            for (const r of runs) {
+                if (r.failed || (i > 0 && r.variant !== "ours")) continue;
+                await prepare(o, r, command);
+                const what = { n: r.n, variant: r.variant, command, rep: 0, latencyMs };
+                const m = await measure(aws, r.stack, what, commandOf(r.stack, command));
+                results.push(m);
+                log(`${brief(m)}${latencyMs ? `  (+${latencyMs} ms per call)` : ""}`);
+                if (m.error) {
+                    r.failed = true;
+                    failures.push(`${NAME[r.variant]} at N=${r.n}, ${latencyMs} ms, ${command}:\n${m.error}`);
+                    continue;
+                }
+                if (i === 0 && (command === "up" || command === "add-region"))
+                    states.push(stateFile(r, command, regionsAt(o, command).length));
             }
-            if (command === "up" || command === "add-region") states.push(stateFile(r, command, regionsAt(o, command).length));
         }
     }
+    bench.proxy.latencyMs = 0;
     const load = { start: loadStart, end: loadAverage() };
     if (o.raw) writeRaw(o.raw, SECTION, { options: o, env, results, states, failures }, log);
     const text = section({ o, env, results, states, failures, minutes: bench.seconds() / 60, load });
@@ -239,6 +258,7 @@ const table = (head: string[], rows: (string | number)[][]) =>
 const floorCell = (f: FloorTime | undefined, unit = "") =>
     f ? `${s2(f.seconds)}${unit} (${f.how === "measured" ? "measured" : `*${f.how}*`})` : "n/a";
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+const mib = (k: number) => (k ? (k / 1024).toFixed(0) : "n/a");
 
 type CpuKey = keyof Measure["cpu"];
 /** The CPU split the report shows: the language host counts with the program. */
@@ -290,8 +310,56 @@ interface SectionInput {
     load: { start: string; end: string };
 }
 
-function section({ o, env, results, states, failures, minutes, load }: SectionInput): string {
+/** Ours at every latency side by side: the time, the AWS calls, the concurrency that hid the latency, the ratio to the first latency. */
+function latencySection(o: Options, all: Measure[]): string[] {
+    const at = (c: CommandName, l: number) => all.find((m) => m.variant === "ours" && m.command === c && m.latencyMs === l && !m.error);
+    const [base, ...others] = o.latencies;
+    const rows: (string | number)[][] = [];
+    const verdicts: string[] = [];
+    for (const c of COMMANDS) {
+        const ref = at(c, base);
+        const cells = o.latencies.flatMap((l) => {
+            const m = at(c, l);
+            if (!m) return ["n/a", "", ""];
+            const calls = m.configTotal + m.sts;
+            const ratio = l === base || !ref ? "" : ` (${s2(m.seconds / ref.seconds)}×)`;
+            return [`${s1(m.seconds)}${ratio}`, calls, l && calls ? s1((calls * l) / 1000 / m.seconds) : "–"];
+        });
+        rows.push([LABEL[c], ...cells]);
+        const m100 = at(c, 100);
+        if (base === 0 && ref && m100) {
+            const id = c === "preview-create" ? "organization/latency-preview-create-ratio" : "organization/latency-ratio";
+            const j = judge(id, m100.seconds / ref.seconds);
+            verdicts.push(`- **${mark(j.met)}** ${LABEL[c]}: ${j.text} (${s1(m100.seconds)} s against ${s1(ref.seconds)} s)`);
+        }
+    }
+    const rss = COMMANDS.map((c) => [
+        LABEL[c],
+        ...o.latencies.map((l) => {
+            const by = at(c, l)?.rssByRole;
+            return by ? `${mib(by.engine)} / ${mib(by.program)} / ${mib(by.provider)}` : "n/a";
+        }),
+    ]);
+    return [
+        `### At ${others.length ? "each latency" : `${base} ms`} added to every AWS call (ours)`,
+        "",
+        "The recording proxy delays every AWS call (Config, STS, Account) by the latency before answering it. Concurrency is " +
+            "AWS calls × latency ÷ wall time: how many calls were in flight on average, which is what hides the latency.",
+        "",
+        table(["command", ...o.latencies.flatMap((l) => [`${l} ms: s`, "AWS calls", "concurrency"])], rows),
+        "",
+        ...(verdicts.length ? ["Targets (bench/targets.ts, issue 24):", "", ...verdicts, ""] : []),
+        "Peak RSS (VmHWM) of the engine / the program / the dynamic provider, MiB (n/a: no such process):",
+        "",
+        table(["command", ...o.latencies.map((l) => `${l} ms`)], rss),
+        "",
+    ];
+}
+
+function section({ o, env, results: all, states, failures, minutes, load }: SectionInput): string {
     const n = o.accounts * o.regions;
+    // The tables against the targets and the floors are at the first latency; the latency table sets them all side by side.
+    const results = all.filter((m) => (m.latencyMs ?? 0) === o.latencies[0]);
     const ours = (c: CommandName) => results.find((m) => m.variant === "ours" && m.command === c && !m.error);
     const sampled = (v: OrgVariant) => [...new Set(results.filter((m) => m.variant === v).map((m) => m.n))].sort((a, b) => a - b);
     const atTarget = o.accounts === ORGANIZATION_SIZE.accounts && o.regions === ORGANIZATION_SIZE.regions;
@@ -299,7 +367,8 @@ function section({ o, env, results, states, failures, minutes, load }: SectionIn
     const lines = [
         `## Organization scale: ${o.accounts} accounts × ${o.regions} regions (${n} authorizations) through roles`,
         "",
-        `\`npm run bench -- --section organization --accounts ${o.accounts} --regions ${o.regions} --floor-sizes ${o.floorSizes.join(",")}\` ` +
+        `\`npm run bench -- --section organization --accounts ${o.accounts} --regions ${o.regions} --floor-sizes ${o.floorSizes.join(",")} ` +
+            `--variants ${o.variants.join(",")} --latency-ms ${o.latencies.join(",")}\` ` +
             `(bench/organization.ts), one run of each command, ${env.date.slice(0, 16)}Z, ${env.cpu}, ${env.nproc} CPUs shared with other work ` +
             `(load average ${load.start} at the start, ${load.end} at the end); pulumi ${env.pulumi}; source ${env.git}; moto ${env.moto} on loopback ` +
             `through the recording proxy. Took ${minutes.toFixed(1)} min. ${disturbed(results)}`,
@@ -334,7 +403,7 @@ function section({ o, env, results, states, failures, minutes, load }: SectionIn
                       "fitted formulas are under Floor samples.",
                   "",
               ]),
-        "Commands: `up` (creates N), `preview --expect-no-changes`, `refresh`, `up` with one more region in every account " +
+        "Commands: `preview` of the first `up` (N to create), `up` (creates N), `preview --expect-no-changes`, `refresh`, `up` with one more region in every account " +
             `(${ORGANIZATION_REGIONS[o.regions]}: creates ${o.accounts} more), \`up\` with the value of the \`bench\` tag changed on every ` +
             "authorization, `destroy`. A time is the pulumi CLI's wall time (Automation API, default parallelism); AWS calls are what the " +
             "recording proxy saw (every attempt); CPU seconds are polled from /proc per process (bench/processes.ts).",
@@ -540,6 +609,7 @@ function section({ o, env, results, states, failures, minutes, load }: SectionIn
             ...(fitRows.length ? [table(["program", "command", "fitted trend", `at N = ${n} (s)`, "how"], fitRows), ""] : []),
         );
     }
+    lines.push(...latencySection(o, all));
     for (const f of failures) lines.push(`- FAILED: ${f.split("\n").slice(0, 8).join(" ").slice(0, 1500)}`);
     return marked(SECTION, lines.join("\n"));
 }

@@ -1,10 +1,10 @@
 /**
  * Watches the processes of one Pulumi command through /proc (Linux only), every `intervalMs`:
  *
- * - the peak RSS of the dynamic provider: the node process running
- *   `@pulumi/pulumi/cmd/dynamic-provider` (started through the `pulumi-resource-pulumi-nodejs`
- *   shim, which execs it under the same pid) in the stack's program dir, from VmHWM in
- *   /proc/<pid>/status;
+ * - the peak RSS of each process of the command by role (VmHWM in /proc/<pid>/status): the
+ *   engine, the program, the dynamic provider (the node process running
+ *   `@pulumi/pulumi/cmd/dynamic-provider`, started through the `pulumi-resource-pulumi-nodejs`
+ *   shim, which execs it under the same pid, in the stack's program dir);
  * - the CPU time (utime + stime in /proc/<pid>/stat) of each process of the command by role: the
  *   engine (the `pulumi` CLI), the language host, the program, the provider, and moto, so that a
  *   command's wall time can be set against what kept the CPUs busy;
@@ -22,6 +22,8 @@ export const ROLES: Role[] = ["engine", "language host", "program", "provider", 
 export interface ProcessReport {
     /** The largest VmHWM of a dynamic-provider process, in KiB; 0 when none was seen. */
     peakKiB: number;
+    /** The largest VmHWM of a process of each role, in KiB (0: none seen). */
+    peakByRole: Record<Role, number>;
     /** How many dynamic-provider (node) processes were seen. */
     providerProcesses: number;
     /** CPU seconds used during the command, by role. */
@@ -108,14 +110,16 @@ export class ProcessWatch {
         if (this.timer) clearInterval(this.timer);
         this.scan();
         const cpu = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
+        const peakByRole = { ...cpu };
         let peakKiB = 0;
         let providerProcesses = 0;
         for (const s of this.seen.values()) {
             cpu[s.role] += (s.last - s.base) / HZ;
-            peakKiB = Math.max(peakKiB, s.hwmKiB);
+            peakByRole[s.role] = Math.max(peakByRole[s.role], s.hwmKiB);
+            if (s.providerNode) peakKiB = Math.max(peakKiB, s.hwmKiB);
             if (s.providerNode) providerProcesses++;
         }
-        return { peakKiB, providerProcesses, cpu, others: [...this.others.values()] };
+        return { peakKiB, peakByRole, providerProcesses, cpu, others: [...this.others.values()] };
     }
 
     private scan(): void {
@@ -153,11 +157,9 @@ export class ProcessWatch {
             const s = this.seen.get(pid) ?? { role, base: this.before.get(pid) ?? 0, last: 0, hwmKiB: 0, providerNode: false };
             s.role = role;
             s.last = t;
-            if (role === "provider" && isDynamicProvider(cmdline) && !cmdline.includes("require.resolve")) {
-                s.providerNode = true;
-                const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(read(`/proc/${pid}/status`) ?? "");
-                if (hwm) s.hwmKiB = Math.max(s.hwmKiB, Number(hwm[1]));
-            }
+            if (role === "provider" && isDynamicProvider(cmdline) && !cmdline.includes("require.resolve")) s.providerNode = true;
+            const hwm = /^VmHWM:\s+(\d+)\s+kB/m.exec(read(`/proc/${pid}/status`) ?? "");
+            if (hwm) s.hwmKiB = Math.max(s.hwmKiB, Number(hwm[1]));
             this.seen.set(pid, s);
         }
     }

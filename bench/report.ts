@@ -79,6 +79,7 @@ const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lea
 const LABEL: Record<CommandName, string> = {
     up: "up (create)",
     "add-region": "up (a region added)",
+    "preview-create": "preview (of the first up)",
     preview: "preview (no changes)",
     refresh: "refresh",
     "update-tags": "up (tag update)",

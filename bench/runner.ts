@@ -53,6 +53,8 @@ export function commandOf(stack: Stack, command: CommandName, parallel?: number)
             return () => stack.up({ parallel });
         case "preview":
             return () => stack.preview({ expectNoChanges: true });
+        case "preview-create":
+            return () => stack.preview();
         case "refresh":
             return () => stack.refresh({ parallel });
         case "destroy":

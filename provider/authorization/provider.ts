@@ -23,7 +23,7 @@ import {
     validateRole,
 } from "../core/authorization";
 import { showingInputChanges } from "../core/input-changes";
-import { currentLimits, currentSettings, settingsRefusal } from "../core/aws/client";
+import { currentLimits, currentSettings, isChangingRun, settingsRefusal } from "../core/aws/client";
 import { buildArn, parseArn } from "../core/model/id";
 import { isUnknown, type Inputs, type Outputs } from "../core/model/types";
 import { accountIdOf, validate } from "../core/model/validate";
@@ -93,10 +93,12 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = showin
         // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
         const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
         if (showTags) checked.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
-        // A new authorization: does one exist already? The create would meet it; the preview says so now.
-        if ((olds as Partial<Outputs>).arn === undefined && typeof checked.arn === "string" && !isUnknown(checked.arn)) {
+        // A new authorization: does one exist already? The create would meet it; the preview says so now. Once the
+        // run has asked for a change it is no preview: the create reads for itself, off the engine's serial path.
+        const arn = (olds as Partial<Outputs>).arn === undefined && !isUnknown(checked.arn) ? checked.arn : undefined;
+        if (typeof arn === "string" && !isChangingRun()) {
             try {
-                const found = await previewExisting(checked, checked.arn);
+                const found = await previewExisting(checked, arn);
                 if (found.refusal) return fail(found.refusal);
                 if (found.tagsAll && showTags) checked.tagsAll = found.tagsAll;
             } catch (err) {

@@ -6,9 +6,10 @@
  * read of what a create would meet, `previewExisting`; role and tag-count validation) and `configure`.
  *
  * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
- * STS for the account (once per credentials and region and run, shared), so that previews know the
- * ARN, and a new authorization's ARN is read once, so that a preview fails as the create would on one
- * that exists (`previewExisting`). Every call that decides existence or changes
+ * STS for the account (the stack's credentials only, once per run, shared; a role's is its ARN's), so
+ * that previews know the ARN, and a new authorization's ARN is read once, so that a preview fails as the
+ * create would on one that exists (`previewExisting`); once the run has asked for a change it is no
+ * preview, and the create reads for itself, off the engine's serial path. Every call that decides existence or changes
  * anything first checks that the credentials belong to the authorization's account
  * (`DeleteAggregationAuthorization` takes only the key, so this is what keeps a wrong profile from
  * deleting another account's authorization). `create` never takes over an authorization it did not
@@ -28,6 +29,7 @@ import {
     currentLimits,
     currentSettings,
     identity,
+    markChanging,
     refuseSettings,
     sourceAccount,
     withDeadline,
@@ -333,6 +335,7 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         throw await unansweredPut(t, inputs, arn, mine, err as AuthorizationError, desired);
     }
     const createdArn = created.AggregationAuthorizationArn!;
+    if (parseArn(createdArn).accountId !== parseArn(arn).accountId) throw await landedElsewhere(t, inputs, arn, createdArn, mine);
     let held: Tags | undefined;
     try {
         held = await findTagsByArn(t, createdArn);
@@ -357,6 +360,33 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         throw raceError(inputs, createdArn, ownerTagOf(held));
     }
     return outputsOf(inputs, createdArn, created.CreationTime, policy.held(held, "own"), "own", creationId);
+}
+
+/**
+ * The error for a Put that landed in another account than the one this create acts for. A role's
+ * account is taken from its ARN, as AWS acts in it (`knownAccount`); an endpoint that does not (an
+ * emulator) is caught here, by the ARN the Put answers. This creation is deleted again, so that Pulumi
+ * changes nothing there, as when the account is checked before the Put.
+ */
+async function landedElsewhere(t: Target, inputs: Inputs, arn: string, createdArn: string, mine: Creation): Promise<AuthorizationError> {
+    const [expected, landed] = [parseArn(arn).accountId, parseArn(createdArn).accountId];
+    let outcome: string;
+    try {
+        const held = await findTagsByArn(t, createdArn);
+        if (held !== undefined && decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act === "keep") {
+            await deleteAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
+            outcome = "Pulumi deleted it again and changed nothing";
+        } else outcome = "it is not this creation (AWS ignores the tags of a Put on one that exists): Pulumi changed nothing";
+    } catch (err) {
+        outcome = `Pulumi could not delete it again (${(err as Error).message}): delete it in account ${landed}`;
+    }
+    return authorizationError(
+        "creating",
+        arn,
+        `the credentials in use (${credentialsInUse(t.role)}) act in account ${landed}, not in account ${expected}: AWS answered the Put with ${createdArn}; ` +
+            `${outcome}. The endpoint does not act in a role's own account (AWS does); use credentials that act in account ${expected}.`,
+        "WrongAccount",
+    );
 }
 
 /**
@@ -899,6 +929,7 @@ export async function diffOne(id: string, recorded: Outputs, news: Inputs): Prom
 
 /** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */
 export function createOne(inputs: Inputs, opts: CreateOptions = {}): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    markChanging();
     return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline, opts));
 }
 
@@ -909,11 +940,13 @@ export function readOne(id: string, props?: Outputs): Promise<pulumi.dynamic.Rea
 
 /** Updates one authorization's tags in place (and its ownership, for takeOwnership of an adopted one). */
 export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    markChanging();
     return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
 }
 
 /** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
 export function deleteOne(id: string, props: Outputs): Promise<void> {
+    markChanging();
     markReplacing(props);
     return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
 }

@@ -39,26 +39,19 @@ import {
     validateRole,
 } from "../core/authorization";
 import { showingInputChanges } from "../core/input-changes";
-import { credentialsInUse, currentLimits, currentSettings, settingsRefusal, withDeadline } from "../core/aws/client";
+import { credentialsInUse, currentLimits, currentSettings, isChangingRun, settingsRefusal, withDeadline } from "../core/aws/client";
 import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { byCause, gist, sameAs } from "../core/causes";
 import { buildArn } from "../core/model/id";
+import { regionFromEnvironment } from "../core/model/regions";
+import { PROCESS_CONCURRENCY, REGION_CONCURRENCY } from "../core/aws/limits";
 import { roleAccount } from "../core/aws/settings";
 import { tagPolicy, tagsEqual } from "../core/tag-policy";
 import { isUnknown, UNKNOWN, type Inputs, type Outputs, type Tags } from "../core/model/types";
 import { accountIdOf, validate, validateRegions } from "../core/model/validate";
 import type { RegionRecord, SourceAccountInputs, SourceAccountOutputs } from "./types";
 
-/** How many regions of one resource are worked on at once (the engine works on many resources at once too). */
-export const REGION_CONCURRENCY = 8;
-
-/**
- * How many authorizations all resources of the run work on at once. The engine runs every resource's
- * operation at once (`pulumi up`'s `--parallel` is unbounded by default), so 300 accounts would start
- * 2,400 region operations together, and each one's deadline would run out while it waits for the
- * endpoint behind the others. Waiting here for a slot comes before the operation and its deadline.
- */
-export const PROCESS_CONCURRENCY = 32;
+export { PROCESS_CONCURRENCY, REGION_CONCURRENCY };
 
 /** A first-come, first-served gate of {@link PROCESS_CONCURRENCY} slots, shared by every resource in the provider process. */
 const gate = (() => {
@@ -210,6 +203,16 @@ function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAc
     return o;
 }
 
+/**
+ * The region of a resource whose STS endpoint its account lookup asks (the stack's credentials only: a
+ * role's account is its ARN's): the stack's aws:region wins (client.ts), else the runner's (AWS_REGION)
+ * when it is one of `regions`, else the first.
+ */
+function lookupRegion(regions: readonly string[]): string {
+    const home = regionFromEnvironment();
+    return home !== undefined && regions.includes(home) ? home : regions[0];
+}
+
 type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok: false; error: AuthorizationError };
 
 /**
@@ -303,7 +306,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const adding = news.regions.some((r) => held[r] === undefined);
         let accountId: string | undefined;
         try {
-            accountId = await accountInPreview(news.assumeRole, adding ? undefined : fixed, describe(news), news.regions[0]);
+            accountId = await accountInPreview(news.assumeRole, adding ? undefined : fixed, describe(news), lookupRegion(news.regions));
         } catch (err) {
             return fail([(err as Error).message]);
         }
@@ -321,8 +324,9 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         if (accountId === undefined) return { inputs: news };
         news.accountId = accountId;
         news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
-        // The regions this resource does not hold yet: what would each create meet? (One read each, as the single resource's preview.)
-        const added = news.regions.filter((r) => held[r] !== news.arns![r]);
+        // The regions this resource does not hold yet: what would each create meet? (One read each, all at once, as the
+        // single resource's preview.) Once the run has asked for a change it is no preview: each create reads for itself.
+        const added = isChangingRun() ? [] : news.regions.filter((r) => held[r] !== news.arns![r]);
         const first = fixed === undefined || moved;
         const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
         // One failure per cause, naming the regions it hit.
@@ -363,7 +367,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
             throw authorizationError("creating", resource, `the owner input is missing: create resources with the ${KIND} class.`);
         }
         const regions = [...inputs.regions].sort();
-        const t = target("creating", resource, regions[0], undefined, roleOf(inputs));
+        const t = target("creating", resource, lookupRegion(regions), undefined, roleOf(inputs));
         const accountId = await tellingOnce(
             withDeadline("creating", resource, async (deadline) => {
                 // Messages name the account once it is known: the role's, or the credentials' (asked of STS).

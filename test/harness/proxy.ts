@@ -1,7 +1,9 @@
 /**
  * An HTTP proxy in front of moto that records every AWS call (service, operation, region) and can
  * inject faults: AWS error answers, 5xx, and connection resets. Tests read its log to assert which
- * calls were made, and across processes (the Pulumi engine's provider) as well as in-process.
+ * calls were made, and across processes (the Pulumi engine's provider) as well as in-process. It can
+ * also add a fixed delay to every AWS call (`latencyMs`): moto answers on loopback in about a
+ * millisecond, a real AWS endpoint in 20 to 250 ms.
  */
 import * as http from "node:http";
 import type * as net from "node:net";
@@ -127,6 +129,8 @@ export class RecordingProxy {
     url = "";
     /** AWS's behaviours that moto lacks (see aws-faithful.ts); on unless a test turns it off. */
     faithful: AwsFaithful | undefined;
+    /** Added to every AWS call (Config, STS, Account) before it is answered, whatever the answer: a real endpoint's round trip. */
+    latencyMs = 0;
 
     private constructor(private readonly upstream: string) {}
 
@@ -176,6 +180,7 @@ export class RecordingProxy {
         const body = Buffer.concat(chunks);
         const call = parseCall(req, body);
         const isAws = call.service !== "";
+        if (isAws && this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
         let fault = isAws ? this.rule?.(call, this.calls.length) : undefined;
         if (!fault && isAws && this.beforeForward) await this.beforeForward(call);
         if (!fault && ["config", "account", "organizations"].includes(call.service) && this.faithful) {

@@ -75,7 +75,7 @@ describe("several accounts", function () {
             assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
         });
 
-        it("one process reaches four accounts in two regions, one AssumeRole and one GetCallerIdentity per role (an account is the same in every region)", async () => {
+        it("one process reaches four accounts in two regions, one AssumeRole per role and no GetCallerIdentity (the role's ARN says its account)", async () => {
             const accounts = [SOURCE_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, FOURTH_ACCOUNT];
             await Promise.all(
                 accounts.flatMap((account) => ["eu-west-1", "us-west-2"].map((region) => provider.create(viaRole(account, { region })))),
@@ -97,26 +97,67 @@ describe("several accounts", function () {
                     .sort(),
                 accounts.map((a) => roleIn(a)).sort(),
             );
-            assert.equal(sts.filter((c) => c.operation === "GetCallerIdentity").length, 4);
+            assert.equal(sts.filter((c) => c.operation === "GetCallerIdentity").length, 0);
         });
 
         it("an account lookup that fails in one region is that region's: the other regions ask their own", async () => {
             aws.proxy.inject((c) =>
                 c.operation === "GetCallerIdentity" && c.region === "eu-west-1" ? faults.accessDenied("sts:GetCallerIdentity") : undefined,
             );
-            const failed = await provider.create(viaRole(OTHER_ACCOUNT, { region: "eu-west-1" })).then(
+            const failed = await provider.create(inputsFor({ region: "eu-west-1" })).then(
                 () => assert.fail("the create in eu-west-1 should fail"),
                 (e: Error) => e,
             );
             assert.match(failed.message, /sts:GetCallerIdentity/);
-            const { id } = await provider.create(viaRole(OTHER_ACCOUNT, { region: "us-west-2" }));
-            assert.equal(id, arnOf("us-west-2", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT));
+            const { id } = await provider.create(inputsFor({ region: "us-west-2" }));
+            assert.equal(id, arnOf("us-west-2"));
             const asked = aws.proxy.calls.filter((c) => c.operation === "GetCallerIdentity").map((c) => c.region);
             assert.equal(asked.at(-1), "us-west-2", "us-west-2 asked its own endpoint after eu-west-1's failed");
-            await provider.create(viaRole(OTHER_ACCOUNT, { region: "eu-west-1" })).then(
+            await provider.create(inputsFor({ region: "eu-west-1" })).then(
                 () => assert.fail("eu-west-1's failure is remembered for this run"),
                 (e: Error) => assert.equal(e.message, failed.message),
             );
+            assert.deepEqual(await aws.list("eu-west-1"), []);
+        });
+
+        it("asks STS for the account in the stack's aws:region, for every region of its partition", async () => {
+            stackConfig({ "aws:region": "us-west-2" });
+            await provider.create(inputsFor({ region: "eu-west-1" }));
+            await provider.create(inputsFor({ region: "ap-southeast-2" }));
+            assert.deepEqual(
+                aws.proxy.calls.filter((c) => c.service === "sts").map((c) => [c.operation, c.region]),
+                [["GetCallerIdentity", "us-west-2"]],
+                "one lookup, in the stack's region",
+            );
+        });
+
+        it("fails a Put that lands in another account than the role's, and records nothing", async () => {
+            // An endpoint that does not act in the role's account: its Put answers an ARN of another account.
+            const elsewhere = arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, THIRD_ACCOUNT);
+            aws.proxy.inject((c) =>
+                c.operation === "PutAggregationAuthorization"
+                    ? {
+                          kind: "answer",
+                          body: {
+                              AggregationAuthorization: {
+                                  AggregationAuthorizationArn: elsewhere,
+                                  AuthorizedAccountId: AGGREGATOR_ACCOUNT,
+                                  AuthorizedAwsRegion: "us-east-1",
+                                  CreationTime: 1.7e9,
+                              },
+                          },
+                      }
+                    : undefined,
+            );
+            await assert.rejects(provider.create(viaRole(OTHER_ACCOUNT)), {
+                message:
+                    `creating Config aggregation authorization (${arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT)}): ` +
+                    `the credentials in use (role ${roleIn(OTHER_ACCOUNT)} assumed from the AWS_ACCESS_KEY_ID environment variable) act in account ` +
+                    `${THIRD_ACCOUNT}, not in account ${OTHER_ACCOUNT}: AWS answered the Put with ${elsewhere}; it is not this creation ` +
+                    `(AWS ignores the tags of a Put on one that exists): Pulumi changed nothing. The endpoint does not act in a role's own ` +
+                    `account (AWS does); use credentials that act in account ${OTHER_ACCOUNT}.`,
+                code: "WrongAccount",
+            });
             assert.deepEqual(await aws.listIn(OTHER_ACCOUNT, "eu-west-1"), []);
         });
 
@@ -190,8 +231,8 @@ describe("several accounts", function () {
             });
             assert.deepEqual(
                 aws.proxy.calls.map((c) => c.operation),
-                ["AssumeRole", "GetCallerIdentity", "ListTagsForResource"],
-                "the role assumed (and its account confirmed), then one read in its account: does it exist already?",
+                ["AssumeRole", "ListTagsForResource"],
+                "the role assumed (its ARN says its account), then one read in its account: does it exist already?",
             );
             aws.proxy.clear();
             const unknownRegion = viaRole(OTHER_ACCOUNT, { region: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
@@ -235,7 +276,7 @@ describe("several accounts", function () {
             await assert.rejects(provider.create(viaRole(THIRD_ACCOUNT, { assumeRoleExternalId: EXTERNAL_ID })), (e: Error) => {
                 assert.equal(
                     e.message,
-                    `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1): ` +
+                    `creating Config aggregation authorization (${arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, THIRD_ACCOUNT)}): ` +
                         `could not assume role ${roleIn(THIRD_ACCOUNT)} in account ${THIRD_ACCOUNT} from the AWS_ACCESS_KEY_ID environment variable ` +
                         `(AccessDenied: User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole on resource: ${roleIn(THIRD_ACCOUNT)}). ` +
                         `Pulumi changed nothing. Check that the role exists, that its trust policy lets those credentials assume it (with the external ID, if it requires one), ` +
@@ -261,7 +302,7 @@ describe("several accounts", function () {
             try {
                 await assert.rejects(provider.create(viaRole(THIRD_ACCOUNT)), {
                     message:
-                        `creating Config aggregation authorization (an authorization for aggregator account ${AGGREGATOR_ACCOUNT} in us-east-1 in source region eu-west-1): ` +
+                        `creating Config aggregation authorization (${arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, THIRD_ACCOUNT)}): ` +
                         `could not assume role ${roleIn(THIRD_ACCOUNT)} in account ${THIRD_ACCOUNT} from the AWS_ACCESS_KEY_ID environment variable: ` +
                         `could not reach AWS STS (region eu-west-1, endpoint http://127.0.0.1:${port}) after 2 attempts: ECONNREFUSED. ` +
                         `Check the network, the region, and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL if set. Pulumi changed nothing.`,

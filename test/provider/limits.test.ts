@@ -145,7 +145,8 @@ describe("never hang, never leak", function () {
             );
             assert.equal(
                 message,
-                `${CREATING}: AWS STS did not answer sts:AssumeRole of role ${role} in account ${OTHER_ACCOUNT} from the AWS_ACCESS_KEY_ID environment variable ` +
+                `creating Config aggregation authorization (${arnOf("eu-west-1", "us-east-1", AGGREGATOR_ACCOUNT, OTHER_ACCOUNT)}): ` +
+                    `AWS STS did not answer sts:AssumeRole of role ${role} in account ${OTHER_ACCOUNT} from the AWS_ACCESS_KEY_ID environment variable ` +
                     `(region eu-west-1, endpoint ${stalled.url}) within the operation's deadline of 0.5 s, after 1 attempt; the call was abandoned. ` +
                     `Pulumi changed nothing. ${CHECK_STS}; ${RAISE_DEADLINE}`,
             );

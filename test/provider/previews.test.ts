@@ -85,3 +85,26 @@ describe("previews (check) against moto", function () {
         assert.equal((skipped.inputs as Checked).arn, undefined, "the ARN is unknown, as before");
     });
 });
+
+describe("check once the run has asked for a change (not a preview)", function () {
+    this.timeout(30000);
+    const aws = useAws();
+
+    it("reads nothing for a new authorization, and the create refuses on its own what the preview would have", async () => {
+        await aws.putOutOfBand("eu-west-1", AGGREGATOR_ACCOUNT, "us-east-1", { "aws-control-tower": "managed-by-control-tower" });
+        const preview = await provider.check!({} as Inputs, inputs());
+        assert.equal(preview.failures?.length, 1, "before any change the run may be a preview: check reads");
+        // The engine calls create, update and delete only outside previews: after one, check leaves the read to the create.
+        await provider.create(inputs({ region: "us-west-2" }));
+        aws.proxy.clear();
+        const check = await provider.check!({} as Inputs, inputs());
+        assert.deepEqual(aws.proxy.calls, [], "no AWS call on the engine's serial path");
+        assert.equal(check.failures, undefined);
+        await assert.rejects(provider.create(check.inputs!), { message: preview.failures![0].reason });
+        assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "the create read for itself, and put nothing");
+        configureSettings({});
+        aws.proxy.clear();
+        assert.equal((await provider.check!({} as Inputs, inputs())).failures?.length, 1, "a new configuration may be a preview again");
+        assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"]);
+    });
+});

@@ -12,7 +12,9 @@
  * chain), then every role of `aws:assumeRoles` in order, then the resource's own `assumeRole`, each
  * assumed with the SDK's `fromTemporaryCredentials` and refreshed before it expires. They live in this
  * process only. The send-rate limiter is shared by every client of one (account, region), the unit
- * AWS rate-limits by.
+ * AWS rate-limits by. Every client sends through one HTTP handler with keep-alive agents: one pool of
+ * connections per endpoint, shared by every role and region (a TLS handshake costs round trips on real
+ * AWS; each request is still signed by its own client's credentials).
  */
 import { ConfigServiceClient, type ConfigServicePaginationConfiguration } from "@aws-sdk/client-config-service";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -21,6 +23,8 @@ import { loadSharedConfigFiles } from "@smithy/core/config";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { createHash } from "node:crypto";
+import * as http from "node:http";
+import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
@@ -36,7 +40,7 @@ import {
     type Verb,
 } from "./errors";
 import { partitionOf } from "../model/id";
-import { resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
+import { MAX_SOCKETS, resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
 import { AbortableHandler } from "./abortable-handler";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
@@ -52,6 +56,25 @@ let resolved: ResolvedLimits | undefined;
  * settings (no aws:allowedAccountIds, no roles, the environment's account).
  */
 let refused: Error | undefined;
+
+/**
+ * Whether the engine has asked this process for a change (a create, update or delete) since it was
+ * configured: then the run is not a preview. The engine never says so to a dynamic provider (a
+ * CheckRequest has no preview flag), but it calls Create, Update and Delete only outside previews:
+ * the dynamic-provider host does not declare supportsPreview (pkg/resource/plugin/provider_plugin.go,
+ * Create: "if the plugin does not support provider previews ... return the inputs as the state").
+ */
+let changing = false;
+
+/** Records that the engine asked for a change: the run is not a preview (see `changing`). */
+export function markChanging(): void {
+    changing = true;
+}
+
+/** True once this run has asked for a change: its checks are not a preview's. */
+export function isChangingRun(): boolean {
+    return changing;
+}
 
 /** The stack settings in force (from `configure`); throws the refusal when they were refused. */
 export function currentSettings(): Settings {
@@ -74,12 +97,15 @@ export function settingsRefusal(): Error | undefined {
 /** Records the stack settings the engine passes to the provider's `configure`, forgets every client, and reads the environment again. */
 export function configureSettings(s: Partial<Settings>): void {
     refused = undefined;
+    changing = false;
     settings = { ...EMPTY_SETTINGS, ...s };
     resolved = undefined;
     forgetClients();
 }
 
 function forgetClients(): void {
+    pool?.close();
+    pool = undefined;
     configClients.clear();
     accounts.clear();
     chains.clear();
@@ -212,7 +238,7 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
     let from = baseCredentials();
     const chainLinks: RoleLink[] = [];
     for (const r of roles) {
-        const stsRegion = settings.region ?? region;
+        const stsRegion = stsRegionFor(region);
         const link: RoleLink = { roleArn: r.roleArn, from, region: stsRegion, attempts: { count: 0 }, inFlight: false };
         chainLinks.push(link);
         const handler = new AbortableHandler(requestHandler(currentLimits().limits));
@@ -272,6 +298,26 @@ function credentialsFor(region: string, role?: RoleSetting): AwsCredentialIdenti
     return current;
 }
 
+/**
+ * The region whose STS endpoint a call for `region` asks: the stack's `aws:region` (the runner's own, as a
+ * rule, and one endpoint for every role), else `region` itself; never one of another partition, whose
+ * credentials differ.
+ */
+function stsRegionFor(region: string): string {
+    return settings.region !== undefined && partitionOf(settings.region) === partitionOf(region) ? settings.region : region;
+}
+
+/**
+ * The account that the credentials of a call with `role` act in, when an ARN says it: the role's own,
+ * else the last of the stack's `aws:assumeRoles`. A role's session acts in the role's account
+ * (its ARN is arn:aws:sts::<the role's account>:assumed-role/<role>/<session>, IAM User Guide, "IAM
+ * identifiers"), so no sts:GetCallerIdentity is needed; the stack's own credentials have to ask.
+ */
+export function knownAccount(role?: RoleSetting): string | undefined {
+    const last = role ?? settings.assumeRoles.at(-1);
+    return last ? roleAccount(last.roleArn) : undefined;
+}
+
 /** The role of `target`'s credentials chain whose sts:AssumeRole is in flight now, if any (the first one: the later ones wait for it). */
 function roleInFlight(target: Target): RoleLink | undefined {
     return links.get(identity(target.role))?.find((l) => l.inFlight);
@@ -297,13 +343,28 @@ async function roleError(err: unknown, target: Target, limits: Limits): Promise<
     return assumeRoleError(err, await callContext(assumeRoleContext(target, link), err, limits));
 }
 
+/** The handler every client shares: a client's `destroy` leaves it be; `close` ends its connections when the settings change. */
+class SharedHandler extends NodeHttpHandler {
+    override destroy(): void {}
+    close(): void {
+        super.destroy();
+    }
+}
+
+/** The connection pools of this configuration (the timeouts are the handler's); replaced by `configure`. */
+let pool: SharedHandler | undefined;
+
 function requestHandler(limits: Limits): NodeHttpHandler {
-    return new NodeHttpHandler({
+    pool ??= new SharedHandler({
         connectionTimeout: limits.connectTimeoutMs,
         requestTimeout: limits.requestTimeoutMs,
         // Without this the SDK only logs a warning when requestTimeout passes, and keeps waiting.
         throwOnRequestTimeout: true,
+        // One pool per endpoint (an agent keeps one per host and port) for every client, and room for every call in flight.
+        httpAgent: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
+        httpsAgent: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
     });
+    return pool;
 }
 
 function limiter(account: string, region: string, limits: Limits): Backoff {
@@ -607,11 +668,12 @@ function within<T>(p: Promise<T>, ms: number, timedOut: () => Error): Promise<T>
  */
 function accountLookup(target: Target, limits: Limits): AccountLookup {
     const who = identity(target.role);
-    const inRegion = `${who}@${target.region}`;
-    const inPartition = `${who}@partition:${partitionOf(target.region)}`;
+    const region = stsRegionFor(target.region);
+    const inRegion = `${who}@${region}`;
+    const inPartition = `${who}@partition:${partitionOf(region)}`;
     const known = accounts.get(inRegion) ?? accounts.get(inPartition);
     if (known) return known;
-    const lookup = startLookup(inPartition, target, limits);
+    const lookup = startLookup(inPartition, { ...target, region }, limits);
     lookup.account.catch(() => {
         if (accounts.get(inPartition) === lookup) accounts.delete(inPartition);
         accounts.set(inRegion, lookup);
@@ -664,7 +726,8 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
 }
 
 /**
- * The source account the credentials of `target` (the stack's, and its role if any) belong to:
+ * The source account the credentials of `target` (the stack's, and its role if any) belong to: a
+ * role's from its ARN (`knownAccount`), else
  * one sts:GetCallerIdentity per credentials identity and partition and run (until `configure`; per
  * region after a failure, see `accountLookup`), shared
  * by every operation that waits for it, its outcome remembered, failure included. A stalled or
@@ -676,6 +739,8 @@ function startLookup(key: string, target: Target, limits: Limits): AccountLookup
 export async function sourceAccount(target: Target, opts: { waitMs?: number } = {}): Promise<string> {
     if (refused) throw refused;
     const limits = limitsFor(target.verb, target.resource);
+    const known = knownAccount(target.role);
+    if (known !== undefined) return known;
     const action = "sts:GetCallerIdentity";
     const lookup = accountLookup(target, limits);
     const { attempts } = lookup;

@@ -15,6 +15,25 @@
  */
 import { quote } from "../model/redact";
 
+/**
+ * How many regions of one resource (`SourceAccountAuthorizations`) are worked on at once: all of them
+ * (no partition has this many), within {@link PROCESS_CONCURRENCY}, so that each step of an operation
+ * costs one round trip whatever the number of regions.
+ */
+export const REGION_CONCURRENCY = 64;
+
+/**
+ * How many authorizations all resources of the provider process work on at once. The engine runs
+ * many resources' operations at once (`--parallel`, 4 per CPU by default; unbounded with
+ * `--parallel 0`), so 300 accounts could start 5,100 region operations together, and each one's
+ * deadline would run out while it waits for the endpoint behind the others. Waiting for a slot comes
+ * before the operation and its deadline.
+ */
+export const PROCESS_CONCURRENCY = 32;
+
+/** Connections kept per endpoint (host and port) by the shared pool: room for every call in flight, and the account lookups beside them. */
+export const MAX_SOCKETS = 2 * PROCESS_CONCURRENCY;
+
 /** The namespace of this package's own stack config keys. */
 export const CONFIG_NAMESPACE = "pulumi-aws-config-aggregation";
 
