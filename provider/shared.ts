@@ -22,6 +22,7 @@ export {
 } from "./core/model/validate";
 export { stackSettings } from "./core/authorization";
 export {
+    assumeRoleFailure,
     clientSettings,
     configEndpoint,
     configureSettings,

@@ -17,6 +17,7 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import {
     ACCESS_DENIED,
+    assumeRoleFailure,
     accountIdOf,
     accountIdProblem,
     clientSettings,
@@ -325,6 +326,9 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
                 }
             });
         } catch (err) {
+            const role = await assumeRoleFailure(err, target);
+            if (role)
+                throw runError(`organizationSources: reading ${listing.what}: ${(role as { detail?: string }).detail ?? role.message}`);
             throw fail(err, listing, account);
         }
     };

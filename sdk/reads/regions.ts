@@ -8,6 +8,7 @@
  */
 import { AccountClient, paginateListRegions } from "@aws-sdk/client-account";
 import {
+    assumeRoleFailure,
     authorizationError,
     clientSettings,
     deadlineError,
@@ -60,7 +61,7 @@ export async function enabledRegions(accountId: string, region: string, role?: R
         } catch (err) {
             const ctx = { verb: "reading" as const, resource, action: "account:ListRegions", region, endpoint: accountEndpoint(region) };
             if (deadline.signal.aborted) throw deadlineError(ctx, 1, deadline.timeoutMs);
-            throw translate(err, ctx);
+            throw (await assumeRoleFailure(err, target)) ?? translate(err, ctx);
         } finally {
             client.destroy();
         }

@@ -70,4 +70,18 @@ describe("regions an account has enabled", function () {
             return true;
         });
     });
+
+    it("a role that cannot be assumed is named as such, not as a refused account:ListRegions", async () => {
+        // The role's account comes from its ARN without a call, so the AssumeRole happens at the listing.
+        aws.proxy.inject((c) => (c.operation === "AssumeRole" ? faults.accessDenied("sts:AssumeRole") : undefined));
+        await assert.rejects(enabledRegions(OTHER_ACCOUNT, "us-east-1", { roleArn: roleIn(OTHER_ACCOUNT) }), (e: Error) => {
+            assert.match(
+                e.message,
+                new RegExp(`^reading the regions of account ${OTHER_ACCOUNT}: could not assume role ${roleIn(OTHER_ACCOUNT)}`),
+            );
+            assert.doesNotMatch(e.message, /account:ListRegions/);
+            return true;
+        });
+        assert.deepEqual(aws.proxy.operations("account"), [], "no ListRegions was answered");
+    });
 });

@@ -343,6 +343,14 @@ async function roleError(err: unknown, target: Target, limits: Limits): Promise<
     return assumeRoleError(err, await callContext(assumeRoleContext(target, link), err, limits));
 }
 
+/**
+ * For a program's own client (Organizations, Account), which sends outside {@link send}: the error for a
+ * role of `target` that could not be assumed, when that is why `err` happened.
+ */
+export function assumeRoleFailure(err: unknown, target: Target): Promise<Error | undefined> {
+    return roleError(err, target, limitsFor(target.verb, target.resource));
+}
+
 /** The handler every client shares: a client's `destroy` leaves it be; `close` ends its connections when the settings change. */
 class SharedHandler extends NodeHttpHandler {
     override destroy(): void {}
