@@ -60,6 +60,8 @@ const notFound = (arn: string): Verdict => ({
 export class AwsFaithful {
     /** The account of each access key, asked of moto once (sts:GetCallerIdentity with the same credentials). */
     private readonly accounts = new Map<string, Promise<string>>();
+    /** The Put in flight for each (account, region, aggregator key): the next one waits for it. */
+    private readonly puts = new Map<string, Promise<void>>();
 
     /** (5) The aggregation operations moto lacks, and their test data (regions enabled per account). */
     readonly aggregation: AggregationEmulation;
@@ -125,16 +127,44 @@ export class AwsFaithful {
                 return this.aggregation.listRegions(await this.callerAccount(headers, call.accessKeyId), body);
             case "PutAggregationAuthorization": {
                 if (tags.some((t) => isReserved(t.Key))) return validation("Tag keys starting with 'aws:' are reserved for AWS use.");
-                // (1) AWS keeps an existing authorization as it is and answers with it. moto would replace
-                // its tags (with none, if the Put has none), so the Put is answered here instead.
-                const existing = (await this.describe(headers)).find(
-                    (a) => a.AuthorizedAccountId === body.AuthorizedAccountId && a.AuthorizedAwsRegion === body.AuthorizedAwsRegion,
+                // AWS decides a Put atomically: of two racing Puts of one key, one creates and the other meets
+                // it. Looking and putting here under one lock per key keeps the proxy from letting both through.
+                const key = [
+                    await this.callerAccount(headers, call.accessKeyId),
+                    call.region,
+                    body.AuthorizedAccountId,
+                    body.AuthorizedAwsRegion,
+                ].join("/");
+                const before = this.puts.get(key) ?? Promise.resolve();
+                const turn = before.then(async (): Promise<Verdict> => {
+                    // (1) AWS keeps an existing authorization as it is and answers with it. moto would replace
+                    // its tags (with none, if the Put has none), so the Put is answered here instead.
+                    const existing = (await this.describe(headers)).find(
+                        (a) => a.AuthorizedAccountId === body.AuthorizedAccountId && a.AuthorizedAwsRegion === body.AuthorizedAwsRegion,
+                    );
+                    if (existing) {
+                        const { Tags: _tags, ...authorization } = existing as Record<string, unknown>;
+                        return { answer: { AggregationAuthorization: authorization } };
+                    }
+                    const r = await this.upstream(headers, "StarlingDoveService.PutAggregationAuthorization", JSON.stringify(body));
+                    const answer = JSON.parse(r.body.toString("utf8") || "{}") as Record<string, unknown>;
+                    if (r.status === 200) return { answer };
+                    return {
+                        error: {
+                            status: r.status,
+                            code: String(answer.__type ?? "InternalFailure"),
+                            message: String(answer.message ?? ""),
+                        },
+                    };
+                });
+                this.puts.set(
+                    key,
+                    turn.then(
+                        () => undefined,
+                        () => undefined,
+                    ),
                 );
-                if (existing) {
-                    const { Tags: _tags, ...authorization } = existing as Record<string, unknown>;
-                    return { answer: { AggregationAuthorization: authorization } };
-                }
-                return undefined;
+                return turn;
             }
             case "ListTagsForResource":
             case "TagResource":

@@ -93,6 +93,15 @@ describe("ownership on AWS's semantics", function () {
         }
 
         it("lets exactly one of two resources of one stack with the same key have it", async () => {
+            // Both Puts in flight at once, as when the engine creates two resources together.
+            let arrived = 0;
+            let release!: () => void;
+            const both = new Promise<void>((r) => (release = r));
+            aws.proxy.beforeForward = async (c) => {
+                if (c.operation !== "PutAggregationAuthorization") return;
+                if (++arrived === 2) release();
+                await both;
+            };
             const results = await Promise.allSettled([
                 provider.create(inputs({ owner: ownerFor("first") })),
                 provider.create(inputs({ owner: ownerFor("second") })),
