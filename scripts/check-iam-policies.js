@@ -145,26 +145,32 @@ for (const name of ["trust-policy-deploy.json", "trust-policy-preview.json"]) {
     if (doc !== undefined) checkPolicy(file, doc, { trust: true });
 }
 
+/** The JSON policy block under `heading` of the doc `file` (up to the next heading), parsed; undefined (and a problem) when missing or invalid. */
+function policyUnder(file, heading, what) {
+    const part = fs.readFileSync(file, "utf8").split(new RegExp(`^${heading}$`, "m"))[1];
+    const found = part && /```json\n([\s\S]*?)\n```/.exec(part.split(/^#{2,4} /m)[0]);
+    if (!found) {
+        fail(file, `has no \`\`\`json block under "${heading}"`);
+        return undefined;
+    }
+    try {
+        return JSON.parse(found[1]);
+    } catch (err) {
+        fail(file, `${what} block is not valid JSON: ${err.message}`);
+        return undefined;
+    }
+}
+
 // The source accounts' policy (the first JSON block under "## IAM permissions" of docs/configuration.md): the same Config actions.
 const configuration = path.join(ROOT, "docs", "configuration.md");
-const section = fs.readFileSync(configuration, "utf8").split(/^## IAM permissions$/m)[1];
-const block = section && /```json\n([\s\S]*?)\n```/.exec(section);
-if (!block) fail(configuration, 'has no ```json block under "## IAM permissions"');
-else {
-    let doc;
-    try {
-        doc = JSON.parse(block[1]);
-    } catch (err) {
-        fail(configuration, `the IAM policy block is not valid JSON: ${err.message}`);
-    }
-    if (doc !== undefined) {
-        const granted = checkPolicy(configuration, doc, { trust: false });
-        const config = (set) => new Set([...set].filter((a) => a.startsWith("config:")));
-        const missing = minus(config(called), granted);
-        const extra = minus(config(granted), called);
-        if (missing.size) fail(configuration, `the IAM policy lacks actions the provider calls: ${sorted(missing)}`);
-        if (extra.size) fail(configuration, `the IAM policy grants actions the provider never calls: ${sorted(extra)}`);
-    }
+const sourcePolicy = policyUnder(configuration, "## IAM permissions", "the IAM policy");
+if (sourcePolicy !== undefined) {
+    const granted = checkPolicy(configuration, sourcePolicy, { trust: false });
+    const config = (set) => new Set([...set].filter((a) => a.startsWith("config:")));
+    const missing = minus(config(called), granted);
+    const extra = minus(config(granted), called);
+    if (missing.size) fail(configuration, `the IAM policy lacks actions the provider calls: ${sorted(missing)}`);
+    if (extra.size) fail(configuration, `the IAM policy grants actions the provider never calls: ${sorted(extra)}`);
 }
 
 // The aggregator account's policy (the JSON block under "### The aggregator account" there): exactly the
@@ -172,17 +178,9 @@ else {
 // its access-denied message sends the reader to.
 const statusSource = fs.readFileSync(path.join(ROOT, "sdk", "reads", "status-failures.ts"), "utf8");
 const statusAction = /export const STATUS_ACTION = "([^"]+)"/.exec(statusSource);
-const aggregatorSection = fs.readFileSync(configuration, "utf8").split(/^### The aggregator account$/m)[1];
-const aggregatorBlock = aggregatorSection && /```json\n([\s\S]*?)\n```/.exec(aggregatorSection.split(/^#{2,4} /m)[0]);
 if (!statusAction) problems.push("sdk/reads/status-failures.ts: found no STATUS_ACTION; has it moved?");
-else if (!aggregatorBlock) fail(configuration, 'has no ```json block under "### The aggregator account"');
 else {
-    let doc;
-    try {
-        doc = JSON.parse(aggregatorBlock[1]);
-    } catch (err) {
-        fail(configuration, `the aggregator account's policy block is not valid JSON: ${err.message}`);
-    }
+    const doc = policyUnder(configuration, "### The aggregator account", "the aggregator account's policy");
     if (doc !== undefined) {
         const granted = checkPolicy(configuration, doc, { trust: false });
         if (sorted(granted) !== statusAction[1])
@@ -205,17 +203,9 @@ const organizationsActions = new Set(
         .map((n) => `organizations:${n.slice("paginate".length)}`),
 );
 const manyAccounts = path.join(ROOT, "docs", "many-accounts.md");
-const organizationsSection = fs.readFileSync(manyAccounts, "utf8").split(/^## Accounts from AWS Organizations$/m)[1];
-const organizationsBlock = organizationsSection && /```json\n([\s\S]*?)\n```/.exec(organizationsSection.split(/^#{2,3} /m)[0]);
 if (organizationsActions.size === 0) problems.push("sdk/organizations.ts: found no Organizations paginator imports; have they moved?");
-else if (!organizationsBlock) fail(manyAccounts, 'has no ```json block under "## Accounts from AWS Organizations"');
 else {
-    let doc;
-    try {
-        doc = JSON.parse(organizationsBlock[1]);
-    } catch (err) {
-        fail(manyAccounts, `the Organizations policy block is not valid JSON: ${err.message}`);
-    }
+    const doc = policyUnder(manyAccounts, "## Accounts from AWS Organizations", "the Organizations policy");
     if (doc !== undefined) {
         const granted = checkPolicy(manyAccounts, doc, { trust: false });
         if (sorted(granted) !== sorted(organizationsActions))

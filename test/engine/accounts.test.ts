@@ -18,7 +18,7 @@ import {
     created,
 } from "../harness/aws";
 import { engineOwner, isSecret, type StateResource } from "../harness/pulumi";
-import { PROGRAMS, nameOf, plannedAccounts, useStacks } from "../harness/engine";
+import { PROGRAMS, errorLines, nameOf, plannedAccounts, useStacks } from "../harness/engine";
 import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 import { OWNER_TAG as OWNER } from "../../provider/core/model/types";
 
@@ -218,10 +218,7 @@ describe("many accounts under the pulumi CLI", function () {
         assert.notEqual(r.code, 0);
         const out = r.stdout + r.stderr;
         assert.deepEqual(
-            out
-                .split("\n")
-                .filter((l) => l.trim().startsWith("error:"))
-                .map((l) => l.trim()),
+            errorLines(out),
             ['error: AggregationAuthorizations org: sources[0].accountId must be 12 digits, got "1234"'],
             out,
         );

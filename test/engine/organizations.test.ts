@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { AGGREGATOR_ACCOUNT, SOURCE_ACCOUNT, created, roleIn, useAws, type AwsFixture } from "../harness/aws";
 import { engineOwner } from "../harness/pulumi";
-import { PROGRAMS, plannedAccounts, useStacks } from "../harness/engine";
+import { PROGRAMS, errorLines, plannedAccounts, useStacks } from "../harness/engine";
 import { SOURCE_ACCOUNT_TYPE } from "../../provider/core/model/dynamic";
 import { OWNER_TAG } from "../../provider/core/model/types";
 
@@ -103,10 +103,7 @@ describe("accounts from AWS Organizations under the pulumi CLI", function () {
         assert.notEqual(r.code, 0);
         const out = r.stdout + r.stderr;
         assert.deepEqual(
-            out
-                .split("\n")
-                .filter((l) => l.trim().startsWith("error:"))
-                .map((l) => l.trim()),
+            errorLines(out),
             [
                 `error: organizationSources: reading the accounts of ou-zzzz-zzzzzzzz: organizations:ListAccountsForParent answered ParentNotFoundException: ` +
                     `organizationalUnitIds[0] ou-zzzz-zzzzzzzz is not a root or organizational unit of the organization of account ${SOURCE_ACCOUNT}; ` +

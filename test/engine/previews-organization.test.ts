@@ -6,14 +6,11 @@
  * the same but for its account ID); `npm run previews` writes them.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, roleIn, useAws } from "../harness/aws";
-import { CAPTURED } from "../harness/docs";
+import { CAPTURED, keepCaptures } from "../harness/docs";
 import { PROGRAMS, useStacks } from "../harness/engine";
-import { REPO, type Stack } from "../harness/pulumi";
+import type { Stack } from "../harness/pulumi";
 
-const PAGE = path.join(REPO, CAPTURED.previews);
 const START = "<!-- org-previews:start (written by test/engine/previews-organization.test.ts: npm run previews) -->";
 const END = "<!-- org-previews:end -->";
 
@@ -139,13 +136,5 @@ describe("previews in pull requests at organization scale", function () {
         assert.match(text, /- 1 to delete/);
     });
 
-    after(() => {
-        const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
-        const readme = fs.readFileSync(PAGE, "utf8");
-        const [before, rest] = readme.split(START);
-        assert.ok(rest !== undefined && rest.includes(END), `${CAPTURED.previews} has the markers ${START} … ${END}`);
-        const current = START + rest.split(END)[0] + END;
-        if (process.env.UPDATE_README_PREVIEWS === "1") fs.writeFileSync(PAGE, before + section + rest.split(END).slice(1).join(END));
-        else if (captured.length === 3) assert.equal(current, section, `${CAPTURED.previews} is out of date: run npm run previews`);
-    });
+    after(() => keepCaptures(CAPTURED.previews, START, END, captured, 3));
 });

@@ -4,14 +4,11 @@
  * `npm run previews` (UPDATE_README_PREVIEWS=1) writes the new ones into it.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT, arnOf, roleIn, useAws } from "../harness/aws";
-import { REPO, Stack } from "../harness/pulumi";
-import { CAPTURED } from "../harness/docs";
+import { Stack } from "../harness/pulumi";
+import { CAPTURED, keepCaptures } from "../harness/docs";
 import { PROGRAMS, useStacks, type AccountSpec, type Spec } from "../harness/engine";
 
-const PAGE = path.join(REPO, CAPTURED.previews);
 const START = "<!-- previews:start (written by test/engine/previews.test.ts: npm run previews) -->";
 const END = "<!-- previews:end -->";
 
@@ -205,16 +202,5 @@ describe("previews in pull requests", function () {
         assert.match(text, /\+ managed-by *: "pulumi"/);
     });
 
-    after(() => {
-        const section = [START, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), END].join("\n");
-        const readme = fs.readFileSync(PAGE, "utf8");
-        const [before, rest] = readme.split(START);
-        assert.ok(rest !== undefined && rest.includes(END), `${CAPTURED.previews} has the markers ${START} … ${END}`);
-        const current = START + rest.split(END)[0] + END;
-        if (process.env.UPDATE_README_PREVIEWS === "1") {
-            fs.writeFileSync(PAGE, before + section + rest.split(END).slice(1).join(END));
-        } else if (captured.length === 8) {
-            assert.equal(current, section, `${CAPTURED.previews} is out of date: run npm run previews`);
-        }
-    });
+    after(() => keepCaptures(CAPTURED.previews, START, END, captured, 8));
 });

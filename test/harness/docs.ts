@@ -113,3 +113,17 @@ export function markdownFiles(dir = ""): string[] {
         })
         .sort();
 }
+
+/**
+ * Writes the captured sections between `start` and `end` of `page` (UPDATE_README_PREVIEWS=1), or
+ * checks that the page holds them, once all `expected` captures of the file were taken.
+ */
+export function keepCaptures(page: string, start: string, end: string, captured: [string, string][], expected: number): void {
+    const section = [start, ...captured.flatMap(([title, text]) => [`**${title}**`, "", "```", text, "```", ""]), end].join("\n");
+    const file = path.join(REPO, page);
+    const [before, rest] = fs.readFileSync(file, "utf8").split(start);
+    if (rest === undefined || !rest.includes(end)) throw new Error(`${page} has no markers ${start} … ${end}`);
+    if (process.env.UPDATE_README_PREVIEWS === "1") fs.writeFileSync(file, before + section + rest.split(end).slice(1).join(end));
+    else if (captured.length === expected && start + rest.split(end)[0] + end !== section)
+        throw new Error(`${page} is out of date: run npm run previews`);
+}

@@ -178,3 +178,10 @@ export async function upKilled(
         await new Promise((resolve) => setTimeout(resolve, 50));
     }
 }
+
+/** The `error:` lines of a command's output, trimmed: what a failed preview or up told the user. */
+export const errorLines = (out: string): string[] =>
+    out
+        .split("\n")
+        .filter((l) => l.trim().startsWith("error:"))
+        .map((l) => l.trim());
