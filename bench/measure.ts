@@ -126,3 +126,13 @@ export async function measure(
     }
     return m;
 }
+
+/** Config calls per second since a command's start, by region: `rows[s - first][r]` = [not throttled, throttled] in `regions[r]`. */
+export interface PerSecond {
+    first: number;
+    regions: string[];
+    rows: [number, number][][];
+}
+
+/** A measured command as the summary keeps it: every figure but each call's arrival; per second for the rate-limited runs. */
+export type Sample = Omit<Measure, "arrivals"> & { perSecond?: PerSecond };

@@ -5,10 +5,9 @@
  */
 import * as fs from "node:fs";
 import type { Environment } from "./environment";
-import { COMMANDS, type CommandName, type Variant } from "./measure";
+import { COMMANDS, type CommandName, type Sample, type Variant } from "./measure";
 import { ROLES } from "./processes";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
-import type { Sample } from "./summary";
 import { judge, mark, TARGETS, type Met, type TargetId } from "./targets";
 
 export interface StateSize {

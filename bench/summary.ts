@@ -6,18 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Measure } from "./measure";
+import type { Measure, PerSecond, Sample } from "./measure";
 import type { ReportInput } from "./report";
-
-/** Config calls per second since a command's start, by region: `rows[s - first][r]` = [not throttled, throttled] in `regions[r]`. */
-export interface PerSecond {
-    first: number;
-    regions: string[];
-    rows: [number, number][][];
-}
-
-/** A measured command as the summary keeps it: every figure but each call's arrival; per second for the rate-limited runs. */
-export type Sample = Omit<Measure, "arrivals"> & { perSecond?: PerSecond };
 
 /** Tabulates a command's Config calls per second and region from their arrivals. */
 export function perSecond(m: Pick<Measure, "arrivals">): PerSecond {
