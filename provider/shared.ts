@@ -1,10 +1,4 @@
-/**
- * What the program side (sdk/) uses of the provider, and the only module of provider/ it imports:
- * the type tokens and provider modules a resource registers with, the shapes of their inputs and
- * outputs, the owner a resource is registered with, the checks its arguments share with the
- * provider's `check`, and the AWS client machinery (credentials chain, retries, deadlines, errors)
- * that the program's own reads use as the provider's calls do.
- */
+/** The only module of provider/ that sdk/ imports. */
 export { AUTHORIZATION, SOURCE_ACCOUNT, type ResourceType } from "./core/model/dynamic";
 export type { Inputs, Outputs, Tags } from "./core/model/types";
 export { ownerOf } from "./core/owner";

@@ -6,29 +6,23 @@ import { SourceAccountAuthorizations } from "./source-account";
 import { useStackSettings } from "./program-aws";
 import { unexpectedPendingRequests, type UnexpectedPendingRequest } from "./pending";
 
-/** One source account of an {@link AggregationAuthorizations}: the account, how to reach it, and its regions. */
+/** One source account of an {@link AggregationAuthorizations}. */
 export interface AggregationSourceArgs {
-    /**
-     * The 12-digit source account. With `assumeRole`, the role must be in this account. A 12-digit
-     * number (as `pulumi config set --path` stores one) means its digits; quote an ID that starts with 0.
-     */
+    /** The 12-digit source account; quote an ID that starts with 0. */
     readonly accountId: string | number;
     /**
-     * The source regions to authorize the aggregator from: one authorization each. `"enabled"`: every
-     * region the account has enabled (`account:ListRegions`, `ENABLED` and `ENABLED_BY_DEFAULT`), read
-     * through `assumeRole` while the program runs, so an opt-in region the account has not enabled is
-     * skipped, and one it enables later shows up as an added region in the next preview.
+     * The source regions, or `"enabled"`: every region the account has enabled, read with
+     * `account:ListRegions` on each run, so one enabled later is added by the next `up`.
      */
     readonly regions: string[] | "enabled";
     /**
-     * With a list of `regions`: keep only those the account has enabled (the same `account:ListRegions`
-     * call), instead of failing the `up` in an opt-in region it has not enabled.
+     * Keep only the listed `regions` the account has enabled, instead of failing in an opt-in one.
      * @default false
      */
     readonly onlyEnabledRegions?: boolean;
     /**
      * The role to assume in the account.
-     * @default - the stack's credentials, which must then belong to `accountId`
+     * @default - the stack's credentials
      */
     readonly assumeRole?: AssumeRoleArgs;
     /**
@@ -40,54 +34,47 @@ export interface AggregationSourceArgs {
 
 /** The arguments of an {@link AggregationAuthorizations}. */
 export interface AggregationAuthorizationsArgs {
-    /** The 12-digit account of the aggregator (a string, or a 12-digit number). */
+    /** The 12-digit account of the aggregator. */
     readonly authorizedAccountId: string | number;
     /** The region of the aggregator. */
     readonly authorizedAwsRegion: string;
-    /** The source accounts, each with its regions (and role). An account appears once. */
+    /** The source accounts, each once. */
     readonly sources: AggregationSourceArgs[];
     /**
      * Tags of every authorization.
-     * @default - no tags (the stack's `aws:defaultTags` still apply)
+     * @default - no tags
      */
     readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /**
-     * Adopt authorizations that exist already (AWS Control Tower's) instead of failing; see
+     * Adopt existing authorizations (AWS Control Tower's) instead of failing; see
      * {@link AggregationAuthorization}'s `adoptExisting`.
      * @default false
      */
     readonly adoptExisting?: pulumi.Input<boolean>;
     /**
-     * Take existing authorizations over at each child's first create: from pulumi-aws or Terraform, or from
-     * this stack's earlier per-region children (docs/migration.md, "Moving to SourceAccountAuthorizations with no gap").
-     * Remove it after that `up`. See {@link AggregationAuthorization}'s `takeOwnership`.
+     * Take existing authorizations over at each child's first create; remove it after that `up`. See
+     * {@link AggregationAuthorization}'s `takeOwnership` and docs/migration.md.
      * @default false
      */
     readonly takeOwnership?: pulumi.Input<boolean>;
     /**
-     * Read `DescribePendingAggregationRequests` in every source account and region, and report (as
-     * the `unexpectedPendingRequests` output and a warning) each request from an aggregator that is
-     * not the declared one. It only reads: it never authorizes an aggregator it was not told to.
-     * Costs one call per source account and region (per 20 requests) on every preview and up, made
-     * by the program through each source's role, which needs `config:DescribePendingAggregationRequests`.
+     * Report, as a warning and `unexpectedPendingRequests`, requests from aggregators other than the
+     * declared one. One call per account and region on every run; roles need
+     * `config:DescribePendingAggregationRequests`.
      * @default false
      * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html
      */
     readonly reportPendingRequests?: boolean;
 }
 
-/**
- * What `aws.cfg.ConfigurationAggregator` (pulumi-aws v7) takes as its `accountAggregationSource`: one
- * block, every listed account aggregated from every listed region.
- */
+/** `aws.cfg.ConfigurationAggregator`'s `accountAggregationSource` (pulumi-aws v7). */
 export interface AccountAggregationSource {
     accountIds: string[];
     regions: string[];
 }
 
 /**
- * The same sources in the shape of the AWS API's `AccountAggregationSources` (`PutConfigurationAggregator`
- * in the AWS SDKs, CloudFormation's `AWS::Config::ConfigurationAggregator`), keys as the API spells them.
+ * The sources as the AWS API and CloudFormation spell them.
  * @see https://docs.aws.amazon.com/config/latest/APIReference/API_AccountAggregationSource.html
  */
 export interface ApiAccountAggregationSource {
@@ -98,10 +85,7 @@ export interface ApiAccountAggregationSource {
 
 const REGION = REGION_SHAPE;
 
-/**
- * Checks the arguments before anything is registered; each failure names the argument. Account IDs
- * are compared in their 12-digit string form, whether given as strings or as numbers.
- */
+/** The problems of the arguments, each naming one, before anything is registered. */
 function validateArgs(args: AggregationAuthorizationsArgs): string[] {
     const out: string[] = [];
     const aggregator = accountIdProblem("authorizedAccountId", args.authorizedAccountId);
@@ -143,64 +127,44 @@ function validateArgs(args: AggregationAuthorizationsArgs): string[] {
 }
 
 /**
- * Authorizes one aggregator (account, region) from many source accounts × regions: one
- * {@link SourceAccountAuthorizations} per source account, named `<name>-<account>`, holding that
- * account's authorizations in all its regions and reached through its role. Adding or removing a region
- * creates or deletes exactly that authorization (an update of the account's resource); adding or
- * removing an account creates or deletes that account's resource. One resource per account, not per
- * authorization: 300 accounts × 17 regions are 300 resources in the engine, not 5,100.
- *
- * Outputs, once every authorization exists: `accountAggregationSource` for
- * `aws.cfg.ConfigurationAggregator`, `accountAggregationSources` in the AWS API's shape, `arns` by
- * account and region, and `regionsByAccount` (the one to export for review). An account-based aggregator aggregates every listed account from every listed
- * region, so give every account the same regions (the component warns when they differ).
- *
- * A source's `regions: "enabled"` (or `onlyEnabledRegions`) asks `account:ListRegions` through its
- * role while the program runs, once per account and run; `reportPendingRequests` asks
- * `DescribePendingAggregationRequests` in every source account and region and reports requests from
- * other aggregators (`unexpectedPendingRequests`), never authorizing them.
+ * Authorizes one aggregator from many source accounts and regions: one
+ * {@link SourceAccountAuthorizations} per account, named `<name>-<account>`. An account-based
+ * aggregator aggregates every listed account from every listed region, so give every account the
+ * same regions (it warns when they differ). Outputs resolve once every authorization exists.
  */
 export class AggregationAuthorizations extends pulumi.ComponentResource {
-    /** The authorizations, by account: each account's resource holds its regions. */
+    /** The authorizations, by account. */
     public readonly authorizations: { [accountId: string]: SourceAccountAuthorizations };
-    /** `aws.cfg.ConfigurationAggregator`'s `accountAggregationSource` (pulumi-aws v7): the accounts and the union of their regions, sorted. */
+    /** For `aws.cfg.ConfigurationAggregator` (pulumi-aws v7): the accounts and the union of their regions. */
     public readonly accountAggregationSource: pulumi.Output<AccountAggregationSource>;
-    /** The AWS API's / CloudFormation's `AccountAggregationSources`. */
+    /** For the AWS API or CloudFormation. */
     public readonly accountAggregationSources: pulumi.Output<ApiAccountAggregationSource[]>;
-    /** The ARN of every authorization, by account and region. */
+    /** By account and region. */
     public readonly arns: pulumi.Output<{ [accountId: string]: { [region: string]: string } }>;
     /**
-     * Each source account's regions, sorted and comma-separated, by account: the output to export for
-     * review. A preview shows one line per account that changes, and removing an account removes its
-     * line; the lists of `accountAggregationSource` are diffed by index, so there every later account
-     * would read as changed.
+     * Each account's regions, comma-separated: the output to export, as a preview shows one line per
+     * changed account where a list, diffed by index, would show every later one changed.
      */
     public readonly regionsByAccount: pulumi.Output<{ [accountId: string]: string }>;
-    /**
-     * Pending aggregation requests in the source accounts from aggregators other than the declared
-     * one, sorted; empty unless `reportPendingRequests` is set.
-     */
+    /** Pending requests from other aggregators; empty unless `reportPendingRequests` is set. */
     public readonly unexpectedPendingRequests: pulumi.Output<UnexpectedPendingRequest[]>;
 
     constructor(name: string, args: AggregationAuthorizationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("pulumi-aws-config-aggregation:index:AggregationAuthorizations", name, {}, opts);
         const problems = validateArgs(args);
-        // A RunError: Pulumi prints its message alone, without the stack trace of an unhandled exception.
+        // Pulumi prints a RunError without a stack trace.
         if (problems.length) throw new pulumi.RunError(`AggregationAuthorizations ${name}: ${problems.join("; ")}`);
 
-        // From here on, account IDs are their 12-digit strings (validateArgs accepted each).
         const authorizedAccountId = accountIdOf(args.authorizedAccountId)!;
         const sources = args.sources.map((s) => ({ ...s, accountId: accountIdOf(s.accountId)! }));
 
         this.authorizations = {};
-        // Each source's regions: listed, or read from account:ListRegions while the program runs (during
-        // preview as during up) when the source asks for its enabled regions.
         const perSource = sources.map((source) => {
             const regions =
                 source.regions !== "enabled" && !source.onlyEnabledRegions
                     ? pulumi.output([...source.regions])
                     : pulumi.unsecret(
-                          // The external ID of a role makes the answer secret; a list of regions holds no secret.
+                          // The role's external ID makes the answer secret; regions are not.
                           pulumi.output(source.assumeRole).apply(async (role) => {
                               useStackSettings();
                               const setting = role
@@ -225,8 +189,7 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                     adoptExisting: args.adoptExisting,
                     takeOwnership: args.takeOwnership,
                     assumeRole: source.assumeRole,
-                    // The account it must land in: a role (even one given as an Output) or credentials acting
-                    // elsewhere fail the preview or the create, never create in another account.
+                    // Even a role given as an Output cannot then create elsewhere.
                     sourceAccountId: source.accountId,
                 },
                 { parent: this },
@@ -247,8 +210,7 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                 );
             }
         });
-        // Known from the arguments (or the accounts' enabled regions), but only handed on once every
-        // authorization exists, so that an aggregator built from them is created after the authorizations it needs.
+        // Waits for the ARNs, so that an aggregator built from it is created after its authorizations.
         const source = pulumi.all([allRegions, allArns]).apply(([lists]) => ({ accountIds, regions: [...new Set(lists.flat())].sort() }));
         this.accountAggregationSource = source;
         this.accountAggregationSources = source.apply((s) => [{ AccountIds: s.accountIds, AwsRegions: s.regions, AllAwsRegions: false }]);

@@ -1,7 +1,4 @@
-/**
- * The package's public surface: the resource class and the fan-out component, with their argument
- * and output types. The provider object the state loads is `pulumi-aws-config-aggregation/provider`.
- */
+/** The package's public surface. State loads the providers from `pulumi-aws-config-aggregation/provider`. */
 export {
     AggregationAuthorization,
     type AggregationAuthorizationArgs,

@@ -1,11 +1,4 @@
-/**
- * Source accounts from AWS Organizations, read while the program runs (preview and up alike): every
- * active account of the organization, or of given roots and organizational units and the units nested
- * in them, each reached through a role of the same name, as `AggregationAuthorizations` takes them.
- * The calls use the client machinery of every other call (credentials chain with the stack's
- * `aws:assumeRoles`, retries, timeouts, a deadline per listing); every failure is a `pulumi.RunError`
- * naming the argument or the call, the cause and the fix.
- */
+/** Source accounts from AWS Organizations, read while the program runs, with the client machinery of every other call. */
 import {
     OrganizationsClient,
     paginateListAccounts,
@@ -44,13 +37,9 @@ import type { AggregationSourceArgs } from "./authorizations";
 import { defaultRegion, useStackSettings } from "./program-aws";
 import { runError, type StatusRoleArgs } from "./status";
 
-/** The role each source account is reached through: one name (or ARN pattern) for every account. */
+/** The role each source account is reached through, the same in every account. */
 export interface OrganizationSourceRoleArgs {
-    /**
-     * The role's name, the same in every account, with its path if it has one (`path/name`): each
-     * account's role is `arn:<partition>:iam::<account>:role/<roleName>`. Give this or `roleArn`.
-     * The role needs the permissions of `AggregationSourceArgs.assumeRole`.
-     */
+    /** The role's name, with its path if any (`path/name`). Give this or `roleArn`. */
     readonly roleName?: string;
     /**
      * The role's ARN with `{accountId}` where the account goes, e.g.
@@ -58,7 +47,7 @@ export interface OrganizationSourceRoleArgs {
      */
     readonly roleArn?: string;
     /**
-     * The external ID the roles' trust policies require. Always stored as a Pulumi secret.
+     * The external ID the roles' trust policies require; always stored as a secret.
      * @default - none
      */
     readonly externalId?: pulumi.Input<string>;
@@ -69,20 +58,18 @@ export interface OrganizationSourceRoleArgs {
     readonly sessionName?: pulumi.Input<string>;
 }
 
-/** The role the Organizations calls are made through (plain values: the calls happen while the program runs). */
+/** The role the Organizations calls are made through. */
 export type OrganizationsRoleArgs = StatusRoleArgs;
 
 /** The arguments of {@link organizationSources}. */
 export interface OrganizationSourcesArgs {
     /**
-     * Roots (`r-…`) and organizational units (`ou-…`) whose accounts to take, each with every unit nested
-     * in it, at any depth (`organizations:ListAccountsForParent` and `ListOrganizationalUnitsForParent`).
+     * Roots (`r-…`) and organizational units (`ou-…`) whose accounts to take, nested units included.
      * @default - every account of the organization (`organizations:ListAccounts`)
      */
     readonly organizationalUnitIds?: string[];
     /**
-     * Accounts to leave out (the management account, say): 12-digit IDs, as strings or numbers. One
-     * that is not an active account of the organization (or of the units) is named in a warning.
+     * Accounts to leave out (the management account, say); one not found is named in a warning.
      * @default - none
      */
     readonly excludeAccountIds?: (string | number)[];
@@ -91,7 +78,7 @@ export interface OrganizationSourcesArgs {
     /** Every account's source regions, or `"enabled"`: see `AggregationSourceArgs.regions`. */
     readonly regions: string[] | "enabled";
     /**
-     * With a list of `regions`, keep in each account only those it has enabled: see `AggregationSourceArgs.onlyEnabledRegions`.
+     * See `AggregationSourceArgs.onlyEnabledRegions`.
      * @default false
      */
     readonly onlyEnabledRegions?: boolean;
@@ -101,22 +88,19 @@ export interface OrganizationSourcesArgs {
      */
     readonly tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /**
-     * A role in the organization's management account or in a delegated administrator account, assumed
-     * (after the stack's `aws:assumeRoles`) for the Organizations calls.
-     * @default - the stack's credentials, which must then act in one of those accounts
+     * A role in the management account or a delegated administrator account, the only ones that may list accounts.
+     * @default - the stack's credentials
      */
     readonly organizationsRole?: OrganizationsRoleArgs;
 }
 
-/** AWS Organizations' `ParentId`: a root, or an organizational unit (API reference, ListAccountsForParent). */
+/** A root or organizational unit ID (API reference, ListAccountsForParent `ParentId`). */
 const PARENT_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
-/** An IAM role name (`[\w+=,.@-]`, 1–64) after an optional path of the same characters. */
+/** An IAM role name after an optional path. */
 const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-/** The placeholder of the account in `sourceRole.roleArn`. */
 const ACCOUNT = "{accountId}";
-/** Organizations' largest `MaxResults` of the three List operations (API reference: "Maximum value of 20"). */
+/** The largest `MaxResults` of the three List operations (API reference). */
 const PAGE = 20;
-/** Listings of roots and units in flight at once. */
 const WIDTH = 4;
 
 const ARGUMENTS = [
@@ -130,7 +114,7 @@ const ARGUMENTS = [
 ] as const;
 const ROLE_FIELDS = ["roleName", "roleArn", "externalId", "sessionName"];
 
-/** Why the arguments are unusable, one failure per bad argument; empty when they are fine. Makes no call. */
+/** One failure per bad argument. Makes no call. */
 export function organizationSourcesProblems(args: OrganizationSourcesArgs, options: ValidateOptions = {}): Failure[] {
     if (args === null || typeof args !== "object" || Array.isArray(args))
         return [{ property: "args", reason: `the arguments must be an object, got ${describe(args)}` }];
@@ -178,7 +162,7 @@ export function organizationSourcesProblems(args: OrganizationSourcesArgs, optio
     return out;
 }
 
-/** Why `sourceRole` is unusable, or undefined. An external ID is described, never echoed; values not known yet are skipped. */
+/** Never echoes an external ID. */
 function sourceRoleProblem(role: OrganizationSourceRoleArgs | undefined): string | undefined {
     const example = `{ roleName: "config-authorizer" } or { roleArn: "arn:aws:iam::${ACCOUNT}:role/config-authorizer" }`;
     if (role === null || typeof role !== "object" || Array.isArray(role))
@@ -196,7 +180,7 @@ function sourceRoleProblem(role: OrganizationSourceRoleArgs | undefined): string
     } else {
         const pattern = role.roleArn;
         const at = (account: string) => (typeof pattern === "string" ? roleAccount(pattern.replace(ACCOUNT, account)) : undefined);
-        // The placeholder must be the ARN's account, once: two different accounts then give two different ARNs.
+        // The placeholder must be the ARN's account, once, so different accounts give different ARNs.
         if (
             typeof pattern !== "string" ||
             pattern.split(ACCOUNT).length !== 2 ||
@@ -206,27 +190,16 @@ function sourceRoleProblem(role: OrganizationSourceRoleArgs | undefined): string
             return `sourceRole.roleArn must be an IAM role ARN with ${ACCOUNT} as its account, such as arn:aws:iam::${ACCOUNT}:role/config-authorizer, got ${describe(pattern)}`;
         roleArn = pattern.replace(ACCOUNT, sample);
     }
-    // The external ID and session name as AWS STS takes them (an Output is checked by each child instead).
+    // An Output is checked by each child instead.
     const plain = (v: unknown) => (typeof v === "string" || v === undefined ? v : undefined);
     return roleProblem("sourceRole", { roleArn, externalId: plain(role.externalId), sessionName: plain(role.sessionName) });
 }
 
 /**
- * The source accounts of an `AggregationAuthorizations` from AWS Organizations: every active account of
- * the organization (`organizations:ListAccounts`), or of `organizationalUnitIds` and every unit nested in
- * them (`ListAccountsForParent`, `ListOrganizationalUnitsForParent`), less `excludeAccountIds`, sorted by
- * account ID (so that previews never reorder them), each with `sourceRole` in its account, `regions`,
- * `onlyEnabledRegions` and `tags`. Await it in an async program:
+ * The active accounts of the organization, or of `organizationalUnitIds`, as `AggregationAuthorizations`
+ * sources, sorted so previews never reorder them. Read on every run, so an account that joins or
+ * leaves shows in the next preview. Await it:
  * `sources: await organizationSources({ sourceRole: { roleName: "config-authorizer" }, regions: ["us-east-1"] })`.
- *
- * It reads while the program runs, during `pulumi preview` as during `pulumi up`, so an account that
- * joins the organization previews as an added `SourceAccountAuthorizations` and one that leaves it (or
- * is closed) as a deleted one. Every page of every call is read (20 per page), with the retries,
- * timeouts and a deadline per listing of every other call. Only the management account and delegated
- * administrator accounts may make these calls: the stack's credentials, or `organizationsRole`.
- *
- * Bad arguments fail before any call, naming the argument; a failed call fails naming the call, the
- * cause and the fix. Both are a `pulumi.RunError`, which Pulumi prints without a stack trace.
  * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html
  * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccountsForParent.html
  * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListOrganizationalUnitsForParent.html
@@ -241,7 +214,7 @@ export async function organizationSources(args: OrganizationSourcesArgs): Promis
         throw runError(`organizationSources: ${(err as Error).message}`);
     }
     const listed = Array.isArray(args.regions) ? args.regions : [];
-    // Organizations lives in one region of each partition; the SDK finds it from any region of the partition.
+    // The SDK finds Organizations' one endpoint from any region of the partition.
     const region = defaultRegion() || listed[0] || "us-east-1";
     const role: RoleSetting | undefined = args.organizationsRole ? { ...args.organizationsRole } : undefined;
     const scope = args.organizationalUnitIds ? [...args.organizationalUnitIds] : undefined;
@@ -278,24 +251,22 @@ export async function organizationSources(args: OrganizationSourcesArgs): Promis
 }
 
 /**
- * Whether an account is active. `Account.State` (PENDING_ACTIVATION, ACTIVE, SUSPENDED, PENDING_CLOSURE,
- * CLOSED) decides; `Account.Status` (ACTIVE, SUSPENDED, PENDING_CLOSURE), which AWS retires on
- * September 9, 2026, only when State is absent (API reference, Account:
- * https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html).
+ * `Status` only when `State` is absent: AWS retires `Status` on September 9, 2026.
+ * @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html
  */
 export function isActive(account: Pick<Account, "State" | "Status">): boolean {
     return (account.State ?? account.Status) === "ACTIVE";
 }
 
-/** One listing: its call, what it reads (for messages), and which argument it comes from. */
+/** One listing, for messages. */
 interface Listing {
     action: string;
     what: string;
-    /** The `organizationalUnitIds` entry it comes from, and the unit itself when it is nested in that entry. */
+    /** The `organizationalUnitIds` entry, and the nested unit, it comes from. */
     origin?: { index: number; id: string; nested?: string };
 }
 
-/** The accounts of `scope` (undefined: the whole organization), each once, through `role`; failures as RunErrors. */
+/** The accounts of `scope`, or of the whole organization, each once. */
 async function readAccounts(scope: string[] | undefined, region: string, role: RoleSetting | undefined): Promise<Account[]> {
     const resource = scope ? "the accounts of the organizational units" : "the accounts of the organization";
     const fail = (err: unknown, listing?: Listing, account?: string) =>
@@ -311,7 +282,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
         throw fail(err);
     }
     const byId = new Map<string, Account>();
-    /** Reads every page of one listing under its own deadline, counting each page's attempts (for a deadline's message). */
+    /** Every page of one listing, under its own deadline. */
     const list = async <T>(listing: Listing, pages: (config: Paging, signal: AbortSignal) => AsyncIterable<T>, each: (page: T) => void) => {
         let attempts: ReturnType<typeof countAttempts> = { count: 0 };
         const config: Paging = { client, pageSize: PAGE, withCommand: (command) => void (attempts = countAttempts(command)) };
@@ -349,7 +320,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
             if (seen.has(id)) return;
             seen.add(id);
             const at = { ...origin, ...(id !== origin.id ? { nested: id } : {}) };
-            // Both listings end before a failure of either is passed on: nothing is left running unobserved.
+            // Both end before a failure is passed on: nothing is left running unobserved.
             const settled = await Promise.allSettled([
                 list(
                     { action: "organizations:ListAccountsForParent", what: `the accounts of ${id}`, origin: at },
@@ -372,10 +343,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
 
 type Paging = OrganizationsPaginationConfiguration;
 
-/**
- * Runs `work` on every item of `queue`, `width` at a time; `work` may add items. After a failure no
- * new item starts; the first failure is thrown once the items in flight have ended.
- */
+/** `work` on every item, `width` at a time; `work` may add items. The first failure is thrown once none is in flight. */
 async function drain<T>(queue: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
     const running = new Set<Promise<void>>();
     let failed: { error: unknown } | undefined;
@@ -391,7 +359,7 @@ async function drain<T>(queue: T[], width: number, work: (item: T) => Promise<vo
     if (failed) throw failed.error;
 }
 
-/** The endpoint an Organizations call goes to, as the SDK resolves it from the environment (the service is global). */
+/** The endpoint as the SDK resolves it, for messages. */
 function organizationsEndpoint(region: string): string {
     const partition = partitionOf(region);
     return (
@@ -409,11 +377,7 @@ function context(listing: Listing, region: string): CallContext {
     return { verb: "reading", resource: { reads: listing.what }, action: listing.action, region, endpoint: organizationsEndpoint(region) };
 }
 
-/**
- * The message of a failed read: `organizationSources: reading <what>: <cause and fix>`. Organizations'
- * own answers get their own advice (access denied: the three actions and the accounts that may call
- * them; no organization; an unknown root or unit); anything else is said as for every other call.
- */
+/** Organizations' own answers get their own advice; anything else is said as for every other call. */
 function failureMessage(
     err: unknown,
     resource: string,
@@ -455,7 +419,6 @@ function failureMessage(
             return `${head}: ${listing.action} answered ${name}: ${which}.`;
         }
     }
-    // The client machinery's own message (credentials, a role, throttling, the network, a deadline), about what was read.
     const translated = isAuthorizationError(err)
         ? err
         : translate(err, context(listing ?? { action: "organizations:ListAccounts", what }, region));

@@ -4,19 +4,15 @@ import type { RoleSetting } from "../provider/shared";
 import { useStackSettings } from "./program-aws";
 import type { AssumeRoleArgs } from "./authorization";
 
-/** A pending aggregation request in a source account and region from an aggregator that is not the declared one. */
+/** A pending aggregation request from an aggregator other than the declared one. */
 export interface UnexpectedPendingRequest {
-    /** The source account that was asked. */
     sourceAccountId: string;
-    /** The source region that was asked. */
     sourceRegion: string;
-    /** The aggregator's account. */
     aggregatorAccountId: string;
-    /** The aggregator's region. */
     aggregatorRegion: string;
 }
 
-/** One source account of the component, as {@link unexpectedPendingRequests} reads it. */
+/** One source account of the component. */
 export interface PendingSource {
     accountId: string;
     regions: pulumi.Input<readonly string[]>;
@@ -24,9 +20,8 @@ export interface PendingSource {
 }
 
 /**
- * Reads `DescribePendingAggregationRequests` in every source account and region (through its role)
- * and returns the requests from aggregators other than `aggregator`, sorted, warning about each on
- * `parent`. It only reads: it never authorizes an aggregator it was not told to.
+ * The requests from aggregators other than `aggregator` in every source account and region, sorted,
+ * each warned about on `parent`. It only reads.
  * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html
  */
 export function unexpectedPendingRequests(
@@ -43,7 +38,7 @@ export function unexpectedPendingRequests(
             const found: UnexpectedPendingRequest[] = [];
             for (const region of regions) {
                 for (const p of await describePendingRequests(region, setting, `account ${s.accountId}`)) {
-                    if (p.accountId === aggregator.accountId && p.region === aggregator.region) continue; // the declared one
+                    if (p.accountId === aggregator.accountId && p.region === aggregator.region) continue;
                     found.push({
                         sourceAccountId: s.accountId,
                         sourceRegion: region,
@@ -55,7 +50,7 @@ export function unexpectedPendingRequests(
             return found;
         }),
     );
-    // The external ID of a role makes its source's answer secret; the answer holds no secret.
+    // A role's external ID makes the answer secret; it holds none.
     return pulumi.unsecret(pulumi.all(perSource)).apply((lists) => {
         const all = lists
             .flat()

@@ -20,7 +20,7 @@ import type { AccountAggregationSource } from "./authorizations";
 
 export type { ExpectedSource, SourceStatus, Unhealthy };
 
-/** The role to assume in the aggregator account for the read (plain values: the read happens while the program runs). */
+/** The role to assume in the aggregator account; plain values, as the read runs in the program. */
 export interface StatusRoleArgs {
     readonly roleArn: string;
     /** @default - none */
@@ -31,23 +31,20 @@ export interface StatusRoleArgs {
 
 /** How long, and for which sources, {@link aggregatorSourcesStatus} waits. */
 export interface WaitForSourcesArgs {
-    /**
-     * The sources that must succeed: see {@link ExpectedSources} (`AggregationAuthorizations`'
-     * `regionsByAccount` or `accountAggregationSource`, or a list of (account, region)).
-     */
+    /** The sources that must succeed. */
     readonly sources: ExpectedSources;
     /**
-     * Longest total wait. AWS Config brings a new source's data within minutes, not seconds.
+     * Longest total wait; a new source takes minutes.
      * @default 900
      */
     readonly timeoutSeconds?: number;
     /**
-     * Time between two reads (each read is one call per page of 100 sources).
+     * Time between two reads.
      * @default 30
      */
     readonly intervalSeconds?: number;
     /**
-     * Told after every read that leaves expected sources waiting.
+     * Told after each read that leaves sources waiting.
      * @default - `pulumi.log.info`
      */
     readonly onProgress?: (message: string) => void;
@@ -59,31 +56,27 @@ export interface AggregatorSourcesStatusArgs {
     readonly aggregatorName: string;
     /**
      * The aggregator's region.
-     * @default - the stack's `aws:region`, then `AWS_REGION`/`AWS_DEFAULT_REGION`
+     * @default - the stack's `aws:region`, then `AWS_REGION`, then `AWS_DEFAULT_REGION`
      */
     readonly region?: string;
     /**
-     * The aggregator's account, for messages only (the credentials decide where the read happens).
+     * The aggregator's account, for messages only.
      * @default - not named in messages
      */
     readonly aggregatorAccountId?: string;
     /**
-     * A role in the aggregator account, assumed after the stack's `aws:assumeRoles`.
-     * @default - the stack's credentials, which must then act in the aggregator account
+     * A role in the aggregator account.
+     * @default - the stack's credentials
      */
     readonly assumeRole?: StatusRoleArgs;
     /**
-     * Wait until every one of these sources has succeeded; fail naming those that did not, with the
-     * likely cause, when the time is up. An aggregator that does not exist yet (the same `up` may
-     * create it) is waited for too; during a preview its sources are reported as pending at once.
+     * Wait until these sources succeed, or fail naming those that did not and why. A preview never waits.
      * @default - read once, do not wait
      */
     readonly waitFor?: WaitForSourcesArgs;
     /**
-     * What a failure does (the read failed, or `waitFor`'s time is up): `"throw"` fails the program with
-     * a `pulumi.RunError` (Pulumi prints its message alone: the aggregator, the call, the cause, the
-     * fix); `"return"` returns the result with the failure in `error`, for a stack that only reports.
-     * An aggregator that does not exist is not a failure (its sources are pending) unless `waitFor` times out.
+     * On failure, `"throw"` a `pulumi.RunError`, or `"return"` the result with `error` set, for a stack
+     * that only reports. A missing aggregator fails only when `waitFor` times out.
      * @default "throw"
      */
     readonly onError?: "throw" | "return";
@@ -92,17 +85,13 @@ export interface AggregatorSourcesStatusArgs {
 /** Why {@link aggregatorSourcesStatus} failed. */
 export interface AggregatorSourcesStatusError {
     /**
-     * `invalidArguments`: an argument or stack setting is wrong (nothing was read);
-     * `noSuchAggregator`: `waitFor`'s time passed and the aggregator never existed;
-     * `notImplemented`: the endpoint does not implement the operation (an emulator, a proxy);
-     * `accessDenied`: the credentials may not call it in the aggregator account;
-     * `notSucceeded`: `waitFor`'s time passed with expected sources not succeeded;
-     * `failed`: anything else (throttling, the network, a role that could not be assumed, a deadline).
+     * `invalidArguments` (nothing was read); `noSuchAggregator` and `notSucceeded` (`waitFor` timed out);
+     * `notImplemented` (an emulator, a proxy); `accessDenied`; `failed` (anything else).
      */
     kind: "invalidArguments" | "noSuchAggregator" | "notImplemented" | "accessDenied" | "notSucceeded" | "failed";
-    /** The error code AWS (or the SDK) gave, when one did. */
+    /** The error code AWS or the SDK gave, if any. */
     code?: string;
-    /** What failed and what to do, as the thrown `RunError` would say it. */
+    /** What failed and what to do. */
     message: string;
 }
 
@@ -110,31 +99,22 @@ export interface AggregatorSourcesStatusError {
 export interface AggregatorSourcesStatus {
     aggregatorName: string;
     region: string;
-    /** Every source AWS Config reports, sorted by account and region. */
+    /** Sorted by account and region. */
     sources: SourceStatus[];
-    /** The status of every source, by account and region. */
     byAccount: { [accountId: string]: { [region: string]: SourceStatus["status"] } };
-    /** Sources that have not succeeded, each with why and the likely cause (with `waitFor`: the expected ones). */
+    /** Sources that have not succeeded, with the likely cause. */
     notSucceeded: Unhealthy[];
     /** True when the aggregator exists and `notSucceeded` is empty. */
     allSucceeded: boolean;
-    /**
-     * False when AWS Config has no aggregator of this name in the credentials' account and this region
-     * (yet): then `sources` is empty, and every source `waitFor` expects is in `notSucceeded` as pending.
-     * Absent when the read failed.
-     */
+    /** False when there is no such aggregator (yet): expected sources are then pending. Absent when the read failed. */
     aggregatorExists?: boolean;
-    /** With `onError: "return"`, why the read (or the wait) failed; absent when it did not. */
+    /** With `onError: "return"`, why it failed. */
     error?: AggregatorSourcesStatusError;
 }
 
 /**
- * A `pulumi.RunError` without stack frames. Pulumi prints a RunError's message alone, but its handler
- * of an uncaught error also formats the error with `util.inspect(err, { colors: true })` (for a
- * tracing event), and Node 22's colouring of `node_modules` paths loops on a frame such as
- * `node_modules/@pulumi/output.ts:…` (the source-mapped frames every error raised in an apply carries)
- * until the string outgrows V8's limit: 50 s and more of a program's run after its error, before
- * Pulumi gets to print it (nodejs/node#64011). Without frames there is nothing to colour.
+ * A `pulumi.RunError` without stack frames: Pulumi's handler runs `util.inspect(err, { colors: true })`,
+ * and Node 22 loops for 50 s and more colouring source-mapped `node_modules` frames (nodejs/node#64011).
  */
 export function runError(message: string): pulumi.RunError {
     const err = new pulumi.RunError(message);
@@ -142,13 +122,9 @@ export function runError(message: string): pulumi.RunError {
     return err;
 }
 
-/**
- * The sources an aggregator should see: `AggregationAuthorizations`' `accountAggregationSource` or its
- * `regionsByAccount` (`{ "<account>": "<region>,<region>" }`), or a list of (account, region) pairs.
- */
+/** `AggregationAuthorizations`' `accountAggregationSource` or `regionsByAccount`, or (account, region) pairs. */
 export type ExpectedSources = AccountAggregationSource | { readonly [accountId: string]: string } | readonly ExpectedSource[];
 
-/** The (account, region) pairs of `sources`. */
 export function expectedSources(sources: ExpectedSources): ExpectedSource[] {
     if (Array.isArray(sources)) return [...(sources as readonly ExpectedSource[])];
     const s = sources as AccountAggregationSource;
@@ -165,7 +141,7 @@ export function expectedSources(sources: ExpectedSources): ExpectedSource[] {
         );
 }
 
-/** A failure of the read, of its kind; `partial`: what the read found before it failed (the wait's last read). */
+/** `partial`: what the wait's last read found. */
 class Failure extends Error {
     constructor(
         readonly kind: AggregatorSourcesStatusError["kind"],
@@ -188,7 +164,7 @@ function inSeconds(name: string, value: number | undefined, fallback: number, mi
     return value;
 }
 
-/** Any failure as a {@link Failure}: a read's, an argument's, or one this code did not expect (named with the aggregator). */
+/** Any failure as a {@link Failure}, named with the aggregator. */
 function asFailure(err: unknown, aggregator: AggregatorRef | undefined): Failure {
     if (err instanceof Failure) return err;
     if (isStatusReadError(err)) return new Failure(err.statusFailure, err.message, err.code);
@@ -198,7 +174,7 @@ function asFailure(err: unknown, aggregator: AggregatorRef | undefined): Failure
     return new Failure("failed", message.startsWith(about) ? message : about + message, typeof code === "string" ? code : undefined);
 }
 
-/** The result of a read that found no aggregator: nothing read, every expected source pending. */
+/** No aggregator: every expected source pending. */
 function pending(aggregator: AggregatorRef, expected: readonly ExpectedSource[]): Omit<AggregatorSourcesStatus, "error"> {
     return {
         aggregatorName: aggregator.name,
@@ -212,27 +188,10 @@ function pending(aggregator: AggregatorRef, expected: readonly ExpectedSource[])
 }
 
 /**
- * Is aggregation working? Reads `DescribeConfigurationAggregatorSourcesStatus` for an aggregator
- * (every page) and returns, per source account and region, its status (`SUCCEEDED`, `FAILED`,
- * `OUTDATED`), AWS Config's last error code and message, and the last update time. Run it in the
- * aggregator's stack (or any program with the aggregator account's credentials, or a role there).
- *
- * With `waitFor`, it reads again every `intervalSeconds` until every expected source has succeeded,
- * logging progress, and fails when `timeoutSeconds` have passed, naming each source that did not
- * succeed and the likely cause: no authorization for this aggregator in that account and region,
- * or a region the account has not enabled. A CI pipeline gates on it (docs/is-aggregation-working.md).
- *
- * An aggregator that does not exist (yet: the same `up` may create it) is not a failure: its
- * sources are reported as pending (with a warning in an `up`), and a preview never waits for it;
- * only `waitFor`'s time running out in an `up` fails. Every failure is a `pulumi.RunError` naming the
- * aggregator, the call, the cause and the fix (Pulumi prints it without a stack trace), or with
- * `onError: "return"` the result's `error`: an endpoint that does not implement the operation,
- * access denied (the aggregator account's policy, docs/configuration.md, "IAM permissions"), and the failures of
- * every other call.
- *
- * Needs `config:DescribeConfigurationAggregatorSourcesStatus` in the aggregator account. Each read
- * is one call per 100 sources, under the operation deadline, with the retries of every other call.
- * Runs during `pulumi preview` as well as `pulumi up`.
+ * Is aggregation working? The status of each source of an aggregator, by account and region, with
+ * AWS Config's last error. With `waitFor`, reads until the expected sources succeed, so CI can gate on
+ * it (docs/is-aggregation-working.md). Needs `config:DescribeConfigurationAggregatorSourcesStatus` in
+ * the aggregator account; runs in previews too.
  * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationAggregatorSourcesStatus.html
  */
 export async function aggregatorSourcesStatus(args: AggregatorSourcesStatusArgs): Promise<AggregatorSourcesStatus> {
@@ -271,7 +230,6 @@ export async function aggregatorSourcesStatus(args: AggregatorSourcesStatusArgs)
     }
 }
 
-/** The status of `aggregator`'s sources as {@link aggregatorSourcesStatus} returns it, or a failure thrown. */
 async function statusOf(args: AggregatorSourcesStatusArgs, aggregator: AggregatorRef): Promise<AggregatorSourcesStatus> {
     const role = args.assumeRole ? { ...args.assumeRole } : undefined;
     const { name, region } = aggregator;
@@ -294,12 +252,12 @@ async function statusOf(args: AggregatorSourcesStatusArgs, aggregator: Aggregato
     const timeoutMs = w ? inSeconds("waitFor.timeoutSeconds", w.timeoutSeconds, 900, 0, 24 * 3600) * 1000 : 0;
     const intervalMs = w ? inSeconds("waitFor.intervalSeconds", w.intervalSeconds, 30, 0.01, 3600) * 1000 : 0;
     useStackSettings();
-    // Without waitFor, or in a preview, the first read decides; a preview that finds no aggregator does not wait for it.
+    // A preview never waits for a missing aggregator.
     let first: SourceStatus[] | undefined;
     if (!w || pulumi.runtime.isDryRun()) {
         first = await read();
         if (!first) {
-            // Not a failure: the aggregator may come with this very `up` (or a later one).
+            // This very `up` may create it.
             const note = missingAggregatorNote(aggregator, role);
             void (pulumi.runtime.isDryRun() ? pulumi.log.info(note) : pulumi.log.warn(note));
             return pending(aggregator, expected);

@@ -1,9 +1,4 @@
-/**
- * The dynamic provider of `AggregationAuthorization`: one authorization per resource. Its `check`
- * validates the inputs and learns what a preview can know (the ARN, the account, what the create
- * would meet); every other operation is the core's operation on one authorization
- * (`../core/authorization.ts`), which `SourceAccountAuthorizations` runs per region.
- */
+/** The dynamic provider of `AggregationAuthorization`: `check` here, the rest the core's operations on one authorization. */
 import type * as pulumi from "@pulumi/pulumi";
 import {
     accountInPreview,
@@ -30,18 +25,12 @@ import { accountIdOf, validate } from "../core/model/validate";
 import { tagPolicy } from "../core/tag-policy";
 
 /**
- * The checked inputs, with the `arn` and `accountId` that the authorization has (or will have) when
- * they can be known. A dynamic provider does not take part in previews: the engine previews an
- * update's outputs as its checked inputs, so anything missing from them (the ARN, the source account)
- * would be unknown to every resource that depends on it, and a tag change would preview dependents as
- * replaced. The ARN is kept from the previous inputs while the keys it is made of stay the same; a new
- * or replaced authorization gets it from the source account that `accountInPreview` learns (a role's, or
- * the credentials', whose lookup failure fails the preview with the up's message unless
- * aws:skipCredentialsValidation). A no-change preview makes no AWS call.
+ * The inputs with the `arn` and `accountId` when they can be known: the engine previews a dynamic
+ * resource's outputs as its checked inputs, so dependents would otherwise see them unknown.
  */
 async function withIdentity(olds: Partial<Outputs>, news: Inputs): Promise<Inputs> {
     if (REPLACE_KEYS.some((k) => isUnknown(news[k]))) return news;
-    // The recorded ARN's account stays while the keys it is made of do, and no role decides it.
+    // The recorded ARN's account holds while its keys do and no role decides it: no AWS call.
     const parts = typeof olds.arn === "string" && !isUnknown(olds.arn) && olds.assumeRole === undefined ? parseArn(olds.arn) : undefined;
     const recorded = parts && REPLACE_KEYS.every((k) => parts[k] === news[k]) ? parts.accountId : undefined;
     const accountId = await accountInPreview(news.assumeRole, recorded, describeAuthorization(news), news.region);
@@ -52,8 +41,7 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = showin
     configure,
 
     async check(olds: Inputs, given: Inputs): Promise<pulumi.dynamic.CheckResult<Inputs>> {
-        // An authorizedAccountId given as a 12-digit number (from a JavaScript program or JSON config)
-        // is checked and recorded as its 12-digit string, so state, diffs and AWS calls see one form.
+        // One form for state, diffs and AWS calls: an account ID given as a number becomes its string.
         const account = accountIdOf(given.authorizedAccountId);
         const source = given.sourceAccountId === undefined ? undefined : accountIdOf(given.sourceAccountId);
         const news: Inputs = {
@@ -61,11 +49,8 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = showin
             ...(account === undefined ? {} : { authorizedAccountId: account }),
             ...(source === undefined ? {} : { sourceAccountId: source }),
         };
-        // Failures go to the engine without a property: for a named property Pulumi prints that
-        // property's whole value next to the reason (pkg/resource/deploy/step_generator.go,
-        // issueCheckFailures: "property %v value %v has a problem"), which for `tags` is the whole
-        // map, secret values in plain text, and for any input a value of any length. Each reason
-        // names its input instead.
+        // No property: Pulumi would print its whole value, secret tags included (pkg/resource/deploy/
+        // step_generator.go, issueCheckFailures). Each reason names its input instead.
         const refusal = settingsRefusal();
         if (refusal) return { inputs: news, failures: [{ property: "", reason: refusal.message }] };
         const problems = currentLimits().problems.map((reason) => ({ property: "", reason }));
@@ -80,21 +65,19 @@ export const provider: pulumi.dynamic.ResourceProvider<Inputs, Outputs> = showin
         try {
             checked = { ...(await withIdentity(olds as Partial<Outputs>, news)) };
         } catch (err) {
-            return fail((err as Error).message); // unusable credentials: the message the up would give
+            return fail((err as Error).message); // the message the up would give
         }
-        // The account it would land in, where known now (a role's, the credentials', or the existing ARN's).
         const lands = checked.accountId;
         const expected = news.sourceAccountId;
         if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
             const roleArn = news.assumeRole?.roleArn;
             return fail(landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined));
         }
-        // The tags AWS will hold, so that a preview shows them (default tags included) and names the keys a
-        // change of aws:defaultTags or aws:ignoreTags changes. Left out when a value may be a secret.
+        // So that a preview shows the keys a change of aws:defaultTags or aws:ignoreTags changes.
         const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
         if (showTags) checked.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
-        // A new authorization: does one exist already? The create would meet it; the preview says so now. Once the
-        // run has asked for a change it is no preview: the create reads for itself, off the engine's serial path.
+        // A preview says now what the create would meet; in an up, the create reads for itself, off
+        // the engine's serial path.
         const arn = (olds as Partial<Outputs>).arn === undefined && !isUnknown(checked.arn) ? checked.arn : undefined;
         if (typeof arn === "string" && !isChangingRun()) {
             try {

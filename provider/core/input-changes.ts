@@ -1,16 +1,8 @@
 /**
- * Previews that show what changes, not the whole resource. A dynamic provider cannot return a detailed
- * diff (`cmd/dynamic-provider/index.ts` sets only changes and replaces), and for `changes: true` the
- * CLI's `--diff` prints every property, unchanged ones included: 30 lines per account for one region
- * added. For `changes` left unknown the engine diffs the old and new inputs itself and prints only the
- * changed paths (`step_generator.go` `diffResource`, `NewDetailedDiffFromObjectDiff`).
- *
- * That is safe only when the inputs differ: with equal inputs the engine would call it no change, and an
- * update the provider asked for from its outputs (a drift a refresh found, an unconfirmed creation)
- * would be skipped. The provider sees the old outputs, not the old inputs, so every result it returns
- * records a digest of the inputs it was made from (`__inputs`; the engine stores those same inputs, and
- * hides `__` keys from displays); a diff leaves `changes` unknown only when that digest differs from the
- * new inputs'. Replacements, and inputs that may hold secrets, keep the full view.
+ * Previews that show only what changed. A dynamic provider cannot return a detailed diff, and for
+ * `changes: true` the CLI prints every property; left unknown, the engine diffs the inputs itself
+ * (`step_generator.go` `diffResource`). That is safe only when the inputs differ, which the provider,
+ * seeing only old outputs, learns from a digest of the inputs (`__inputs`) stamped on every result.
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
@@ -19,10 +11,10 @@ export const INPUTS_KEY = "__inputs";
 
 type Props = { [key: string]: unknown };
 
-/** The digest of the inputs as the engine stores them (`__` keys, such as `__provider`, left out). */
+/** Without `__` keys, as the engine hides them. */
 export function inputsDigest(inputs: object): string | undefined {
     const own = inputs as Props;
-    if (own.tagsMayBeSecret === true) return undefined; // no digest of secret values in the state
+    if (own.tagsMayBeSecret === true) return undefined; // no digest of secrets in state
     const plain = Object.fromEntries(
         Object.keys(own)
             .filter((k) => !k.startsWith("__") && own[k] !== undefined)
@@ -53,7 +45,7 @@ function stamped<T>(outs: T, inputs: object | undefined): T {
     return copy as T;
 }
 
-/** A partial create or update records `properties` as the outputs: stamp those too. */
+/** A partial failure's `properties` become the outputs: stamp them too. */
 async function stampingFailures<T>(run: Promise<T>, inputs: object): Promise<T> {
     try {
         return await run;
@@ -64,7 +56,6 @@ async function stampingFailures<T>(run: Promise<T>, inputs: object): Promise<T> 
     }
 }
 
-/** `provider`, with results stamped with their inputs' digest and in-place updates shown as input diffs. */
 export function showingInputChanges<I, O>(provider: pulumi.dynamic.ResourceProvider<I, O>): pulumi.dynamic.ResourceProvider<I, O> {
     const { create, update, read, diff } = provider;
     return {
@@ -86,7 +77,7 @@ export function showingInputChanges<I, O>(provider: pulumi.dynamic.ResourceProvi
                 const r = await read(id, props);
                 if (r.props === undefined) return r;
                 if (r.inputs === undefined) {
-                    // Without inputs from the read, the engine keeps the old ones: so does the digest.
+                    // The engine keeps the old inputs: so does the digest.
                     const kept = (props as Props | undefined)?.[INPUTS_KEY];
                     const outs = { ...(r.props as Props) };
                     if (kept === undefined) delete outs[INPUTS_KEY];

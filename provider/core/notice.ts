@@ -1,12 +1,6 @@
 /**
- * Messages to the person running Pulumi from inside the provider, for what an operation did that its
- * result cannot say (a delete returns nothing).
- *
- * A dynamic provider cannot log through the engine: its host (`@pulumi/pulumi/cmd/dynamic-provider`)
- * opens no connection to the engine's `Log` service, and `delete` has no result to carry a message.
- * The engine shows every line a dynamic provider's process writes to stdout as an info message of the
- * run, without a resource (pkg/resource/plugin/plugin.go, `runtrace`: `ctx.Diag.Infof`), under both
- * language hosts. So a notice is one line on stdout, naming the authorization it is about.
+ * Notices: one stdout line each, which the engine shows as an info message of the run
+ * (pkg/resource/plugin/plugin.go, `runtrace`). A dynamic provider has no engine log, and `delete` no result.
  */
 
 /** Where notices go: stdout, one line each; tests replace it to read them. */
@@ -19,7 +13,7 @@ export function setNoticeSink(sink: (line: string) => void): (line: string) => v
     return previous;
 }
 
-/** Tells the person running Pulumi `message`, as one line. Never pass a secret (a tag value, a credential). */
+/** Tells the person running Pulumi `message`. Never pass a secret. */
 export function notice(message: string): void {
     noticeSink(`pulumi-aws-config-aggregation: ${message.replace(/\s*\n\s*/g, " ")}`);
 }

@@ -1,14 +1,7 @@
 /**
- * Whose an authorization is: the one place that decides it. Every operation of both resource types,
- * for every region, states the facts (what AWS holds, what the state records, what the inputs allow)
- * and acts on what {@link decide} answers; nothing else compares owner tags.
- *
- * The owner tag names a *creation*: the resource's owner (`owner.ts`) plus a random creation ID drawn
- * by the create that made the authorization, because a URN outlives one creation (a replacement, a
- * stack re-created under an old name). An authorization is this resource's when its owner tag names
- * the recorded creation, or when it carries no live owner tag and AWS reports the recorded creation
- * time (the tag was removed: it is written back). A live owner tag naming another creation always
- * wins over a creation-time match.
+ * Whose an authorization is, decided in one place ({@link decide}) for every operation. The owner tag
+ * names a *creation* (owner plus a random ID), because a URN outlives one creation (a replacement, a
+ * re-created stack). Without a live owner tag, AWS's creation time matching the recorded one proves it.
  */
 import { randomBytes } from "node:crypto";
 import { describeOwner, OWNER_TAG, ownerTagOf, ownerTagValue, sameStack } from "./owner";
@@ -17,51 +10,44 @@ import { tagValue } from "./model/tags";
 import type { Tags } from "./model/types";
 import type { Mode } from "./tag-policy";
 
-/** The environment variable that lets a create reclaim its own interrupted create, by ARN (comma-separated). */
+/** ARNs, comma-separated, that a create may reclaim from its own interrupted create. */
 export const RECLAIM_ENV = "PULUMI_AWS_CONFIG_AGGREGATION_RECLAIM";
 
 /**
- * The tag AWS Control Tower puts on the resources it creates. Its mandatory control
- * AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY keys on it ("Disallow changes to AWS Config
- * aggregation authorizations created by AWS Control Tower",
- * https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html), and AWS's
- * guidance is not to modify or delete resources Control Tower created
- * (https://docs.aws.amazon.com/controltower/latest/userguide/orgs-guidance.html).
+ * Marks what AWS Control Tower created, which its mandatory controls protect and AWS advises not to change.
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/mandatory-controls.html
+ * @see https://docs.aws.amazon.com/controltower/latest/userguide/orgs-guidance.html
  */
 export const CONTROL_TOWER_TAG = "aws-control-tower";
 
 const HASH = / sha256:([0-9a-f]{32})$/;
-/** An owner tag value that names an owner (and so a creation of it): it holds an owner's hash. */
+/** A value naming an owner, not a placeholder. */
 const HASH_IN = / sha256:[0-9a-f]{32}(?: creation:[0-9a-f]{16})?$/;
 const CREATION = / creation:([0-9a-f]{16})$/;
 
-/** A new creation ID: 64 random bits as 16 hex digits. */
 export function newCreationId(): string {
     return randomBytes(8).toString("hex");
 }
 
-/** An owner tag value read apart: the owner it names (without the creation), and the creation ID if any. */
 function parseTag(value: string): { owner: string; creationId?: string } {
     const m = CREATION.exec(value);
     return m ? { owner: value.slice(0, m.index), creationId: m[1] } : { owner: value };
 }
 
-/** The part of an owner that identifies it: its hash, or the whole value for a 0.1.0 owner (no hash). */
+/** Its hash, or the whole of a 0.1.0 owner. */
 function ownerKey(owner: string): string {
     return HASH.exec(owner)?.[1] ?? owner;
 }
 
 /** What a resource's state records of the creation it owns. */
 export interface Creation {
-    /** The owners it may be tagged with: the recorded one and, during an update, the one the program gives now (a rename with an alias). */
+    /** The recorded owner and, in an update after an aliased rename, the program's. */
     owners: (string | undefined)[];
-    /** The recorded creation ID; absent in state written before creation IDs. */
     creationId?: string;
-    /** The creation time AWS reported, ISO-8601; absent or empty when it was never learnt. */
+    /** Empty when never learnt. */
     creationTime?: string;
 }
 
-/** True when the owner tag of `held` names exactly the creation `c`. */
 export function tagNamesCreation(held: Tags, c: Creation): boolean {
     const tag = ownerTagOf(held);
     if (tag === undefined) return false;
@@ -71,48 +57,45 @@ export function tagNamesCreation(held: Tags, c: Creation): boolean {
     return t.creationId === c.creationId && owners.some((o) => ownerKey(o) === ownerKey(t.owner));
 }
 
-/** The operation a decision is for; `confirm` is a create's look at what AWS holds right after its Put. */
+/** `confirm`: a create's look at AWS right after its Put. */
 export type Op = "create" | "confirm" | "read" | "update" | "delete";
 
-/** What AWS holds at the key, as far as ownership goes: the first column of the table. */
+/** What AWS holds at the key, as far as ownership goes. */
 export type Aws =
     | "absent"
     | "this creation"
-    /** This resource's owner tag, another creation: an interrupted create, or a stack that had this stack's name. */
+    /** Another creation of this resource: an interrupted create, or a stack that had this name. */
     | "this resource"
-    /** Another resource of this stack (a migration within the stack, or a rename without an alias). */
+    /** Another resource of this stack: a migration, or a rename without an alias. */
     | "this stack"
     | "another stack"
     | "Control Tower's, no owner tag"
     | "no owner tag";
 
-/** The facts a decision is made from. */
 export interface Facts {
     op: Op;
-    /** The tags AWS holds at the key; undefined when it holds none. */
+    /** Undefined when AWS holds none. */
     held: Tags | undefined;
-    /** The resource's state: how it holds the authorization and which creation; none for a create. */
+    /** None for a create. */
     recorded?: { mode: Mode; creation: Creation };
-    /** The resource's owner as the program gives it (a create; an update after a rename with an alias). */
     owner?: string;
-    /** AWS's creation time for what it holds: undefined until looked up ({@link Decision} `ask`), null when AWS lists none. */
+    /** Undefined until looked up (`ask`), null when AWS lists none. */
     awsCreationTime?: string | null;
-    /** A create: what the inputs and the run allow. */
     allow?: Allow;
 }
 
-/** What a create's (or an adopted resource's update's) inputs and run allow. */
+/** What the inputs and the run allow a create, or an adopted resource's update. */
 export interface Allow {
     adoptExisting: boolean;
     takeOwnership: boolean;
     takeOwnershipFromControlTower: boolean;
-    /** The resource's first create: not the new half of a replacement, not a region added later. */
+    /** Not the new half of a replacement, not a region added later. */
     firstCreate: boolean;
-    /** The ARN is listed in {@link RECLAIM_ENV}. */
+    /** Listed in {@link RECLAIM_ENV}. */
     reclaimed: boolean;
 }
 
-/** Why a decision refuses or leaves: each has its sentence in `authorization.ts`. */
+/** Why a decision refuses or leaves. */
 export type Why =
     | "interrupted"
     | "pulumi-owned"
@@ -125,33 +108,31 @@ export type Why =
     | "replaced"
     | "unproven";
 
-/** What to do. */
 export type Decision =
-    /** The owner tag cannot answer: look up AWS's creation time, then decide again. */
+    /** Look up AWS's creation time, then decide again. */
     | { act: "ask" }
-    /** Nothing there: Put a new creation. */
     | { act: "create" }
-    /** Take the existing authorization into this resource as `mode`; `own` and `taken` write a new creation's owner tag. */
+    /** `own` and `taken` write a new creation's owner tag. */
     | { act: "take"; mode: Mode }
-    /** This resource's: read records it, update changes its tags, delete deletes it; `tagged` false: write the owner tag back. */
+    /** This resource's; `tagged` false: write the owner tag back. */
     | { act: "keep"; tagged: boolean }
-    /** Adopted: only the declared keys are this resource's; delete leaves it, removing the tags it set. */
+    /** Adopted: only the declared keys are this resource's. */
     | { act: "manage" }
-    /** Not this resource's (or gone): read reports it gone, update refuses, delete leaves it. Nothing changes. */
+    /** Not this resource's, or gone: change nothing. */
     | { act: "leave"; why: Why }
     /** Fail, changing nothing. */
     | { act: "refuse"; why: Why };
 
-/** Which facts a row matches: unset fields match anything. */
+/** Unset fields match anything. */
 interface When {
     op?: Op[];
     aws?: Aws[];
     state?: (Mode | "none")[];
-    /** A create's (or adopted update's) inputs, each required true. */
+    /** Each required true. */
     inputs?: (keyof Allow)[];
-    /** AWS's creation time compared with the recorded one (rows that need it). */
+    /** AWS's creation time against the recorded one. */
     time?: ("same" | "other" | "unknown" | "not recorded")[];
-    /** The state records a creation whose create never learnt whether AWS applied its Put. */
+    /** A create that never learnt whether AWS applied its Put. */
     unconfirmed?: boolean;
 }
 
@@ -160,10 +141,7 @@ const RUD: Op[] = ["read", "update", "delete"];
 const UNTAGGED: Aws[] = ["no owner tag", "Control Tower's, no owner tag"];
 const TAKE: (keyof Allow)[] = ["takeOwnership", "firstCreate"];
 
-/**
- * The decision table: the first row whose facts match decides. docs/ownership-and-adoption.md, "Guarantees",
- * shows it, and test/unit/readme.test.ts checks that copy against these rows.
- */
+/** The first matching row decides; docs/ownership-and-adoption.md shows it, checked by a test. */
 export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: C, aws: ["absent"] }, then: { act: "create" } },
     { when: { op: C, aws: ["this resource"], inputs: ["reclaimed"] }, then: { act: "take", mode: "own" } },
@@ -185,7 +163,7 @@ export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: RUD, aws: ["absent"] }, then: { act: "leave", why: "gone" } },
     { when: { op: RUD, aws: ["this creation"], state: ["own", "taken"] }, then: { act: "keep", tagged: true } },
     { when: { op: RUD, aws: ["this creation"], state: ["adopted"] }, then: { act: "manage" } },
-    // A live owner tag naming another creation always wins, over a creation-time match and over an adoption.
+    // A live owner tag naming another creation wins over a creation-time match and an adoption.
     { when: { op: RUD, aws: ["this resource", "this stack", "another stack"] }, then: { act: "leave", why: "another-creation" } },
     {
         when: {
@@ -211,12 +189,11 @@ export const TABLE: readonly { when: When; then: Decision }[] = [
     { when: { op: RUD, aws: UNTAGGED, time: ["other"] }, then: { act: "leave", why: "replaced" } },
 ];
 
-/** What AWS holds, classed for the table. */
 export function classify(held: Tags | undefined, recorded: Creation | undefined, owner: string | undefined): Aws {
     if (held === undefined) return "absent";
     if (recorded !== undefined && tagNamesCreation(held, recorded)) return "this creation";
     const tag = ownerTagOf(held);
-    // A value that names no owner (a cleanup job's placeholder) is no live owner tag; a create still refuses it.
+    // A placeholder (a cleanup job's) is no live owner tag; a create still refuses it.
     if (tag === undefined || (recorded !== undefined && !HASH_IN.test(tag))) {
         return tagValue(held, CONTROL_TOWER_TAG) !== undefined ? "Control Tower's, no owner tag" : "no owner tag";
     }
@@ -233,7 +210,6 @@ function timeClass(f: Facts): NonNullable<When["time"]>[number] {
     return f.awsCreationTime !== null && sameInstant(f.awsCreationTime, recorded) ? "same" : "other";
 }
 
-/** The decision for `f`: the first row of {@link TABLE} that matches. */
 export function decide(f: Facts): Decision {
     const aws = classify(f.held, f.recorded?.creation, f.owner);
     const state = f.recorded?.mode ?? "none";
@@ -255,7 +231,6 @@ function sameInstant(a: string, b: string): boolean {
     return !Number.isNaN(x) && x === y;
 }
 
-/** The ARNs listed in {@link RECLAIM_ENV}. */
 export function reclaimedArns(env: NodeJS.ProcessEnv = process.env): Set<string> {
     return new Set(
         (env[RECLAIM_ENV] ?? "")
@@ -270,13 +245,11 @@ export interface Subject {
     /** Words for the authorization, before its ARN is known. */
     what: string;
     arn: string;
-    /** The resource's owner. */
     owner: string;
-    /** The tags AWS holds. */
     held: Tags;
 }
 
-/** The sentence for a create that {@link decide} refused (`why`), after "<verb> … (<arn>): ". */
+/** Follows "<verb> … (<arn>): ". */
 export function createRefusal(why: Why, s: Subject): string {
     const nothing = "Pulumi changed nothing.";
     const tag = ownerTagOf(s.held);
@@ -307,12 +280,11 @@ export function createRefusal(why: Why, s: Subject): string {
     }
 }
 
-/** Why takeOwnership refuses an adopted authorization that AWS Control Tower made, for an update. */
 export function controlTowerRefusal(): string {
     return `the authorization ${controlTowerCause()}`;
 }
 
-/** Why takeOwnership refuses an authorization that AWS Control Tower made; follows "<the authorization> ". */
+/** Follows "<the authorization> ". */
 function controlTowerCause(): string {
     return (
         `carries AWS Control Tower's ${CONTROL_TOWER_TAG} tag: Control Tower created it, its mandatory control ` +
@@ -322,7 +294,7 @@ function controlTowerCause(): string {
     );
 }
 
-/** Why a create refuses an authorization carrying this resource's own owner, but not a creation it knows. */
+/** This resource's owner tag, but a creation its state does not know. */
 function sameUrnCause(ctx: Subject, creationId: string | undefined): string {
     const which = creationId ? `creation ${creationId}` : `an earlier version's tag`;
     return (
@@ -335,7 +307,7 @@ function sameUrnCause(ctx: Subject, creationId: string | undefined): string {
     );
 }
 
-/** Advice for an authorization that another Pulumi resource (`other`) manages; only what is safe to do. */
+/** Only what is safe to do. */
 export function pulumiOwnedAdvice(owner: string | undefined, other: string): string {
     const name = describeOwner(other).readable;
     const advice =
@@ -349,7 +321,6 @@ export function pulumiOwnedAdvice(owner: string | undefined, other: string): str
     return `${advice} adoptExisting does not apply to authorizations that a Pulumi resource manages.`;
 }
 
-/** Words for an authorization's current holder, from its owner tag, for messages. */
 export function describeHolder(holder: string | undefined): string {
     return holder === undefined
         ? `it carries no ${OWNER_TAG} tag`

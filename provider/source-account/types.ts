@@ -1,27 +1,23 @@
-/**
- * The contract of `SourceAccountAuthorizations` between the SDK class and its provider: one source
- * account's aggregation authorizations, one per source region, for one aggregator.
- */
+/** The contract of `SourceAccountAuthorizations`: one account's authorizations, one per region, for one aggregator. */
 import type { Inputs, Tags } from "../core/model/types";
 
-/** The inputs every region shares with the single resource's (`Inputs` without `region`). */
+/** The inputs every region shares. */
 type Shared = Omit<Inputs, "region">;
 
 export interface SourceAccountInputs extends Shared {
-    /** The source regions: one authorization in each. Sorted by `check`. */
+    /** One authorization in each; sorted by `check`. */
     regions: string[];
-    /** Known in previews once the account is (check): the source account. */
+    /** Set by `check` so previews show it once known. */
     accountId?: string;
-    /** Known in previews once the account is (check): the ARN of the authorization in each region. */
+    /** Set by `check` so previews show it once known. */
     arns?: { [region: string]: string };
-    /** The tags AWS will hold (check; left out when a value may be a secret). */
+    /** Set by `check` unless a value may be secret. */
     tagsAll?: Tags;
 }
 
 /**
- * What one region's authorization records beyond the resource's common view: only where it differs
- * (adopted or taken over, tags AWS holds otherwise, the owner tag found missing), so that the state of
- * a resource whose regions all match stays small (the engine writes it after every step).
+ * One region's record where it differs from the resource's common view, so that state (written
+ * after every step) stays small when all regions match.
  */
 export interface RegionRecord {
     adopted?: boolean;
@@ -29,21 +25,19 @@ export interface RegionRecord {
     foundTagKeys?: string[];
     tags?: Tags;
     tagsAll?: Tags;
-    /** A refresh found this resource's owner tag removed or edited there: the next up writes it back. */
+    /** A refresh found the owner tag removed or edited: the next up writes it back. */
     ownerTagMissing?: boolean;
-    /** The owner its tag names, when not the resource's (a rename with an alias whose update failed there). */
+    /** The owner its tag names, when not this resource (an aliased rename whose update failed there). */
     owner?: string;
 }
 
 export interface SourceAccountOutputs extends SourceAccountInputs {
     accountId: string;
-    /** The ARN of the authorization in each region that AWS holds for this resource. */
     arns: { [region: string]: string };
-    /** When AWS created each region's authorization (ISO 8601). */
+    /** ISO 8601. */
     creationTimes: { [region: string]: string };
-    /** The creation each region's authorization is (its owner tag names it); none for an adopted one. */
+    /** None for an adopted authorization. */
     creationIds: { [region: string]: string };
     tagsAll: Tags;
-    /** Regions whose authorization differs from the common view (see {@link RegionRecord}). */
     exceptions?: { [region: string]: RegionRecord };
 }

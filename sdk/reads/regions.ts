@@ -1,10 +1,6 @@
 /**
- * The regions an account has enabled: `account:ListRegions` with `RegionOptStatusContains`
- * `ENABLED` and `ENABLED_BY_DEFAULT`, every page, for the account the credentials act in
- * (https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html). A program calls it
- * once per source account and run, so that an opt-in region the account has not enabled is skipped
- * instead of failing the `up`. The client shares the Config clients' credentials chain, timeouts,
- * retries and send-rate limiter (`clientSettings`), and the call runs under an operation deadline.
+ * The regions an account has enabled, so that an opt-in region it has not is skipped instead of failing the `up`.
+ * @see https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
  */
 import { AccountClient, paginateListRegions } from "@aws-sdk/client-account";
 import {
@@ -21,7 +17,7 @@ import {
 /** AWS's largest `MaxResults` of ListRegions. */
 const PAGE = 50;
 
-/** The endpoint an account: call goes to, as the SDK resolves it from the environment (the service is global). */
+/** The endpoint as the SDK resolves it, for messages. */
 export function accountEndpoint(region: string): string {
     return (
         process.env.AWS_ENDPOINT_URL_ACCOUNT ??
@@ -30,11 +26,7 @@ export function accountEndpoint(region: string): string {
     );
 }
 
-/**
- * The regions `accountId` has enabled, sorted: those whose opt-in status is `ENABLED` or
- * `ENABLED_BY_DEFAULT`. `region` is where the credentials are resolved (and the partition);
- * the credentials (the stack's, then `role`) must act in `accountId`, or it fails saying so.
- */
+/** Sorted. The credentials must act in `accountId`; `region` gives the partition. */
 export async function enabledRegions(accountId: string, region: string, role?: RoleSetting): Promise<string[]> {
     const resource = { reads: `the regions of account ${accountId}`, grantee: "the credentials Pulumi uses in that account" };
     return withDeadline("reading", resource, async (deadline) => {

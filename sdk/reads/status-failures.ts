@@ -1,8 +1,4 @@
-/**
- * Why a read of an aggregator's source status failed, and what to do, in one message per cause:
- * the aggregator, the call, the cause and the fix. The program turns these into a `pulumi.RunError`
- * (sdk/status.ts), which Pulumi prints as its message alone.
- */
+/** Why a source status read failed and what to do, one message per cause. */
 import {
     ACCESS_DENIED,
     credentialsInUse,
@@ -15,30 +11,23 @@ import {
     type RoleSetting,
 } from "../../provider/shared";
 
-/** The IAM action, and the operation, of the read. */
 export const STATUS_ACTION = "config:DescribeConfigurationAggregatorSourcesStatus";
 
-/** AWS's error for an aggregator name it does not have in the caller's account and region. */
 export const NO_SUCH_AGGREGATOR = "NoSuchConfigurationAggregatorException";
 
-/** Where the docs have the aggregator account's policy (docs/configuration.md, "IAM permissions", "The aggregator account"). */
 export const AGGREGATOR_POLICY_LINK =
     "https://github.com/pulumi-aws-config-aggregation/pulumi-aws-config-aggregation/blob/main/docs/configuration.md#the-aggregator-account";
 
-/** An aggregator as messages name it: its name, region, and account when the program gave it. */
+/** An aggregator as messages name it. */
 export interface AggregatorRef {
     name: string;
     region: string;
     accountId?: string;
 }
 
-/**
- * The kinds of failure, each with its own advice: the aggregator does not exist (a read reports its
- * sources as pending), the endpoint lacks the operation, the credentials may not call it, anything else.
- */
+/** Each kind has its own advice. */
 export type StatusFailureKind = "noSuchAggregator" | "notImplemented" | "accessDenied" | "failed";
 
-/** A failed status read: its kind, the error code AWS (or the SDK) gave, and the message. */
 export interface StatusReadError extends Error {
     readonly statusFailure: StatusFailureKind;
     readonly code?: string;
@@ -53,12 +42,11 @@ export function describeAggregator(a: AggregatorRef): string {
     return `aggregator ${a.name} (${a.accountId ? `account ${a.accountId}, ` : ""}region ${a.region})`;
 }
 
-/** The start of every message: what was being done, to which aggregator. */
+/** How every message starts. */
 export function readingLabel(a: AggregatorRef): string {
     return `reading the source status of Config ${describeAggregator(a)}`;
 }
 
-/** What to do about an aggregator that does not exist in the account the credentials act in. */
 function createOrCorrect(a: AggregatorRef, role: RoleSetting | undefined): string {
     return (
         `Create it (aws.cfg.ConfigurationAggregator) in region ${a.region} of the account the credentials act in ` +
@@ -66,7 +54,7 @@ function createOrCorrect(a: AggregatorRef, role: RoleSetting | undefined): strin
     );
 }
 
-/** Why the sources of an aggregator that does not exist are pending, for a read that reports instead of failing. */
+/** For a read that reports a missing aggregator instead of failing. */
 export function missingAggregatorNote(a: AggregatorRef, role: RoleSetting | undefined): string {
     return (
         `${describeAggregator(a)} does not exist (yet): ${STATUS_ACTION} answered ${NO_SUCH_AGGREGATOR}, ` +
@@ -74,7 +62,6 @@ export function missingAggregatorNote(a: AggregatorRef, role: RoleSetting | unde
     );
 }
 
-/** The failure of a wait whose every read found no aggregator. */
 export function missingAggregatorAfterWait(
     a: AggregatorRef,
     role: RoleSetting | undefined,
@@ -96,10 +83,7 @@ function failure(message: string, kind: StatusFailureKind, code: string | undefi
     return Object.assign(new Error(message), { statusFailure: kind, ...(code !== undefined ? { code } : {}) });
 }
 
-/**
- * The error for a failed read of `a`'s source status: `err` is what the client machinery threw (an
- * error of this package, its AWS error in `cause`), `endpoint` the Config endpoint it went to.
- */
+/** `err`: what the client machinery threw, its AWS error in `cause`. */
 export function statusReadError(err: unknown, a: AggregatorRef, role: RoleSetting | undefined, endpoint: string): StatusReadError {
     const ours = isAuthorizationError(err);
     const code = ours ? err.code : (err as Cause | undefined)?.name;
@@ -128,7 +112,6 @@ export function statusReadError(err: unknown, a: AggregatorRef, role: RoleSettin
             code,
         );
     }
-    // Any other failure: the client machinery's message (the call, the cause, what to do), about this aggregator.
     const said = isAuthorizationError(err) ? (err.detail ?? err.message) : err instanceof Error ? err.message : String(err);
     return failure(`${label}: ${said.includes(STATUS_ACTION) ? "" : `${STATUS_ACTION} failed: `}${said}`, "failed", code);
 }

@@ -1,19 +1,6 @@
 /**
- * Is aggregation working? The two Config reads that answer it, one for each side, and the rules
- * that turn their answers into a verdict:
- *
- * - the aggregator side: `DescribeConfigurationAggregatorSourcesStatus`, every page, one row per
- *   source account and region with its last status, error and update time
- *   (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationAggregatorSourcesStatus.html);
- * - the source side: `DescribePendingAggregationRequests`, the aggregators that asked for this
- *   account's data in this region and are not authorized
- *   (https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html).
- *
- * Both go through `client.ts` (credentials chain, retries, the operation's deadline, errors that
- * say what to do), as every other Config call does; a failed status read is one message per cause
- * (status-failures.ts). `sdk/reads/` holds the calls a program
- * makes itself (never the provider's CRUD), so they are not in the source-account deploy policy
- * that scripts/check-iam-policies.js checks; docs/configuration.md lists their permissions on their own.
+ * Is aggregation working? The aggregator's source status and a source's pending requests, and the
+ * verdict drawn from them. Program-side calls, so not in the provider's deploy policy.
  */
 import {
     DescribeConfigurationAggregatorSourcesStatusCommand,
@@ -24,24 +11,21 @@ import {
 import { configEndpoint, pages, seconds, withDeadline, type RoleSetting, type Target } from "../../provider/shared";
 import { describeAggregator, isStatusReadError, statusReadError, type AggregatorRef } from "./status-failures";
 
-/** AWS's page size limits (the maximum of each operation's `Limit`). */
+/** Each operation's largest `Limit`. */
 const STATUS_PAGE = 100;
 const PENDING_PAGE = 20;
 
-/** The sync status of one source account and region of an aggregator. */
+/** The status of one source account and region of an aggregator. */
 export interface SourceStatus {
-    /** The source account (or, for an organization source, the organization). */
+    /** The account, or for an organization source the organization. */
     accountId: string;
-    /** The source region. */
     region: string;
     sourceType: "ACCOUNT" | "ORGANIZATION";
-    /** `SUCCEEDED`: data moved; `FAILED`: it did not (see the error); `OUTDATED`: the data is not the most recent. */
+    /** `OUTDATED`: the data is not the most recent. */
     status: "SUCCEEDED" | "FAILED" | "OUTDATED";
-    /** The error code AWS Config gave when aggregation from this source last failed. */
     lastErrorCode?: string;
-    /** The message AWS Config gave when aggregation from this source last failed. */
     lastErrorMessage?: string;
-    /** When AWS Config last updated this source, ISO 8601. */
+    /** ISO 8601. */
     lastUpdateTime?: string;
 }
 
@@ -61,9 +45,8 @@ const byAccountAndRegion = <T extends { accountId: string; region: string }>(a: 
     a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region);
 
 /**
- * Every source of the aggregator `aggregatorName` in the target's region (all pages), sorted by
- * account and region, under one operation deadline. A failure is a {@link StatusReadError} naming the
- * aggregator (and `accountId`, when given, for messages), the call, the cause and the fix.
+ * Every source of the aggregator, sorted, under one deadline.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribeConfigurationAggregatorSourcesStatus.html
  */
 export async function describeSourcesStatus(
     aggregatorName: string,
@@ -103,11 +86,7 @@ export async function describeSourcesStatus(
     }
 }
 
-/**
- * The sources of the aggregator, or undefined when AWS Config has no aggregator of that name in the
- * account the credentials act in and `region` (not yet, when the same `up` creates it). Every other
- * failure is thrown, as {@link describeSourcesStatus} throws it.
- */
+/** Undefined when there is no such aggregator (yet: the same `up` may create it). */
 export async function sourcesIfAggregatorExists(
     aggregatorName: string,
     region: string,
@@ -123,8 +102,8 @@ export async function sourcesIfAggregatorExists(
 }
 
 /**
- * The aggregators that asked the target's account for its data in `region` and are not authorized
- * there yet (all pages), sorted.
+ * The aggregators that asked for the account's data in `region` and are not authorized, sorted.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_DescribePendingAggregationRequests.html
  */
 export async function describePendingRequests(region: string, role?: RoleSetting, what = "the source account"): Promise<PendingRequest[]> {
     const resource = { reads: `the pending aggregation requests in ${what}, ${region}` };
@@ -144,23 +123,19 @@ export async function describePendingRequests(region: string, role?: RoleSetting
     });
 }
 
-/** A source the program expects that has not succeeded: its status row (if the aggregator lists it) and why. */
+/** An expected source that has not succeeded, and why. */
 export interface Unhealthy {
     accountId: string;
     region: string;
-    /** The aggregator's row for it; absent when the aggregator does not list it at all. */
+    /** Absent when the aggregator does not list it. */
     status?: SourceStatus;
-    /** What is wrong and the likely cause, in words. */
+    /** What is wrong and the likely cause. */
     reason: string;
 }
 
 /**
- * The expected sources that have not succeeded, with the likely cause of each. The codes AWS gives
- * are not documented, so the causes are those the setup can have, not read from the code: a source
- * is FAILED when the source account has no authorization for this aggregator's account and region
- * in that region, when the region is not enabled in that account (an opt-in region), or when AWS
- * Config cannot reach it; OUTDATED is a source whose latest data has not arrived yet. `rows`
- * undefined: the aggregator does not exist (yet), and every expected source is pending.
+ * The expected sources that have not succeeded, with the likely cause: AWS does not document its
+ * codes, so the causes are those the setup can have. `rows` undefined: no aggregator (yet).
  */
 export function unhealthySources(
     rows: readonly SourceStatus[] | undefined,
@@ -202,35 +177,23 @@ export function unhealthySources(
 
 /** How {@link waitForSources} waits. */
 export interface WaitOptions {
-    /** Longest total wait, ms. */
     timeoutMs: number;
-    /** Time between two reads, ms. */
     intervalMs: number;
-    /** Told after every read that leaves expected sources not succeeded. */
     onProgress?: (message: string) => void;
-    /** Sleeps `ms` (tests pass their own). */
     sleep?: (ms: number) => Promise<void>;
-    /** Milliseconds on a monotonic clock (tests pass their own). */
+    /** Monotonic, ms. */
     clock?: () => number;
 }
 
-/** The last read of a wait, and the expected sources that did not succeed (empty: all did). */
+/** The last read of a wait. */
 export interface WaitResult {
-    /** The last read's sources; empty when the aggregator did not exist. */
     rows: SourceStatus[];
-    /** Whether the aggregator existed at the last read. */
     exists: boolean;
     unhealthy: Unhealthy[];
-    /** Reads made. */
     reads: number;
 }
 
-/**
- * Reads the sources (`read`; undefined: the aggregator does not exist yet) until every expected one
- * has succeeded or `timeoutMs` has passed (a read that would end after it is not started), telling
- * `onProgress` what it still waits for. Returns the last read either way; the caller decides what a
- * timeout means.
- */
+/** Reads until every expected source has succeeded or the time is up; the caller decides what a timeout means. */
 export async function waitForSources(
     read: () => Promise<SourceStatus[] | undefined>,
     expected: readonly ExpectedSource[],

@@ -1,9 +1,7 @@
 /**
- * An HTTP request handler whose requests also end when a signal of its owner aborts. The SDK's
- * credential providers (`fromTemporaryCredentials`) send sts:AssumeRole, retries included, with no
- * abort signal: against a stalled STS endpoint that loop went on for attempts × the request timeout
- * (80 s with the defaults) after every operation waiting for the role had given up, and kept a failed
- * program alive all that time. An aborted request is a client error to the SDK: it is not retried.
+ * An HTTP handler whose requests also end when its owner's signal aborts. The SDK's
+ * `fromTemporaryCredentials` sends sts:AssumeRole with no abort signal: against a stalled STS it kept
+ * a failed program alive 80 s. The SDK does not retry an aborted request.
  */
 import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { HttpHandlerOptions } from "@smithy/types";
@@ -11,7 +9,7 @@ import type { HttpHandlerOptions } from "@smithy/types";
 type Request = Parameters<NodeHttpHandler["handle"]>[0];
 
 export class AbortableHandler {
-    /** Ends every request in flight, and refuses the next ones, once it aborts; replaced for each new call. */
+    /** Replaced for each new call. */
     signal: AbortSignal | undefined;
 
     constructor(private readonly inner: NodeHttpHandler) {}

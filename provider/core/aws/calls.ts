@@ -1,7 +1,4 @@
-/**
- * Lookups and writes against AWS Config, one small function each. CRUD methods in
- * `provider.ts` are thin compositions of these.
- */
+/** The AWS Config calls on one authorization. */
 import {
     DeleteAggregationAuthorizationCommand,
     DescribeAggregationAuthorizationsCommand,
@@ -21,7 +18,7 @@ import { isAuthorizationError, NOT_FOUND } from "./errors";
 import { fromTagList, toTagList } from "../model/tags";
 import type { Tags } from "../model/types";
 
-/** AWS's page size limits. */
+/** AWS's largest page sizes. */
 const TAGS_PAGE = 50;
 const DESCRIBE_PAGE = 100;
 
@@ -29,10 +26,7 @@ function isNotFound(err: unknown): boolean {
     return isAuthorizationError(err) && err.code === NOT_FOUND;
 }
 
-/**
- * The tags of the authorization with this ARN, or `undefined` when AWS says it does not exist.
- * One ListTagsForResource call answers both questions (more only past 50 tags, which AWS forbids).
- */
+/** The tags, or `undefined` when it does not exist: one call answers both. */
 export async function findTagsByArn(target: Target, arn: string): Promise<Tags | undefined> {
     let tags: Tags = {};
     try {
@@ -51,10 +45,8 @@ export async function findTagsByArn(target: Target, arn: string): Promise<Tags |
 }
 
 /**
- * The authorization for `authorizedAccountId`/`authorizedAwsRegion` in the target's source
- * region, paging through DescribeAggregationAuthorizations (AWS has no server-side filter) up to
- * the page that holds it. Used only where the ARN cannot answer: lookups by key, the creation time
- * of an existing authorization, and confirming a disappearance.
+ * Pages until it finds the key, as AWS has no filter: only where the ARN cannot answer (a lookup by
+ * key, the creation time, confirming a disappearance).
  */
 export async function findByKey(
     target: Target,
@@ -71,7 +63,6 @@ export async function findByKey(
     return undefined;
 }
 
-/** Creates the authorization with its tags in one call. */
 export async function putAuthorization(
     target: Target,
     authorizedAccountId: string,
@@ -93,17 +84,15 @@ export async function putAuthorization(
     return out.AggregationAuthorization;
 }
 
-/** Adds or changes tags (TagResource). */
 export async function tagAuthorization(target: Target, input: TagResourceCommandInput): Promise<void> {
     await send(target, new TagResourceCommand(input));
 }
 
-/** Removes tags by key (UntagResource). */
 export async function untagAuthorization(target: Target, input: UntagResourceCommandInput): Promise<void> {
     await send(target, new UntagResourceCommand(input));
 }
 
-/** Deletes the authorization; one that is already gone counts as deleted. */
+/** One already gone counts as deleted. */
 export async function deleteAuthorization(target: Target, authorizedAccountId: string, authorizedAwsRegion: string): Promise<void> {
     try {
         await send(

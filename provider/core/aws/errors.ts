@@ -1,8 +1,6 @@
 /**
- * Errors that say what failed and what to do. AWS errors are recognised by `error.name`, never by
- * message text. Errors cross the process boundary between the dynamic provider and the engine as
- * plain messages, so identity is a marker field, not `instanceof`. Messages carry no secrets: AWS's
- * own words pass through `scrubAwsMessage`, endpoints lose their userinfo, echoed IDs are cut.
+ * Errors that say what failed and what to do. AWS errors are told by `name`, never by message text;
+ * ours by a marker field, not `instanceof`, as they cross the boundary to the engine as plain objects.
  */
 import {
     InvalidParameterValueException,
@@ -15,22 +13,17 @@ import { seconds } from "./limits";
 import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "../model/redact";
 import { unimplementedAnswer } from "./unimplemented";
 
-/** Marker field carried by every error this package raises. */
 export const ERROR_MARKER = "__awsConfigAggregationError";
 
-/** The operations of the provider, as they appear at the start of messages. */
+/** How messages start. */
 export type Verb = "creating" | "reading" | "updating" | "deleting" | "importing";
 
 export interface AuthorizationError extends Error {
     [ERROR_MARKER]: true;
-    /** The AWS error name, when AWS (or the SDK) named one. */
     code?: string;
-    /** The cause and the fix alone, without the verb and subject the message starts with. */
+    /** The cause and the fix alone. */
     detail?: string;
-    /**
-     * Set when AWS holds the authorization although the operation failed: Pulumi records it as a
-     * partially created (or updated) resource with these properties, and the next `up` finishes.
-     */
+    /** Set when AWS holds the authorization although the operation failed: the engine records it. */
     id?: PartialFailure["id"];
     properties?: PartialFailure["properties"];
     reasons?: PartialFailure["reasons"];
@@ -40,33 +33,28 @@ export function isAuthorizationError(e: unknown): e is AuthorizationError {
     return typeof e === "object" && e !== null && (e as Record<string, unknown>)[ERROR_MARKER] === true;
 }
 
-/**
- * What a call is about, as its messages name it: an authorization (its ARN, or a description of it while
- * the ARN is not known), or what a program reads (`reads`), with whom a missing permission is granted to.
- */
+/** An authorization (its ARN or a description), or what a program reads. */
 export type Subject = string | { reads: string; grantee?: string };
 
 function named(subject: Subject): string {
     return typeof subject === "string" ? `Config aggregation authorization (${truncate(subject, 256)})` : subject.reads;
 }
 
-/** Builds an error whose message is `<verb> <subject>: <cause>`; `detail` keeps the cause alone. */
+/** `<verb> <subject>: <cause>`. */
 export function authorizationError(verb: Verb, subject: Subject, cause: string, code?: string): AuthorizationError {
     return Object.assign(operationError(`${verb} ${named(subject)}: ${cause}`, code), { detail: scrubSecrets(cause) });
 }
 
-/** Builds an error whose whole message is `message` (an operation's summary of its own failures), scrubbed as every message is. */
+/** An error whose whole message is `message`, scrubbed. */
 export function operationError(message: string, code?: string): AuthorizationError {
     const e = new Error(scrubSecrets(message)) as AuthorizationError;
     e[ERROR_MARKER] = true;
     if (code !== undefined) e.code = code;
-    // The message is the whole story: Pulumi's dynamic-provider host prints `${e}: ${e.stack}`, and a
-    // stack trace under every one of 40 accounts' failures buries it.
+    // Pulumi's dynamic-provider host prints `${e}: ${e.stack}`: a trace per failure buries the message.
     e.stack = "";
     return e;
 }
 
-/** Why a change to an authorization that AWS no longer has failed, and what to do. */
 export function goneCause(): string {
     return (
         `the authorization no longer exists in AWS (${NOT_FOUND}): it was deleted outside Pulumi. ` +
@@ -74,7 +62,7 @@ export function goneCause(): string {
     );
 }
 
-/** Marks `e` as a partial failure: AWS holds `id`, and Pulumi should record `properties`. */
+/** Marks `e` as a partial failure: AWS holds `id`. */
 export function partial(e: AuthorizationError, id: string, properties: object): AuthorizationError {
     e.id = id;
     e.properties = properties;
@@ -82,44 +70,39 @@ export function partial(e: AuthorizationError, id: string, properties: object): 
     return e;
 }
 
-/** Where a call went: enough to tell the user which endpoint, region and credentials were tried. */
+/** Where a call went, for messages. */
 export interface CallContext {
     verb: Verb;
-    /** The ARN, or a description of the authorization when the ARN is not known yet. */
     resource: Subject;
-    /** The IAM action of the call, e.g. `config:PutAggregationAuthorization`. */
+    /** The IAM action, e.g. `config:PutAggregationAuthorization`. */
     action: string;
     region: string;
-    /** The endpoint URL, as configured; its userinfo is never shown. */
     endpoint: string;
     profile?: string;
-    /** Values sent in the request that AWS must not echo back into a message (tag values). */
+    /** Values sent that a message must not echo (tag values). */
     secrets?: readonly string[];
-    /** Set when the profile in effect exists in neither shared file: see {@link ProfileInfo}. */
+    /** The profile in effect, when it exists in neither shared file. */
     missingProfile?: ProfileInfo;
-    /** The HTTP timeouts of the call, for the message of a timed-out call. */
     timeouts?: { connectMs: number; requestMs: number };
-    /** Set when the call is an `sts:AssumeRole`: the role being assumed, and the credentials it is assumed from. */
+    /** For an `sts:AssumeRole`. */
     assuming?: RoleInContext;
 }
 
-/** A role being assumed, for messages: its ARN, its account, and the credentials it is assumed from (described, never shown). */
+/** `from` describes the credentials, never shows them. */
 export interface RoleInContext {
     roleArn: string;
     account?: string;
     from: string;
 }
 
-/** A named AWS profile and where it was looked for. */
 export interface ProfileInfo {
     name: string;
-    /** Where the name came from: the aws:profile stack config or AWS_PROFILE. */
+    /** aws:profile or AWS_PROFILE. */
     source: string;
     configFile: string;
     credentialsFile: string;
 }
 
-/** The error codes of AWS (and its SDK) for a call the credentials may not make. */
 export const ACCESS_DENIED: ReadonlySet<string> = new Set([
     "AccessDeniedException",
     "AccessDenied",
@@ -136,16 +119,13 @@ const BAD_CREDENTIALS = new Set([
     "SignatureDoesNotMatch",
     "IncompleteSignature",
 ]);
-/**
- * Errors of the AWS Config API model that this package handles, by the names of the SDK's modelled
- * exception classes (the API reference's error lists for the six operations it calls).
- */
+/** Named by the SDK's modelled classes, so a rename fails the build. */
 export const NOT_FOUND = ResourceNotFoundException.name;
 const REJECTED = new Set([InvalidParameterValueException.name, ValidationException.name]);
 const TOO_MANY_TAGS = TooManyTagsException.name;
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH"]);
 
-/** The credential sources the AWS SDK's default chain tries, in order. */
+/** What the AWS SDK's default chain tries, in order. */
 export function credentialSources(profile: string | undefined): string {
     const p = profile ?? process.env.AWS_PROFILE ?? "default";
     return (
@@ -165,13 +145,9 @@ interface AwsLikeError {
     cause?: unknown;
 }
 
-/** The AWS SDK's endpoint variables of each service this package calls, most specific first. */
 const ENDPOINT_VARIABLE = { sts: "AWS_ENDPOINT_URL_STS", config: "AWS_ENDPOINT_URL_CONFIG_SERVICE" } as const;
 
-/**
- * The services the program's own reads call besides Config and STS, by IAM prefix: their name and
- * the AWS SDK's endpoint variable (the service ID, upper-cased, after AWS_ENDPOINT_URL_).
- */
+/** The services a program's own reads call besides Config and STS, by IAM prefix. */
 const OTHER_SERVICES: Readonly<Record<string, { name: string; endpointVariable: string }>> = {
     account: { name: "AWS Account Management", endpointVariable: "AWS_ENDPOINT_URL_ACCOUNT" },
     organizations: { name: "AWS Organizations", endpointVariable: "AWS_ENDPOINT_URL_ORGANIZATIONS" },
@@ -179,27 +155,21 @@ const OTHER_SERVICES: Readonly<Record<string, { name: string; endpointVariable: 
 
 const otherService = (action: string) => OTHER_SERVICES[action.slice(0, action.indexOf(":"))];
 
-/** The name of the AWS service an IAM action belongs to. */
 function serviceOf(action: string): string {
     return otherService(action)?.name ?? (action.startsWith("sts:") ? "AWS STS" : "AWS Config");
 }
 
-/** The AWS SDK's endpoint variable of the service an IAM action belongs to. */
 function endpointVariableOf(action: string): string {
     return otherService(action)?.endpointVariable ?? ENDPOINT_VARIABLE[action.startsWith("sts:") ? "sts" : "config"];
 }
 
-/**
- * What to check when a call could not reach its service: the endpoint variables of that service
- * (STS's for an `sts:` call), and, when the variable of the other service is set but not this
- * one's (nor `AWS_ENDPOINT_URL`), that this call went to AWS's own endpoint.
- */
+/** What to check when a call could not reach its service. */
 export function checkNetwork(action: string, env: NodeJS.ProcessEnv = process.env): string {
     const text = `Check the network, the region, and ${endpointVariableOf(action)} / AWS_ENDPOINT_URL if set`;
     return text + endpointMismatchOf(action, env);
 }
 
-/** A note for when only the other service's endpoint variable is set: this call went to AWS's own endpoint. */
+/** Only the other service's endpoint variable is set: this call went to AWS's own endpoint. */
 function endpointMismatch(mine: "sts" | "config", other: "sts" | "config", env: NodeJS.ProcessEnv): string {
     if (!env[ENDPOINT_VARIABLE[other]] || env[ENDPOINT_VARIABLE[mine]] || env.AWS_ENDPOINT_URL) return "";
     const service = mine === "sts" ? "AWS STS" : "AWS Config";
@@ -209,13 +179,11 @@ function endpointMismatch(mine: "sts" | "config", other: "sts" | "config", env: 
     );
 }
 
-/** {@link endpointMismatch} for the service of `action`. */
 function endpointMismatchOf(action: string, env: NodeJS.ProcessEnv = process.env): string {
     if (otherService(action)) return "";
     return action.startsWith("sts:") ? endpointMismatch("sts", "config", env) : endpointMismatch("config", "sts", env);
 }
 
-/** The call for messages: its IAM action and, for an `sts:AssumeRole`, the role and the credentials it is assumed from. */
 function callOf(ctx: CallContext): string {
     const r = ctx.assuming;
     return r ? `${ctx.action} of role ${r.roleArn} in account ${r.account ?? "?"} from ${r.from}` : ctx.action;
@@ -223,10 +191,7 @@ function callOf(ctx: CallContext): string {
 
 const attemptsText = (n: number) => `${n} attempt${n === 1 ? "" : "s"}`;
 
-/**
- * The error for a call still unanswered when its operation's deadline passed: it names the
- * operation, the call, the region, the endpoint (without userinfo) and how many attempts were made.
- */
+/** A call still unanswered at its operation's deadline. */
 export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: number): AuthorizationError {
     const where = `region ${ctx.region}, endpoint ${withoutUserinfo(ctx.endpoint)}`;
     const what =
@@ -234,7 +199,7 @@ export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: nu
             ? `the operation's deadline of ${seconds(deadlineMs)} passed before ${callOf(ctx)} was sent (${where}).`
             : `${serviceOf(ctx.action)} did not answer ${callOf(ctx)} (${where}) within the operation's deadline of ${seconds(deadlineMs)}, ` +
               `after ${attemptsText(attempts)}; the call was abandoned.`;
-    // A write that was sent may have been applied: say so, and how the next run finds out.
+    // A write that was sent may have been applied.
     const write = attempts > 0 && !/^(\w+:(List|Describe|Get)|sts:)/.test(ctx.action);
     return authorizationError(
         ctx.verb,
@@ -246,10 +211,7 @@ export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: nu
     );
 }
 
-/**
- * The error for a preview that waited `waitMs` from the start of the account lookup (shared by every
- * resource of the run) without an answer: the preview fails as the up would, sooner.
- */
+/** A preview that waited too long for the run's account lookup fails as the up would, sooner. */
 export function lookupWaitError(ctx: CallContext, waitMs: number): AuthorizationError {
     return authorizationError(
         ctx.verb,
@@ -262,7 +224,7 @@ export function lookupWaitError(ctx: CallContext, waitMs: number): Authorization
     );
 }
 
-/** The system error code (ECONNREFUSED, …) of a network failure, looking through `cause` chains. */
+/** ECONNREFUSED and the like, through `cause` chains. */
 function networkCode(err: AwsLikeError): string | undefined {
     for (let e: AwsLikeError | undefined = err, depth = 0; e && depth < 5; e = e.cause as AwsLikeError, depth++) {
         if (e.code && UNREACHABLE.has(e.code)) return e.code;
@@ -271,7 +233,7 @@ function networkCode(err: AwsLikeError): string | undefined {
     return undefined;
 }
 
-/** True when the failure leaves it unknown whether AWS applied the call (network fault, 5xx). */
+/** Unknown whether AWS applied the call. */
 export function isAmbiguous(err: unknown): boolean {
     const e = (isAuthorizationError(err) ? err.cause : err) as AwsLikeError;
     const net = networkCode(e);
@@ -280,14 +242,12 @@ export function isAmbiguous(err: unknown): boolean {
     return e?.$fault === "server" || (e?.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
-/** Turns a failure of one AWS call into an error that names the operation, the resource and what to do. */
 export function translate(err: unknown, ctx: CallContext): AuthorizationError {
     if (isAuthorizationError(err)) return err;
     const name = (err as AwsLikeError | undefined)?.name ?? "Error";
     return Object.assign(authorizationError(ctx.verb, ctx.resource, causeOf(err, ctx), name), { cause: err });
 }
 
-/** What went wrong in a failed AWS call, and what to do: the part of the message after the resource. */
 function causeOf(err: unknown, ctx: CallContext): string {
     const e = (err ?? {}) as AwsLikeError;
     const name = e.name ?? "Error";
@@ -363,12 +323,7 @@ function causeOf(err: unknown, ctx: CallContext): string {
     return `${name}${awsSays} (${where}).`;
 }
 
-/**
- * The error for a role that could not be assumed (`ctx.assuming`, `ctx.action` `sts:AssumeRole`): it
- * names the role, its account and the credentials it was assumed from, and tells a network failure
- * (by the Node error code or the SDK's TimeoutError) and rejected or missing credentials from IAM
- * refusing the assumption, whose advice is the trust policy.
- */
+/** A role not assumed: only IAM's refusal gets the trust-policy advice. */
 export function assumeRoleError(err: unknown, ctx: CallContext): AuthorizationError {
     const r = ctx.assuming!;
     const e = (err ?? {}) as AwsLikeError;
@@ -377,7 +332,6 @@ export function assumeRoleError(err: unknown, ctx: CallContext): AuthorizationEr
     const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, "AssumeRoleFailed"), { cause: err });
     const net = networkCode(e);
     if (net !== undefined || THROTTLED.has(name) || BAD_CREDENTIALS.has(name) || name === "CredentialsProviderError") {
-        // Not IAM's answer about the role: the cause as for any other call, after the role it was for.
         return fail(`${what}: ${causeOf(err, ctx)} Pulumi changed nothing.`);
     }
     const awsSays = e.message ? `: ${scrubAwsMessage(e.message, ctx.secrets)}` : "";
@@ -387,7 +341,6 @@ export function assumeRoleError(err: unknown, ctx: CallContext): AuthorizationEr
     );
 }
 
-/** To whom, and on what, a missing permission is granted: the ARN or the authorization, or what a program reads. */
 function grantee(subject: Subject): string {
     if (typeof subject !== "string") return `to ${subject.grantee ?? "the credentials Pulumi uses"}`;
     return `on ${subject.startsWith("arn:") ? subject : "the authorization"} to the credentials Pulumi uses`;

@@ -1,22 +1,8 @@
 /**
- * How the provider retries AWS calls: throttling, 5xx and connection faults are retried with
- * exponential backoff and full jitter, up to a number of attempts and a total backoff per call;
- * client errors are not. Unlike the SDK's standard strategy there is no shared retry quota that a
- * burst of throttling (hundreds of authorizations in one `pulumi up`) could drain, which would turn
- * retryable faults into failures. An answer that says the endpoint does not implement the operation
- * (an HTML page, 404, 501: see unimplemented.ts) is not retried either: it is the same every time.
- * On throttling, the send rate of the client (one per source region,
- * so per AWS rate limit) is also halved, and it recovers gradually on success, so a large `up`
- * converges on the rate AWS allows instead of stampeding.
- *
- * Every duration here is measured on a monotonic clock (`performance.now()`), never the wall clock:
- * a clock step (NTP, a suspended laptop, a VM migration) must not lengthen or shorten a wait.
- *
- * The strategy waits itself (the backoff, the send slot) on timers that hold no handle, and hands the
- * SDK a zero delay. The SDK sleeps a retry's delay on a timer of its own that its abort leaves running:
- * a call abandoned at its operation's deadline during a backoff kept a failed program alive for up to
- * 20 s more. While a call waits, its operation's deadline timer (or the provider's server) keeps the
- * process alive; once the SDK has given up waiting (it races the strategy against the abort), nothing does.
+ * Retries with full-jitter backoff and no shared retry quota, which a burst of throttling across
+ * hundreds of authorizations would drain. Throttling also halves the client's send rate (AIMD).
+ * Waits run on a monotonic clock, on unref'd timers: the SDK's own retry sleep outlives an abort
+ * and kept a failed program alive up to 20 s, so the SDK is handed a zero delay.
  */
 import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { unimplementedAnswer } from "./unimplemented";
@@ -26,7 +12,7 @@ export type Clock = () => number;
 
 export const monotonic: Clock = () => performance.now();
 
-/** Waits `ms` on a timer that does not keep the process alive (see above). */
+/** Waits `ms` on a timer that does not keep the process alive. */
 export const detachedSleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
         if (ms <= 0) return resolve();
@@ -35,26 +21,19 @@ export const detachedSleep = (ms: number): Promise<void> =>
 
 export interface BackoffOptions {
     maxAttempts: number;
-    /** First backoff ceiling for faults, ms. */
     baseMs?: number;
-    /** First backoff ceiling for throttling, ms. */
     throttleBaseMs?: number;
-    /** Largest single backoff, ms. */
     capMs?: number;
-    /** Largest total backoff of one call across its retries, ms. */
+    /** Of one call across its retries. */
     maxTotalBackoffMs?: number;
-    /** Random source in [0, 1), for tests. */
     random?: () => number;
-    /** Monotonic clock, for tests. */
     clock?: Clock;
-    /** Waits before a retry, for tests. @default {@link detachedSleep} */
     sleep?: (ms: number) => Promise<void>;
 }
 
-/** A retry token: no delay for the SDK (the strategy waited), and how much backoff the call has spent so far. */
+/** No delay for the SDK: the strategy has waited. */
 export interface Token extends RetryToken {
     readonly spentMs: number;
-    /** What the strategy waited before this retry, ms. */
     readonly waitedMs: number;
 }
 
@@ -66,22 +45,17 @@ const token = (count: number, waitedMs: number, spentMs: number): Token => ({
 });
 
 export interface SendRateOptions {
-    /** Slowest rate, requests per second. */
+    /** Requests per second. */
     minRate?: number;
-    /** Additive increase per answered request, requests per second. */
+    /** Per answered request. */
     increase?: number;
-    /** Time within which further throttled answers count as the same burst, ms. */
+    /** Throttled answers within this of a decrease are the same burst. */
     holdMs?: number;
     clock?: Clock;
-    /** Waits for a send slot, for tests. @default {@link detachedSleep} */
     sleep?: (ms: number) => Promise<void>;
 }
 
-/**
- * A send-rate limiter that halves on throttling and grows back additively (AIMD). One burst of
- * throttled answers (the requests that were in flight together) halves the rate once, not once
- * per answer: a decrease is ignored within `holdMs` of the previous one.
- */
+/** Halves on throttling, once per burst of answers in flight together, and grows back additively. */
 export class SendRate {
     /** Requests per second; Infinity until AWS throttles. */
     rate = Infinity;
@@ -101,7 +75,7 @@ export class SendRate {
         this.sleep = options.sleep ?? detachedSleep;
     }
 
-    /** Reserves the next send slot at or after `earliest` (on the limiter's clock) and returns it. */
+    /** Reserves the next send slot at or after `earliest`. */
     reserve(earliest: number): number {
         if (this.rate === Infinity) return earliest;
         const slot = Math.max(earliest, this.next);
@@ -109,7 +83,6 @@ export class SendRate {
         return slot;
     }
 
-    /** Waits for this request's slot. */
     async acquire(): Promise<void> {
         const now = this.clock();
         const slot = this.reserve(now);
@@ -124,7 +97,7 @@ export class SendRate {
         this.rate = Math.max(this.minRate, base / 2);
     }
 
-    /** AWS answered a request without throttling it (successfully or not). */
+    /** AWS answered without throttling, successfully or not. */
     accepted(): void {
         if (this.rate !== Infinity) this.rate += this.increase;
     }
@@ -139,7 +112,7 @@ export class Backoff implements RetryStrategyV2 {
     private readonly clock: Clock;
     private readonly sleep: (ms: number) => Promise<void>;
     readonly sendRate: SendRate;
-    /** When AWS answered requests without throttling in the last second (clock ms): the rate it allowed. */
+    /** Unthrottled answers of the last second: the rate AWS allowed. */
     private recent: number[] = [];
 
     constructor(private readonly options: BackoffOptions) {
@@ -153,7 +126,7 @@ export class Backoff implements RetryStrategyV2 {
         this.sendRate = new SendRate({ clock: this.clock, sleep: this.sleep });
     }
 
-    /** The delay before retry number `retry` (1-based): full jitter under a doubling ceiling. */
+    /** Full jitter under a doubling ceiling; `retry` is 1-based. */
     delay(retry: number, throttled: boolean): number {
         const ceiling = Math.min(this.capMs, (throttled ? this.throttleBaseMs : this.baseMs) * 2 ** (retry - 1));
         return Math.floor(this.random() * ceiling);
@@ -168,7 +141,7 @@ export class Backoff implements RetryStrategyV2 {
         const retry = previous.getRetryCount() + 1;
         const spent = (previous as Partial<Token>).spentMs ?? 0;
         if (info.errorType === "CLIENT_ERROR") {
-            // AWS answered (e.g. ResourceNotFoundException from an existence check): not throttled.
+            // An answer, so not throttled.
             this.accepted();
             throw new Error("not retryable");
         }
@@ -182,10 +155,8 @@ export class Backoff implements RetryStrategyV2 {
             this.sendRate.throttled(Math.max(1, this.recent.length), now);
         }
         let wait = this.delay(retry, throttled);
-        // retryAfterHint is an absolute date from AWS (Retry-After): the one place the wall clock is
-        // needed, to turn it into a duration; the wait itself then runs on the monotonic clock.
+        // Retry-After is a date: the one use of the wall clock.
         if (info.retryAfterHint) wait = Math.max(wait, Math.min(this.capMs, info.retryAfterHint.getTime() - Date.now()));
-        // The wait before the retry: backoff, then the next free send slot.
         const now = this.clock();
         const delay = Math.max(0, this.sendRate.reserve(now + wait) - now);
         if (spent + delay > this.maxTotalBackoffMs) {

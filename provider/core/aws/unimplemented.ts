@@ -1,32 +1,21 @@
 /**
- * Answers that say the endpoint does not implement the operation: not a fault of the service, and
- * the same answer every time, so they are neither retried nor blamed on AWS.
- *
- * - `UnknownOperationException`: what an AWS JSON-protocol service answers to an `X-Amz-Target` it
- *   does not have (in that partition or region, or in an emulator that lacks it).
- * - HTTP 404 or 501: AWS Config and STS take every operation at one path, so a 404 is not their
- *   answer, and 501 is "Not Implemented".
- * - An HTML page with a status below 502: AWS answers its errors in its protocol (JSON for Config, XML
- *   for STS), so an HTML page comes from something else at that address; moto answers an operation
- *   it lacks with a 500 HTML page. 502, 503 and 504 stay retryable: gateways answer them while what
- *   is behind them recovers.
+ * Answers meaning the endpoint lacks the operation, which retrying cannot change. Config and STS take
+ * every operation at one path, so a 404 is not theirs; they answer errors in JSON or XML, so an HTML
+ * page below 502 is something else (moto: 500). 502–504 stay retryable, as gateways recover.
  */
 
 /** The parts of an SDK error this looks at. */
 interface AnsweredError {
     name?: string;
     $metadata?: { httpStatusCode?: number };
-    /** The HTTP answer (the SDK keeps it on the error, not enumerable). */
+    /** Not enumerable. */
     $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
 }
 
 /** The error code AWS gives an operation it does not have. */
 export const UNKNOWN_OPERATION = "UnknownOperationException";
 
-/**
- * What the endpoint answered, in words, when the answer says it does not implement the operation
- * (`"UnknownOperationException"`, `"HTTP 404"`, `"HTTP 500 with an HTML page"`); else undefined.
- */
+/** The answer in words (`"HTTP 404"`) when it says the operation is not implemented. */
 export function unimplementedAnswer(err: unknown): string | undefined {
     if (typeof err !== "object" || err === null) return undefined;
     const e = err as AnsweredError;

@@ -1,14 +1,7 @@
 /**
- * The AWS regions this provider knows, from the partition metadata the AWS SDK ships
- * (`partitions.json` of the SDK's endpoint rules: each partition's listed regions and its
- * `regionRegex`), so that `us-esat-1` fails `pulumi preview` with "did you mean us-east-1?"
- * instead of failing (or, in an emulator, succeeding) at `pulumi up`.
- *
- * The SDK bundles the metadata into `@aws-sdk/core` (`@aws-sdk/util-endpoints` now re-exports it)
- * and exports only a lookup, `partition(region)`, not the list. The list is read from the copy of
- * `@aws-sdk/core` that `@aws-sdk/client-config-service` itself loads, in the form it ships
- * (`dist-es/submodules/client/util-endpoints/lib/aws/partitions.js`, a JSON object literal). If a
- * future SDK moves it, {@link knownRegions} returns undefined and only the region syntax is checked.
+ * The regions the AWS SDK's partition metadata lists, so that `us-esat-1` fails the preview with "did
+ * you mean us-east-1?". The SDK exports no list, so it is read from the `partitions.js` of the
+ * `@aws-sdk/core` that the Config client loads; if a future SDK moves it, only the syntax is checked.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,7 +17,7 @@ const PARTITIONS_FILE = "dist-es/submodules/client/util-endpoints/lib/aws/partit
 
 let cached: Partition[] | null | undefined;
 
-/** Reads the SDK's partition metadata; undefined when it cannot be found or parsed. */
+/** Undefined when it cannot be found or parsed. */
 export function loadPartitions(): Partition[] | undefined {
     if (cached !== undefined) return cached ?? undefined;
     cached = null;
@@ -48,18 +41,18 @@ export function loadPartitions(): Partition[] | undefined {
     return cached;
 }
 
-/** Every listed region of every partition; undefined when the SDK's metadata is not available. */
+/** Every listed region of every partition. */
 export function knownRegions(): string[] | undefined {
     return loadPartitions()?.flatMap((p) => p.regions);
 }
 
-/** The partition whose `regionRegex` matches `region` (the listed partition first). */
+/** The partition listing `region`, else the one whose `regionRegex` matches. */
 export function partitionOfRegion(region: string): Partition | undefined {
     const parts = loadPartitions() ?? [];
     return parts.find((p) => p.regions.includes(region)) ?? parts.find((p) => p.regionRegex.test(region));
 }
 
-/** Edit distance with adjacent transpositions (optimal string alignment): `us-esat-1` is 1 from `us-east-1`. */
+/** Edit distance counting a transposition as one: `us-esat-1` is 1 from `us-east-1`. */
 export function distance(a: string, b: string): number {
     const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
@@ -73,7 +66,7 @@ export function distance(a: string, b: string): number {
     return d[a.length][b.length];
 }
 
-/** The known region closest to `region`, if one is close enough to be a plausible typo. */
+/** The known region `region` is a plausible typo of. */
 export function closestRegion(region: string): string | undefined {
     let best: string | undefined;
     let bestDistance = Infinity;
@@ -84,10 +77,7 @@ export function closestRegion(region: string): string | undefined {
     return bestDistance <= Math.max(2, Math.floor(region.length / 4)) ? best : undefined;
 }
 
-/**
- * The source region when a resource names none, as the AWS SDK and pulumi-aws read the environment:
- * `AWS_REGION`, then `AWS_DEFAULT_REGION`. The resource class puts the stack's `aws:region` first.
- */
+/** The region from the environment, as the AWS SDK and pulumi-aws read it. */
 export function regionFromEnvironment(): string | undefined {
     return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
 }

@@ -1,15 +1,7 @@
 /**
- * Validation of inputs, as a pure function: no network, no state. Each failure names the input
- * and says what is allowed and what was given. Values Pulumi does not know yet (the preview
- * sentinel) are skipped, never validated as if they were real. A tag value is never echoed: it
- * may be a Pulumi secret, and the provider receives secrets in plain text.
- *
- * Tags follow the AWS Config API model (Tag, TagKey, TagValue shapes: key 1–128 characters,
- * value 0–256, no pattern on either; at most 50 per resource), see
- * https://docs.aws.amazon.com/config/latest/APIReference/API_Tag.html. The provider is stricter
- * than the model only where an AWS document says so (the `aws:` prefix) or where it needs a key
- * itself (the owner tag); any other value AWS refuses comes back as AWS's own answer, translated
- * and with the value removed.
+ * Input validation, pure. Unknown values are skipped; tag values (maybe secret) never echoed. Tags
+ * follow the Config API model, stricter only for the `aws:` prefix and the owner tag: AWS answers the rest.
+ * @see https://docs.aws.amazon.com/config/latest/APIReference/API_Tag.html
  */
 import { closestRegion, knownRegions, partitionOfRegion } from "./regions";
 import { partitionOf } from "./id";
@@ -23,10 +15,7 @@ export interface Failure {
 
 /** Settings from the stack that change what is valid. */
 export interface ValidateOptions {
-    /**
-     * The stack config `aws:skipRegionValidation` (pulumi-aws's name): accept a region that has the form
-     * of its partition's regions but that the AWS SDK's metadata does not list yet (a brand-new region).
-     */
+    /** `aws:skipRegionValidation`, as in pulumi-aws: accept a region newer than the SDK's metadata. */
     skipRegionValidation?: boolean;
 }
 
@@ -34,22 +23,18 @@ export interface ValidateOptions {
 export const MAX_TAGS = 49;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
-/** At most this many tag failures are listed one by one; the rest are counted. */
+/** Beyond this, tag failures are counted. */
 export const MAX_TAG_FAILURES = 10;
 
 const ACCOUNT_ID = /^\d{12}$/;
-/** Region names: lowercase letters, digits and hyphens, e.g. us-east-1, us-gov-west-1, eusc-de-east-1. */
-/** The shape of a region name (`eu-west-1`); whether a partition knows it is asked apart. */
+/** The shape of a region name, e.g. us-east-1, us-gov-west-1, eusc-de-east-1. */
 export const REGION_SHAPE = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
 const REGION = REGION_SHAPE;
-/**
- * Characters AWS's general tagging guidance allows: letters, digits, spaces and _ . : / = + - @.
- * The Config API does not enforce them on tags; only owner tag values are kept within them.
- */
+/** What AWS's general tagging guidance allows; Config does not enforce it, so only the owner tag is held to it. */
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const TAG_CHARS_ALLOWED = "letters, digits, spaces and _ . : / = + - @";
 
-/** How a value looks in a message: strings quoted (cut to 64 characters), everything else named by its type. */
+/** A value for a message: strings quoted and cut, others by type. */
 export function describe(value: unknown): string {
     if (typeof value === "string") return quote(value);
     if (value === null) return "null";
@@ -59,30 +44,21 @@ export function describe(value: unknown): string {
     return typeof value === "object" ? "an object" : String(value);
 }
 
-/** The type of a value, never the value: for values that may be secret. */
+/** For values that may be secret. */
 function kind(value: unknown): string {
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
     return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-/**
- * The 12-digit string an account ID given as `value` stands for, or undefined when it is none. An
- * account ID may arrive as a number where pulumi-aws takes one (`pulumi config set --path` stores
- * integers as numbers, and a JavaScript program or JSON may hold one): a 12-digit number means its
- * digits. A number never has leading zeros, so a shorter one is refused (see {@link accountIdProblem}).
- */
+/** The 12-digit string of an account ID; `pulumi config set --path` may store it as a number. */
 export function accountIdOf(value: unknown): string | undefined {
     if (typeof value === "string") return ACCOUNT_ID.test(value) ? value : undefined;
     if (typeof value === "number" && Number.isInteger(value) && value >= 1e11 && value < 1e12) return String(value);
     return undefined;
 }
 
-/**
- * Why `value` is not an account ID, naming it `property`, or undefined when it is one (a 12-digit
- * string or number). A whole number of fewer than 12 digits is an account ID that lost its leading
- * zeros on the way: the message says to quote it, with the quoted form.
- */
+/** A shorter number lost its leading zeros: the message shows it quoted. */
 export function accountIdProblem(property: string, value: unknown): string | undefined {
     if (accountIdOf(value) !== undefined) return undefined;
     if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value < 1e11) {
@@ -138,7 +114,7 @@ function region(property: string, value: unknown, missing: string, options: Vali
     ];
 }
 
-/** The problems of one tag. Never shows the value: its type or its length only. */
+/** Never shows the value. */
 function tagProblems(key: string, v: unknown): string[] {
     const problems: string[] = [];
     const length = [...key].length;
@@ -149,9 +125,8 @@ function tagProblems(key: string, v: unknown): string[] {
     } else if (key === OWNER_TAG) {
         problems.push(`tags: key ${quote(key)} is reserved: it records which Pulumi resource created the authorization`);
     } else if (key.toLowerCase().startsWith("aws:")) {
-        // AWS reserves the prefix in any case (aws:, AWS:, …) for its own tags, which users cannot
-        // edit or delete: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
-        // ("Tag naming limits and requirements"). The Config API model does not check it.
+        // Reserved in any case, though the Config model does not check it:
+        // https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
         problems.push(`tags: key ${quote(key)} must not start with "aws:" (the prefix is reserved for AWS)`);
     }
     if (v === UNKNOWN) return problems;
@@ -203,7 +178,6 @@ function boolean(property: string, value: unknown): Failure[] {
     return [{ property, reason: `${property} must be true or false, got ${describe(value)}` }];
 }
 
-/** adoptExisting (leave it on destroy) and takeOwnership (delete it on destroy) contradict each other. */
 function exclusive(inputs: Record<string, unknown>): Failure[] {
     if (inputs.adoptExisting !== true || inputs.takeOwnership !== true) return [];
     return [
@@ -216,10 +190,7 @@ function exclusive(inputs: Record<string, unknown>): Failure[] {
     ];
 }
 
-/**
- * Failures of a list of source regions (`SourceAccountAuthorizations`' `regions`): at least one, each a
- * region as {@link validate} checks `region`, none twice. An unknown list or element is skipped.
- */
+/** `SourceAccountAuthorizations`' `regions`: at least one, each valid, none twice, one partition. */
 export function validateRegions(property: string, value: unknown, options: ValidateOptions = {}): Failure[] {
     if (value === UNKNOWN) return [];
     if (!Array.isArray(value) || value.length === 0) {
@@ -252,11 +223,7 @@ export function validateRegions(property: string, value: unknown, options: Valid
     ];
 }
 
-/**
- * Validates the inputs of an aggregation authorization. Returns one failure per bad input
- * (per bad tag for tags, the first few of them), in input order; an empty list when everything
- * known is valid.
- */
+/** One failure per bad input, in input order. */
 export function validate(inputs: Record<string, unknown>, options: ValidateOptions = {}): Failure[] {
     return [
         ...accountId("authorizedAccountId", inputs.authorizedAccountId),
