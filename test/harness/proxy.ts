@@ -144,7 +144,9 @@ export class RecordingProxy {
             });
         }
         p.server = http.createServer((req, res) => void p.handle(req, res));
-        p.server.keepAliveTimeout = 1000;
+        // Idle connections stay open, as AWS's do, and no Keep-Alive timeout hint is sent: Node's HTTP agent
+        // subtracts a second from the hint, so `timeout=1` made every client call open a new connection.
+        p.server.keepAliveTimeout = 0;
         p.server.on("connection", (s) => {
             p.sockets.add(s);
             s.on("close", () => p.sockets.delete(s));

@@ -24,12 +24,17 @@ export const REGION_CONCURRENCY = 64;
 
 /**
  * How many authorizations all resources of the provider process work on at once. The engine runs
- * many resources' operations at once (`--parallel`, 4 per CPU by default; unbounded with
- * `--parallel 0`), so 300 accounts could start 5,100 region operations together, and each one's
- * deadline would run out while it waits for the endpoint behind the others. Waiting for a slot comes
- * before the operation and its deadline.
+ * many resources' operations at once (`--parallel`, 4 per CPU by default), so 300 accounts could start
+ * 5,100 region operations together, and each one's deadline would run out while it waits for the
+ * endpoint behind the others. Waiting for a slot comes before the operation and its deadline.
+ *
+ * Measured (BENCHMARKS.md, 40 accounts × 17 regions, 2 CPUs, the engine's 8 resources at a time, so
+ * at most 136 region operations): with 250 ms per AWS call, 32 slots kept 16 calls in flight (`up`
+ * 32 s), 64 kept 20 (26 s), 128 kept 26 (20 s), 256 kept 25 (21 s); refresh 14, 10, 8 and 8 s; at 0
+ * and 100 ms no value was slower than another beyond the noise. 128 is the smallest at the plateau,
+ * and a loopback emulator answering 128 calls at once still answers each well within its deadline.
  */
-export const PROCESS_CONCURRENCY = 32;
+export const PROCESS_CONCURRENCY = 128;
 
 /** Connections kept per endpoint (host and port) by the shared pool: room for every call in flight, and the account lookups beside them. */
 export const MAX_SOCKETS = 2 * PROCESS_CONCURRENCY;
