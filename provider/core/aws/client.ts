@@ -40,7 +40,7 @@ import {
     type Verb,
 } from "./errors";
 import { partitionOf } from "../model/id";
-import { MAX_SOCKETS, resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
+import { MAX_CLIENTS, MAX_SOCKETS, resolveLimits, seconds, type Limits, type ResolvedLimits } from "./limits";
 import { AbortableHandler } from "./abortable-handler";
 import { Backoff } from "./retry";
 import { EMPTY_SETTINGS, roleAccount, type RoleSetting, type Settings } from "./settings";
@@ -408,11 +408,12 @@ async function configClient(target: Target, limits: Limits): Promise<ConfigServi
     if (!c) {
         const account = await sourceAccount(target);
         c = configClients.get(key); // another call may have made it meanwhile
-        if (!c) {
-            c = new ConfigServiceClient(common(target.region, limits, target.role, limiter(account, target.region, limits)));
-            configClients.set(key, c);
-        }
+        if (!c) c = new ConfigServiceClient(common(target.region, limits, target.role, limiter(account, target.region, limits)));
     }
+    // The most recently used last; the least recently used goes beyond MAX_CLIENTS (its credentials, limiter and pool stay).
+    configClients.delete(key);
+    configClients.set(key, c);
+    if (configClients.size > MAX_CLIENTS) configClients.delete(configClients.keys().next().value!);
     return c;
 }
 
