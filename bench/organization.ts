@@ -12,8 +12,10 @@
  *
  * Each runs a preview of the first `up`, `up`, a no-change `preview`, `refresh`, an `up` adding one region
  * to every account, an `up` changing a tag on every authorization, and `destroy`. With `--latency-ms
- * 0,100` ours runs them all at each latency in turn, the recording proxy adding that delay to every AWS
- * call (the floors make none, and run once), and the report sets the latencies side by side. The floors' `up` grows as N² (about 30 min at
+ * 0,100` ours runs at each latency, the recording proxy adding that delay to every AWS call, each latency
+ * a stack of its own (for an aggregator account of its own, so that they coexist in moto) run command by
+ * command right after the others, so that a ratio between latencies compares commands run minutes
+ * apart on the same machine; the floors make no AWS call and run once. The report sets them side by side. The floors' `up` grows as N² (about 30 min at
  * N = 5,100), so they run at smaller N (--floor-sizes, each rounded to whole accounts of R regions),
  * and their times at ours' N are read off the trend fitted to those samples (bench/fit.ts), labelled
  * extrapolated. Judged against bench/targets.ts; writes its section of BENCHMARKS.md (between the
@@ -66,6 +68,8 @@ const TIME_TARGET: Partial<Record<CommandName, TargetId>> = {
     destroy: "organization/destroy",
 };
 const AGGREGATOR = { authorizedAccountId: "222222222222", authorizedAwsRegion: "us-east-1" };
+/** The aggregator account of ours' i-th latency: another key for every authorization, so that each latency's stack has its own. */
+const aggregatorAt = (i: number) => ({ ...AGGREGATOR, authorizedAccountId: String(222222222222 + i) });
 const ROLE = "config-authorizer";
 const SECTION = "organization";
 
@@ -107,6 +111,9 @@ function parseOptions(argv: string[]): Options {
 /** One program at one size: A accounts × R regions, N = A × R authorizations. */
 interface Run {
     variant: OrgVariant;
+    /** The delay the proxy adds to every AWS call during this run's commands. */
+    latencyMs: number;
+    aggregator: typeof AGGREGATOR;
     accounts: string[];
     n: number;
     stack: Stack;
@@ -138,8 +145,7 @@ async function prepare(o: Options, r: Run, command: CommandName): Promise<void> 
     if (r.variant === "ours") {
         if (command === "up" || command === "preview-create") {
             await r.stack.setConfigObjects({ accounts: r.accounts, regions: regionsAt(o, "up") });
-            // No extra region: an earlier latency's run added one.
-            await r.stack.setConfig({ ...AGGREGATOR, tag: tagAt("up"), extraRegion: "" });
+            await r.stack.setConfig({ ...r.aggregator, tag: tagAt("up") });
         } else if (command === "add-region") await r.stack.setConfig({ extraRegion: ORGANIZATION_REGIONS[o.regions] });
         else if (command === "update-tags") await r.stack.setConfig({ tag: tagAt("update-tags") });
         return;
@@ -151,7 +157,7 @@ async function prepare(o: Options, r: Run, command: CommandName): Promise<void> 
             region,
             roleArn: roleArn(account),
             ...(r.variant === "pulumi-aws" ? { provider: `provider-${account}-${region}` } : {}),
-            ...AGGREGATOR,
+            ...r.aggregator,
             tags: { team: "platform", bench: tagAt(command) },
         })),
     );
@@ -194,38 +200,50 @@ async function main(bench: Bench): Promise<number> {
     );
     const runs: Run[] = [];
     if (o.variants.includes("ours"))
-        runs.push({ variant: "ours", accounts: sourceAccounts(o.accounts), n, stack: await bench.stack(PROGRAMS.ours) });
+        for (const [i, latencyMs] of o.latencies.entries())
+            runs.push({
+                variant: "ours",
+                latencyMs,
+                aggregator: aggregatorAt(i),
+                accounts: sourceAccounts(o.accounts),
+                n,
+                stack: await bench.stack(PROGRAMS.ours),
+            });
+    // The floors make no AWS call: they run once, at the first latency.
     for (const v of ["lean", "pulumi-aws"] as const) {
         if (!o.variants.includes(v)) continue;
         for (const a of [...new Set(o.floorSizes.map((x) => accountsFor(o, x)))].sort((x, y) => x - y))
-            runs.push({ variant: v, accounts: sourceAccounts(a), n: a * o.regions, stack: await bench.stack(PROGRAMS[v]) });
+            runs.push({
+                variant: v,
+                latencyMs: o.latencies[0],
+                aggregator: AGGREGATOR,
+                accounts: sourceAccounts(a),
+                n: a * o.regions,
+                stack: await bench.stack(PROGRAMS[v]),
+            });
     }
     const results: Measure[] = [];
     const states: StateFile[] = [];
     const failures: string[] = [];
-    for (const [i, latencyMs] of o.latencies.entries()) {
-        bench.proxy.latencyMs = latencyMs;
-        if (o.latencies.length > 1) log(`${latencyMs} ms added to every AWS call`);
-        for (const command of COMMANDS) {
-            // The floors make no AWS call: they run at the first latency only.
-            for (const r of runs) {
-                if (r.failed || (i > 0 && r.variant !== "ours")) continue;
-                await prepare(o, r, command);
-                const what = { n: r.n, variant: r.variant, command, rep: 0, latencyMs };
-                const m = await measure(aws, r.stack, what, commandOf(r.stack, command));
-                results.push(m);
-                log(`${brief(m)}${latencyMs ? `  (+${latencyMs} ms per call)` : ""}`);
-                if (m.error) {
-                    r.failed = true;
-                    failures.push(`${NAME[r.variant]} at N=${r.n}, ${latencyMs} ms, ${command}:\n${m.error}`);
-                    continue;
-                }
-                if (i === 0 && (command === "up" || command === "add-region"))
-                    states.push(stateFile(r, command, regionsAt(o, command).length));
+    for (const command of COMMANDS) {
+        for (const r of runs) {
+            if (r.failed) continue;
+            await prepare(o, r, command);
+            bench.proxy.latencyMs = r.latencyMs;
+            const what = { n: r.n, variant: r.variant, command, rep: 0, latencyMs: r.latencyMs };
+            const m = await measure(aws, r.stack, what, commandOf(r.stack, command));
+            bench.proxy.latencyMs = 0;
+            results.push(m);
+            log(`${brief(m)}${r.latencyMs ? `  (+${r.latencyMs} ms per call)` : ""}`);
+            if (m.error) {
+                r.failed = true;
+                failures.push(`${NAME[r.variant]} at N=${r.n}, ${r.latencyMs} ms, ${command}:\n${m.error}`);
+                continue;
             }
+            if (r.latencyMs === o.latencies[0] && (command === "up" || command === "add-region"))
+                states.push(stateFile(r, command, regionsAt(o, command).length));
         }
     }
-    bench.proxy.latencyMs = 0;
     const load = { start: loadStart, end: loadAverage() };
     if (o.raw) writeRaw(o.raw, SECTION, { options: o, env, results, states, failures }, log);
     const text = section({ o, env, results, states, failures, minutes: bench.seconds() / 60, load });
@@ -343,7 +361,8 @@ function latencySection(o: Options, all: Measure[]): string[] {
     return [
         `### At ${others.length ? "each latency" : `${base} ms`} added to every AWS call (ours)`,
         "",
-        "The recording proxy delays every AWS call (Config, STS, Account) by the latency before answering it. Concurrency is " +
+        "The recording proxy delays every AWS call (Config, STS, Account) by the latency before answering it; each latency has a " +
+            "stack of its own, and each command runs at every latency in turn before the next command. Concurrency is " +
             "AWS calls × latency ÷ wall time: how many calls were in flight on average, which is what hides the latency.",
         "",
         table(["command", ...o.latencies.flatMap((l) => [`${l} ms: s`, "AWS calls", "concurrency"])], rows),

@@ -6,7 +6,8 @@
 #   landing-zone  bench/landing-zone.ts: N = 1,000 over 10 accounts through roles, under a rate limit
 #                 and under latency (about 10 more minutes)
 #   organization  bench/organization.ts: 300 accounts × 17 regions through roles (SourceAccountAuthorizations),
-#                 beside the lean floor and the pulumi-aws shape sampled at N = 250, 500, 1000 (the longest)
+#                 beside the lean floor and the pulumi-aws shape sampled at N = 250, 500, 1000 (the longest);
+#                 --latency-ms 0,100,250 runs ours at each delay added to every AWS call, side by side
 #   failures      bench/failures.ts: a stalled endpoint and the first Ctrl-C (not run by default;
 #                 npm run bench:failures runs it)
 #
