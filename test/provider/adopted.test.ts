@@ -4,8 +4,8 @@
  * else's stay, and a notice (the one line the engine shows, provider/core/notice.ts) says so. AWS state read back.
  */
 import * as assert from "node:assert/strict";
-import { provider } from "../../provider/authorization/provider";
-import { setNoticeSink } from "../../provider/core/notice";
+import { provider } from "../../provider";
+import { setNoticeSink } from "../harness/run";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, arnOf, inputsFor, roleIn, useAws } from "../harness/aws";
 import { faults } from "../harness/proxy";
 
