@@ -6,7 +6,6 @@ import {
     deleteOne,
     describeAuthorization,
     diffOne,
-    landsElsewhere,
     previewExisting,
     readOne,
     REPLACE_KEYS,
@@ -15,6 +14,7 @@ import {
     validateRole,
 } from "../core/authorization";
 import { showingInputChanges } from "../core/input-changes";
+import { landsElsewhere } from "../core/messages/accounts";
 import type { ProviderProcess, Run } from "../core/run";
 import { buildArn, parseArn } from "../core/model/id";
 import { isUnknown, type Inputs, type Outputs } from "../core/model/types";
@@ -70,7 +70,7 @@ export const authorizationProvider = (host: ProviderProcess): pulumi.dynamic.Res
             const expected = news.sourceAccountId;
             if (expected !== undefined && !isUnknown(expected) && lands !== undefined && !isUnknown(lands) && lands !== expected) {
                 const roleArn = news.assumeRole?.roleArn;
-                return fail(landsElsewhere(run, expected, lands, roleArn ? { roleArn } : undefined));
+                return fail(landsElsewhere(expected, lands, roleArn ? { roleArn } : undefined, run.aws.credentialsInUse()));
             }
             // So that a preview shows the keys a change of aws:defaultTags or aws:ignoreTags changes.
             const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);

@@ -25,29 +25,33 @@ import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws/calls";
 import type { Deadline, Target } from "./aws/client";
 import type { Run } from "./run";
-import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./aws/errors";
+import {
+    accountNotAllowedError,
+    landedElsewhereError,
+    landedOutcome,
+    landsElsewhere,
+    notFoundError,
+    wrongAccountError,
+} from "./messages/accounts";
+import { controlTowerRefusal, createRefusalError, describeHolder, notOursError, raceError } from "./messages/ownership";
+import {
+    authorizationError,
+    CHANGED_NOTHING,
+    goneCause,
+    isAmbiguous,
+    NOT_FOUND,
+    partial,
+    type AuthorizationError,
+    type Verb,
+} from "./aws/errors";
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./model/id";
 import { ID_ECHO_LIMIT, truncate } from "./model/redact";
 import { regionFromEnvironment } from "./model/regions";
-import { describeOwner, ownerTagOf } from "./owner";
-import {
-    CONTROL_TOWER_TAG,
-    controlTowerRefusal,
-    createRefusal,
-    decide,
-    describeHolder,
-    newCreationId,
-    ownerTagValue,
-    pulumiOwnedAdvice,
-    reclaimedArns,
-    type Creation,
-    type Decision,
-    type Facts,
-    type Why,
-} from "./ownership";
+import { ownerTagOf } from "./owner";
+import { CONTROL_TOWER_TAG, decide, newCreationId, reclaimedArns, type Creation, type Decision, type Facts } from "./ownership";
 import { foundKeys, tagRequests, tagsEqual, type Mode, type TagPolicy } from "./tag-policy";
 import { fromTagList, pickTags, tagValue } from "./model/tags";
-import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./model/types";
+import { isUnknown, type Inputs, type Outputs, type Tags } from "./model/types";
 import { MAX_TAGS } from "./model/validate";
 import { upgraded, type State } from "./state";
 import { roleAccount, roleProblem, type RoleSetting } from "./aws/settings";
@@ -138,68 +142,6 @@ export function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "a
     return `an authorization for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion} in source region ${i.region}`;
 }
 
-/** The message for a Put that lost a race: AWS kept another creator's authorization (and ignored our tags). */
-function raceError(inputs: Inputs, arn: string, winner: string | undefined): AuthorizationError {
-    const who = winner
-        ? `the Pulumi resource ${describeOwner(winner).readable} created it at the same moment`
-        : `someone outside Pulumi (AWS Control Tower, another tool or a person) created it at the same moment`;
-    return authorizationError(
-        "creating",
-        arn,
-        `${who}, and AWS kept theirs (it ignores the tags of a Put on an authorization that exists). ` +
-            `This resource does not manage it and recorded nothing. ` +
-            (winner
-                ? pulumiOwnedAdvice(inputs.owner, winner)
-                : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
-        "AlreadyExists",
-    );
-}
-
-/** The message for `AggregationAuthorization.get` of an authorization that does not exist. */
-function notFoundError(run: Run, id: string, props: Partial<Outputs> | undefined): AuthorizationError {
-    const where = id.startsWith("arn:")
-        ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
-        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${run.aws.credentialsInUse(roleOf(props))})`;
-    return authorizationError(
-        "reading",
-        id,
-        `no such authorization in ${where}. Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.`,
-        "ResourceNotFoundException",
-    );
-}
-
-/**
- * The message for an update or delete that found, at this resource's ARN, an authorization that is not
- * provably its creation (`why`, from `decide`); `recorded` is the resource's state, whose owner tag value
- * an unproven one is told to put back.
- */
-function notOursError(verb: Verb, arn: string, why: Why, held: Tags | undefined, recorded: Partial<Outputs>): AuthorizationError {
-    const holder = describeHolder(held === undefined ? undefined : ownerTagOf(held));
-    if (why === "replaced" || why === "another-creation") {
-        const evidence =
-            why === "replaced"
-                ? `${holder}, and its creation time is not the recorded ${recorded.creationTime}): the one this resource created was deleted, and another made in its place`
-                : `${holder}, which is not the creation this resource recorded): another resource or stack manages it now`;
-        return authorizationError(
-            verb,
-            arn,
-            `this resource no longer owns the authorization: AWS holds another creation of it (${evidence}. Pulumi changed nothing. ` +
-                `Run \`pulumi refresh\` to drop it from this stack's state; the next \`pulumi up\` then says how to manage it.`,
-            "NotOwned",
-        );
-    }
-    const tag = recorded.owner === undefined ? undefined : ownerTagValue(recorded.owner, recorded.creationId);
-    return authorizationError(
-        verb,
-        arn,
-        `cannot prove that this resource owns the authorization: ${holder}, and the state records no creation time to compare with AWS's. ` +
-            `Pulumi changed nothing. If it is this resource's (its owner tag was removed or edited), put the tag back` +
-            (tag ? ` (${OWNER_TAG}=${tag})` : "") +
-            ` and run the command again; if it is not, drop it from this stack's state with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists the URNs).`,
-        "NotOwned",
-    );
-}
-
 /**
  * Decides with `facts` (ownership.ts), looking up AWS's creation time of the authorization at `parts`'
  * key when the owner tag cannot answer.
@@ -224,20 +166,8 @@ function factsOf(op: Facts["op"], held: Tags | undefined, o: Partial<Outputs>, n
 /** Fails unless the credentials in use belong to `account`, the account the authorization lives in. */
 async function checkAccount(run: Run, t: Target, account: string): Promise<void> {
     const actual = await run.aws.sourceAccount(t);
-    const nothing = t.verb === "reading" ? "Pulumi read nothing and changed nothing" : "Pulumi changed nothing";
-    if (actual !== account) {
-        const fix = t.role
-            ? `Give this resource's assumeRole a role in account ${account}.`
-            : `Run with credentials for account ${account} (the aws:profile stack config or AWS_PROFILE).`;
-        throw authorizationError(
-            t.verb,
-            t.resource,
-            `the credentials in use (${run.aws.credentialsInUse(t.role)}) belong to account ${actual}, but this authorization lives in account ${account}. ` +
-                `${nothing}: an authorization for the same aggregator in account ${actual} is a different one. ${fix}`,
-            "WrongAccount",
-        );
-    }
-    checkAllowed(run, t, account, nothing);
+    if (actual !== account) throw wrongAccountError(t.verb, t.resource, run.aws.credentialsInUse(t.role), actual, account, t.role);
+    checkAllowed(run, t, account);
 }
 
 /**
@@ -248,44 +178,21 @@ async function checkAccount(run: Run, t: Target, account: string): Promise<void>
 export async function landingAccount(run: Run, t: Target, sourceAccountId: string | undefined): Promise<string> {
     const accountId = await run.aws.sourceAccount(t);
     if (sourceAccountId !== undefined && sourceAccountId !== accountId) {
-        throw authorizationError(
-            "creating",
-            t.resource,
-            landsElsewhere(run, sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
-            "WrongAccount",
-        );
+        const why = landsElsewhere(sourceAccountId, accountId, t.role, run.aws.credentialsInUse());
+        throw authorizationError("creating", t.resource, `${why} ${CHANGED_NOTHING}.`, "WrongAccount");
     }
     checkAllowed(run, t, accountId);
     return accountId;
 }
 
 /** Fails when the stack's `aws:allowedAccountIds` / `aws:forbiddenAccountIds` keep it out of `account`. */
-function checkAllowed(run: Run, t: Target, account: string, nothing = "Pulumi changed nothing"): void {
+function checkAllowed(run: Run, t: Target, account: string): void {
     const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = run.settings;
     let why: string | undefined;
     if (allowed && !allowed.includes(account))
         why = `account ${account} is not in the aws:allowedAccountIds stack config (${allowed.join(", ")})`;
     if (forbidden && forbidden.includes(account)) why = `account ${account} is in the aws:forbiddenAccountIds stack config`;
-    if (why === undefined) return;
-    throw authorizationError(
-        t.verb,
-        t.resource,
-        `${why}, and the credentials in use (${run.aws.credentialsInUse(t.role)}) act in it. ${nothing}. ` +
-            `Use credentials (or an assumeRole) for an allowed account, or change the setting if this account is meant to be managed.`,
-        "AccountNotAllowed",
-    );
-}
-
-/** Why an authorization would land in `actual` when `sourceAccountId` declares `expected`. */
-export function landsElsewhere(run: Run, expected: string, actual: string, role: RoleSetting | undefined): string {
-    const by = role ? `the role ${role.roleArn} acts` : `the credentials in use (${run.aws.credentialsInUse()}) act`;
-    return (
-        `sourceAccountId is ${expected}, but ${by} in account ${actual}: the authorization would land in account ${actual}, ` +
-        `where an aggregator expecting account ${expected} would never find it. ` +
-        (role
-            ? `Give the source a role in account ${expected}.`
-            : `Run with credentials for account ${expected}, or give the source an assumeRole in it.`)
-    );
+    if (why !== undefined) throw accountNotAllowedError(t.verb, t.resource, run.aws.credentialsInUse(t.role), why);
 }
 
 /**
@@ -354,7 +261,7 @@ async function createNew(run: Run, t: Target, inputs: Inputs, arn: string): Prom
         );
     }
     if (decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act !== "keep") {
-        throw raceError(inputs, createdArn, ownerTagOf(held));
+        throw raceError(inputs.owner, createdArn, ownerTagOf(held));
     }
     return outputsOf(policy, inputs, {
         arn: createdArn,
@@ -385,18 +292,12 @@ async function landedElsewhere(
         const held = await findTagsByArn(run.aws, t, createdArn);
         if (held !== undefined && decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act === "keep") {
             await deleteAuthorization(run.aws, t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
-            outcome = "Pulumi deleted it again and changed nothing";
-        } else outcome = "it is not this creation (AWS ignores the tags of a Put on one that exists): Pulumi changed nothing";
+            outcome = landedOutcome.deleted;
+        } else outcome = landedOutcome.notOurs;
     } catch (err) {
-        outcome = `Pulumi could not delete it again (${(err as Error).message}): delete it in account ${landed}`;
+        outcome = landedOutcome.left(landed, (err as Error).message);
     }
-    return authorizationError(
-        "creating",
-        arn,
-        `the credentials in use (${run.aws.credentialsInUse(t.role)}) act in account ${landed}, not in account ${expected}: AWS answered the Put with ${createdArn}; ` +
-            `${outcome}. The endpoint does not act in a role's own account (AWS does); use credentials that act in account ${expected}.`,
-        "WrongAccount",
-    );
+    return landedElsewhereError(arn, run.aws.credentialsInUse(t.role), expected, createdArn, landed, outcome);
 }
 
 /**
@@ -520,15 +421,6 @@ function createDecision(run: Run, inputs: Inputs, arn: string, held: Tags | unde
     });
 }
 
-function createRefusalError(inputs: Inputs, arn: string, why: Why, held: Tags): AuthorizationError {
-    return authorizationError(
-        "creating",
-        arn,
-        createRefusal(why, { what: describeAuthorization(inputs), arn, owner: inputs.owner!, held }),
-        "AlreadyExists",
-    );
-}
-
 /**
  * The source account a preview can know for a resource with `role` (its `assumeRole` input): the
  * role's, known without asking AWS even in a first preview; else `recorded` (the account the state
@@ -602,7 +494,8 @@ export async function previewExisting(
     const d = createDecision(run, inputs, arn, existing, firstCreate);
     // This resource's own (an interrupted create, or the old half of a replacement that deletes first): the up decides.
     if (d.act === "refuse" && d.why === "interrupted") return {};
-    if (d.act === "refuse") return { refusal: createRefusalError(inputs, arn, d.why, existing).message };
+    if (d.act === "refuse")
+        return { refusal: createRefusalError(describeAuthorization(inputs), arn, inputs.owner!, d.why, existing).message };
     const policy = run.tags;
     const wanted = policy.desired(inputs.tags);
     if (d.act === "take" && d.mode === "own") return { tagsAll: wanted };
@@ -720,7 +613,7 @@ async function createAuthorization(
     // Just found absent by this run's check: the Put goes first, and its confirmation judges what AWS holds (createNew).
     const existing = tookAbsence(run, inputs, arn) ? undefined : await findTagsByArn(run.aws, t, arn);
     const d = createDecision(run, inputs, arn, existing, opts.firstCreate !== false);
-    if (d.act === "refuse") throw createRefusalError(inputs, arn, d.why, existing!);
+    if (d.act === "refuse") throw createRefusalError(describeAuthorization(inputs), arn, inputs.owner!, d.why, existing!);
     const outs = d.act === "take" ? await takeExisting(run, t, inputs, arn, existing!, d.mode) : await createNew(run, t, inputs, arn);
     return { id: outs.arn, outs };
 }
@@ -734,7 +627,7 @@ async function readAuthorization(
     // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
     const lookup = props?.arn === undefined;
     const resolved = await resolveId(run, id, props, deadline);
-    if (!resolved) throw notFoundError(run, id, props);
+    if (!resolved) throw notFoundError(id, lookedIn(run, id, props));
     const { arn } = resolved;
     const parts = parseArn(arn);
     const t = target("reading", arn, parts.region, deadline, roleOf(props));
@@ -746,7 +639,7 @@ async function readAuthorization(
     if (tags === undefined || !props?.creationTime) {
         // Confirm a disappearance (or learn the creation time) by key before reporting it.
         if (!(await lookUp())) {
-            if (lookup) throw notFoundError(run, id, props);
+            if (lookup) throw notFoundError(id, lookedIn(run, id, props));
             return {};
         }
         // ListTagsForResource said "not found" but the key lookup found it (AWS still
@@ -787,6 +680,13 @@ async function readAuthorization(
     const { creationTime: _c, adopted: _a, tagsAll: held, creationId: _i, takenOver: _o, foundTagKeys: _f, ...asInputs } = outs;
     if (props?.tagsMayBeSecret !== true && held !== undefined) (asInputs as Partial<Outputs>).tagsAll = held;
     return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
+}
+
+/** Where `get` looked for `id`: the ARN's account and region, else the region in the account of the credentials. */
+function lookedIn(run: Run, id: string, props: Partial<Outputs> | undefined): string {
+    if (id.startsWith("arn:")) return `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`;
+    const credentials = run.aws.credentialsInUse(roleOf(props));
+    return `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentials})`;
 }
 
 /** The creation time of a found authorization, ISO-8601. */

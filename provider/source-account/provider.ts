@@ -22,7 +22,6 @@ import {
     CARRIED,
     accountInPreview,
     landingAccount,
-    landsElsewhere,
     createOne,
     deleteOne,
     diffOne,
@@ -36,6 +35,7 @@ import {
     validateRole,
 } from "../core/authorization";
 import { showingInputChanges } from "../core/input-changes";
+import { fixedElsewhere, landsElsewhere } from "../core/messages/accounts";
 import type { ProviderProcess, Run } from "../core/run";
 import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { byCause, gist, sameAs } from "../core/causes";
@@ -130,18 +130,6 @@ function accountResourceId(accountId: string, i: Pick<SourceAccountInputs, "auth
 function describe(i: Pick<SourceAccountInputs, "authorizedAccountId" | "authorizedAwsRegion">, accountId?: string): string {
     const source = accountId ? `account ${accountId}` : "the source account";
     return `${KIND} of ${source} for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion}`;
-}
-
-/** Why a resource whose first create landed in `fixed` cannot act in `actual`. */
-function fixedElsewhere(run: Run, i: SourceAccountInputs, fixed: string, actual: string, roleArn: string | undefined): string {
-    const by = roleArn ? `the role ${roleArn} acts` : `the credentials in use (${run.aws.credentialsInUse()}) act`;
-    return (
-        `${describe(i, fixed)} holds the authorizations of account ${fixed} (its first create landed there), but ${by} in account ${actual}. ` +
-        `Pulumi changed nothing: a region added now would land in account ${actual}, where its aggregator would not look for account ${fixed}. ` +
-        `Run with credentials for account ${fixed}` +
-        (roleArn ? `, or give assumeRole a role in it` : `, or give it an assumeRole in it`) +
-        `; to move the resource to account ${actual}, set sourceAccountId: "${actual}" (a replacement).`
-    );
 }
 
 /** The account IDs of `i` given as 12-digit numbers, as their strings, so that state and comparisons see one form. */
@@ -306,11 +294,11 @@ export const sourceAccountProvider = (host: ProviderProcess): pulumi.dynamic.Res
             const expected = news.sourceAccountId;
             const roleArn = news.assumeRole?.roleArn;
             if (expected !== undefined && !isUnknown(expected) && accountId !== undefined && accountId !== expected) {
-                return fail([landsElsewhere(run, expected, accountId, roleArn ? { roleArn } : undefined)]);
+                return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined, run.aws.credentialsInUse())]);
             }
             const moved = expected !== undefined && !isUnknown(expected) && expected !== fixed;
             if (fixed !== undefined && accountId !== undefined && accountId !== fixed && !moved) {
-                return fail([fixedElsewhere(run, news, fixed, accountId, roleArn)]);
+                return fail([fixedElsewhere(describe(news, fixed), fixed, accountId, roleArn, run.aws.credentialsInUse())]);
             }
             const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
             if (showTags) news.tagsAll = run.tags.desired(news.tags);
