@@ -2,8 +2,9 @@
  * The operations on one authorization, which both resource types run (`AggregationAuthorization` once,
  * `SourceAccountAuthorizations` per region): thin CRUD over the AWS calls of `aws/calls.ts`, each within
  * the operation deadline; whose an authorization is, `ownership.ts` decides for every path; its tags,
- * `tag-policy.ts`; state of older versions, `state.ts`. Also the shared parts of `check` (the preview's
- * read of what a create would meet, `previewExisting`; role and tag-count validation) and `configure`.
+ * `tag-policy.ts`; state of older versions, `state.ts`; their messages, `messages/`. Every operation is
+ * given the run (`run.ts`). Also the shared parts of `check` (the preview's read of what a create would
+ * meet, `previewExisting`; role and tag-count validation).
  *
  * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
  * STS for the account (the stack's credentials only, once per run, shared; a role's is its ARN's), so

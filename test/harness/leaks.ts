@@ -51,7 +51,7 @@ let installed = false;
 export function install(): void {
     if (installed) return;
     installed = true;
-    // Notices (provider/core/notice.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
+    // Notices (Run.notice, provider/core/run.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
     const print = setNoticeSink((line) => {
         record("notice", line);
         print(line);
