@@ -2,6 +2,20 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/** Selectors of module-level mutable state under `top`: `let`/`var`, empty collections, closures run once. */
+function moduleState(top) {
+    const decl = `${top} > VariableDeclaration`;
+    const message = "no module-level state in provider/: keep it in the run (provider/core/run.ts), passed to each operation";
+    return [
+        { selector: `${top} > VariableDeclaration[kind!='const']`, message },
+        {
+            selector: `${decl} > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/][arguments.length=0]`,
+            message,
+        },
+        { selector: `${decl} > VariableDeclarator > CallExpression[callee.type=/FunctionExpression$/]`, message },
+    ];
+}
+
 export default tseslint.config(
     {
         ignores: [
@@ -41,6 +55,8 @@ export default tseslint.config(
                 "error",
                 { patterns: [{ regex: "^(\\.\\./)+sdk(/|$)", message: "the provider never imports the program side" }] },
             ],
+            // The run is a value made by configure and passed down (core/run.ts): no module-level state.
+            "no-restricted-syntax": ["error", ...moduleState(":matches(Program, Program > ExportNamedDeclaration)")],
         },
     },
     {

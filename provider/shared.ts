@@ -14,18 +14,8 @@ export {
     type Failure,
     type ValidateOptions,
 } from "./core/model/validate";
-export { stackSettings } from "./core/authorization";
-export {
-    assumeRoleFailure,
-    clientSettings,
-    configEndpoint,
-    configureSettings,
-    countAttempts,
-    credentialsInUse,
-    pages,
-    withDeadline,
-    type Target,
-} from "./core/aws/client";
+export { stackSettings } from "./core/stack-settings";
+export { Aws, configEndpoint, countAttempts, type Target } from "./core/aws/client";
 export { ACCESS_DENIED, authorizationError, deadlineError, isAuthorizationError, translate, type CallContext } from "./core/aws/errors";
 export { KNOBS, seconds } from "./core/aws/limits";
 export { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./core/aws/settings";

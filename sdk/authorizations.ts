@@ -3,7 +3,6 @@ import { accountIdOf, accountIdProblem, REGION_SHAPE, roleAccount } from "../pro
 import { enabledRegions } from "./reads/regions";
 import type { AssumeRoleArgs } from "./base";
 import { SourceAccountAuthorizations } from "./source-account";
-import { useStackSettings } from "./program-aws";
 import { unexpectedPendingRequests, type UnexpectedPendingRequest } from "./pending";
 
 /** One source account of an {@link AggregationAuthorizations}. */
@@ -166,7 +165,6 @@ export class AggregationAuthorizations extends pulumi.ComponentResource {
                     : pulumi.unsecret(
                           // The role's external ID makes the answer secret; regions are not.
                           pulumi.output(source.assumeRole).apply(async (role) => {
-                              useStackSettings();
                               const setting = role
                                   ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
                                   : undefined;

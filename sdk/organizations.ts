@@ -10,12 +10,9 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import {
     ACCESS_DENIED,
-    assumeRoleFailure,
     accountIdOf,
     accountIdProblem,
-    clientSettings,
     countAttempts,
-    credentialsInUse,
     deadlineError,
     describe,
     isAuthorizationError,
@@ -26,7 +23,6 @@ import {
     stackSettings,
     translate,
     validateRegions,
-    withDeadline,
     type CallContext,
     type Failure,
     type RoleSetting,
@@ -34,7 +30,7 @@ import {
     type ValidateOptions,
 } from "../provider/shared";
 import type { AggregationSourceArgs } from "./authorizations";
-import { defaultRegion, useStackSettings } from "./program-aws";
+import { defaultRegion, programAws } from "./program-aws";
 import { runError, type StatusRoleArgs } from "./status";
 
 /** The role each source account is reached through, the same in every account. */
@@ -209,7 +205,7 @@ export async function organizationSources(args: OrganizationSourcesArgs): Promis
     const problems = organizationSourcesProblems(args, options);
     if (problems.length) throw runError(`organizationSources: ${problems.map((p) => p.reason).join("; ")}`);
     try {
-        useStackSettings();
+        programAws();
     } catch (err) {
         throw runError(`organizationSources: ${(err as Error).message}`);
     }
@@ -275,7 +271,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
     let account: string;
     let client: OrganizationsClient;
     try {
-        const { limits: _limits, account: acting, ...settings } = await clientSettings(target);
+        const { limits: _limits, account: acting, ...settings } = await programAws().clientSettings(target);
         account = acting;
         client = new OrganizationsClient(settings);
     } catch (err) {
@@ -287,7 +283,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
         let attempts: ReturnType<typeof countAttempts> = { count: 0 };
         const config: Paging = { client, pageSize: PAGE, withCommand: (command) => void (attempts = countAttempts(command)) };
         try {
-            await withDeadline("reading", { reads: listing.what }, async (deadline) => {
+            await programAws().withDeadline("reading", { reads: listing.what }, async (deadline) => {
                 try {
                     for await (const page of pages(config, deadline.signal)) each(page);
                 } catch (err) {
@@ -297,7 +293,7 @@ async function readAccounts(scope: string[] | undefined, region: string, role: R
                 }
             });
         } catch (err) {
-            const role = await assumeRoleFailure(err, target);
+            const role = await programAws().assumeRoleFailure(err, target);
             if (role)
                 throw runError(`organizationSources: reading ${listing.what}: ${(role as { detail?: string }).detail ?? role.message}`);
             throw fail(err, listing, account);
@@ -389,7 +385,7 @@ function failureMessage(
 ): string {
     const what = listing?.what ?? resource;
     const head = `organizationSources: reading ${what}`;
-    const credentials = `${credentialsInUse(role)}${account ? `, acting in account ${account}` : ""}`;
+    const credentials = `${programAws().credentialsInUse(role)}${account ? `, acting in account ${account}` : ""}`;
     const e = (err ?? {}) as { name?: string; message?: string };
     const name = e.name ?? "Error";
     const awsSays = e.message ? `: ${scrubAwsMessage(e.message)}` : "";

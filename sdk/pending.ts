@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describePendingRequests } from "./reads/status";
 import type { RoleSetting } from "../provider/shared";
-import { useStackSettings } from "./program-aws";
 import type { AssumeRoleArgs } from "./authorization";
 
 /** A pending aggregation request from an aggregator other than the declared one. */
@@ -31,7 +30,6 @@ export function unexpectedPendingRequests(
 ): pulumi.Output<UnexpectedPendingRequest[]> {
     const perSource = sources.map((s) =>
         pulumi.all([s.assumeRole, s.regions]).apply(async ([role, regions]) => {
-            useStackSettings();
             const setting: RoleSetting | undefined = role
                 ? { roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }
                 : undefined;

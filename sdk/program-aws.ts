@@ -1,15 +1,21 @@
-/** Settings for the AWS calls a program makes itself (status, regions, pending requests), read as `configure` reads them. */
+/** The AWS session of the calls a program makes itself (status, regions, pending requests, Organizations). */
 import * as pulumi from "@pulumi/pulumi";
-import { configureSettings, parseSettings, stackSettings } from "../provider/shared";
+import { Aws, parseSettings, stackSettings } from "../provider/shared";
 
-let applied = false;
+let session: Aws | undefined;
 
-/** Applies the stack's settings once per process, only under Pulumi. */
-export function useStackSettings(): void {
-    if (applied || !pulumi.runtime.hasEngine()) return;
+/** The program's session: under Pulumi, the stack's settings read as `configure` reads them, once per process. */
+export function programAws(): Aws {
+    if (session) return session;
     const get = (key: string) => pulumi.runtime.getConfig(key);
-    configureSettings({ ...parseSettings(get), config: stackSettings({ get }).config });
-    applied = true;
+    session = new Aws(pulumi.runtime.hasEngine() ? { ...parseSettings(get), config: stackSettings({ get }).config } : {});
+    return session;
+}
+
+/** Replaces the program's session: one with `settings`, or none so that the next call reads the stack again (tests). */
+export function resetProgramAws(settings?: ConstructorParameters<typeof Aws>[0]): void {
+    session?.close();
+    session = settings === undefined ? undefined : new Aws(settings);
 }
 
 /** The region a program-side call uses when none is given. */

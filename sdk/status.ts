@@ -15,7 +15,7 @@ import {
     readingLabel,
     type AggregatorRef,
 } from "./reads/status-failures";
-import { defaultRegion, useStackSettings } from "./program-aws";
+import { defaultRegion } from "./program-aws";
 import type { AccountAggregationSource } from "./authorizations";
 
 export type { ExpectedSource, SourceStatus, Unhealthy };
@@ -251,7 +251,6 @@ async function statusOf(args: AggregatorSourcesStatusArgs, aggregator: Aggregato
     const expected = w ? expectedSources(w.sources) : [];
     const timeoutMs = w ? inSeconds("waitFor.timeoutSeconds", w.timeoutSeconds, 900, 0, 24 * 3600) * 1000 : 0;
     const intervalMs = w ? inSeconds("waitFor.intervalSeconds", w.intervalSeconds, 30, 0.01, 3600) * 1000 : 0;
-    useStackSettings();
     // A preview never waits for a missing aggregator.
     let first: SourceStatus[] | undefined;
     if (!w || pulumi.runtime.isDryRun()) {

@@ -2,8 +2,9 @@
  * The operations on one authorization, which both resource types run (`AggregationAuthorization` once,
  * `SourceAccountAuthorizations` per region): thin CRUD over the AWS calls of `aws/calls.ts`, each within
  * the operation deadline; whose an authorization is, `ownership.ts` decides for every path; its tags,
- * `tag-policy.ts`; state of older versions, `state.ts`. Also the shared parts of `check` (the preview's
- * read of what a create would meet, `previewExisting`; role and tag-count validation) and `configure`.
+ * `tag-policy.ts`; state of older versions, `state.ts`; their messages, `messages/`. Every operation is
+ * given the run (`run.ts`). Also the shared parts of `check` (the preview's read of what a create would
+ * meet, `previewExisting`; role and tag-count validation).
  *
  * Guarantees (README "Guarantees"): `check` validates before any AWS call. Valid inputs may then ask
  * STS for the account (the stack's credentials only, once per run, shared; a role's is its ARN's), so
@@ -23,48 +24,38 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AggregationAuthorization } from "@aws-sdk/client-config-service";
 import { deleteAuthorization, findByKey, findTagsByArn, putAuthorization, tagAuthorization, untagAuthorization } from "./aws/calls";
+import type { Deadline, Target } from "./aws/client";
+import type { Run } from "./run";
 import {
-    configureSettings,
-    credentialsInUse,
-    currentLimits,
-    currentSettings,
-    identity,
-    markChanging,
-    refuseSettings,
-    sourceAccount,
-    withDeadline,
-    type Deadline,
-    type Target,
-} from "./aws/client";
-import { Causes } from "./causes";
-import { authorizationError, goneCause, isAmbiguous, NOT_FOUND, partial, type AuthorizationError, type Verb } from "./aws/errors";
+    accountNotAllowedError,
+    landedElsewhereError,
+    landedOutcome,
+    landsElsewhere,
+    notFoundError,
+    wrongAccountError,
+} from "./messages/accounts";
+import { controlTowerRefusal, createRefusalError, describeHolder, notOursError, raceError } from "./messages/ownership";
+import {
+    authorizationError,
+    CHANGED_NOTHING,
+    goneCause,
+    isAmbiguous,
+    NOT_FOUND,
+    partial,
+    type AuthorizationError,
+    type Verb,
+} from "./aws/errors";
 import { buildArn, ID_FORMATS, parseArn, parseId } from "./model/id";
-import { KNOBS } from "./aws/limits";
 import { ID_ECHO_LIMIT, truncate } from "./model/redact";
-import { notice } from "./notice";
 import { regionFromEnvironment } from "./model/regions";
-import { describeOwner, ownerTagOf } from "./owner";
-import {
-    CONTROL_TOWER_TAG,
-    controlTowerRefusal,
-    createRefusal,
-    decide,
-    describeHolder,
-    newCreationId,
-    ownerTagValue,
-    pulumiOwnedAdvice,
-    reclaimedArns,
-    type Creation,
-    type Decision,
-    type Facts,
-    type Why,
-} from "./ownership";
-import { foundKeys, tagPolicy, tagRequests, tagsEqual, type Mode } from "./tag-policy";
+import { ownerTagOf } from "./owner";
+import { CONTROL_TOWER_TAG, decide, newCreationId, reclaimedArns, type Creation, type Decision, type Facts } from "./ownership";
+import { foundKeys, tagRequests, tagsEqual, type Mode, type TagPolicy } from "./tag-policy";
 import { fromTagList, pickTags, tagValue } from "./model/tags";
-import { isUnknown, OWNER_TAG, type Inputs, type Outputs, type Tags } from "./model/types";
+import { isUnknown, type Inputs, type Outputs, type Tags } from "./model/types";
 import { MAX_TAGS } from "./model/validate";
 import { upgraded, type State } from "./state";
-import { parseSettings, roleAccount, roleProblem, type RoleSetting } from "./aws/settings";
+import { roleAccount, roleProblem, type RoleSetting } from "./aws/settings";
 
 export const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion", "region"] as const;
 
@@ -107,26 +98,31 @@ function modeOf(o: Pick<Outputs, "adopted" | "takenOver">): Mode {
     return o.adopted ? "adopted" : o.takenOver ? "taken" : "own";
 }
 
+/** One authorization as AWS holds it and this resource manages it. */
+interface HeldAuthorization {
+    arn: string;
+    creationTime: Date | string | undefined;
+    /** The tags it holds as this resource manages them (default tags included). */
+    tagsAll: Tags;
+    mode: Mode;
+    /** The creation this resource owns (none when adopted). */
+    creationId: string | undefined;
+}
+
 /**
  * The outputs for an authorization: inputs as applied, what the ARN says, and what AWS said.
  * `tagsAll` are the tags it holds as this resource manages them (default tags included); `tags` the
  * resource's own part of them. `creationId` is the creation this resource owns (none when adopted).
  */
-function outputsOf(
-    inputs: Inputs,
-    arn: string,
-    creationTime: Date | string | undefined,
-    tagsAll: Tags,
-    mode: Mode,
-    creationId: string | undefined,
-): State {
+function outputsOf(policy: TagPolicy, inputs: Inputs, aws: HeldAuthorization): State {
+    const { arn, creationTime, tagsAll, mode, creationId } = aws;
     const parts = parseArn(arn);
     const outs: State = {
         adopted: mode === "adopted",
         authorizedAccountId: parts.authorizedAccountId,
         authorizedAwsRegion: parts.authorizedAwsRegion,
         region: parts.region,
-        ...tagPolicy(currentSettings()).shown(tagsAll, inputs.tags),
+        ...policy.shown(tagsAll, inputs.tags),
         arn,
         accountId: parts.accountId,
         creationTime: creationTime instanceof Date ? creationTime.toISOString() : (creationTime ?? ""),
@@ -147,76 +143,14 @@ export function describeAuthorization(i: Pick<Inputs, "authorizedAccountId" | "a
     return `an authorization for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion} in source region ${i.region}`;
 }
 
-/** The message for a Put that lost a race: AWS kept another creator's authorization (and ignored our tags). */
-function raceError(inputs: Inputs, arn: string, winner: string | undefined): AuthorizationError {
-    const who = winner
-        ? `the Pulumi resource ${describeOwner(winner).readable} created it at the same moment`
-        : `someone outside Pulumi (AWS Control Tower, another tool or a person) created it at the same moment`;
-    return authorizationError(
-        "creating",
-        arn,
-        `${who}, and AWS kept theirs (it ignores the tags of a Put on an authorization that exists). ` +
-            `This resource does not manage it and recorded nothing. ` +
-            (winner
-                ? pulumiOwnedAdvice(inputs.owner, winner)
-                : `Set adoptExisting: true to manage its tags from this resource, or remove this resource.`),
-        "AlreadyExists",
-    );
-}
-
-/** The message for `AggregationAuthorization.get` of an authorization that does not exist. */
-function notFoundError(id: string, props: Partial<Outputs> | undefined): AuthorizationError {
-    const where = id.startsWith("arn:")
-        ? `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`
-        : `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentialsInUse(roleOf(props))})`;
-    return authorizationError(
-        "reading",
-        id,
-        `no such authorization in ${where}. Check the ID (an ARN, or authorizedAccountId:authorizedAwsRegion looked up in the region argument of get) and the credentials.`,
-        "ResourceNotFoundException",
-    );
-}
-
-/**
- * The message for an update or delete that found, at this resource's ARN, an authorization that is not
- * provably its creation (`why`, from `decide`); `recorded` is the resource's state, whose owner tag value
- * an unproven one is told to put back.
- */
-function notOursError(verb: Verb, arn: string, why: Why, held: Tags | undefined, recorded: Partial<Outputs>): AuthorizationError {
-    const holder = describeHolder(held === undefined ? undefined : ownerTagOf(held));
-    if (why === "replaced" || why === "another-creation") {
-        const evidence =
-            why === "replaced"
-                ? `${holder}, and its creation time is not the recorded ${recorded.creationTime}): the one this resource created was deleted, and another made in its place`
-                : `${holder}, which is not the creation this resource recorded): another resource or stack manages it now`;
-        return authorizationError(
-            verb,
-            arn,
-            `this resource no longer owns the authorization: AWS holds another creation of it (${evidence}. Pulumi changed nothing. ` +
-                `Run \`pulumi refresh\` to drop it from this stack's state; the next \`pulumi up\` then says how to manage it.`,
-            "NotOwned",
-        );
-    }
-    const tag = recorded.owner === undefined ? undefined : ownerTagValue(recorded.owner, recorded.creationId);
-    return authorizationError(
-        verb,
-        arn,
-        `cannot prove that this resource owns the authorization: ${holder}, and the state records no creation time to compare with AWS's. ` +
-            `Pulumi changed nothing. If it is this resource's (its owner tag was removed or edited), put the tag back` +
-            (tag ? ` (${OWNER_TAG}=${tag})` : "") +
-            ` and run the command again; if it is not, drop it from this stack's state with \`pulumi state delete <urn>\` (\`pulumi stack --show-urns\` lists the URNs).`,
-        "NotOwned",
-    );
-}
-
 /**
  * Decides with `facts` (ownership.ts), looking up AWS's creation time of the authorization at `parts`'
  * key when the owner tag cannot answer.
  */
-async function decideAt(t: Target, parts: ReturnType<typeof parseArn>, facts: Facts): Promise<Decision> {
+async function decideAt(run: Run, t: Target, parts: ReturnType<typeof parseArn>, facts: Facts): Promise<Decision> {
     const d = decide(facts);
     if (d.act !== "ask") return d;
-    const found = await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+    const found = await findByKey(run.aws, t, parts.authorizedAccountId, parts.authorizedAwsRegion);
     return decide({ ...facts, awsCreationTime: creationTimeOf(found) ?? null });
 }
 
@@ -231,22 +165,10 @@ function factsOf(op: Facts["op"], held: Tags | undefined, o: Partial<Outputs>, n
 }
 
 /** Fails unless the credentials in use belong to `account`, the account the authorization lives in. */
-async function checkAccount(t: Target, account: string): Promise<void> {
-    const actual = await sourceAccount(t);
-    const nothing = t.verb === "reading" ? "Pulumi read nothing and changed nothing" : "Pulumi changed nothing";
-    if (actual !== account) {
-        const fix = t.role
-            ? `Give this resource's assumeRole a role in account ${account}.`
-            : `Run with credentials for account ${account} (the aws:profile stack config or AWS_PROFILE).`;
-        throw authorizationError(
-            t.verb,
-            t.resource,
-            `the credentials in use (${credentialsInUse(t.role)}) belong to account ${actual}, but this authorization lives in account ${account}. ` +
-                `${nothing}: an authorization for the same aggregator in account ${actual} is a different one. ${fix}`,
-            "WrongAccount",
-        );
-    }
-    checkAllowed(t, account, nothing);
+async function checkAccount(run: Run, t: Target, account: string): Promise<void> {
+    const actual = await run.aws.sourceAccount(t);
+    if (actual !== account) throw wrongAccountError(t.verb, t.resource, run.aws.credentialsInUse(t.role), actual, account, t.role);
+    checkAllowed(run, t, account);
 }
 
 /**
@@ -254,63 +176,40 @@ async function checkAccount(t: Target, account: string): Promise<void> {
  * before anything is created: it must be `sourceAccountId` when that is given, and one the stack's
  * `aws:allowedAccountIds` / `aws:forbiddenAccountIds` let it act in.
  */
-export async function landingAccount(t: Target, sourceAccountId: string | undefined): Promise<string> {
-    const accountId = await sourceAccount(t);
+export async function landingAccount(run: Run, t: Target, sourceAccountId: string | undefined): Promise<string> {
+    const accountId = await run.aws.sourceAccount(t);
     if (sourceAccountId !== undefined && sourceAccountId !== accountId) {
-        throw authorizationError(
-            "creating",
-            t.resource,
-            landsElsewhere(sourceAccountId, accountId, t.role) + " Pulumi changed nothing.",
-            "WrongAccount",
-        );
+        const why = landsElsewhere(sourceAccountId, accountId, t.role, run.aws.credentialsInUse());
+        throw authorizationError("creating", t.resource, `${why} ${CHANGED_NOTHING}.`, "WrongAccount");
     }
-    checkAllowed(t, accountId);
+    checkAllowed(run, t, accountId);
     return accountId;
 }
 
 /** Fails when the stack's `aws:allowedAccountIds` / `aws:forbiddenAccountIds` keep it out of `account`. */
-function checkAllowed(t: Target, account: string, nothing = "Pulumi changed nothing"): void {
-    const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = currentSettings();
+function checkAllowed(run: Run, t: Target, account: string): void {
+    const { allowedAccountIds: allowed, forbiddenAccountIds: forbidden } = run.settings;
     let why: string | undefined;
     if (allowed && !allowed.includes(account))
         why = `account ${account} is not in the aws:allowedAccountIds stack config (${allowed.join(", ")})`;
     if (forbidden && forbidden.includes(account)) why = `account ${account} is in the aws:forbiddenAccountIds stack config`;
-    if (why === undefined) return;
-    throw authorizationError(
-        t.verb,
-        t.resource,
-        `${why}, and the credentials in use (${credentialsInUse(t.role)}) act in it. ${nothing}. ` +
-            `Use credentials (or an assumeRole) for an allowed account, or change the setting if this account is meant to be managed.`,
-        "AccountNotAllowed",
-    );
-}
-
-/** Why an authorization would land in `actual` when `sourceAccountId` declares `expected`. */
-export function landsElsewhere(expected: string, actual: string, role: RoleSetting | undefined): string {
-    const by = role ? `the role ${role.roleArn} acts` : `the credentials in use (${credentialsInUse()}) act`;
-    return (
-        `sourceAccountId is ${expected}, but ${by} in account ${actual}: the authorization would land in account ${actual}, ` +
-        `where an aggregator expecting account ${expected} would never find it. ` +
-        (role
-            ? `Give the source a role in account ${expected}.`
-            : `Run with credentials for account ${expected}, or give the source an assumeRole in it.`)
-    );
+    if (why !== undefined) throw accountNotAllowedError(t.verb, t.resource, run.aws.credentialsInUse(t.role), why);
 }
 
 /**
  * Moves the managed tags of `arn` from `olds` to `news` with the requests of `tagRequests`.
  * `applied` tracks what AWS holds, so that a failure half way can report it.
  */
-async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied: State): Promise<void> {
+async function applyTags(run: Run, t: Target, arn: string, olds: Tags, news: Tags, applied: State): Promise<void> {
     const { untag, tag } = tagRequests(arn, olds, news);
-    const policy = tagPolicy(currentSettings());
+    const policy = run.tags;
     const record = (all: Tags) => Object.assign(applied, policy.shown(all, applied.tags));
     if (untag) {
-        await untagAuthorization(t, untag);
+        await untagAuthorization(run.aws, t, untag);
         record(pickTags(applied.tagsAll, (k) => !untag.TagKeys!.includes(k)));
     }
     if (tag) {
-        await tagAuthorization(t, tag);
+        await tagAuthorization(run.aws, t, tag);
         record({ ...applied.tagsAll, ...fromTagList(tag.Tags) });
     }
 }
@@ -322,30 +221,36 @@ async function applyTags(t: Target, arn: string, olds: Tags, news: Tags, applied
  * check and the Put, it is theirs and nothing is recorded. Reports a partial create when AWS may hold
  * the authorization although a call failed.
  */
-async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
+async function createNew(run: Run, t: Target, inputs: Inputs, arn: string): Promise<Outputs> {
     const creationId = newCreationId();
     const mine: Creation = { owners: [inputs.owner], creationId };
-    const policy = tagPolicy(currentSettings());
+    const policy = run.tags;
     const desired = policy.inAws(policy.desired(inputs.tags), { mode: "own", owner: inputs.owner, creationId });
     let created: AggregationAuthorization;
     try {
-        created = await putAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
+        created = await putAuthorization(run.aws, t, inputs.authorizedAccountId, inputs.authorizedAwsRegion, desired);
     } catch (err) {
         if (!isAmbiguous(err) && (err as AuthorizationError).code !== "DeadlineExceeded") throw err;
-        throw await unansweredPut(t, inputs, arn, mine, err as AuthorizationError, desired);
+        throw await unansweredPut(run, t, inputs, arn, mine, err as AuthorizationError, desired);
     }
     const createdArn = created.AggregationAuthorizationArn!;
-    if (parseArn(createdArn).accountId !== parseArn(arn).accountId) throw await landedElsewhere(t, inputs, arn, createdArn, mine);
+    if (parseArn(createdArn).accountId !== parseArn(arn).accountId) throw await landedElsewhere(run, t, inputs, arn, createdArn, mine);
     let held: Tags | undefined;
     try {
-        held = await findTagsByArn(t, createdArn);
+        held = await findTagsByArn(run.aws, t, createdArn);
     } catch (err) {
         // Whose it is stays unknown: record it unconfirmed, without the creation time the Put answered
         // (a Put that lost a race answers the winner's), so that only this creation's owner tag proves it.
         throw partial(
             err as AuthorizationError,
             createdArn,
-            outputsOf(inputs, createdArn, undefined, policy.held(desired, "own"), "own", creationId),
+            outputsOf(policy, inputs, {
+                arn: createdArn,
+                creationTime: undefined,
+                tagsAll: policy.held(desired, "own"),
+                mode: "own",
+                creationId,
+            }),
         );
     }
     if (held === undefined) {
@@ -357,9 +262,15 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
         );
     }
     if (decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act !== "keep") {
-        throw raceError(inputs, createdArn, ownerTagOf(held));
+        throw raceError(inputs.owner, createdArn, ownerTagOf(held));
     }
-    return outputsOf(inputs, createdArn, created.CreationTime, policy.held(held, "own"), "own", creationId);
+    return outputsOf(policy, inputs, {
+        arn: createdArn,
+        creationTime: created.CreationTime,
+        tagsAll: policy.held(held, "own"),
+        mode: "own",
+        creationId,
+    });
 }
 
 /**
@@ -368,25 +279,26 @@ async function createNew(t: Target, inputs: Inputs, arn: string): Promise<Output
  * emulator) is caught here, by the ARN the Put answers. This creation is deleted again, so that Pulumi
  * changes nothing there, as when the account is checked before the Put.
  */
-async function landedElsewhere(t: Target, inputs: Inputs, arn: string, createdArn: string, mine: Creation): Promise<AuthorizationError> {
+async function landedElsewhere(
+    run: Run,
+    t: Target,
+    inputs: Inputs,
+    arn: string,
+    createdArn: string,
+    mine: Creation,
+): Promise<AuthorizationError> {
     const [expected, landed] = [parseArn(arn).accountId, parseArn(createdArn).accountId];
     let outcome: string;
     try {
-        const held = await findTagsByArn(t, createdArn);
+        const held = await findTagsByArn(run.aws, t, createdArn);
         if (held !== undefined && decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act === "keep") {
-            await deleteAuthorization(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
-            outcome = "Pulumi deleted it again and changed nothing";
-        } else outcome = "it is not this creation (AWS ignores the tags of a Put on one that exists): Pulumi changed nothing";
+            await deleteAuthorization(run.aws, t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
+            outcome = landedOutcome.deleted;
+        } else outcome = landedOutcome.notOurs;
     } catch (err) {
-        outcome = `Pulumi could not delete it again (${(err as Error).message}): delete it in account ${landed}`;
+        outcome = landedOutcome.left(landed, (err as Error).message);
     }
-    return authorizationError(
-        "creating",
-        arn,
-        `the credentials in use (${credentialsInUse(t.role)}) act in account ${landed}, not in account ${expected}: AWS answered the Put with ${createdArn}; ` +
-            `${outcome}. The endpoint does not act in a role's own account (AWS does); use credentials that act in account ${expected}.`,
-        "WrongAccount",
-    );
+    return landedElsewhereError(arn, run.aws.credentialsInUse(t.role), expected, createdArn, landed, outcome);
 }
 
 /**
@@ -397,6 +309,7 @@ async function landedElsewhere(t: Target, inputs: Inputs, arn: string, createdAr
  * absent and destroy deletes when present, so that nothing is orphaned.
  */
 async function unansweredPut(
+    run: Run,
     t: Target,
     inputs: Inputs,
     arn: string,
@@ -404,21 +317,45 @@ async function unansweredPut(
     err: AuthorizationError,
     desired: Tags,
 ): Promise<AuthorizationError> {
-    const policy = tagPolicy(currentSettings());
-    const unconfirmed = () => partial(err, arn, outputsOf(inputs, arn, undefined, policy.held(desired, "own"), "own", mine.creationId));
+    const policy = run.tags;
+    const unconfirmed = () =>
+        partial(
+            err,
+            arn,
+            outputsOf(policy, inputs, {
+                arn,
+                creationTime: undefined,
+                tagsAll: policy.held(desired, "own"),
+                mode: "own",
+                creationId: mine.creationId,
+            }),
+        );
     let held: Tags | undefined;
     let found: AggregationAuthorization | undefined;
     try {
-        [held, found] = await withDeadline("creating", arn, (deadline) => {
+        [held, found] = await run.aws.withDeadline("creating", arn, (deadline) => {
             const look = { ...t, deadline };
-            return Promise.all([findTagsByArn(look, arn), findByKey(look, inputs.authorizedAccountId, inputs.authorizedAwsRegion)]);
+            return Promise.all([
+                findTagsByArn(run.aws, look, arn),
+                findByKey(run.aws, look, inputs.authorizedAccountId, inputs.authorizedAwsRegion),
+            ]);
         });
     } catch {
         return unconfirmed();
     }
     if (held === undefined) return err;
     if (decide({ op: "confirm", held, recorded: { mode: "own", creation: mine } }).act !== "keep") return err;
-    return partial(err, arn, outputsOf(inputs, arn, found?.CreationTime, policy.held(held, "own"), "own", mine.creationId));
+    return partial(
+        err,
+        arn,
+        outputsOf(policy, inputs, {
+            arn,
+            creationTime: found?.CreationTime,
+            tagsAll: policy.held(held, "own"),
+            mode: "own",
+            creationId: mine.creationId,
+        }),
+    );
 }
 
 /**
@@ -427,13 +364,13 @@ async function unansweredPut(
  * keys are written, other tags it holds stay), or `adopted` (someone else's: only the declared keys are
  * managed, no owner tag is written, destroy leaves it). Owned and taken ones get a new creation ID.
  */
-async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Tags, mode: Mode): Promise<Outputs> {
-    const found = await findByKey(t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
+async function takeExisting(run: Run, t: Target, inputs: Inputs, arn: string, existing: Tags, mode: Mode): Promise<Outputs> {
+    const found = await findByKey(run.aws, t, inputs.authorizedAccountId, inputs.authorizedAwsRegion);
     // ListTagsForResource answered, but the authorization itself is gone (AWS settling after a
     // delete): nothing exists to take, so create it.
-    if (!found) return createNew(t, inputs, arn);
+    if (!found) return createNew(run, t, inputs, arn);
     const creationId = mode === "adopted" ? undefined : newCreationId();
-    const policy = tagPolicy(currentSettings());
+    const policy = run.tags;
     const wanted = policy.desired(inputs.tags);
     const managed = policy.managed(mode, wanted);
     const desired = policy.inAws(wanted, { mode, owner: inputs.owner, creationId });
@@ -442,37 +379,26 @@ async function takeExisting(t: Target, inputs: Inputs, arn: string, existing: Ta
     // An adopted one: the keys it held before, which its destroy never removes (a failure half way records them too).
     const foundTagKeys = mode === "adopted" ? { foundTagKeys: foundKeys(existing) } : {};
     const applied = {
-        ...outputsOf(inputs, arn, found.CreationTime, policy.held(existing, mode, wanted), mode, creationId),
+        ...outputsOf(policy, inputs, {
+            arn,
+            creationTime: found.CreationTime,
+            tagsAll: policy.held(existing, mode, wanted),
+            mode,
+            creationId,
+        }),
         ...foundTagKeys,
     };
     try {
-        await applyTags(t, arn, pickTags(existing, managed), desired, applied);
+        await applyTags(run, t, arn, pickTags(existing, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, arn, applied); // AWS holds it: the state must know, with the tags as they are.
     }
-    return { ...outputsOf(inputs, arn, found.CreationTime, wanted, mode, creationId), ...foundTagKeys };
+    return { ...outputsOf(policy, inputs, { arn, creationTime: found.CreationTime, tagsAll: wanted, mode, creationId }), ...foundTagKeys };
 }
-
-/**
- * Owners whose create in this run is the new half of a replacement, so that `takeOwnership` (a one-shot
- * migration for a resource's first create) does not apply: marked by `diff`, and by a delete, since
- * `pulumi up --replace` never asks the diff but deletes the old half first (deleteBeforeReplace).
- */
-const replacing = new Set<string>();
 
 /** Records that the resource with inputs `news` is being replaced in this run: its create is the new half. */
-export function markReplacing(news: Partial<Inputs>): void {
-    if (typeof news.owner === "string") replacing.add(news.owner);
-}
-
-/** The causes of failure this run has told whole (one message per cause, `causes.ts`). */
-export const told = new Causes();
-
-/** `p`, its failure told once per cause in the run. */
-export function tellingOnce<T>(p: Promise<T>): Promise<T> {
-    return p.catch((err: unknown) => {
-        throw told.error(err);
-    });
+export function markReplacing(run: Run, news: Partial<Inputs>): void {
+    if (typeof news.owner === "string") run.memory.replacing.add(news.owner);
 }
 
 /** What a create of `inputs` at `arn` is allowed to do with an authorization that exists already. */
@@ -481,23 +407,19 @@ function allowOf(inputs: Partial<Inputs>, arn: string, firstCreate: boolean): Fa
         adoptExisting: inputs.adoptExisting === true,
         takeOwnership: inputs.takeOwnership === true,
         takeOwnershipFromControlTower: inputs.takeOwnershipFromControlTower === true,
-        firstCreate: firstCreate && !replacing.has(inputs.owner!),
+        firstCreate,
         reclaimed: reclaimedArns().has(arn),
     };
 }
 
 /** What a create of `inputs` does with what AWS holds at `arn` (`held`): ownership.ts decides. */
-function createDecision(inputs: Inputs, arn: string, held: Tags | undefined, firstCreate: boolean): Decision {
-    return decide({ op: "create", held, owner: inputs.owner, allow: allowOf(inputs, arn, firstCreate) });
-}
-
-function createRefusalError(inputs: Inputs, arn: string, why: Why, held: Tags): AuthorizationError {
-    return authorizationError(
-        "creating",
-        arn,
-        createRefusal(why, { what: describeAuthorization(inputs), arn, owner: inputs.owner!, held }),
-        "AlreadyExists",
-    );
+function createDecision(run: Run, inputs: Inputs, arn: string, held: Tags | undefined, firstCreate: boolean): Decision {
+    return decide({
+        op: "create",
+        held,
+        owner: inputs.owner,
+        allow: allowOf(inputs, arn, firstCreate && !run.memory.replacing.has(inputs.owner!)),
+    });
 }
 
 /**
@@ -511,6 +433,7 @@ function createRefusalError(inputs: Inputs, arn: string, why: Why, held: Tags): 
  * thrown, so that check fails the preview with the message the up would give, as pulumi-aws's does.
  */
 export async function accountInPreview(
+    run: Run,
     role: Inputs["assumeRole"],
     recorded: string | undefined,
     resource: string,
@@ -519,11 +442,11 @@ export async function accountInPreview(
     if (role !== undefined) return role.roleArn === undefined || isUnknown(role.roleArn) ? undefined : roleAccount(role.roleArn);
     if (recorded !== undefined) return recorded;
     try {
-        return await withDeadline("creating", resource, (deadline) =>
-            sourceAccount(target("creating", resource, region, deadline), { waitMs: currentLimits().limits.requestTimeoutMs }),
+        return await run.aws.withDeadline("creating", resource, (deadline) =>
+            run.aws.sourceAccount(target("creating", resource, region, deadline), { waitMs: run.aws.limits.limits.requestTimeoutMs }),
         );
     } catch (err) {
-        if (currentSettings().skipCredentialsValidation) return undefined;
+        if (run.settings.skipCredentialsValidation) return undefined;
         throw err;
     }
 }
@@ -537,16 +460,16 @@ export async function accountInPreview(
  * nothing (`createNew`), as for a race after the create's own read. One read per new authorization
  * fewer: three become two.
  */
-const seenAbsent = new Map<string, number>();
 const ABSENT_FOR_MS = 5 * 60 * 1000;
 
-function absentKey(inputs: Inputs, arn: string): string {
-    return `${identity(roleOf(inputs))} ${arn}`;
+function absentKey(run: Run, inputs: Inputs, arn: string): string {
+    return `${run.aws.identity(roleOf(inputs))} ${arn}`;
 }
 
 /** True once when this run's check found `arn` absent within {@link ABSENT_FOR_MS}. */
-function tookAbsence(inputs: Inputs, arn: string): boolean {
-    const key = absentKey(inputs, arn);
+function tookAbsence(run: Run, inputs: Inputs, arn: string): boolean {
+    const key = absentKey(run, inputs, arn);
+    const seenAbsent = run.memory.seenAbsent;
     const at = seenAbsent.get(key);
     seenAbsent.delete(key);
     return at !== undefined && performance.now() - at < ABSENT_FOR_MS;
@@ -558,17 +481,23 @@ function tookAbsence(inputs: Inputs, arn: string): boolean {
  * a refusal is returned to fail the preview with the create's message; an adoption or a takeover
  * returns the tags AWS will hold after the up (the tags found that stay, and the declared ones).
  */
-export async function previewExisting(inputs: Inputs, arn: string, firstCreate = true): Promise<{ refusal?: string; tagsAll?: Tags }> {
-    const existing = await withDeadline("creating", arn, (deadline) =>
-        findTagsByArn(target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
+export async function previewExisting(
+    run: Run,
+    inputs: Inputs,
+    arn: string,
+    firstCreate = true,
+): Promise<{ refusal?: string; tagsAll?: Tags }> {
+    const existing = await run.aws.withDeadline("creating", arn, (deadline) =>
+        findTagsByArn(run.aws, target("creating", arn, inputs.region, deadline, roleOf(inputs)), arn),
     );
-    if (existing === undefined) seenAbsent.set(absentKey(inputs, arn), performance.now());
+    if (existing === undefined) run.memory.seenAbsent.set(absentKey(run, inputs, arn), performance.now());
     if (existing === undefined || inputs.owner === undefined || isUnknown(inputs.owner)) return {};
-    const d = createDecision(inputs, arn, existing, firstCreate);
+    const d = createDecision(run, inputs, arn, existing, firstCreate);
     // This resource's own (an interrupted create, or the old half of a replacement that deletes first): the up decides.
     if (d.act === "refuse" && d.why === "interrupted") return {};
-    if (d.act === "refuse") return { refusal: createRefusalError(inputs, arn, d.why, existing).message };
-    const policy = tagPolicy(currentSettings());
+    if (d.act === "refuse")
+        return { refusal: createRefusalError(describeAuthorization(inputs), arn, inputs.owner!, d.why, existing).message };
+    const policy = run.tags;
     const wanted = policy.desired(inputs.tags);
     if (d.act === "take" && d.mode === "own") return { tagsAll: wanted };
     return { tagsAll: policy.shown({ ...existing, ...wanted }, inputs.tags).tagsAll };
@@ -576,6 +505,7 @@ export async function previewExisting(inputs: Inputs, arn: string, firstCreate =
 
 /** Resolves a resource ID: an ARN, or `account:region` looked up in the source region from props or the environment. */
 async function resolveId(
+    run: Run,
     id: string,
     props: Partial<Outputs> | undefined,
     deadline: Deadline,
@@ -593,7 +523,7 @@ async function resolveId(
     }
     if ("arn" in parsed) return { arn: parsed.arn };
     const { key } = parsed;
-    const region = props?.region ?? currentSettings().region ?? regionFromEnvironment();
+    const region = props?.region ?? run.settings.region ?? regionFromEnvironment();
     if (!region) {
         throw authorizationError(
             "reading",
@@ -601,23 +531,13 @@ async function resolveId(
             "the source region is unknown: set the region input, the aws:region stack config, or AWS_REGION",
         );
     }
-    const found = await findByKey(target("reading", id, region, deadline, roleOf(props)), key.authorizedAccountId, key.authorizedAwsRegion);
+    const found = await findByKey(
+        run.aws,
+        target("reading", id, region, deadline, roleOf(props)),
+        key.authorizedAccountId,
+        key.authorizedAwsRegion,
+    );
     return found?.AggregationAuthorizationArn ? { arn: found.AggregationAuthorizationArn, found } : undefined;
-}
-
-/** The stack config keys `configure` reads: `aws:profile`, `aws:skipRegionValidation`, `aws:skipCredentialsValidation`, and this package's timeouts. */
-export function stackSettings(config: { get(key: string): unknown }) {
-    const own: Record<string, unknown> = {};
-    for (const knob of Object.values(KNOBS)) {
-        if (knob.config !== undefined && config.get(knob.config) !== undefined) own[knob.config] = config.get(knob.config);
-    }
-    const isTrue = (v: unknown) => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
-    return {
-        profile: (config.get("aws:profile") as string | undefined) || undefined,
-        skipRegionValidation: isTrue(config.get("aws:skipRegionValidation")),
-        skipCredentialsValidation: isTrue(config.get("aws:skipCredentialsValidation")),
-        config: own,
-    };
 }
 
 /** Check failures of the `assumeRole` input; the external ID is described, never echoed. */
@@ -629,11 +549,11 @@ export function validateRole(news: Inputs): string[] {
 }
 
 /** With the stack's `aws:defaultTags` merged in, the tags must still fit AWS's cap (one tag is the owner's). */
-export function validateMerged(news: Inputs): string[] {
-    const s = currentSettings();
+export function validateMerged(run: Run, news: Inputs): string[] {
+    const s = run.settings;
     if (Object.keys(s.defaultTags).length === 0 || isUnknown(news.tags)) return [];
     if (news.tags !== undefined && (typeof news.tags !== "object" || news.tags === null || Array.isArray(news.tags))) return [];
-    const n = Object.keys(tagPolicy(s).desired(news.tags)).length;
+    const n = Object.keys(run.tags.desired(news.tags)).length;
     if (n <= MAX_TAGS) return [];
     return [
         `tags with the stack's aws:defaultTags make ${n} tags, but at most ${MAX_TAGS} are allowed (AWS allows 50; the owner tag takes one)`,
@@ -645,7 +565,7 @@ export function validateMerged(news: Inputs): string[] {
  * the stack's credentials): another account is another authorization ("replace"); another role in the
  * same account changes nothing in AWS, only the state ("update"). An unknown role counts as a replace.
  */
-export async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise<"replace" | "update" | undefined> {
+export async function roleDiff(run: Run, id: string, olds: Outputs, news: Inputs): Promise<"replace" | "update" | undefined> {
     const before = olds.assumeRole;
     const after = news.assumeRole;
     if (isUnknown(after) || isUnknown(news.assumeRoleExternalId)) return "replace";
@@ -659,43 +579,8 @@ export async function roleDiff(id: string, olds: Outputs, news: Inputs): Promise
     // Without a role the account is the stack credentials' own: asked of STS only when a role is dropped.
     const newAccount = after
         ? roleAccount(after.roleArn)
-        : await withDeadline("reading", id, (deadline) => sourceAccount(target("reading", id, region, deadline)));
+        : await run.aws.withDeadline("reading", id, (deadline) => run.aws.sourceAccount(target("reading", id, region, deadline)));
     return newAccount === oldAccount ? "update" : "replace";
-}
-
-/** Forgets what this run has seen (a new run): replacements, deletes, absences, causes told. */
-export function forgetRun(): void {
-    replacing.clear();
-    seenAbsent.clear();
-    told.clear();
-}
-
-/** The settings the provider process last applied, so that a second resource type's configure in the same run keeps the run's replacements. */
-let configuredWith: string | undefined;
-
-/**
- * Configures the provider process from the stack's config. Every resource type of this package shares
- * the process and its settings, and the engine configures each type's provider module when it first
- * meets it, which may be after the other type's diffs recorded the run's replacements: those are
- * forgotten only when the settings change (a new run in the same process, as in the provider tests).
- */
-export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    // Bad settings (AWS_MAX_ATTEMPTS=abc, a timeout out of range) are not thrown here: the host
-    // would report them once, then use the provider unconfigured. `check` fails every resource
-    // with them, and every AWS call refuses to run with them (refresh and destroy skip check).
-    let settings: Parameters<typeof configureSettings>[0];
-    try {
-        settings = { ...parseSettings((key) => req.config.get(key)), ...stackSettings(req.config) };
-    } catch (err) {
-        // The host keeps using this provider for the next resources: every one must fail too.
-        configuredWith = undefined;
-        refuseSettings(err as Error);
-        throw err;
-    }
-    const given = JSON.stringify(settings);
-    if (given !== configuredWith) forgetRun();
-    configuredWith = given;
-    configureSettings(settings);
 }
 
 /** How a create is asked for: `firstCreate` false for a region added to a grouped resource later; `account` the one it must land in. */
@@ -704,7 +589,12 @@ export interface CreateOptions {
     account?: string;
 }
 
-async function createAuthorization(inputs: Inputs, deadline: Deadline, opts: CreateOptions): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+async function createAuthorization(
+    run: Run,
+    inputs: Inputs,
+    deadline: Deadline,
+    opts: CreateOptions,
+): Promise<pulumi.dynamic.CreateResult<Outputs>> {
     const t = target("creating", describeAuthorization(inputs), inputs.region, deadline, roleOf(inputs));
     if (inputs.owner === undefined) {
         throw authorizationError(
@@ -713,7 +603,7 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline, opts: Cre
             "the owner input is missing: create resources with the AggregationAuthorization class.",
         );
     }
-    const accountId = await landingAccount(t, opts.account ?? inputs.sourceAccountId);
+    const accountId = await landingAccount(run, t, opts.account ?? inputs.sourceAccountId);
     const arn = buildArn({
         region: inputs.region,
         accountId,
@@ -722,30 +612,35 @@ async function createAuthorization(inputs: Inputs, deadline: Deadline, opts: Cre
     });
     t.resource = arn;
     // Just found absent by this run's check: the Put goes first, and its confirmation judges what AWS holds (createNew).
-    const existing = tookAbsence(inputs, arn) ? undefined : await findTagsByArn(t, arn);
-    const d = createDecision(inputs, arn, existing, opts.firstCreate !== false);
-    if (d.act === "refuse") throw createRefusalError(inputs, arn, d.why, existing!);
-    const outs = d.act === "take" ? await takeExisting(t, inputs, arn, existing!, d.mode) : await createNew(t, inputs, arn);
+    const existing = tookAbsence(run, inputs, arn) ? undefined : await findTagsByArn(run.aws, t, arn);
+    const d = createDecision(run, inputs, arn, existing, opts.firstCreate !== false);
+    if (d.act === "refuse") throw createRefusalError(describeAuthorization(inputs), arn, inputs.owner!, d.why, existing!);
+    const outs = d.act === "take" ? await takeExisting(run, t, inputs, arn, existing!, d.mode) : await createNew(run, t, inputs, arn);
     return { id: outs.arn, outs };
 }
 
-async function readAuthorization(id: string, props: State | undefined, deadline: Deadline): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+async function readAuthorization(
+    run: Run,
+    id: string,
+    props: State | undefined,
+    deadline: Deadline,
+): Promise<pulumi.dynamic.ReadResult<Outputs>> {
     // A refresh reads a resource this provider created (its state has an ARN); `get` reads one by ID.
     const lookup = props?.arn === undefined;
-    const resolved = await resolveId(id, props, deadline);
-    if (!resolved) throw notFoundError(id, props);
+    const resolved = await resolveId(run, id, props, deadline);
+    if (!resolved) throw notFoundError(id, lookedIn(run, id, props));
     const { arn } = resolved;
     const parts = parseArn(arn);
     const t = target("reading", arn, parts.region, deadline, roleOf(props));
-    await checkAccount(t, parts.accountId);
-    let tags = await findTagsByArn(t, arn);
+    await checkAccount(run, t, parts.accountId);
+    let tags = await findTagsByArn(run.aws, t, arn);
     let found = resolved.found;
-    const lookUp = async () => (found ??= await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion));
-    const policy = tagPolicy(currentSettings());
+    const lookUp = async () => (found ??= await findByKey(run.aws, t, parts.authorizedAccountId, parts.authorizedAwsRegion));
+    const policy = run.tags;
     if (tags === undefined || !props?.creationTime) {
         // Confirm a disappearance (or learn the creation time) by key before reporting it.
         if (!(await lookUp())) {
-            if (lookup) throw notFoundError(id, props);
+            if (lookup) throw notFoundError(id, lookedIn(run, id, props));
             return {};
         }
         // ListTagsForResource said "not found" but the key lookup found it (AWS still
@@ -772,7 +667,13 @@ async function readAuthorization(id: string, props: State | undefined, deadline:
     if (owner === undefined) delete inputs.owner;
     if (props?.tags !== undefined) inputs.tags = props.tags;
     const heldAll = policy.held(tags, mode, props?.tagsAll);
-    const outs = outputsOf(inputs, arn, found?.CreationTime ?? props?.creationTime, heldAll, mode, props?.creationId);
+    const outs = outputsOf(policy, inputs, {
+        arn,
+        creationTime: found?.CreationTime ?? props?.creationTime,
+        tagsAll: heldAll,
+        mode,
+        creationId: props?.creationId,
+    });
     if (props?.foundTagKeys !== undefined) outs.foundTagKeys = props.foundTagKeys;
     // The inputs of the next diff are what AWS holds, so that after a refresh that found drift,
     // `pulumi preview --diff` names the tag keys the next up restores or removes (in tags, and in tagsAll
@@ -782,12 +683,20 @@ async function readAuthorization(id: string, props: State | undefined, deadline:
     return { id: arn, props: outs, ...(lookup ? {} : { inputs: asInputs as Outputs }) };
 }
 
+/** Where `get` looked for `id`: the ARN's account and region, else the region in the account of the credentials. */
+function lookedIn(run: Run, id: string, props: Partial<Outputs> | undefined): string {
+    if (id.startsWith("arn:")) return `account ${parseArn(id).accountId}, source region ${parseArn(id).region}`;
+    const credentials = run.aws.credentialsInUse(roleOf(props));
+    return `source region ${props?.region ?? regionFromEnvironment()} of the account of the credentials in use (${credentials})`;
+}
+
 /** The creation time of a found authorization, ISO-8601. */
 function creationTimeOf(found: AggregationAuthorization | undefined): string | undefined {
     return found?.CreationTime === undefined ? undefined : new Date(found.CreationTime).toISOString();
 }
 
 async function updateAuthorization(
+    run: Run,
     id: string,
     olds: State,
     news: Inputs,
@@ -795,11 +704,11 @@ async function updateAuthorization(
 ): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
     const parts = parseArn(id);
     const t = target("updating", id, parts.region, deadline, roleOf(news));
-    await checkAccount(t, parts.accountId);
-    const held = await findTagsByArn(t, id);
+    await checkAccount(run, t, parts.accountId);
+    const held = await findTagsByArn(run.aws, t, id);
     const wasMode = modeOf(olds);
-    const d = await decideAt(t, parts, factsOf("update", held, olds, news));
-    if (d.act === "create") return { outs: await createNew(t, news, id) }; // an unconfirmed create that AWS never applied
+    const d = await decideAt(run, t, parts, factsOf("update", held, olds, news));
+    if (d.act === "create") return { outs: await createNew(run, t, news, id) }; // an unconfirmed create that AWS never applied
     if (d.act === "leave" && d.why === "gone") throw authorizationError("updating", id, goneCause(), NOT_FOUND);
     if (d.act === "refuse" && d.why === "control-tower") throw authorizationError("updating", id, controlTowerRefusal(), "ControlTower");
     if (d.act === "leave" || d.act === "refuse") throw notOursError("updating", id, d.why, held, olds);
@@ -807,7 +716,7 @@ async function updateAuthorization(
     // tags it holds that the program does not declare.
     const mode = d.act === "take" ? "taken" : wasMode;
     const creationId = mode === "adopted" ? undefined : (olds.creationId ?? newCreationId());
-    const policy = tagPolicy(currentSettings());
+    const policy = run.tags;
     const wanted = policy.desired(news.tags);
     const next: Outputs = withCarried({ ...olds, ...policy.shown(wanted, news.tags) }, news, true);
     next.adopted = mode === "adopted";
@@ -815,7 +724,7 @@ async function updateAuthorization(
     if (creationId !== undefined) next.creationId = creationId;
     // An unconfirmed create, now proven by its owner tag: learn its creation time, the proof once the tag is gone.
     if (!olds.creationTime && d.act === "keep")
-        next.creationTime = creationTimeOf(await findByKey(t, parts.authorizedAccountId, parts.authorizedAwsRegion)) ?? "";
+        next.creationTime = creationTimeOf(await findByKey(run.aws, t, parts.authorizedAccountId, parts.authorizedAwsRegion)) ?? "";
     const oldAll = olds.tagsAll;
     // An adopted authorization's tags it held before adoption stay when the program stops declaring them.
     const found = new Set(mode === "adopted" ? (olds.foundTagKeys ?? []) : []);
@@ -826,25 +735,25 @@ async function updateAuthorization(
     const heldAll = policy.held(held!, wasMode, oldAll);
     const applied: State = { ...olds, ...policy.shown(heldAll, olds.tags) };
     try {
-        await applyTags(t, id, pickTags(held!, managed), desired, applied);
+        await applyTags(run, t, id, pickTags(held!, managed), desired, applied);
     } catch (err) {
         throw partial(err as AuthorizationError, id, applied);
     }
     return { outs: next };
 }
 
-async function deleteOwned(id: string, props: State, deadline: Deadline): Promise<void> {
-    if (props.adopted) return releaseAdopted(id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
+async function deleteOwned(run: Run, id: string, props: State, deadline: Deadline): Promise<void> {
+    if (props.adopted) return releaseAdopted(run, id, props, deadline); // Not created by this stack: left in AWS (README, "Adopting").
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
-    await checkAccount(t, parts.accountId);
-    const held = await findTagsByArn(t, id);
-    const d = await decideAt(t, parts, factsOf("delete", held, props));
+    await checkAccount(run, t, parts.accountId);
+    const held = await findTagsByArn(run.aws, t, id);
+    const d = await decideAt(run, t, parts, factsOf("delete", held, props));
     // Gone already, or another creation stands in its place (another owner's tag, or another creation
     // time): not ours to delete. Leave it, and say so (README, "Guarantees").
     if (d.act === "leave") {
         if (d.why !== "gone") {
-            notice(
+            run.notice(
                 `left ${id} in AWS: it is not this resource's creation (${describeHolder(ownerTagOf(held!))}), so the stack no longer records it and nothing was deleted.`,
             );
         }
@@ -852,7 +761,7 @@ async function deleteOwned(id: string, props: State, deadline: Deadline): Promis
     }
     // Not provably ours, not provably someone else's: fail, naming it, rather than report a delete.
     if (d.act === "refuse") throw notOursError("deleting", id, d.why, held, props);
-    await deleteAuthorization(t, parts.authorizedAccountId, parts.authorizedAwsRegion);
+    await deleteAuthorization(run.aws, t, parts.authorizedAccountId, parts.authorizedAwsRegion);
 }
 
 /**
@@ -861,17 +770,17 @@ async function deleteOwned(id: string, props: State, deadline: Deadline): Promis
  * since, and AWS Control Tower's own tag, stay. What it did is told in a notice, since a delete has no
  * result to show (README "Adopting an existing authorization").
  */
-async function releaseAdopted(id: string, props: State, deadline: Deadline): Promise<void> {
+async function releaseAdopted(run: Run, id: string, props: State, deadline: Deadline): Promise<void> {
     const parts = parseArn(id);
     const t = target("deleting", id, parts.region, deadline, roleOf(props));
     const left = `left the adopted authorization ${id} in AWS (this stack did not create it)`;
-    await checkAccount(t, parts.accountId);
-    const held = await findTagsByArn(t, id);
-    if (held === undefined) return notice(`${left}; it is gone from AWS already.`);
+    await checkAccount(run, t, parts.accountId);
+    const held = await findTagsByArn(run.aws, t, id);
+    if (held === undefined) return run.notice(`${left}; it is gone from AWS already.`);
     if (decide(factsOf("delete", held, props)).act === "leave") {
-        return notice(`${left}; removed no tag: ${describeHolder(ownerTagOf(held))} now, and its tags are that resource's.`);
+        return run.notice(`${left}; removed no tag: ${describeHolder(ownerTagOf(held))} now, and its tags are that resource's.`);
     }
-    const policy = tagPolicy(currentSettings());
+    const policy = run.tags;
     const set = policy.inAws(props.tagsAll, { mode: "adopted" });
     const managed = policy.managed("adopted", set);
     const keys = Object.keys(set)
@@ -882,8 +791,8 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
     const found = new Set(props.foundTagKeys ?? []);
     const before = keys.filter((k) => found.has(k) && !changed.includes(k) && k !== CONTROL_TOWER_TAG);
     const remove = keys.filter((k) => !changed.includes(k) && k !== CONTROL_TOWER_TAG && !found.has(k));
-    if (remove.length) await untagAuthorization(t, { ResourceArn: id, TagKeys: remove });
-    notice(
+    if (remove.length) await untagAuthorization(run.aws, t, { ResourceArn: id, TagKeys: remove });
+    run.notice(
         `${left}` +
             (remove.length
                 ? `; removed the tags this resource set on it: ${remove.join(", ")}`
@@ -905,13 +814,13 @@ async function releaseAdopted(id: string, props: State, deadline: Deadline): Pro
  * any version (`upgraded`).
  */
 /** What changes for one authorization: key inputs replace; tags, flags, owner and a role in the same account update in place. */
-export async function diffOne(id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+export async function diffOne(run: Run, id: string, recorded: Outputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
     const olds = upgraded(id, recorded);
     const old: Record<string, unknown> = { ...olds };
     const replaces: string[] = REPLACE_KEYS.filter((k) => isUnknown(news[k]) || old[k] !== news[k]);
-    const roleChange = await roleDiff(id, olds, news);
+    const roleChange = await roleDiff(run, id, olds, news);
     if (roleChange === "replace") replaces.push("assumeRole");
-    const policy = tagPolicy(currentSettings());
+    const policy = run.tags;
     const inPlace =
         roleChange === "update" ||
         isUnknown(news.tags) ||
@@ -923,30 +832,30 @@ export async function diffOne(id: string, recorded: Outputs, news: Inputs): Prom
         olds.sourceAccountId !== news.sourceAccountId ||
         (news.owner !== undefined && olds.owner !== news.owner);
     // The create of the new half must know it is one (takeOwnership is for a first create only).
-    if (replaces.length > 0) markReplacing(news);
+    if (replaces.length > 0) markReplacing(run, news);
     return { changes: replaces.length > 0 || inPlace, replaces };
 }
 
 /** Creates one authorization (or takes over, adopts or reclaims an existing one, as its inputs say). */
-export function createOne(inputs: Inputs, opts: CreateOptions = {}): Promise<pulumi.dynamic.CreateResult<Outputs>> {
-    markChanging();
-    return withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(inputs, deadline, opts));
+export function createOne(run: Run, inputs: Inputs, opts: CreateOptions = {}): Promise<pulumi.dynamic.CreateResult<Outputs>> {
+    run.markChanging();
+    return run.aws.withDeadline("creating", describeAuthorization(inputs), (deadline) => createAuthorization(run, inputs, deadline, opts));
 }
 
 /** Reads one authorization: a refresh (with its state) or a lookup by ID (`get`). */
-export function readOne(id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
-    return withDeadline("reading", id, (deadline) => readAuthorization(id, props && upgraded(id, props), deadline));
+export function readOne(run: Run, id: string, props?: Outputs): Promise<pulumi.dynamic.ReadResult<Outputs>> {
+    return run.aws.withDeadline("reading", id, (deadline) => readAuthorization(run, id, props && upgraded(id, props), deadline));
 }
 
 /** Updates one authorization's tags in place (and its ownership, for takeOwnership of an adopted one). */
-export function updateOne(id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
-    markChanging();
-    return withDeadline("updating", id, (deadline) => updateAuthorization(id, upgraded(id, olds), news, deadline));
+export function updateOne(run: Run, id: string, olds: Outputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult<Outputs>> {
+    run.markChanging();
+    return run.aws.withDeadline("updating", id, (deadline) => updateAuthorization(run, id, upgraded(id, olds), news, deadline));
 }
 
 /** Deletes one authorization if it is this resource's creation; leaves an adopted one (removing the tags it set). */
-export function deleteOne(id: string, props: Outputs): Promise<void> {
-    markChanging();
-    markReplacing(props);
-    return withDeadline("deleting", id, (deadline) => deleteOwned(id, upgraded(id, props), deadline));
+export function deleteOne(run: Run, id: string, props: Outputs): Promise<void> {
+    run.markChanging();
+    markReplacing(run, props);
+    return run.aws.withDeadline("deleting", id, (deadline) => deleteOwned(run, id, upgraded(id, props), deadline));
 }

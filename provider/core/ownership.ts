@@ -4,7 +4,7 @@
  * re-created stack). Without a live owner tag, AWS's creation time matching the recorded one proves it.
  */
 import { randomBytes } from "node:crypto";
-import { describeOwner, OWNER_TAG, ownerTagOf, ownerTagValue, sameStack } from "./owner";
+import { ownerTagOf, ownerTagValue, sameStack } from "./owner";
 export { ownerTagValue };
 import { tagValue } from "./model/tags";
 import type { Tags } from "./model/types";
@@ -29,7 +29,7 @@ export function newCreationId(): string {
     return randomBytes(8).toString("hex");
 }
 
-function parseTag(value: string): { owner: string; creationId?: string } {
+export function parseTag(value: string): { owner: string; creationId?: string } {
     const m = CREATION.exec(value);
     return m ? { owner: value.slice(0, m.index), creationId: m[1] } : { owner: value };
 }
@@ -238,91 +238,4 @@ export function reclaimedArns(env: NodeJS.ProcessEnv = process.env): Set<string>
             .map((s) => s.trim())
             .filter(Boolean),
     );
-}
-
-/** What a message about a create's refusal names. */
-export interface Subject {
-    /** Words for the authorization, before its ARN is known. */
-    what: string;
-    arn: string;
-    owner: string;
-    held: Tags;
-}
-
-/** Follows "<verb> … (<arn>): ". */
-export function createRefusal(why: Why, s: Subject): string {
-    const nothing = "Pulumi changed nothing.";
-    const tag = ownerTagOf(s.held);
-    switch (why) {
-        case "interrupted":
-            return sameUrnCause(s, tag === undefined ? undefined : parseTag(tag).creationId);
-        case "pulumi-owned": {
-            const other = parseTag(tag ?? "").owner;
-            return (
-                `${s.what} already exists, managed by the Pulumi resource ${describeOwner(other).readable} (its ${OWNER_TAG} tag). ${nothing} ` +
-                pulumiOwnedAdvice(s.owner, other)
-            );
-        }
-        case "control-tower":
-            return `${s.what} already exists and ${controlTowerCause()}`;
-        case "not-first-create":
-            return (
-                `${s.what} already exists, created outside Pulumi. ${nothing} takeOwnership applies only to the first create of a resource (a migration), ` +
-                `not to the new authorization of a replacement nor to a region added to a SourceAccountAuthorizations later. ` +
-                `Check who made it; set adoptExisting: true to manage its tags, or remove it first.`
-            );
-        default:
-            return (
-                `${s.what} already exists, created outside Pulumi (AWS Control Tower, another tool or a person). ${nothing} ` +
-                `To manage its tags from this resource, set adoptExisting: true (destroy then leaves it in place); otherwise remove this resource from the program. ` +
-                `If you are moving it from pulumi-aws or Terraform to this package, follow docs/migration.md, "Migrating from pulumi-aws or Terraform".`
-            );
-    }
-}
-
-export function controlTowerRefusal(): string {
-    return `the authorization ${controlTowerCause()}`;
-}
-
-/** Follows "<the authorization> ". */
-function controlTowerCause(): string {
-    return (
-        `carries AWS Control Tower's ${CONTROL_TOWER_TAG} tag: Control Tower created it, its mandatory control ` +
-        `AWS-GR_CONFIG_AGGREGATION_AUTHORIZATION_POLICY protects it, and AWS advises against changing what Control Tower created. ` +
-        `takeOwnership does not take it. Pulumi changed nothing. To manage only your declared tags on it (destroy leaves it), use adoptExisting: true; ` +
-        `to take it from Control Tower anyway (destroy then deletes it), also set takeOwnershipFromControlTower: true.`
-    );
-}
-
-/** This resource's owner tag, but a creation its state does not know. */
-function sameUrnCause(ctx: Subject, creationId: string | undefined): string {
-    const which = creationId ? `creation ${creationId}` : `an earlier version's tag`;
-    return (
-        `${ctx.what} already exists and carries this resource's owner tag (${describeOwner(ctx.owner).readable}, ${which}), ` +
-        `but this stack's state records no such creation. Pulumi changed nothing. Either an interrupted \`pulumi up\` of this stack created it ` +
-        `(Pulumi then warned of a pending operation, "interrupted while creating", for this resource), or another stack that had this stack's name did ` +
-        `(\`pulumi stack rename\`, or a stack removed without destroying it), or a replacement ran with deleteBeforeReplace: false. ` +
-        `If it is this stack's interrupted create, reclaim it once: \`${RECLAIM_ENV}=${ctx.arn} pulumi up\`. ` +
-        `If another stack holds it, run \`pulumi up\` there first (its owner tag then names it), or remove this resource from this program.`
-    );
-}
-
-/** Only what is safe to do. */
-export function pulumiOwnedAdvice(owner: string | undefined, other: string): string {
-    const name = describeOwner(other).readable;
-    const advice =
-        owner !== undefined && sameStack(other, owner)
-            ? `${name} is in this stack. If you renamed that resource or moved it into or out of a component, give this one an alias ` +
-              `for its old name and parent (aliases: [{ name: "${name.split("/").pop()}" }] for a rename) so that Pulumi keeps the same authorization. ` +
-              `If two resources of this program declare the same authorization (same aggregator account and region, same source region), remove one of them. ` +
-              `To move it to this resource from that one (removed from the program in the same up), set takeOwnership: true on this one for that up.`
-            : `Two stacks cannot both manage it. To move it into this stack, move the resource's state with \`pulumi state move\` ` +
-              `(its recorded creation moves with it) and its declaration with it; takeOwnership does not take an authorization that another stack's resource manages.`;
-    return `${advice} adoptExisting does not apply to authorizations that a Pulumi resource manages.`;
-}
-
-export function describeHolder(holder: string | undefined): string {
-    return holder === undefined
-        ? `it carries no ${OWNER_TAG} tag`
-        : `its ${OWNER_TAG} tag names ${describeOwner(holder).readable}${parseTag(holder).creationId ? `, creation ${parseTag(holder).creationId}` : ""}`;
 }

@@ -20,10 +20,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import {
     CARRIED,
-    configure,
     accountInPreview,
     landingAccount,
-    landsElsewhere,
     createOne,
     deleteOne,
     diffOne,
@@ -32,45 +30,25 @@ import {
     roleOf,
     target,
     markReplacing,
-    tellingOnce,
-    told,
     validateMerged,
     updateOne,
     validateRole,
 } from "../core/authorization";
 import { showingInputChanges } from "../core/input-changes";
-import { credentialsInUse, currentLimits, currentSettings, isChangingRun, settingsRefusal, withDeadline } from "../core/aws/client";
+import { fixedElsewhere, landsElsewhere } from "../core/messages/accounts";
+import type { ProviderProcess, Run } from "../core/run";
 import { authorizationError, isAuthorizationError, operationError, partial, type AuthorizationError, type Verb } from "../core/aws/errors";
 import { byCause, gist, sameAs } from "../core/causes";
 import { buildArn } from "../core/model/id";
 import { regionFromEnvironment } from "../core/model/regions";
 import { PROCESS_CONCURRENCY, REGION_CONCURRENCY } from "../core/aws/limits";
 import { roleAccount } from "../core/aws/settings";
-import { tagPolicy, tagsEqual } from "../core/tag-policy";
+import { tagsEqual, type TagPolicy } from "../core/tag-policy";
 import { isUnknown, UNKNOWN, type Inputs, type Outputs, type Tags } from "../core/model/types";
 import { accountIdOf, validate, validateRegions } from "../core/model/validate";
 import type { RegionRecord, SourceAccountInputs, SourceAccountOutputs } from "./types";
 
 export { PROCESS_CONCURRENCY, REGION_CONCURRENCY };
-
-/** A first-come, first-served gate of {@link PROCESS_CONCURRENCY} slots, shared by every resource in the provider process. */
-const gate = (() => {
-    let free = PROCESS_CONCURRENCY;
-    const waiting: (() => void)[] = [];
-    return {
-        async run<T>(fn: () => Promise<T>): Promise<T> {
-            if (free > 0) free--;
-            else await new Promise<void>((resolve) => waiting.push(resolve));
-            try {
-                return await fn();
-            } finally {
-                const next = waiting.shift();
-                if (next) next();
-                else free++;
-            }
-        },
-    };
-})();
 
 /** The resource type, as messages name it. */
 const KIND = "SourceAccountAuthorizations";
@@ -154,18 +132,6 @@ function describe(i: Pick<SourceAccountInputs, "authorizedAccountId" | "authoriz
     return `${KIND} of ${source} for aggregator account ${i.authorizedAccountId} in ${i.authorizedAwsRegion}`;
 }
 
-/** Why a resource whose first create landed in `fixed` cannot act in `actual`. */
-function fixedElsewhere(i: SourceAccountInputs, fixed: string, actual: string, roleArn: string | undefined): string {
-    const by = roleArn ? `the role ${roleArn} acts` : `the credentials in use (${credentialsInUse()}) act`;
-    return (
-        `${describe(i, fixed)} holds the authorizations of account ${fixed} (its first create landed there), but ${by} in account ${actual}. ` +
-        `Pulumi changed nothing: a region added now would land in account ${actual}, where its aggregator would not look for account ${fixed}. ` +
-        `Run with credentials for account ${fixed}` +
-        (roleArn ? `, or give assumeRole a role in it` : `, or give it an assumeRole in it`) +
-        `; to move the resource to account ${actual}, set sourceAccountId: "${actual}" (a replacement).`
-    );
-}
-
 /** The account IDs of `i` given as 12-digit numbers, as their strings, so that state and comparisons see one form. */
 function asAccountIds(i: SourceAccountInputs): Partial<SourceAccountInputs> {
     const out: Partial<SourceAccountInputs> = {};
@@ -177,17 +143,16 @@ function asAccountIds(i: SourceAccountInputs): Partial<SourceAccountInputs> {
 }
 
 /** The `tags` and `tagsAll` recorded for authorizations that hold what a resource with `tags` wants (the common view). */
-function applied(tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
-    const policy = tagPolicy(currentSettings());
+function applied(policy: TagPolicy, tags: Tags | undefined): { tags: Tags; tagsAll: Tags } {
     return policy.shown(policy.desired(tags), tags);
 }
 
 /** The outputs of a resource with inputs `i` in `accountId`: no region recorded, or those of `from` (its state before). */
-function emptyOutputs(i: SourceAccountInputs, accountId: string, from?: SourceAccountOutputs): SourceAccountOutputs {
+function emptyOutputs(policy: TagPolicy, i: SourceAccountInputs, accountId: string, from?: SourceAccountOutputs): SourceAccountOutputs {
     const { arns: _a, tagsAll: _t, accountId: _i, ...inputs } = i;
     const o: SourceAccountOutputs = {
         ...inputs,
-        ...applied(i.tags),
+        ...applied(policy, i.tags),
         accountId,
         arns: {},
         creationTimes: {},
@@ -219,7 +184,7 @@ type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok:
  * Runs `fn` for every region, at most {@link REGION_CONCURRENCY} at once (and {@link PROCESS_CONCURRENCY}
  * across all resources); every outcome, in region order.
  */
-export async function eachRegion<T>(regions: readonly string[], fn: (region: string) => Promise<T>): Promise<Outcome<T>[]> {
+export async function eachRegion<T>(run: Run, regions: readonly string[], fn: (region: string) => Promise<T>): Promise<Outcome<T>[]> {
     const out: Outcome<T>[] = new Array(regions.length);
     let next = 0;
     const worker = async () => {
@@ -227,7 +192,7 @@ export async function eachRegion<T>(regions: readonly string[], fn: (region: str
             const i = next++;
             const region = regions[i];
             try {
-                out[i] = { region, ok: true, value: await gate.run(() => fn(region)) };
+                out[i] = { region, ok: true, value: await run.gate.run(() => fn(region)) };
             } catch (err) {
                 out[i] = { region, ok: false, error: asAuthorizationError(err) };
             }
@@ -246,13 +211,20 @@ function asAuthorizationError(err: unknown): AuthorizationError {
  * cause once, with the regions it hit and the message of the first (it names the ARN, the cause and
  * what to do); a cause that another resource of the run told whole already, as a line pointing there.
  */
-function regionsFailed(verb: Verb, resource: string, failed: Outcome<unknown>[], total: number, recorded: string): AuthorizationError {
+function regionsFailed(
+    run: Run,
+    verb: Verb,
+    resource: string,
+    failed: Outcome<unknown>[],
+    total: number,
+    recorded: string,
+): AuthorizationError {
     const errors = failed.map((f) => (f as Extract<Outcome<unknown>, { ok: false }>).error);
     const codes = new Set(errors.map((e) => e.code));
     const subject = `${verb} ${resource}`;
     const groups = byCause(failed.map((f, i) => ({ region: f.region, message: errors[i].message }))).map((g) => ({
         ...g,
-        teller: told.teller(g.key, subject),
+        teller: run.told.teller(g.key, subject),
     }));
     const regions = failed.map((f) => f.region).join(", ");
     const head = `${subject}: ${failed.length} of ${total} regions failed (${regions}); ${recorded}`;
@@ -268,226 +240,248 @@ function regionsFailed(verb: Verb, resource: string, failed: Outcome<unknown>[],
 }
 
 /** Check failures of `news`, each naming its input; none for values not known yet. */
-function problems(news: SourceAccountInputs): string[] {
+function problems(run: Run, news: SourceAccountInputs): string[] {
     const one = regionInputs(news, UNKNOWN);
-    const options = { skipRegionValidation: currentSettings().skipRegionValidation };
+    const options = { skipRegionValidation: run.settings.skipRegionValidation };
     return [
-        ...currentLimits().problems,
+        ...run.aws.limits.problems,
         ...validate(one as unknown as Record<string, unknown>, options).map((f) => f.reason),
         ...validateRegions("regions", news.regions, options).map((f) => f.reason),
         ...validateRole(one),
-        ...validateMerged(one),
+        ...validateMerged(run, one),
     ];
 }
 
 const REPLACE_KEYS = ["authorizedAccountId", "authorizedAwsRegion"] as const;
 
-export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccountInputs, SourceAccountOutputs> = showingInputChanges({
-    configure,
+/** The provider of `SourceAccountAuthorizations` in `host`, the provider process whose run every operation is given. */
+export const sourceAccountProvider = (host: ProviderProcess): pulumi.dynamic.ResourceProvider<SourceAccountInputs, SourceAccountOutputs> =>
+    showingInputChanges({
+        configure: (req) => host.configure(req),
 
-    async check(olds: SourceAccountInputs, given: SourceAccountInputs): Promise<pulumi.dynamic.CheckResult<SourceAccountInputs>> {
-        const news: SourceAccountInputs = { ...given, ...asAccountIds(given) };
-        const refusal = settingsRefusal();
-        const fail = (reasons: string[]) => ({
-            inputs: news,
-            failures: reasons.map((reason) => ({ property: "", reason: told.tell(reason) })),
-        });
-        if (refusal) return fail([refusal.message]);
-        const invalid = problems(news);
-        if (invalid.length) return fail(invalid);
-        // One order, so that state, diffs and previews see one form.
-        if (!isUnknown(news.regions)) news.regions = [...news.regions].sort();
-        if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
-        const old = olds as Partial<SourceAccountOutputs>;
-        const held = old.arns ?? {};
-        // The account is fixed at the first create: a region added later is asked where the credentials act
-        // (one lookup per credentials and run); otherwise the recorded account stays while no role decides it.
-        const fixed = Object.keys(held).length > 0 ? old.accountId : undefined;
-        const adding = news.regions.some((r) => held[r] === undefined);
-        let accountId: string | undefined;
-        try {
-            accountId = await accountInPreview(news.assumeRole, adding ? undefined : fixed, describe(news), lookupRegion(news.regions));
-        } catch (err) {
-            return fail([(err as Error).message]);
-        }
-        const expected = news.sourceAccountId;
-        const roleArn = news.assumeRole?.roleArn;
-        if (expected !== undefined && !isUnknown(expected) && accountId !== undefined && accountId !== expected) {
-            return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined)]);
-        }
-        const moved = expected !== undefined && !isUnknown(expected) && expected !== fixed;
-        if (fixed !== undefined && accountId !== undefined && accountId !== fixed && !moved) {
-            return fail([fixedElsewhere(news, fixed, accountId, roleArn)]);
-        }
-        const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
-        if (showTags) news.tagsAll = tagPolicy(currentSettings()).desired(news.tags);
-        if (accountId === undefined) return { inputs: news };
-        news.accountId = accountId;
-        news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
-        // The regions this resource does not hold yet: what would each create meet? (One read each, all at once, as the
-        // single resource's preview.) Once the run has asked for a change it is no preview: each create reads for itself.
-        const added = isChangingRun() ? [] : news.regions.filter((r) => held[r] !== news.arns![r]);
-        const first = fixed === undefined || moved;
-        const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
-        // One failure per cause, naming the regions it hit.
-        const refusals = byCause(
-            found.flatMap((f) => {
-                const message = f.ok ? f.value.refusal : currentSettings().skipCredentialsValidation ? undefined : f.error.message;
-                return message === undefined ? [] : [{ region: f.region, message }];
-            }),
-        );
-        if (refusals.length) return fail(refusals.map((g) => `regions: ${g.regions.join(", ")}: ${g.message}`));
-        return { inputs: news };
-    },
-
-    async diff(_id: string, recorded: SourceAccountOutputs, news: SourceAccountInputs): Promise<pulumi.dynamic.DiffResult> {
-        const olds = upgradedAccount(recorded);
-        const replaces = new Set<string>(REPLACE_KEYS.filter((k) => isUnknown(news[k]) || olds[k] !== news[k]));
-        // The account is fixed at the first create: declaring another one moves the resource there.
-        if (news.sourceAccountId !== undefined && (isUnknown(news.sourceAccountId) || news.sourceAccountId !== olds.accountId))
-            replaces.add("sourceAccountId");
-        const held = Object.keys(olds.arns).sort();
-        const wanted = isUnknown(news.regions) ? undefined : news.regions;
-        let changes = wanted === undefined || held.join(",") !== [...wanted].sort().join(",");
-        // Each region the resource keeps is compared as the single resource compares it: tags, flags, owner, role.
-        for (const region of held) {
-            if (wanted !== undefined && !wanted.includes(region)) continue;
-            const d = await diffOne(olds.arns[region], regionState(olds, region), regionInputs(news, region));
-            for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
-            changes ||= d.changes === true || !olds.creationTimes[region];
-        }
-        // The create of the new half must know it is one (takeOwnership is for a first create only).
-        if (replaces.size > 0) markReplacing(news);
-        return { changes: changes || replaces.size > 0, replaces: [...replaces] };
-    },
-
-    async create(inputs: SourceAccountInputs): Promise<pulumi.dynamic.CreateResult<SourceAccountOutputs>> {
-        const resource = describe(inputs);
-        if (inputs.owner === undefined) {
-            throw authorizationError("creating", resource, `the owner input is missing: create resources with the ${KIND} class.`);
-        }
-        const regions = [...inputs.regions].sort();
-        const t = target("creating", resource, lookupRegion(regions), undefined, roleOf(inputs));
-        const accountId = await tellingOnce(
-            withDeadline("creating", resource, async (deadline) => {
-                // Messages name the account once it is known: the role's, or the credentials' (asked of STS).
-                const known = roleAccount(inputs.assumeRole?.roleArn ?? "");
-                return landingAccount({ ...t, deadline, resource: known ? describe(inputs, known) : resource }, inputs.sourceAccountId);
-            }),
-        );
-        const id = accountResourceId(accountId, inputs);
-        const outs = emptyOutputs(inputs, accountId);
-        const done = await eachRegion(regions, (region) => createOne(regionInputs(inputs, region)));
-        for (const d of done) {
-            if (d.ok) record(outs, d.region, d.value.outs);
-            else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
-        }
-        const failed = done.filter((d) => !d.ok);
-        if (failed.length === 0) return { id, outs };
-        const kept = Object.keys(outs.arns);
-        const what = describe(inputs, accountId);
-        if (kept.length === 0)
-            throw regionsFailed("creating", what, failed, regions.length, "AWS holds none of them; nothing was recorded.");
-        throw partial(
-            regionsFailed(
-                "creating",
-                what,
-                failed,
-                regions.length,
-                `the state records the ${kept.length} that AWS holds (${kept.join(", ")}); the next \`pulumi up\` creates the rest.`,
-            ),
-            id,
-            outs,
-        );
-    },
-
-    async read(id: string, props?: SourceAccountOutputs): Promise<pulumi.dynamic.ReadResult<SourceAccountOutputs>> {
-        if (props?.arns === undefined) {
-            throw authorizationError(
-                "reading",
-                id,
-                `${KIND} cannot be read by ID alone (\`get\`, \`pulumi import\`): declare it with adoptExisting: true to manage the tags of authorizations ` +
-                    `made outside Pulumi, or takeOwnership: true to migrate them; AggregationAuthorization.get reads one authorization by ARN.`,
-                "InvalidId",
-            );
-        }
-        const olds = upgradedAccount(props);
-        const held = Object.keys(olds.arns).sort();
-        const read = await eachRegion(held, (region) => readOne(olds.arns[region], regionState(olds, region)));
-        const failed = read.filter((r) => !r.ok);
-        if (failed.length) throw regionsFailed("reading", describe(olds, olds.accountId), failed, held.length, "the state is unchanged.");
-        const outs = olds; // its own copy (upgradedAccount): each region's view was taken above
-        for (const r of read) if (r.ok) record(outs, r.region, r.value.props);
-        if (Object.keys(outs.arns).length === 0) return {}; // every region's authorization is gone (or another's): the next up creates them
-        // The inputs of the next diff: what AWS holds, so that after a refresh that found a region gone the preview names it.
-        const { creationTimes: _t, creationIds: _i, exceptions: _e, ...inputs } = outs;
-        if (props.tagsMayBeSecret === true) delete (inputs as Partial<SourceAccountOutputs>).tagsAll;
-        // A region whose owner tag is missing: the preview shows `owner` to be written back, as the single resource's does.
-        if (Object.values(outs.exceptions ?? {}).some((e) => e.ownerTagMissing)) delete (inputs as Partial<SourceAccountOutputs>).owner;
-        return { id, props: outs, inputs: inputs as SourceAccountOutputs };
-    },
-
-    async update(
-        id: string,
-        recorded: SourceAccountOutputs,
-        news: SourceAccountInputs,
-    ): Promise<pulumi.dynamic.UpdateResult<SourceAccountOutputs>> {
-        const olds = upgradedAccount(recorded);
-        const outs = emptyOutputs(news, olds.accountId, olds);
-        const held = Object.keys(olds.arns).sort();
-        const wanted = [...news.regions].sort();
-        const all = [...new Set([...held, ...wanted])].sort();
-        // Per region: gone from the program ⇒ delete; new ⇒ create; kept ⇒ update when the single resource's diff says so.
-        const done = await eachRegion(all, async (region): Promise<Outputs | undefined> => {
-            if (!wanted.includes(region)) {
-                await deleteOne(olds.arns[region], regionState(olds, region));
-                return undefined;
+        async check(olds: SourceAccountInputs, given: SourceAccountInputs): Promise<pulumi.dynamic.CheckResult<SourceAccountInputs>> {
+            const news: SourceAccountInputs = { ...given, ...asAccountIds(given) };
+            const fail = (reasons: string[]) => ({
+                inputs: news,
+                failures: reasons.map((reason) => ({ property: "", reason: host.told.tell(reason) })),
+            });
+            const refusal = host.refusal();
+            if (refusal) return fail([refusal.message]);
+            const run = host.current();
+            const invalid = problems(run, news);
+            if (invalid.length) return fail(invalid);
+            // One order, so that state, diffs and previews see one form.
+            if (!isUnknown(news.regions)) news.regions = [...news.regions].sort();
+            if (REPLACE_KEYS.some((k) => isUnknown(news[k])) || isUnknown(news.regions)) return { inputs: news };
+            const old = olds as Partial<SourceAccountOutputs>;
+            const held = old.arns ?? {};
+            // The account is fixed at the first create: a region added later is asked where the credentials act
+            // (one lookup per credentials and run); otherwise the recorded account stays while no role decides it.
+            const fixed = Object.keys(held).length > 0 ? old.accountId : undefined;
+            const adding = news.regions.some((r) => held[r] === undefined);
+            let accountId: string | undefined;
+            try {
+                accountId = await accountInPreview(
+                    run,
+                    news.assumeRole,
+                    adding ? undefined : fixed,
+                    describe(news),
+                    lookupRegion(news.regions),
+                );
+            } catch (err) {
+                return fail([(err as Error).message]);
             }
-            // takeOwnership is for the first create; the account is the one that create landed in.
-            if (!held.includes(region))
-                return (await createOne(regionInputs(news, region), { firstCreate: false, account: olds.accountId })).outs;
-            const before = regionState(olds, region);
-            const after = regionInputs(news, region);
-            const d = await diffOne(olds.arns[region], before, after);
-            // An unconfirmed create (its Put unanswered) is confirmed, or made, by the update.
-            if (!d.changes && before.creationTime) return { ...before, ...after, arn: before.arn, creationTime: before.creationTime };
-            return (await updateOne(olds.arns[region], before, after)).outs;
-        });
-        // Recorded against the new common view: a region that failed keeps what AWS holds.
-        for (const d of done) {
-            if (d.ok) record(outs, d.region, d.value);
-            else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
-            else if (held.includes(d.region)) record(outs, d.region, regionState(olds, d.region));
-            else record(outs, d.region, undefined);
-        }
-        const failed = done.filter((d) => !d.ok);
-        if (failed.length === 0) return { outs };
-        throw partial(
-            regionsFailed(
-                "updating",
-                describe(news, olds.accountId),
-                failed,
-                all.length,
-                `the state records what AWS holds for every region; the next \`pulumi up\` retries the rest.`,
-            ),
-            id,
-            outs,
-        );
-    },
-
-    async delete(_id: string, props: SourceAccountOutputs): Promise<void> {
-        const olds = upgradedAccount(props);
-        const held = Object.keys(olds.arns).sort();
-        const done = await eachRegion(held, (region) => deleteOne(olds.arns[region], regionState(olds, region)));
-        const failed = done.filter((d) => !d.ok);
-        if (failed.length) {
-            throw regionsFailed(
-                "deleting",
-                describe(olds, olds.accountId),
-                failed,
-                held.length,
-                `the others are deleted (or left, when not this resource's); the resource stays in the state, and the next \`pulumi destroy\` retries.`,
+            const expected = news.sourceAccountId;
+            const roleArn = news.assumeRole?.roleArn;
+            if (expected !== undefined && !isUnknown(expected) && accountId !== undefined && accountId !== expected) {
+                return fail([landsElsewhere(expected, accountId, roleArn ? { roleArn } : undefined, run.aws.credentialsInUse())]);
+            }
+            const moved = expected !== undefined && !isUnknown(expected) && expected !== fixed;
+            if (fixed !== undefined && accountId !== undefined && accountId !== fixed && !moved) {
+                return fail([fixedElsewhere(describe(news, fixed), fixed, accountId, roleArn, run.aws.credentialsInUse())]);
+            }
+            const showTags = news.tagsMayBeSecret !== true && !isUnknown(news.tags);
+            if (showTags) news.tagsAll = run.tags.desired(news.tags);
+            if (accountId === undefined) return { inputs: news };
+            news.accountId = accountId;
+            news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
+            // The regions this resource does not hold yet: what would each create meet? (One read each, all at once, as the
+            // single resource's preview.) Once the run has asked for a change it is no preview: each create reads for itself.
+            const added = run.isChanging ? [] : news.regions.filter((r) => held[r] !== news.arns![r]);
+            const first = fixed === undefined || moved;
+            const found = await eachRegion(run, added, (r) => previewExisting(run, regionInputs(news, r), news.arns![r], first));
+            // One failure per cause, naming the regions it hit.
+            const refusals = byCause(
+                found.flatMap((f) => {
+                    const message = f.ok ? f.value.refusal : run.settings.skipCredentialsValidation ? undefined : f.error.message;
+                    return message === undefined ? [] : [{ region: f.region, message }];
+                }),
             );
-        }
-    },
-});
+            if (refusals.length) return fail(refusals.map((g) => `regions: ${g.regions.join(", ")}: ${g.message}`));
+            return { inputs: news };
+        },
+
+        async diff(_id: string, recorded: SourceAccountOutputs, news: SourceAccountInputs): Promise<pulumi.dynamic.DiffResult> {
+            const run = host.current();
+            const olds = upgradedAccount(recorded);
+            const replaces = new Set<string>(REPLACE_KEYS.filter((k) => isUnknown(news[k]) || olds[k] !== news[k]));
+            // The account is fixed at the first create: declaring another one moves the resource there.
+            if (news.sourceAccountId !== undefined && (isUnknown(news.sourceAccountId) || news.sourceAccountId !== olds.accountId))
+                replaces.add("sourceAccountId");
+            const held = Object.keys(olds.arns).sort();
+            const wanted = isUnknown(news.regions) ? undefined : news.regions;
+            let changes = wanted === undefined || held.join(",") !== [...wanted].sort().join(",");
+            // Each region the resource keeps is compared as the single resource compares it: tags, flags, owner, role.
+            for (const region of held) {
+                if (wanted !== undefined && !wanted.includes(region)) continue;
+                const d = await diffOne(run, olds.arns[region], regionState(olds, region), regionInputs(news, region));
+                for (const k of d.replaces ?? []) if (k !== "region") replaces.add(k);
+                changes ||= d.changes === true || !olds.creationTimes[region];
+            }
+            // The create of the new half must know it is one (takeOwnership is for a first create only).
+            if (replaces.size > 0) markReplacing(run, news);
+            return { changes: changes || replaces.size > 0, replaces: [...replaces] };
+        },
+
+        async create(inputs: SourceAccountInputs): Promise<pulumi.dynamic.CreateResult<SourceAccountOutputs>> {
+            const run = host.current();
+            const resource = describe(inputs);
+            if (inputs.owner === undefined) {
+                throw authorizationError("creating", resource, `the owner input is missing: create resources with the ${KIND} class.`);
+            }
+            const regions = [...inputs.regions].sort();
+            const t = target("creating", resource, lookupRegion(regions), undefined, roleOf(inputs));
+            const accountId = await run.tellingOnce(
+                run.aws.withDeadline("creating", resource, async (deadline) => {
+                    // Messages name the account once it is known: the role's, or the credentials' (asked of STS).
+                    const known = roleAccount(inputs.assumeRole?.roleArn ?? "");
+                    return landingAccount(
+                        run,
+                        { ...t, deadline, resource: known ? describe(inputs, known) : resource },
+                        inputs.sourceAccountId,
+                    );
+                }),
+            );
+            const id = accountResourceId(accountId, inputs);
+            const outs = emptyOutputs(run.tags, inputs, accountId);
+            const done = await eachRegion(run, regions, (region) => createOne(run, regionInputs(inputs, region)));
+            for (const d of done) {
+                if (d.ok) record(outs, d.region, d.value.outs);
+                else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
+            }
+            const failed = done.filter((d) => !d.ok);
+            if (failed.length === 0) return { id, outs };
+            const kept = Object.keys(outs.arns);
+            const what = describe(inputs, accountId);
+            if (kept.length === 0)
+                throw regionsFailed(run, "creating", what, failed, regions.length, "AWS holds none of them; nothing was recorded.");
+            throw partial(
+                regionsFailed(
+                    run,
+                    "creating",
+                    what,
+                    failed,
+                    regions.length,
+                    `the state records the ${kept.length} that AWS holds (${kept.join(", ")}); the next \`pulumi up\` creates the rest.`,
+                ),
+                id,
+                outs,
+            );
+        },
+
+        async read(id: string, props?: SourceAccountOutputs): Promise<pulumi.dynamic.ReadResult<SourceAccountOutputs>> {
+            if (props?.arns === undefined) {
+                throw authorizationError(
+                    "reading",
+                    id,
+                    `${KIND} cannot be read by ID alone (\`get\`, \`pulumi import\`): declare it with adoptExisting: true to manage the tags of authorizations ` +
+                        `made outside Pulumi, or takeOwnership: true to migrate them; AggregationAuthorization.get reads one authorization by ARN.`,
+                    "InvalidId",
+                );
+            }
+            const run = host.current();
+            const olds = upgradedAccount(props);
+            const held = Object.keys(olds.arns).sort();
+            const read = await eachRegion(run, held, (region) => readOne(run, olds.arns[region], regionState(olds, region)));
+            const failed = read.filter((r) => !r.ok);
+            if (failed.length)
+                throw regionsFailed(run, "reading", describe(olds, olds.accountId), failed, held.length, "the state is unchanged.");
+            const outs = olds; // its own copy (upgradedAccount): each region's view was taken above
+            for (const r of read) if (r.ok) record(outs, r.region, r.value.props);
+            if (Object.keys(outs.arns).length === 0) return {}; // every region's authorization is gone (or another's): the next up creates them
+            // The inputs of the next diff: what AWS holds, so that after a refresh that found a region gone the preview names it.
+            const { creationTimes: _t, creationIds: _i, exceptions: _e, ...inputs } = outs;
+            if (props.tagsMayBeSecret === true) delete (inputs as Partial<SourceAccountOutputs>).tagsAll;
+            // A region whose owner tag is missing: the preview shows `owner` to be written back, as the single resource's does.
+            if (Object.values(outs.exceptions ?? {}).some((e) => e.ownerTagMissing)) delete (inputs as Partial<SourceAccountOutputs>).owner;
+            return { id, props: outs, inputs: inputs as SourceAccountOutputs };
+        },
+
+        async update(
+            id: string,
+            recorded: SourceAccountOutputs,
+            news: SourceAccountInputs,
+        ): Promise<pulumi.dynamic.UpdateResult<SourceAccountOutputs>> {
+            const run = host.current();
+            const olds = upgradedAccount(recorded);
+            const outs = emptyOutputs(run.tags, news, olds.accountId, olds);
+            const held = Object.keys(olds.arns).sort();
+            const wanted = [...news.regions].sort();
+            const all = [...new Set([...held, ...wanted])].sort();
+            // Per region: gone from the program ⇒ delete; new ⇒ create; kept ⇒ update when the single resource's diff says so.
+            const done = await eachRegion(run, all, async (region): Promise<Outputs | undefined> => {
+                if (!wanted.includes(region)) {
+                    await deleteOne(run, olds.arns[region], regionState(olds, region));
+                    return undefined;
+                }
+                // takeOwnership is for the first create; the account is the one that create landed in.
+                if (!held.includes(region))
+                    return (await createOne(run, regionInputs(news, region), { firstCreate: false, account: olds.accountId })).outs;
+                const before = regionState(olds, region);
+                const after = regionInputs(news, region);
+                const d = await diffOne(run, olds.arns[region], before, after);
+                // An unconfirmed create (its Put unanswered) is confirmed, or made, by the update.
+                if (!d.changes && before.creationTime) return { ...before, ...after, arn: before.arn, creationTime: before.creationTime };
+                return (await updateOne(run, olds.arns[region], before, after)).outs;
+            });
+            // Recorded against the new common view: a region that failed keeps what AWS holds.
+            for (const d of done) {
+                if (d.ok) record(outs, d.region, d.value);
+                else if (d.error.properties) record(outs, d.region, d.error.properties as Outputs);
+                else if (held.includes(d.region)) record(outs, d.region, regionState(olds, d.region));
+                else record(outs, d.region, undefined);
+            }
+            const failed = done.filter((d) => !d.ok);
+            if (failed.length === 0) return { outs };
+            throw partial(
+                regionsFailed(
+                    run,
+                    "updating",
+                    describe(news, olds.accountId),
+                    failed,
+                    all.length,
+                    `the state records what AWS holds for every region; the next \`pulumi up\` retries the rest.`,
+                ),
+                id,
+                outs,
+            );
+        },
+
+        async delete(_id: string, props: SourceAccountOutputs): Promise<void> {
+            const run = host.current();
+            const olds = upgradedAccount(props);
+            const held = Object.keys(olds.arns).sort();
+            const done = await eachRegion(run, held, (region) => deleteOne(run, olds.arns[region], regionState(olds, region)));
+            const failed = done.filter((d) => !d.ok);
+            if (failed.length) {
+                throw regionsFailed(
+                    run,
+                    "deleting",
+                    describe(olds, olds.accountId),
+                    failed,
+                    held.length,
+                    `the others are deleted (or left, when not this resource's); the resource stays in the state, and the next \`pulumi destroy\` retries.`,
+                );
+            }
+        },
+    });

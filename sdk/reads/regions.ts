@@ -3,16 +3,8 @@
  * @see https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html
  */
 import { AccountClient, paginateListRegions } from "@aws-sdk/client-account";
-import {
-    assumeRoleFailure,
-    authorizationError,
-    clientSettings,
-    deadlineError,
-    translate,
-    withDeadline,
-    type RoleSetting,
-    type Target,
-} from "../../provider/shared";
+import { authorizationError, deadlineError, translate, type RoleSetting, type Target } from "../../provider/shared";
+import { programAws } from "../program-aws";
 
 /** AWS's largest `MaxResults` of ListRegions. */
 const PAGE = 50;
@@ -29,9 +21,9 @@ export function accountEndpoint(region: string): string {
 /** Sorted. The credentials must act in `accountId`; `region` gives the partition. */
 export async function enabledRegions(accountId: string, region: string, role?: RoleSetting): Promise<string[]> {
     const resource = { reads: `the regions of account ${accountId}`, grantee: "the credentials Pulumi uses in that account" };
-    return withDeadline("reading", resource, async (deadline) => {
+    return programAws().withDeadline("reading", resource, async (deadline) => {
         const target: Target = { verb: "reading", resource, region, deadline, role };
-        const { limits: _limits, account, ...settings } = await clientSettings(target);
+        const { limits: _limits, account, ...settings } = await programAws().clientSettings(target);
         if (account !== accountId) {
             throw authorizationError(
                 "reading",
@@ -53,7 +45,7 @@ export async function enabledRegions(accountId: string, region: string, role?: R
         } catch (err) {
             const ctx = { verb: "reading" as const, resource, action: "account:ListRegions", region, endpoint: accountEndpoint(region) };
             if (deadline.signal.aborted) throw deadlineError(ctx, 1, deadline.timeoutMs);
-            throw (await assumeRoleFailure(err, target)) ?? translate(err, ctx);
+            throw (await programAws().assumeRoleFailure(err, target)) ?? translate(err, ctx);
         } finally {
             client.destroy();
         }

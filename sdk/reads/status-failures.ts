@@ -1,7 +1,6 @@
 /** Why a source status read failed and what to do, one message per cause. */
 import {
     ACCESS_DENIED,
-    credentialsInUse,
     isAuthorizationError,
     scrubAwsMessage,
     seconds,
@@ -10,6 +9,7 @@ import {
     withoutUserinfo,
     type RoleSetting,
 } from "../../provider/shared";
+import { programAws } from "../program-aws";
 
 export const STATUS_ACTION = "config:DescribeConfigurationAggregatorSourcesStatus";
 
@@ -50,7 +50,7 @@ export function readingLabel(a: AggregatorRef): string {
 function createOrCorrect(a: AggregatorRef, role: RoleSetting | undefined): string {
     return (
         `Create it (aws.cfg.ConfigurationAggregator) in region ${a.region} of the account the credentials act in ` +
-        `(${credentialsInUse(role)}) and read after it (in an apply of its name), or correct aggregatorName, region or the credentials.`
+        `(${programAws().credentialsInUse(role)}) and read after it (in an apply of its name), or correct aggregatorName, region or the credentials.`
     );
 }
 
@@ -105,7 +105,7 @@ export function statusReadError(err: unknown, a: AggregatorRef, role: RoleSettin
     }
     if (code !== undefined && ACCESS_DENIED.has(code)) {
         return failure(
-            `${label}: access denied to ${STATUS_ACTION} for ${credentialsInUse(role)} (${code}${awsSays}). ` +
+            `${label}: access denied to ${STATUS_ACTION} for ${programAws().credentialsInUse(role)} (${code}${awsSays}). ` +
                 `Allow that action to those credentials in the aggregator account: docs/configuration.md, ` +
                 `"IAM permissions", "The aggregator account", has the policy (${AGGREGATOR_POLICY_LINK}).`,
             "accessDenied",

@@ -8,8 +8,9 @@ import {
     paginateDescribeConfigurationAggregatorSourcesStatus,
     paginateDescribePendingAggregationRequests,
 } from "@aws-sdk/client-config-service";
-import { configEndpoint, pages, seconds, withDeadline, type RoleSetting, type Target } from "../../provider/shared";
+import { configEndpoint, seconds, type RoleSetting, type Target } from "../../provider/shared";
 import { describeAggregator, isStatusReadError, statusReadError, type AggregatorRef } from "./status-failures";
+import { programAws } from "../program-aws";
 
 /** Each operation's largest `Limit`. */
 const STATUS_PAGE = 100;
@@ -56,10 +57,10 @@ export async function describeSourcesStatus(
 ): Promise<SourceStatus[]> {
     const resource = { reads: `aggregator ${aggregatorName}` };
     try {
-        return await withDeadline("reading", resource, async (deadline) => {
+        return await programAws().withDeadline("reading", resource, async (deadline) => {
             const target: Target = { verb: "reading", resource, region, deadline, role };
             const out: SourceStatus[] = [];
-            for await (const page of pages(
+            for await (const page of programAws().pages(
                 target,
                 paginateDescribeConfigurationAggregatorSourcesStatus,
                 new DescribeConfigurationAggregatorSourcesStatusCommand({
@@ -107,10 +108,10 @@ export async function sourcesIfAggregatorExists(
  */
 export async function describePendingRequests(region: string, role?: RoleSetting, what = "the source account"): Promise<PendingRequest[]> {
     const resource = { reads: `the pending aggregation requests in ${what}, ${region}` };
-    return withDeadline("reading", resource, async (deadline) => {
+    return programAws().withDeadline("reading", resource, async (deadline) => {
         const target: Target = { verb: "reading", resource, region, deadline, role };
         const out: PendingRequest[] = [];
-        for await (const page of pages(
+        for await (const page of programAws().pages(
             target,
             paginateDescribePendingAggregationRequests,
             new DescribePendingAggregationRequestsCommand({ Limit: PENDING_PAGE }),

@@ -14,7 +14,7 @@ import {
     type AggregationAuthorization,
 } from "@aws-sdk/client-config-service";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { configureSettings } from "../../provider/core/aws/client";
+import { newRun } from "./run";
 import { ownerOf } from "../../provider/core/owner";
 import { fromTagList, toTagList } from "../../provider/core/model/tags";
 import { OWNER_TAG, type Inputs, type Tags } from "../../provider/core/model/types";
@@ -138,11 +138,11 @@ export function useAws(): AwsFixture {
         fixture.proxy.clear();
         fixture.proxy.faithful?.aggregation.forget();
         fixture.proxy.faithful?.organizations.forget();
-        configureSettings({});
+        newRun({});
     });
     after(async () => {
         process.env = saved;
-        configureSettings({});
+        newRun({});
         await fixture.proxy?.stop();
         await fixture.moto?.stop();
     });
@@ -175,13 +175,13 @@ export function useAws(): AwsFixture {
             AWS_SESSION_TOKEN: c.sessionToken,
         });
         current = account;
-        configureSettings({});
+        newRun({});
         try {
             return await fn();
         } finally {
             process.env = saved;
             current = previous;
-            configureSettings({});
+            newRun({});
         }
     };
     fixture.listIn = async (account, region) => {

@@ -5,11 +5,10 @@
  * written with console.* — and, after the whole run, fails if any of them contains one of the
  * tests' fake secrets (credentials, session token, endpoint userinfo password, secret tag values).
  */
-import { forgetRun } from "../../provider/core/authorization";
 import * as assert from "node:assert/strict";
 import * as errors from "../../provider/core/aws/errors";
-import { setNoticeSink } from "../../provider/core/notice";
-import { provider } from "../../provider/authorization/provider";
+import { host, setNoticeSink } from "./run";
+import { provider } from "../../provider";
 import * as validation from "../../provider/core/model/validate";
 import { FAKE_SECRETS } from "./secrets";
 
@@ -52,7 +51,7 @@ let installed = false;
 export function install(): void {
     if (installed) return;
     installed = true;
-    // Notices (provider/core/notice.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
+    // Notices (Run.notice, provider/core/run.ts: what the engine shows of the provider's stdout); tests that read them chain to this sink.
     const print = setNoticeSink((line) => {
         record("notice", line);
         print(line);
@@ -108,7 +107,7 @@ export const mochaHooks = {
     },
     // Each test is a run of its own: what another test's run saw (a cause told whole, a delete) is forgotten.
     beforeEach(): void {
-        forgetRun();
+        host.forget();
     },
     afterAll(): void {
         // A scan of nothing proves nothing: both tiers produce dozens of messages.

@@ -5,8 +5,8 @@
  */
 import * as assert from "node:assert/strict";
 import { faults } from "../harness/proxy";
-import { configureSettings, identity, rateLimiter } from "../../provider/core/aws/client";
-import { provider } from "../../provider/authorization/provider";
+import { host, newRun } from "../harness/run";
+import { provider } from "../../provider";
 import { parseSettings } from "../../provider/core/aws/settings";
 import { freePort } from "../harness/moto";
 import type { Inputs, Outputs } from "../../provider/core/model/types";
@@ -32,7 +32,7 @@ const EXTERNAL_ID = "external-id-that-is-secret-42";
 /** Configures the provider as `configure` would from these stack settings (JSON-valued ones as JSON text). */
 function stackConfig(config: Record<string, unknown>): void {
     const text = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-    configureSettings(parseSettings((k) => text[k]));
+    newRun(parseSettings((k) => text[k]));
 }
 
 /** Inputs of an authorization in `account` reached through its role. */
@@ -298,7 +298,7 @@ describe("several accounts", function () {
                 AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`,
                 AWS_MAX_ATTEMPTS: "2",
             });
-            configureSettings({});
+            newRun({});
             try {
                 await assert.rejects(provider.create(viaRole(THIRD_ACCOUNT)), {
                     message:
@@ -310,12 +310,15 @@ describe("several accounts", function () {
                 assert.deepEqual(aws.proxy.calls, [], "no Config call");
             } finally {
                 process.env = saved;
-                configureSettings({});
+                newRun({});
             }
             assert.deepEqual(await aws.listIn(THIRD_ACCOUNT, "eu-west-1"), []);
         });
 
         it("keys the send-rate limiter by account and region, whatever the credentials", () => {
+            const aws = host.current().aws;
+            const rateLimiter = (account: string, region: string) => aws.rateLimiter(account, region);
+            const identity = (role: Parameters<typeof aws.identity>[0]) => aws.identity(role);
             assert.equal(rateLimiter(OTHER_ACCOUNT, "eu-west-1"), rateLimiter(OTHER_ACCOUNT, "eu-west-1"));
             assert.notEqual(rateLimiter(OTHER_ACCOUNT, "eu-west-1"), rateLimiter(THIRD_ACCOUNT, "eu-west-1"));
             assert.notEqual(rateLimiter(OTHER_ACCOUNT, "eu-west-1"), rateLimiter(OTHER_ACCOUNT, "us-west-2"));

@@ -1,11 +1,11 @@
 /**
  * What removing an adopted authorization from the stack does (issue 17, item 14): the authorization
  * stays in AWS, the tags this resource set on it go, a tag changed outside Pulumi since and everyone
- * else's stay, and a notice (the one line the engine shows, provider/core/notice.ts) says so. AWS state read back.
+ * else's stay, and a notice (the one line the engine shows, Run.notice in provider/core/run.ts) says so. AWS state read back.
  */
 import * as assert from "node:assert/strict";
-import { provider } from "../../provider/authorization/provider";
-import { setNoticeSink } from "../../provider/core/notice";
+import { provider } from "../../provider";
+import { setNoticeSink } from "../harness/run";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, arnOf, inputsFor, roleIn, useAws } from "../harness/aws";
 import { faults } from "../harness/proxy";
 

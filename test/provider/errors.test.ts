@@ -3,9 +3,8 @@ import { INPUTS_KEY, inputsDigest } from "../../provider/core/input-changes";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { provider } from "../../provider/authorization/provider";
-import { configureSettings } from "../../provider/core/aws/client";
-import { told } from "../../provider/core/authorization";
+import { provider } from "../../provider";
+import { host, newRun } from "../harness/run";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, useAws } from "../harness/aws";
 import { partitionOf } from "../../provider/core/model/id";
 import { freePort } from "../harness/moto";
@@ -108,7 +107,7 @@ describe("AWS failures", function () {
             const saved = process.env.AWS_ENDPOINT_URL;
             process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
             process.env.AWS_MAX_ATTEMPTS = "2";
-            configureSettings({});
+            newRun({});
             try {
                 await assert.rejects(provider.create(inputs()), {
                     message:
@@ -135,7 +134,7 @@ describe("AWS failures", function () {
                 const saved = { ...process.env };
                 Object.assign(process.env, env, { AWS_ENDPOINT_URL_STS: aws.proxy.url, AWS_MAX_ATTEMPTS: "1" });
                 delete process.env.AWS_ENDPOINT_URL;
-                configureSettings({});
+                newRun({});
                 const arn = `arn:${partitionOf(region)}:config:${region}:${SOURCE_ACCOUNT}:aggregation-authorization/${AGGREGATOR_ACCOUNT}/us-east-1`;
                 try {
                     await assert.rejects(
@@ -150,7 +149,7 @@ describe("AWS failures", function () {
                     );
                 } finally {
                     process.env = saved;
-                    configureSettings({});
+                    newRun({});
                 }
             });
         }
@@ -162,7 +161,7 @@ describe("AWS failures", function () {
             delete process.env.AWS_ENDPOINT_URL;
             delete process.env.AWS_ENDPOINT_URL_STS;
             Object.assign(process.env, { AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.proxy.url, AWS_MAX_ATTEMPTS: "1" });
-            configureSettings({});
+            newRun({});
             const note =
                 "(AWS_ENDPOINT_URL_CONFIG_SERVICE is set, but only for AWS Config: AWS STS calls go to AWS's own endpoint unless AWS_ENDPOINT_URL_STS is set too)";
             try {
@@ -180,7 +179,7 @@ describe("AWS failures", function () {
                 assert.deepEqual(aws.proxy.calls, [], "no Config call");
             } finally {
                 process.env = saved;
-                configureSettings({});
+                newRun({});
             }
         });
     });
@@ -191,7 +190,7 @@ describe("AWS failures", function () {
             const saved = process.env.AWS_ENDPOINT_URL;
             process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${port}`;
             process.env.AWS_MAX_ATTEMPTS = "1";
-            configureSettings({});
+            newRun({});
             try {
                 const accounts = ["111100000001", "111100000002", "111100000003"];
                 const results = await Promise.allSettled(accounts.map((a) => provider.create(inputs({ authorizedAccountId: a }))));
@@ -228,7 +227,7 @@ describe("AWS failures", function () {
                 AWS_CONFIG_FILE: path.join(dir, "config"),
                 AWS_EC2_METADATA_DISABLED: "true",
             });
-            configureSettings({});
+            newRun({});
             try {
                 await assert.rejects(provider.create(inputs()), (e: Error) => {
                     assert.match(
@@ -402,7 +401,7 @@ describe("AWS failures", function () {
                     `reading Config aggregation authorization (arn:${"x".repeat(252)}…): unexpected ID format: the same cause as for ` +
                     "reading Config aggregation authorization (111122223333/us-east-1), whose message says it whole and what to do.",
             });
-            told.clear(); // a new run tells it whole again
+            host.forget(); // a new run tells it whole again
             await assert.rejects(provider.read!("arn:" + "x".repeat(1000)), {
                 message: `reading Config aggregation authorization (arn:${"x".repeat(252)}…): unexpected ID format: ${formats}`,
             });

@@ -2,8 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { configureSettings, currentLimits } from "../../provider/core/aws/client";
-import { provider } from "../../provider/authorization/provider";
+import { host, newRun } from "../harness/run";
+import { provider } from "../../provider";
 import type { Outputs } from "../../provider/core/model/types";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT, arnOf, inputsFor, roleIn, useAws } from "../harness/aws";
 import { freePort } from "../harness/moto";
@@ -43,7 +43,7 @@ describe("never hang, never leak", function () {
             if (v === undefined) delete process.env[k];
             else process.env[k] = v;
         }
-        configureSettings({});
+        newRun({});
     };
 
     beforeEach(async () => {
@@ -52,7 +52,7 @@ describe("never hang, never leak", function () {
     });
     afterEach(async () => {
         process.env = saved;
-        configureSettings({});
+        newRun({});
         await stalled.stop();
     });
 
@@ -156,7 +156,7 @@ describe("never hang, never leak", function () {
 
         it("has defaults under which a stalled endpoint fails within 60 s: 8 attempts, 5 s to connect, 10 s per request, 30 s per operation", () => {
             env({ AWS_MAX_ATTEMPTS: undefined });
-            const { limits } = currentLimits();
+            const { limits } = host.current().aws.limits;
             assert.deepEqual(
                 [limits.connectTimeoutMs, limits.requestTimeoutMs, limits.operationTimeoutMs, limits.maxAttempts],
                 [5000, 10000, 30000, 8],
@@ -243,7 +243,7 @@ describe("never hang, never leak", function () {
                 assert.deepEqual(aws.proxy.calls, [], "no Config call");
 
                 // A new run (configure) asks again.
-                configureSettings({});
+                newRun({});
                 await assert.rejects(provider.create(inputsFor()), { message: timedOut("us-east-1") });
                 assert.equal(stalled.connections, 4);
             });

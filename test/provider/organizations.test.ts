@@ -19,7 +19,7 @@ import {
 } from "@aws-sdk/client-organizations";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import * as pulumi from "@pulumi/pulumi";
-import { configureSettings } from "../../provider/core/aws/client";
+import { newRun } from "../harness/run";
 import { organizationSources, type OrganizationSourcesArgs } from "../../sdk/organizations";
 import { SOURCE_ACCOUNT, roleIn, useAws, type AwsFixture } from "../harness/aws";
 import { faults } from "../harness/proxy";
@@ -299,7 +299,7 @@ describe("organizationSources", function () {
         await organization(aws, 1);
         process.env.PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS = "500";
         try {
-            configureSettings({});
+            newRun({});
             aws.proxy.inject((c) => (c.operation === "ListAccounts" ? faults.delayedAnswer(3000) : undefined));
             const started = performance.now();
             assert.equal(
@@ -312,7 +312,7 @@ describe("organizationSources", function () {
             assert.ok(performance.now() - started < 2500, "it did not wait for the answer");
         } finally {
             delete process.env.PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS;
-            configureSettings({});
+            newRun({});
         }
         aws.proxy.inject((c) => (c.operation === "AssumeRole" ? faults.accessDenied("sts:AssumeRole") : undefined));
         assert.equal(

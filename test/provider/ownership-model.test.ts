@@ -58,7 +58,7 @@ import { RecordingProxy, faults as proxyFaults, type Fault as ProxyFault } from 
 import { CREDENTIALS_ENV } from "../harness/secrets";
 import { seeded } from "../harness/random";
 import { record } from "../harness/leaks";
-import { setNoticeSink } from "../../provider/core/notice";
+import { setNoticeSink } from "../harness/run";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, SOURCE_ACCOUNT } from "../harness/aws";
 
 type Tags = { [key: string]: string };

@@ -10,7 +10,7 @@ import {
     UntagResourceCommand,
     ListTagsForResourceCommand,
 } from "@aws-sdk/client-config-service";
-import { provider } from "../../provider/authorization/provider";
+import { provider } from "../../provider";
 import { AGGREGATOR_ACCOUNT, OTHER_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, arnOf, inputsFor, ownerFor, useAws, created } from "../harness/aws";
 import { OWNER_TAG } from "../../provider/core/model/types";
 

@@ -5,8 +5,8 @@
  * tags AWS will hold (default tags included) are in the checked inputs unless a value may be secret.
  */
 import * as assert from "node:assert/strict";
-import { provider } from "../../provider/authorization/provider";
-import { configureSettings } from "../../provider/core/aws/client";
+import { provider } from "../../provider";
+import { newRun } from "../harness/run";
 import { EMPTY_SETTINGS } from "../../provider/core/aws/settings";
 import type { Inputs, Outputs } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
@@ -56,7 +56,7 @@ describe("previews (check) against moto", function () {
 
     it("makes no AWS call for an authorization the state has, and previews the tags with aws:defaultTags", async () => {
         const { outs } = await provider.create(inputs());
-        configureSettings({ ...EMPTY_SETTINGS, defaultTags: { "cost-center": "42", team: "default" } });
+        newRun({ ...EMPTY_SETTINGS, defaultTags: { "cost-center": "42", team: "default" } });
         aws.proxy.clear();
         const check = await provider.check!(outs!, inputs());
         assert.deepEqual(aws.proxy.calls, [], "no call");
@@ -79,7 +79,7 @@ describe("previews (check) against moto", function () {
         );
         assert.match(created.message, /AWS rejected the credentials \(ExpiredTokenException/);
 
-        configureSettings({ ...EMPTY_SETTINGS, skipCredentialsValidation: true });
+        newRun({ ...EMPTY_SETTINGS, skipCredentialsValidation: true });
         const skipped = await provider.check!({} as Inputs, inputs({ region: "sa-east-1" }));
         assert.equal(skipped.failures, undefined);
         assert.equal((skipped.inputs as Checked).arn, undefined, "the ARN is unknown, as before");
@@ -102,7 +102,7 @@ describe("check once the run has asked for a change (not a preview)", function (
         assert.equal(check.failures, undefined);
         await assert.rejects(provider.create(check.inputs!), { message: preview.failures![0].reason });
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"], "the create read for itself, and put nothing");
-        configureSettings({});
+        newRun({});
         aws.proxy.clear();
         assert.equal((await provider.check!({} as Inputs, inputs())).failures?.length, 1, "a new configuration may be a preview again");
         assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource"]);

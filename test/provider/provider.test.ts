@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { INPUTS_KEY, inputsDigest } from "../../provider/core/input-changes";
-import { provider } from "../../provider/authorization/provider";
+import { provider } from "../../provider";
 import type { Outputs } from "../../provider/core/model/types";
 import { faults } from "../harness/proxy";
 import { AGGREGATOR_ACCOUNT, OWNER_A, SOURCE_ACCOUNT, useAws, arnOf, inputsFor, ownerFor, created } from "../harness/aws";

@@ -3,7 +3,7 @@
  * across regions, in-place adds and removes, partial failure, and a compact state. AWS read back.
  */
 import * as assert from "node:assert/strict";
-import { sourceAccountProvider as provider } from "../../provider/source-account/provider";
+import { sourceAccountProvider as provider } from "../../provider";
 import type { SourceAccountInputs, SourceAccountOutputs } from "../../provider/source-account/types";
 import { isAuthorizationError } from "../../provider/core/aws/errors";
 import { OWNER_TAG } from "../../provider/core/model/types";

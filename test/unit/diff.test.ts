@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { provider } from "../../provider/authorization/provider";
+import { provider } from "../../provider";
 import { UNKNOWN, type Inputs, type Outputs } from "../../provider/core/model/types";
 
 const arn = "arn:aws:config:eu-west-1:123456789012:aggregation-authorization/111122223333/us-east-1";

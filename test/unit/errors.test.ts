@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { assumeRoleError, checkNetwork, deadlineError, translate, type CallContext } from "../../provider/core/aws/errors";
 import { resolveLimits, seconds } from "../../provider/core/aws/limits";
 import { scrubAwsMessage, truncate, withoutUserinfo } from "../../provider/core/model/redact";
-import { provider } from "../../provider/authorization/provider";
+import { provider } from "../../provider";
 import { findLeaks, install, messages } from "../harness/leaks";
 import { FAKE_SECRETS } from "../harness/secrets";
 

@@ -4,9 +4,9 @@
  */
 import * as assert from "node:assert/strict";
 import { ownerOf } from "../../provider/core/owner";
+import { createRefusal } from "../../provider/core/messages/ownership";
 import {
     classify,
-    createRefusal,
     decide,
     newCreationId,
     ownerTagValue,

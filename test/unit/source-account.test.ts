@@ -5,6 +5,7 @@
 import * as assert from "node:assert/strict";
 import { eachRegion, PROCESS_CONCURRENCY, record, regionState, REGION_CONCURRENCY } from "../../provider/source-account/provider";
 import type { SourceAccountOutputs } from "../../provider/source-account/types";
+import { Run } from "../../provider/core/run";
 
 const ARN = (r: string) => `arn:aws:config:${r}:444455556666:aggregation-authorization/111122223333/us-east-1`;
 const state = (): SourceAccountOutputs => ({
@@ -70,7 +71,7 @@ describe("SourceAccountAuthorizations state", () => {
         const regions = Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, "0")}`);
         let running = 0;
         let peak = 0;
-        const out = await eachRegion(regions, async (r) => {
+        const out = await eachRegion(new Run(), regions, async (r) => {
             running++;
             peak = Math.max(peak, running);
             await new Promise((res) => setTimeout(res, r === "r03" ? 20 : 1));
@@ -98,7 +99,8 @@ describe("SourceAccountAuthorizations state", () => {
         };
         const n = Math.ceil(PROCESS_CONCURRENCY / 17) + 2;
         const resources = Array.from({ length: n }, (_, i) => Array.from({ length: 17 }, (_, j) => `a${i}-r${j}`));
-        const outcomes = await Promise.all(resources.map((regions) => eachRegion(regions, work)));
+        const run = new Run(); // one run: its process-wide gate
+        const outcomes = await Promise.all(resources.map((regions) => eachRegion(run, regions, work)));
         assert.equal(n * 17 > PROCESS_CONCURRENCY, true, "the resources would run more at once than the process allows");
         assert.equal(peak, PROCESS_CONCURRENCY);
         assert.equal(outcomes.flat().filter((o) => o.ok).length, n * 17);

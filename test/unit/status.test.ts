@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { unhealthySources, waitForSources, type SourceStatus } from "../../sdk/reads/status";
 import { AGGREGATOR_POLICY_LINK, STATUS_ACTION, statusReadError } from "../../sdk/reads/status-failures";
 import { authorizationError, translate } from "../../provider/core/aws/errors";
-import { configureSettings } from "../../provider/core/aws/client";
+import { newRun } from "../harness/run";
 import { aggregatorSourcesStatus, expectedSources } from "../../sdk";
 import { headings, readDoc, section, slug } from "../harness/docs";
 
@@ -150,8 +150,8 @@ describe("status read failures (statusReadError)", () => {
             action: "config:DescribeConfigurationAggregatorSourcesStatus",
         });
     const LABEL = "reading the source status of Config aggregator org (account 111122223333, region us-east-1)";
-    before(() => configureSettings({ profile: "reader" }));
-    after(() => configureSettings({}));
+    before(() => newRun({ profile: "reader" }));
+    after(() => newRun({}));
 
     it("tells each cause by its kind, with the aggregator, the call and the fix", () => {
         const html = failedWith("SyntaxError", "Unexpected token '<'", {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as net from "node:net";
-import { provider } from "../../provider/authorization/provider";
-import { configureSettings } from "../../provider/core/aws/client";
+import { provider } from "../../provider";
+import { newRun } from "../harness/run";
 import { closestRegion, distance, loadPartitions } from "../../provider/core/model/regions";
 import { UNKNOWN } from "../../provider/core/model/types";
 import { validate, validateRegions } from "../../provider/core/model/validate";
@@ -389,15 +389,15 @@ describe("check", () => {
         await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
         const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
         Object.assign(process.env, { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_MAX_ATTEMPTS: "1" });
-        configureSettings(SKIP);
+        newRun(SKIP);
     });
     afterEach(() => {
         process.env.AWS_MAX_ATTEMPTS = "1";
-        configureSettings(SKIP);
+        newRun(SKIP);
     });
     after(async () => {
         process.env = saved;
-        configureSettings(SKIP);
+        newRun(SKIP);
         await new Promise((r) => server.close(r));
     });
 
@@ -448,7 +448,7 @@ describe("check", () => {
     ]) {
         it(`fails every resource when AWS_MAX_ATTEMPTS is ${value}, naming the variable and the range`, async () => {
             process.env.AWS_MAX_ATTEMPTS = value;
-            configureSettings(SKIP);
+            newRun(SKIP);
             assert.deepEqual(await check(ok), [
                 ["", `AWS_MAX_ATTEMPTS must be a whole number of attempts from 1 to 20, got ${got}; unset it for the default, 8`],
             ]);
@@ -458,7 +458,7 @@ describe("check", () => {
     it("accepts AWS_MAX_ATTEMPTS from 1 to 20", async () => {
         for (const value of ["1", "20", " 7 "]) {
             process.env.AWS_MAX_ATTEMPTS = value;
-            configureSettings(SKIP);
+            newRun(SKIP);
             assert.deepEqual(await check(ok), [], value);
         }
     });
@@ -523,7 +523,7 @@ describe("check", () => {
     });
 
     it("fails the preview when the account cannot be learned, with the message the up would give", async () => {
-        configureSettings({});
+        newRun({});
         connections = 0;
         const result = await provider.check!({} as never, { ...news, region: "ap-south-1" });
         assert.equal(result.failures?.length, 1);

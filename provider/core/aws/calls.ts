@@ -13,7 +13,7 @@ import {
     paginateListTagsForResource,
     type PutAggregationAuthorizationCommandOutput,
 } from "@aws-sdk/client-config-service";
-import { pages, send, type Target } from "./client";
+import type { Aws, Target } from "./client";
 import { isAuthorizationError, NOT_FOUND } from "./errors";
 import { fromTagList, toTagList } from "../model/tags";
 import type { Tags } from "../model/types";
@@ -27,10 +27,10 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** The tags, or `undefined` when it does not exist: one call answers both. */
-export async function findTagsByArn(target: Target, arn: string): Promise<Tags | undefined> {
+export async function findTagsByArn(aws: Aws, target: Target, arn: string): Promise<Tags | undefined> {
     let tags: Tags = {};
     try {
-        for await (const page of pages(
+        for await (const page of aws.pages(
             target,
             paginateListTagsForResource,
             new ListTagsForResourceCommand({ ResourceArn: arn, Limit: TAGS_PAGE }),
@@ -49,12 +49,13 @@ export async function findTagsByArn(target: Target, arn: string): Promise<Tags |
  * key, the creation time, confirming a disappearance).
  */
 export async function findByKey(
+    aws: Aws,
     target: Target,
     authorizedAccountId: string,
     authorizedAwsRegion: string,
 ): Promise<AggregationAuthorization | undefined> {
     const first = new DescribeAggregationAuthorizationsCommand({ Limit: DESCRIBE_PAGE });
-    for await (const page of pages(target, paginateDescribeAggregationAuthorizations, first)) {
+    for await (const page of aws.pages(target, paginateDescribeAggregationAuthorizations, first)) {
         const found = page.AggregationAuthorizations?.find(
             (a) => a.AuthorizedAccountId === authorizedAccountId && a.AuthorizedAwsRegion === authorizedAwsRegion,
         );
@@ -64,13 +65,14 @@ export async function findByKey(
 }
 
 export async function putAuthorization(
+    aws: Aws,
     target: Target,
     authorizedAccountId: string,
     authorizedAwsRegion: string,
     tags: Tags | undefined,
 ): Promise<AggregationAuthorization> {
     const tagList = toTagList(tags);
-    const out = await send<PutAggregationAuthorizationCommandOutput>(
+    const out = await aws.send<PutAggregationAuthorizationCommandOutput>(
         target,
         new PutAggregationAuthorizationCommand({
             AuthorizedAccountId: authorizedAccountId,
@@ -84,18 +86,23 @@ export async function putAuthorization(
     return out.AggregationAuthorization;
 }
 
-export async function tagAuthorization(target: Target, input: TagResourceCommandInput): Promise<void> {
-    await send(target, new TagResourceCommand(input));
+export async function tagAuthorization(aws: Aws, target: Target, input: TagResourceCommandInput): Promise<void> {
+    await aws.send(target, new TagResourceCommand(input));
 }
 
-export async function untagAuthorization(target: Target, input: UntagResourceCommandInput): Promise<void> {
-    await send(target, new UntagResourceCommand(input));
+export async function untagAuthorization(aws: Aws, target: Target, input: UntagResourceCommandInput): Promise<void> {
+    await aws.send(target, new UntagResourceCommand(input));
 }
 
 /** One already gone counts as deleted. */
-export async function deleteAuthorization(target: Target, authorizedAccountId: string, authorizedAwsRegion: string): Promise<void> {
+export async function deleteAuthorization(
+    aws: Aws,
+    target: Target,
+    authorizedAccountId: string,
+    authorizedAwsRegion: string,
+): Promise<void> {
     try {
-        await send(
+        await aws.send(
             target,
             new DeleteAggregationAuthorizationCommand({
                 AuthorizedAccountId: authorizedAccountId,

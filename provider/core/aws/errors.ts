@@ -13,6 +13,10 @@ import { seconds } from "./limits";
 import { quote, scrubAwsMessage, scrubSecrets, truncate, withoutUserinfo } from "../model/redact";
 import { unimplementedAnswer } from "./unimplemented";
 
+/** How a failure ends: what Pulumi did not do. Every message that refuses says it in these words. */
+export const CHANGED_NOTHING = "Pulumi changed nothing";
+export const READ_NOTHING = "Pulumi read nothing and changed nothing";
+
 export const ERROR_MARKER = "__awsConfigAggregationError";
 
 /** How messages start. */
@@ -205,7 +209,7 @@ export function deadlineError(ctx: CallContext, attempts: number, deadlineMs: nu
         ctx.verb,
         ctx.resource,
         `${what}${write ? " AWS may have applied it; running the command again finishes the job (a create takes back what it made, by its owner tag)." : ""}` +
-            `${ctx.assuming ? " Pulumi changed nothing." : ""} ${checkNetwork(ctx.action)}; ` +
+            `${ctx.assuming ? ` ${CHANGED_NOTHING}.` : ""} ${checkNetwork(ctx.action)}; ` +
             `to allow more time, raise PULUMI_AWS_CONFIG_AGGREGATION_OPERATION_TIMEOUT_MS (or the stack config pulumi-aws-config-aggregation:operationTimeoutMs).`,
         "DeadlineExceeded",
     );
@@ -332,11 +336,11 @@ export function assumeRoleError(err: unknown, ctx: CallContext): AuthorizationEr
     const fail = (cause: string) => Object.assign(authorizationError(ctx.verb, ctx.resource, cause, "AssumeRoleFailed"), { cause: err });
     const net = networkCode(e);
     if (net !== undefined || THROTTLED.has(name) || BAD_CREDENTIALS.has(name) || name === "CredentialsProviderError") {
-        return fail(`${what}: ${causeOf(err, ctx)} Pulumi changed nothing.`);
+        return fail(`${what}: ${causeOf(err, ctx)} ${CHANGED_NOTHING}.`);
     }
     const awsSays = e.message ? `: ${scrubAwsMessage(e.message, ctx.secrets)}` : "";
     return fail(
-        `${what} (${name}${awsSays}). Pulumi changed nothing. Check that the role exists, that its trust ` +
+        `${what} (${name}${awsSays}). ${CHANGED_NOTHING}. Check that the role exists, that its trust ` +
             `policy lets those credentials assume it (with the external ID, if it requires one), and that they may call sts:AssumeRole on it.`,
     );
 }

@@ -1,17 +1,10 @@
 /**
- * How long and how often the provider waits for AWS: attempts per call, the connection and request
- * timeouts of every HTTP request (the SDK's own request-handler settings), the deadline of every
- * provider operation, and the total backoff of one call. Each has a default, an environment
- * variable, and (the timeouts) a stack config key; a value that is not a whole number in its range
- * is an error that names the variable and the range, never silently replaced by the default.
- *
- * The defaults bound how long a stalled endpoint (one that accepts connections and never answers)
- * can hold a run: a request gives up after 10 s, an operation after 30 s whatever its attempts, and
- * the account lookup a run shares fails once for every resource. So an `up` or a preview against a
- * stalled AWS Config or STS fails within 60 s whatever the number of resources, and the first Ctrl-C
- * (which Pulumi's dynamic-provider host does not pass on to the provider: the engine waits for the
- * operations in flight) ends a run within 30 s plus the engine's own shutdown. Eight attempts stay
- * for throttling; the deadline bounds them, and the wait for a send slot, too.
+ * How long and how often the provider waits for AWS. Each limit has a default, an environment
+ * variable and (the timeouts) a stack config key; a value out of its range is an error naming the
+ * variable and the range, never replaced by the default. The defaults make a stalled endpoint fail an
+ * `up` or a preview within 60 s whatever the number of resources (one shared account lookup, 10 s per
+ * request, 30 s per operation), and so bound the first Ctrl-C, which the dynamic-provider host does
+ * not pass on: the engine waits for the operations in flight.
  */
 import { quote } from "../model/redact";
 
@@ -23,16 +16,10 @@ import { quote } from "../model/redact";
 export const REGION_CONCURRENCY = 64;
 
 /**
- * How many authorizations all resources of the provider process work on at once. The engine runs
- * many resources' operations at once (`--parallel`, 4 per CPU by default), so 300 accounts could start
- * 5,100 region operations together, and each one's deadline would run out while it waits for the
- * endpoint behind the others. Waiting for a slot comes before the operation and its deadline.
- *
- * Measured (BENCHMARKS.md, 40 accounts × 17 regions, 2 CPUs, the engine's 8 resources at a time, so
- * at most 136 region operations): with 250 ms per AWS call, 32 slots kept 16 calls in flight (`up`
- * 32 s), 64 kept 20 (26 s), 128 kept 26 (20 s), 256 kept 25 (21 s); refresh 14, 10, 8 and 8 s; at 0
- * and 100 ms no value was slower than another beyond the noise. 128 is the smallest at the plateau,
- * and a loopback emulator answering 128 calls at once still answers each well within its deadline.
+ * How many authorizations all resources of the provider process work on at once, so that 5,100 region
+ * operations started together do not each run out their deadline behind the others (a slot is waited
+ * for before the deadline starts). Measured at 40 × 17 with 250 ms per call: 32 / 64 / 128 / 256 slots
+ * gave `up` 32 / 26 / 20 / 21 s; 128 is the smallest on the plateau (BENCHMARKS.md).
  */
 export const PROCESS_CONCURRENCY = 128;
 

@@ -15,12 +15,15 @@ export interface Partition {
 
 const PARTITIONS_FILE = "dist-es/submodules/client/util-endpoints/lib/aws/partitions.js";
 
-let cached: Partition[] | null | undefined;
+/** Read once, when the module loads: the SDK's partition metadata does not change while a process runs. */
+const PARTITIONS = readPartitions();
 
 /** Undefined when it cannot be found or parsed. */
 export function loadPartitions(): Partition[] | undefined {
-    if (cached !== undefined) return cached ?? undefined;
-    cached = null;
+    return PARTITIONS;
+}
+
+function readPartitions(): Partition[] | undefined {
     try {
         const client = require.resolve("@aws-sdk/client-config-service");
         const core = path.dirname(require.resolve("@aws-sdk/core/package.json", { paths: [path.dirname(client)] }));
@@ -33,12 +36,10 @@ export function loadPartitions(): Partition[] | undefined {
             regionRegex: new RegExp(p.regionRegex),
             regions: Object.keys(p.regions ?? {}).filter((r) => !r.endsWith("-global")),
         }));
-        if (!parts.some((p) => p.id === "aws" && p.regions.includes("us-east-1"))) return undefined;
-        cached = parts;
+        return parts.some((p) => p.id === "aws" && p.regions.includes("us-east-1")) ? parts : undefined;
     } catch {
         return undefined;
     }
-    return cached;
 }
 
 /** Every listed region of every partition. */
