@@ -35,22 +35,16 @@ function versionOf(pkg: string): string {
     }
 }
 
-function onPath(cmd: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        const p = path.join(dir, cmd);
-        if (fs.existsSync(p)) return p;
-    }
-    return undefined;
-}
-
 /** The moto version, asked of the Python that runs `moto_server` (through a pyenv shim if need be). */
 function motoVersion(): string {
-    let script = onPath("moto_server");
-    if (script && !fs.readFileSync(script, "utf8").split("\n")[0].includes("python"))
-        script = run("pyenv", ["which", "moto_server"]) ?? script;
-    const shebang = script ? /^#!\s*(\S+)/.exec(fs.readFileSync(script, "utf8").split("\n")[0])?.[1] : undefined;
-    const python = shebang && shebang.includes("python") ? shebang : "python3";
-    return run(python, ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
+    const firstLine = (f: string) => fs.readFileSync(f, "utf8").split("\n")[0];
+    let script = (process.env.PATH ?? "")
+        .split(path.delimiter)
+        .map((d) => path.join(d, "moto_server"))
+        .find((p) => fs.existsSync(p));
+    if (script && !firstLine(script).includes("python")) script = run("pyenv", ["which", "moto_server"]) ?? script;
+    const shebang = script ? /^#!\s*(\S+)/.exec(firstLine(script))?.[1] : undefined;
+    return run(shebang?.includes("python") ? shebang : "python3", ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
 }
 
 export function environment(): Environment {
