@@ -5,18 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO } from "../test/harness/pulumi";
 
-export interface Environment {
-    date: string;
-    nproc: string;
-    cpu: string;
-    memory: string;
-    kernel: string;
-    node: string;
-    pulumi: string;
-    packages: Record<string, string>;
-    moto: string;
-    git: string;
-}
+export type Environment = ReturnType<typeof environment>;
 
 function run(cmd: string, args: string[], trim = true): string | undefined {
     try {
@@ -47,7 +36,7 @@ function motoVersion(): string {
     return run(shebang?.includes("python") ? shebang : "python3", ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
 }
 
-export function environment(): Environment {
+export function environment() {
     const cpuinfo = fs.readFileSync("/proc/cpuinfo", "utf8");
     const memKiB = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
     const own = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));

@@ -7,21 +7,10 @@
  * the samples.
  */
 
-export interface Point {
-    n: number;
-    y: number;
-}
+export type Point = { n: number; y: number };
 
-export interface Fit {
-    /** a, b, c of a + b·N + c·N² (0 for a term left out). */
-    readonly coefficients: readonly [number, number, number];
-    /** The samples it was fitted to. */
-    readonly points: readonly Point[];
-    /** The fitted value at `n`. */
-    at(n: number): number;
-    /** The formula, e.g. `0.81 + 0.0021·N + 1.2e-6·N²`. */
-    readonly formula: string;
-}
+/** a, b, c of a + b·N + c·N² (0 for a term left out), the value at `n`, and the formula, e.g. `0.81 + 0.0021·N + 1.2e-6·N²`. */
+export type Fit = { coefficients: readonly [number, number, number]; points: readonly Point[]; at(n: number): number; formula: string };
 
 const TERMS = [(_n: number) => 1, (n: number) => n, (n: number) => n * n];
 const NAMES = ["", "·N", "·N²"];

@@ -21,56 +21,38 @@ export const ORGANIZATION_COMMANDS: CommandName[] = ["preview-create", "up", "pr
 export type SectionName = "main" | "landing-zone" | "organization" | "failures";
 
 /** When an AWS call reached the proxy (seconds from the command's start), and whether it was throttled. */
-export interface Arrival {
-    at: number;
-    service: string;
-    operation: string;
-    region: string;
-    throttled: boolean;
-}
+export type Arrival = { at: number; service: string; operation: string; region: string; throttled: boolean };
 
 export interface Measure {
     n: number;
     variant: Variant;
     command: CommandName;
-    /** Which repetition (0-based); negative for the runs outside the loop (rate limit, latency). */
     rep: number;
-    /** The delay the proxy added to every AWS call; 0 when absent. */
     latencyMs?: number;
-    /** Pulumi's `--parallel`, when set. */
     parallel?: number;
     seconds: number;
-    /** Config calls by operation, every attempt (throttled ones included). */
+    /** Config calls by operation, every attempt; those that reached moto and those throttled, by region. */
     config: Record<string, number>;
     configTotal: number;
-    /** Config calls that reached moto, by source region. */
     configServedByRegion: Record<string, number>;
     sts: number;
     stsByRegion: Record<string, number>;
-    /** Answers the proxy gave as ThrottlingException, by region. */
     throttledByRegion: Record<string, number>;
     /** Seconds from the command's start to its first and last AWS call. */
     firstCall?: number;
     lastCall?: number;
     arrivals: Arrival[];
-    /** The dynamic provider's peak RSS, KiB. */
     rssKiB: number;
     rssByRole?: Record<Role, number>;
     providerProcesses: number;
-    /** CPU seconds during the command by process role, plus `proxy`: this process (the recording proxy and the bench). */
+    /** CPU seconds by process role, `proxy`: this process (the proxy and the bench); `others`: other test runs seen meanwhile. */
     cpu: Record<Role | "proxy", number>;
-    /** Other test runs seen on the machine during the command (their times are suspect). */
     others: string[];
-    /** The tail of the output when the command failed. */
     error?: string;
 }
 
 /** Config calls per second since a command's start, by region: `rows[s - first][r]` = [not throttled, throttled] in `regions[r]`. */
-export interface PerSecond {
-    first: number;
-    regions: string[];
-    rows: [number, number][][];
-}
+export type PerSecond = { first: number; regions: string[]; rows: [number, number][][] };
 
 /** A measured command as a summary keeps it: without each call's arrival; per second for the rate-limited runs. */
 export type Sample = Omit<Measure, "arrivals"> & { perSecond?: PerSecond };
@@ -80,7 +62,6 @@ export interface Bench {
     readonly log: (line: string) => void;
     readonly moto: Moto;
     readonly proxy: RecordingProxy;
-    /** Seconds since the bench started. */
     seconds(): number;
     /** A new stack of `program` with its own backend, AWS_MAX_ATTEMPTS unset (the provider's default, 8). */
     stack(program: string): Promise<Stack>;
@@ -91,15 +72,7 @@ export interface Bench {
 export type What = Pick<Measure, "n" | "variant" | "command" | "rep" | "latencyMs" | "parallel">;
 
 /** One stack of the loop: a variant's program at N, at a latency, the `key`-th of its kind. */
-export interface Run {
-    variant: Variant;
-    program: string;
-    n: number;
-    latencyMs?: number;
-    key?: number;
-    stack?: Stack;
-    failed?: boolean;
-}
+export type Run = { variant: Variant; program: string; n: number; latencyMs?: number; key?: number; stack?: Stack; failed?: boolean };
 
 /** What a section measured, as its report renders it. */
 export interface Data<O = Record<string, unknown>> {

@@ -23,16 +23,14 @@ import { measure, sample, type Bench, type Data, type Kind, type Measure, type S
 import { organization } from "./organization";
 import { writeSection } from "./report";
 
-const SECTIONS = { main, "landing-zone": landingZone, organization, failures } as unknown as Record<
-    SectionName,
-    Section<Record<string, unknown>>
->;
+type Any = Section<Record<string, unknown>>;
+const SECTIONS = { main, "landing-zone": landingZone, organization, failures } as unknown as Record<SectionName, Any>;
 const REPORT = path.join(REPO, "BENCHMARKS.md");
 
 type Options = Record<string, unknown> & { out: string; raw?: string; summary?: string };
 
 /** The section's options from its defaults and `argv` (`--flag value` or `--flag=value`); --out and --raw for every one. */
-function parse(s: Section<Record<string, unknown>>, argv: string[]): Options {
+function parse(s: Any, argv: string[]): Options {
     const flags: Record<string, [string, Kind]> = { ...s.flags, "--out": ["out", "path"], "--raw": ["raw", "raw"] };
     const o: Options = { ...s.defaults, out: REPORT };
     for (let i = 0; i < argv.length; i++) {
@@ -74,7 +72,7 @@ function brief(m: Measure): string {
 }
 
 /** The loop every section runs: its groups one after another, each on a fresh moto; a failed run is recorded and left out from then on. */
-async function loop(bench: Bench, s: Section<Record<string, unknown>>, o: Options, data: Data): Promise<void> {
+async function loop(bench: Bench, s: Any, o: Options, data: Data): Promise<void> {
     for (const { reps, runs } of s.groups(o)) {
         await bench.moto.reset();
         for (const r of runs) r.stack = await bench.stack(r.program);
@@ -114,21 +112,8 @@ function summarize(data: Data): Data {
                   : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, strip(x, perSecond || k === "rate")]))
               : v;
     const rel = (p: unknown) => (typeof p === "string" ? path.relative(REPO, p) : undefined);
-    const { env, options, aws, results, states, rate, failures, benchSeconds, rateLimit, load, ...rest } = strip(data, false) as Data;
-    // The main section's keys in their order in bench/summary.json.
-    return {
-        env,
-        options: { ...options, out: rel(options.out)!, raw: rel(options.raw) },
-        aws,
-        results,
-        states,
-        rate,
-        failures,
-        benchSeconds,
-        rateLimit,
-        load,
-        ...rest,
-    };
+    const summary = strip(data, false) as Data;
+    return { ...summary, options: { ...summary.options, out: rel(summary.options.out)!, raw: rel(summary.options.raw) } };
 }
 
 /** JSON with one line per measured command, so that a new run's diff reads line by line. */

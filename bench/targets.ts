@@ -4,17 +4,8 @@
  * (`judge`); a target changes here, not in the sections.
  */
 
-export interface Target {
-    /** The figure judged, as the report names it. */
-    readonly what: string;
-    /** The most the figure may be. */
-    readonly max: number;
-    readonly unit: string;
-    /** Who set it. */
-    readonly source: string;
-    /** The N it is judged at, when only one. */
-    readonly n?: number;
-}
+/** The figure judged, as the report names it; the most it may be; who set it; the N it is judged at, when only one. */
+export type Target = { readonly what: string; readonly max: number; readonly unit: string; readonly source: string; readonly n?: number };
 
 const FIRST = "the first benchmark (b805db1)";
 const I10 = "issue 10 (landing-zone scale)";
