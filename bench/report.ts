@@ -23,7 +23,14 @@ import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, ORGANIZATION_REGIONS, perRegio
 import { judge, mark, ORGANIZATION_SIZE as SIZE, TARGETS, type Met, type TargetId } from "./targets";
 
 /** A section's summary; its options as its flags set them (bench/main.ts and the others). */
-type Summary = Data<{ n: number; accounts: number; regions: number; floorSizes: number[]; variants: string[]; latencyMs: number[] }> &
+export type Summary = Data<{
+    n: number;
+    accounts: number;
+    regions: number;
+    floorSizes: number[];
+    variants: string[];
+    latencyMs: number[];
+}> &
     Data<{ reps: number; repsLarge: number; largeFrom: number; rateLimitN?: number; warmup: boolean }>;
 type Rate = { n: number; up: Sample; inState: number; destroy: Sample; cleanup?: Sample };
 
