@@ -23,68 +23,44 @@ export type SectionName = "main" | "landing-zone" | "organization" | "failures";
 /** When an AWS call reached the proxy (seconds from the command's start), and whether it was throttled. */
 export type Arrival = { at: number; service: string; operation: string; region: string; throttled: boolean };
 
-export interface Measure {
-    n: number;
-    variant: Variant;
-    command: CommandName;
-    rep: number;
-    latencyMs?: number;
-    parallel?: number;
-    seconds: number;
-    /** Config calls by operation, every attempt; those that reached moto and those throttled, by region. */
-    config: Record<string, number>;
-    configTotal: number;
+/** What one measured command is: its N, program, command, run, and the latency and parallelism it ran at. */
+export type What = { n: number; variant: Variant; command: CommandName; rep: number; latencyMs?: number; parallel?: number };
+/**
+ * A measured command: Config calls by operation (every attempt), those that reached moto and those
+ * throttled by region; seconds from its start to its first and last AWS call; the peak RSS of the
+ * dynamic provider (and of each role); CPU seconds by process role (`proxy`: this process, the proxy
+ * and the bench); other test runs seen meanwhile (`others`).
+ */
+export type Measure = What & { seconds: number; config: Record<string, number>; configTotal: number; sts: number; error?: string } & {
     configServedByRegion: Record<string, number>;
-    sts: number;
     stsByRegion: Record<string, number>;
     throttledByRegion: Record<string, number>;
-    /** Seconds from the command's start to its first and last AWS call. */
-    firstCall?: number;
-    lastCall?: number;
-    arrivals: Arrival[];
-    rssKiB: number;
-    rssByRole?: Record<Role, number>;
+} & { firstCall?: number; lastCall?: number; arrivals: Arrival[]; rssKiB: number; rssByRole?: Record<Role, number> } & {
     providerProcesses: number;
-    /** CPU seconds by process role, `proxy`: this process (the proxy and the bench); `others`: other test runs seen meanwhile. */
     cpu: Record<Role | "proxy", number>;
     others: string[];
-    error?: string;
-}
+};
 
 /** Config calls per second since a command's start, by region: `rows[s - first][r]` = [not throttled, throttled] in `regions[r]`. */
 export type PerSecond = { first: number; regions: string[]; rows: [number, number][][] };
-
 /** A measured command as a summary keeps it: without each call's arrival; per second for the rate-limited runs. */
 export type Sample = Omit<Measure, "arrivals"> & { perSecond?: PerSecond };
 
-/** What the sections run against: moto behind the proxy, a log, and the stacks they make (removed at the end). */
-export interface Bench {
-    readonly log: (line: string) => void;
-    readonly moto: Moto;
-    readonly proxy: RecordingProxy;
-    seconds(): number;
-    /** A new stack of `program` with its own backend, AWS_MAX_ATTEMPTS unset (the provider's default, 8). */
+/** What the sections run against: moto behind the proxy, a log, and the stacks they make (removed at the end; AWS_MAX_ATTEMPTS unset). */
+export type Bench = { log(line: string): void; moto: Moto; proxy: RecordingProxy; seconds(): number; dispose(stack: Stack): void } & {
     stack(program: string): Promise<Stack>;
-    dispose(stack: Stack): void;
     measure(stack: Stack, what: What, rule?: FaultRule): Promise<Measure>;
-}
-
-export type What = Pick<Measure, "n" | "variant" | "command" | "rep" | "latencyMs" | "parallel">;
-
+};
 /** One stack of the loop: a variant's program at N, at a latency, the `key`-th of its kind. */
 export type Run = { variant: Variant; program: string; n: number; latencyMs?: number; key?: number; stack?: Stack; failed?: boolean };
-
 /** What a section measured, as its report renders it. */
-export interface Data<O = Record<string, unknown>> {
-    env: Environment;
-    options: O & { out: string; raw?: string };
-    results: Sample[];
+export type Data<O = Record<string, unknown>> = { env: Environment; options: O & { out: string; raw?: string }; results: Sample[] } & {
     states: object[];
     failures: string[];
     benchSeconds: number;
     load: { start: string; end: string };
     [extra: string]: unknown;
-}
+};
 
 /**
  * A section of BENCHMARKS.md as data: its flags (`--flag`: option and kind) with their defaults, the
@@ -144,23 +120,10 @@ export async function measure(proxy: RecordingProxy, motoPort: string, stack: St
     const { peakKiB, peakByRole, providerProcesses, cpu, others } = watch.stop();
     proxy.inject(undefined);
     proxy.latencyMs = 0;
-    const m: Measure = {
-        ...what,
-        seconds,
-        config: {},
-        configTotal: 0,
-        configServedByRegion: {},
-        sts: 0,
-        stsByRegion: {},
-        throttledByRegion: {},
-        arrivals: arrivals.map((a) => ({ ...a, at: (a.at - t0) / 1000 })),
-        rssKiB: peakKiB,
-        rssByRole: peakByRole,
-        providerProcesses,
-        cpu: { ...cpu, proxy: (self.user + self.system) / 1e6 },
-        others,
-        error,
-    };
+    const counts = { config: {}, configTotal: 0, configServedByRegion: {}, sts: 0, stsByRegion: {}, throttledByRegion: {} };
+    const proxyCpu = (self.user + self.system) / 1e6;
+    const usage = { rssKiB: peakKiB, rssByRole: peakByRole, providerProcesses, others, cpu: { ...cpu, proxy: proxyCpu } };
+    const m: Measure = { ...what, ...counts, ...usage, seconds, arrivals: arrivals.map((a) => ({ ...a, at: (a.at - t0) / 1000 })), error };
     for (const c of proxy.calls.filter((x) => x.service === "config")) inc(m.config, c.operation);
     for (const c of proxy.calls.filter((x) => x.service === "sts")) inc(m.stsByRegion, c.region);
     [m.configTotal, m.sts] = [Object.values(m.config), Object.values(m.stsByRegion)].map((xs) => xs.reduce((a, b) => a + b, 0));
@@ -185,11 +148,9 @@ export function tokenBucket(
         if (call.service !== "config") return undefined;
         const [k, t] = [key(call), performance.now()];
         const b = buckets.get(k) ?? { tokens: rate.capacity, at: t };
-        b.tokens = Math.min(rate.capacity, b.tokens + ((t - b.at) * rate.ratePerSecond) / 1000);
-        b.at = t;
-        buckets.set(k, b);
-        if (b.tokens < 1) return faults.throttle();
-        b.tokens -= 1;
+        const tokens = Math.min(rate.capacity, b.tokens + ((t - b.at) * rate.ratePerSecond) / 1000);
+        buckets.set(k, { tokens: tokens < 1 ? tokens : tokens - 1, at: t });
+        if (tokens < 1) return faults.throttle();
         served.set(k, (served.get(k) ?? 0) + 1);
         return undefined;
     };

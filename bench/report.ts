@@ -14,6 +14,7 @@ import {
     ORGANIZATION_COMMANDS as ORG_COMMANDS,
     type CommandName as C,
     type Data,
+    type PerSecond,
     type Sample,
     type SectionName,
     type Variant,
@@ -23,30 +24,18 @@ import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, ORGANIZATION_REGIONS, perRegio
 import { judge, mark, ORGANIZATION_SIZE as SIZE, TARGETS, type Met, type TargetId } from "./targets";
 
 /** A section's summary; its options as its flags set them (bench/main.ts and the others). */
-export type Summary = Data<{
-    n: number;
-    accounts: number;
-    regions: number;
-    floorSizes: number[];
-    variants: string[];
-    latencyMs: number[];
-}> &
-    Data<{ reps: number; repsLarge: number; largeFrom: number; rateLimitN?: number; warmup: boolean }>;
+export type Summary = Data<{ n: number; accounts: number; regions: number; floorSizes: number[]; variants: string[] }> &
+    Data<{ latencyMs: number[]; reps: number; repsLarge: number; largeFrom: number; rateLimitN?: number; warmup: boolean }>;
 type Rate = { n: number; up: Sample; inState: number; destroy: Sample; cleanup?: Sample };
 type CpuKey = keyof Sample["cpu"];
 type StateFile = { variant: Variant; n: number; after: "up" | "add-region"; bytes: number; resources: number; authorizations: number };
 
 const NAME: Record<Variant, string> = { ours: "ours", floor: "engine floor", lean: "lean floor", "pulumi-aws": "pulumi-aws shape" };
-const LABEL = Object.fromEntries(
-    Object.entries({ up: "up (create)", "add-region": "up (a region added)", "preview-create": "preview (of the first up)" }).concat(
-        Object.entries({ preview: "preview (no changes)", refresh: "refresh", "update-tags": "up (tag update)", destroy: "destroy" }),
-    ),
-) as Record<C, string>;
-const ORG_LABEL: Record<C, string> = {
-    ...LABEL,
-    "add-region": "up (a region added to every account)",
-    "update-tags": "up (a tag changed everywhere)",
+const LABEL: Record<C, string> = {
+    ...{ up: "up (create)", "add-region": "up (a region added)", "preview-create": "preview (of the first up)", refresh: "refresh" },
+    ...{ preview: "preview (no changes)", "update-tags": "up (tag update)", destroy: "destroy" },
 };
+const ORG_LABEL = { ...LABEL, "add-region": "up (a region added to every account)", "update-tags": "up (a tag changed everywhere)" };
 const SHORT: Record<string, string> = {
     ...{ ListTagsForResource: "ListTags", PutAggregationAuthorization: "Put", DeleteAggregationAuthorization: "Delete" },
     ...{ DescribeAggregationAuthorizations: "Describe", TagResource: "Tag", UntagResource: "Untag" },
@@ -71,14 +60,12 @@ const mean = (xs: number[]) => sum(xs) / xs.length;
 const median = (xs: number[], v = [...xs].sort((a, b) => a - b)) =>
     v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 const distinct = (xs: (number | string)[]) => [...new Set(xs)].join(" / ");
-const pairs = (r: Record<string, number | string>, sep = " ") =>
-    Object.entries(r)
-        .map(([k, v]) => `${k}${sep}${v}`)
-        .join(", ");
+const join = <T>(xs: readonly T[], f: (x: T) => unknown, sep = ", ") => xs.map(f).join(sep);
+/** "k v, k v", each through `f`. */
+const pairs = (r: Record<string, unknown>, f = (k: string, v: unknown) => `${k} ${v}`) => join(Object.entries(r), ([k, v]) => f(k, v));
 /** Config calls by operation (`per`: divided by it), short names unless `long`. */
 const ops = (m: Sample, per = 0, long = false) =>
-    pairs(Object.fromEntries(Object.entries(m.config).map(([op, k]) => [(!long && SHORT[op]) || op, per ? (k / per).toFixed(2) : k]))) ||
-    "none";
+    pairs(m.config, (op, k) => `${(!long && SHORT[op]) || op} ${per ? ((k as number) / per).toFixed(2) : k}`) || "none";
 const byRegion = (r: Record<string, number>) => (Object.keys(r).length ? ` (${pairs(r)})` : "");
 const cpuOf = (m: Sample, keys: CpuKey[] = CPU_KEYS) => keys.reduce((a, k) => a + (m.cpu[k] ?? 0), 0);
 const peak = (ms: Sample[]) => mib(Math.max(0, ...ms.map((m) => m.rssKiB)));
@@ -105,10 +92,8 @@ class Results {
     /** Ours over a floor (the engine floor unless said), medians. */
     ratio = (n: number, c: C, floor: Variant = "floor") => this.time(n, "ours", c) / this.time(n, floor, c);
     /** Every (N, command) that ours (or, `any`, any program) ran, in order. */
-    each = (any = false) =>
-        this.sizes().flatMap((n) =>
-            COMMANDS.filter((c) => (any ? MAIN : ["ours" as const]).some((v) => this.runs(n, v, c).length)).map((c) => [n, c] as const),
-        );
+    each = (any = false, vs: Variant[] = any ? MAIN : ["ours"]) =>
+        this.sizes().flatMap((n) => COMMANDS.filter((c) => vs.some((v) => this.runs(n, v, c).length)).map((c) => [n, c] as const));
     /** Means over ours' runs that made an AWS call: [wall time, first AWS call, last AWS call, AWS calls]. */
     span = (n: number, c: C, o = this.runs(n, "ours", c).filter((m) => m.firstCall !== undefined)) =>
         [o.map((m) => m.seconds), o.map((m) => m.firstCall!), o.map((m) => m.lastCall!), o.map((m) => m.configTotal + m.sts)].map(mean);
@@ -142,25 +127,13 @@ function environment(d: Summary): string {
 
 function mainTables(r: Results, d: Summary): string[] {
     const t = (n: number, v: Variant, c: C) => s2(r.time(n, v, c));
-    const every = (n: number, c: C) =>
-        MAIN.map((v) =>
-            r
-                .runs(n, v, c)
-                .map((m) => s2(m.seconds))
-                .join(", "),
-        ).join("; ");
-    const time = r
-        .each(true)
-        .map(
-            ([n, c]) =>
-                `| ${n} | ${LABEL[c]} | ${t(n, "ours", c)} | ${t(n, "floor", c)} | ${s2(r.time(n, "ours", c) - r.time(n, "floor", c))} | **${s2(r.ratio(n, c))}** | ${t(n, "lean", c)} | ${s2(r.ratio(n, c, "lean"))} | ${every(n, c)} |`,
-        );
-    const calls = r
-        .each()
-        .map(
-            ([n, c], _, __, o = r.runs(n, "ours", c)) =>
-                `| ${n} | ${LABEL[c]} | ${distinct(o.map((m) => m.configTotal))} | ${distinct(o.map((m) => (m.configTotal / n).toFixed(2)))} | ${distinct(o.map((m) => ops(m)))} | ${distinct(o.map((m) => `${m.sts}${byRegion(m.stsByRegion)}`))} |`,
-        );
+    const every = (n: number, c: C) => join(MAIN, (v) => join(r.runs(n, v, c), (m) => s2(m.seconds)), "; ");
+    const time = r.each(true).map(([n, c]) => {
+        return `| ${n} | ${LABEL[c]} | ${t(n, "ours", c)} | ${t(n, "floor", c)} | ${s2(r.time(n, "ours", c) - r.time(n, "floor", c))} | **${s2(r.ratio(n, c))}** | ${t(n, "lean", c)} | ${s2(r.ratio(n, c, "lean"))} | ${every(n, c)} |`;
+    });
+    const calls = r.each().map(([n, c], _, __, o = r.runs(n, "ours", c)) => {
+        return `| ${n} | ${LABEL[c]} | ${distinct(o.map((m) => m.configTotal))} | ${distinct(o.map((m) => (m.configTotal / n).toFixed(2)))} | ${distinct(o.map((m) => ops(m)))} | ${distinct(o.map((m) => `${m.sts}${byRegion(m.stsByRegion)}`))} |`;
+    });
     const where = r.each().flatMap(([n, c]) => {
         const [total, first, last, k] = r.span(n, c);
         return Number.isNaN(total)
@@ -232,51 +205,37 @@ function rateFloor(m: Sample, ratePerSecond: number) {
 function rateSection(d: Summary, r: Results): string {
     const [rate, lim] = [d.rate as Rate | undefined, d.rateLimit as { ratePerSecond: number; capacity: number; service: string }];
     if (!rate) return d.options.rateLimitN === undefined ? "Not run (`--no-rate-limit`)." : "Did not complete: see Failures.";
-    const runs: [string, C, Sample | undefined][] = [
-        ["up (create)", "up", rate.up],
-        ["destroy", "destroy", rate.destroy],
-        ["destroy again, no limit", "destroy", rate.cleanup],
-    ];
-    const rows = runs.flatMap(([label, c, m]) => {
+    const runs = { "up (create)": rate.up, destroy: rate.destroy, "destroy again, no limit": rate.cleanup };
+    const rows = Object.entries(runs).flatMap(([label, m]) => {
         if (!m) return [];
-        const [f, t, unlimited] = [
-            rateFloor(m, lim.ratePerSecond),
-            m.firstCall !== undefined ? m.lastCall! - m.firstCall : NaN,
-            r.runs(rate.n, "ours", c),
-        ];
+        const [f, t, c] = [rateFloor(m, lim.ratePerSecond), m.firstCall !== undefined ? m.lastCall! - m.firstCall : NaN, m.command];
         const over = Number.isFinite(t) ? `${s2(t)} | ${t > 0 ? (f.served / t).toFixed(1) : "n/a"}` : "n/a | n/a";
-        const floor = r.runs(rate.n, "floor", c).length ? s2(r.time(rate.n, "floor", c)) : "n/a";
+        const [unlimited, floor] = [r.runs(rate.n, "ours", c), r.runs(rate.n, "floor", c).length ? s2(r.time(rate.n, "floor", c)) : "n/a"];
         return `| ${label} | ${m.error ? "**failed**" : "completed"} | ${s2(m.seconds)} | ${f.served} in ${f.region} → ${s2(f.seconds)} | ${s2(m.seconds / f.seconds)} | ${m.configTotal} (${sum(m.configServedByRegion)} not throttled) | ${f.throttled}${byRegion(m.throttledByRegion)} | ${ops(m)} | ${m.sts} | ${over} | ${unlimited.length ? s2(median(unlimited.map((x) => x.seconds))) : "n/a"} | ${floor} |`;
     });
+    const second = (t: PerSecond) => (row: [number, number][], i: number) =>
+        `| ${t.first + i}–${t.first + i + 1} | ${join(row, ([a, b]) => `${a} / ${b}`, " | ")} |`;
     const timeline = ({ perSecond: t }: Sample) =>
-        t?.rows.length
-            ? table(
-                  `second|${t.regions.join("|")}`,
-                  t.rows.map((row, i) => `| ${t.first + i}–${t.first + i + 1} | ${row.map(([a, b]) => `${a} / ${b}`).join(" | ")} |`),
-              )
-            : "(no Config calls)";
-    const limited: [string, Sample][] = [
-        ["up", rate.up],
-        ["destroy", rate.destroy],
+        t?.rows.length ? table(`second|${t.regions.join("|")}`, t.rows.map(second(t))) : "(no Config calls)";
+    const head = `N=${rate.n}|result|time (s)|rate floor: the busiest region's Config calls that were not throttled ÷ ${lim.ratePerSecond}/s (s)|time / rate floor|Config attempts|throttled answers (by region)|by operation (attempts)|STS|first to last AWS call (s)|the busiest region's calls/s (not throttled) over that span|same command without the limit (s)|engine floor, same command (s)`;
+    const each = (c: string, m: Sample) => [
+        "",
+        `Config calls of the rate-limited ${c} per second since the command started, not throttled / throttled:`,
+        "",
+        timeline(m),
     ];
+    const failure = (c: string, m: Sample) =>
+        m.error ? ["", `The rate-limited ${c} failed; the end of its output:`, "", "```", m.error, "```"] : [];
     return [
         `A token bucket per region in the proxy: ${lim.ratePerSecond} ${lim.service} calls per second, capacity ${lim.capacity} (bench/measure.ts); an empty bucket answers ThrottlingException and a throttled call takes no token. STS calls are not limited. Both \`up\` and \`destroy\` ran under the limit.`,
         "",
-        table(
-            `N=${rate.n}|result|time (s)|rate floor: the busiest region's Config calls that were not throttled ÷ ${lim.ratePerSecond}/s (s)|time / rate floor|Config attempts|throttled answers (by region)|by operation (attempts)|STS|first to last AWS call (s)|the busiest region's calls/s (not throttled) over that span|same command without the limit (s)|engine floor, same command (s)`,
-            rows,
-        ),
+        table(head, rows),
         "",
         `After the rate-limited \`up\` the state held ${rate.inState} of ${rate.n} authorizations.`,
-        ...limited.flatMap(([c, m]) => [
-            "",
-            `Config calls of the rate-limited ${c} per second since the command started, not throttled / throttled:`,
-            "",
-            timeline(m),
-        ]),
-        ...limited.flatMap(([c, m]) =>
-            m.error ? ["", `The rate-limited ${c} failed; the end of its output:`, "", "```", m.error, "```"] : [],
-        ),
+        ...each("up", rate.up),
+        ...each("destroy", rate.destroy),
+        ...failure("up", rate.up),
+        ...failure("destroy", rate.destroy),
     ].join("\n");
 }
 
@@ -293,77 +252,53 @@ function mainTargets(d: Summary, r: Results): [string, Met, string, string?][] {
         out.push([TARGETS[id].what, j.met, `${j.text}; ${figure}`, j.met === false ? why?.() : undefined]);
     };
     const previews = all("preview");
-    const previewed = () => previews.filter((m) => m.configTotal + m.sts).map((m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`);
-    add(
-        "run/preview-calls",
-        most(previews.map((m) => m.configTotal + m.sts)),
-        `the most over ${previews.length} previews (N = ${sizes.join(", ")})`,
-        () => previewed().join("; "),
-    );
+    const previewed = () =>
+        join(
+            previews.filter((m) => m.configTotal + m.sts),
+            (m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`,
+            "; ",
+        );
+    const over = `the most over ${previews.length} previews (N = ${sizes.join(", ")})`;
+    add("run/preview-calls", most(previews.map((m) => m.configTotal + m.sts)), over, previewed);
     // Refresh: one Config call per resource, plus a constant (at most one per source region); fewer than N is wrong too.
     const extra = sizes.map((n) => ({ n, extra: Math.max(...r.runs(n, "ours", "refresh").map((m) => m.configTotal - n)) }));
     const fewer = extra.some((x) => x.extra < 0);
-    const refreshes = extra.map((x) => `N=${x.n}: ${x.n + x.extra} = N ${x.extra >= 0 ? "+" : "−"} ${Math.abs(x.extra)}`).join("; ");
+    const refreshes = join(extra, (x) => `N=${x.n}: ${x.n + x.extra} = N ${x.extra >= 0 ? "+" : "−"} ${Math.abs(x.extra)}`, "; ");
     const refreshed = all("refresh").length ? (fewer ? Infinity : Math.max(...extra.map((x) => x.extra))) : undefined;
-    add("run/refresh-extra-calls", refreshed, refreshes + (fewer ? " (fewer calls than resources: some resource was not read)" : ""), () =>
-        all("refresh")
-            .map((m) => `N=${m.n} per resource: ${ops(m, m.n)}`)
-            .join("; "),
-    );
+    const perRefresh = () => join(all("refresh"), (m) => `N=${m.n} per resource: ${ops(m, m.n)}`, "; ");
+    const unread = `${refreshes}${fewer ? " (fewer calls than resources: some resource was not read)" : ""}`;
+    add("run/refresh-extra-calls", refreshed, unread, perRefresh);
     const perResource = (c: C, id: TargetId) => {
-        const each = sizes.map(
-            (n, _, __, o = r.runs(n, "ours", c)) => `${n}: ${distinct(o.map((m) => m.configTotal))} (${distinct(o.map((m) => ops(m)))})`,
-        );
-        const over = [
-            ...new Set(
-                all(c)
-                    .filter((m) => m.configTotal / m.n > TARGETS[id].max)
-                    .map((m) => `N=${m.n}: ${ops(m, m.n)}`),
-            ),
-        ];
-        add(
-            id,
-            most(all(c).map((m) => m.configTotal / m.n)),
-            `the most over N = ${each.join("; ")}`,
-            () => `per resource: ${over.join("; ")}`,
-        );
+        const each = (n: number, o = r.runs(n, "ours", c)) =>
+            `${n}: ${distinct(o.map((m) => m.configTotal))} (${distinct(o.map((m) => ops(m)))})`;
+        const over = all(c).filter((m) => m.configTotal / m.n > TARGETS[id].max);
+        const why = () => `per resource: ${[...new Set(over.map((m) => `N=${m.n}: ${ops(m, m.n)}`))].join("; ")}`;
+        add(id, most(all(c).map((m) => m.configTotal / m.n)), `the most over N = ${join(sizes, (n) => each(n), "; ")}`, why);
     };
     perResource("up", "run/create-calls");
     // STS: one GetCallerIdentity per source region per provider process, whatever the command.
     const ours = r.all.filter((m) => m.variant === "ours" && m.rep >= 0 && !m.error);
     const perProcess = (m: Sample) => Math.max(0, ...Object.values(m.stsByRegion)) / Math.max(1, m.providerProcesses);
-    const sts = (n: number) => distinct(r.runs(n, "ours", "up").map((m) => `${m.sts}${byRegion(m.stsByRegion)}`));
+    const sts = (m: Sample) => `${m.sts}${byRegion(m.stsByRegion)}`;
     const others = `every other command: ${distinct(ours.filter((m) => m.command !== "up").map((m) => m.sts))}`;
-    const over = () =>
-        ours
-            .filter((m) => perProcess(m) > TARGETS["run/sts-calls"].max)
-            .map((m) => `N=${m.n} ${m.command}: ${m.sts}${byRegion(m.stsByRegion)} with ${m.providerProcesses} provider process(es)`);
-    const creates = sizes.map((n) => `create N=${n}: ${sts(n)} for ${Object.keys(perRegion(n)).length} region(s)`).join("; ");
-    add(
-        "run/sts-calls",
-        most(ours.map(perProcess)),
-        `${creates}; ${others}; provider processes per command: ${distinct(ours.map((m) => m.providerProcesses))}`,
-        () => over().join("; "),
-    );
+    const stsOver = ours.filter((m) => perProcess(m) > TARGETS["run/sts-calls"].max);
+    const overs = () => join(stsOver, (m) => `N=${m.n} ${m.command}: ${sts(m)} with ${m.providerProcesses} provider process(es)`, "; ");
+    const create = (n: number) =>
+        `create N=${n}: ${distinct(r.runs(n, "ours", "up").map(sts))} for ${Object.keys(perRegion(n)).length} region(s)`;
+    const figure = `${join(sizes, create, "; ")}; ${others}; provider processes per command: ${distinct(ours.map((m) => m.providerProcesses))}`;
+    add("run/sts-calls", most(ours.map(perProcess)), figure, overs);
     perResource("update-tags", "run/update-calls");
     perResource("destroy", "run/delete-calls");
     const provider = (d.states as { variant: Variant; providerBytes: number; resourceBytes: number }[]).filter((s) => s.variant === "ours");
-    add(
-        "run/provider-bytes",
-        most(provider.map((s) => s.providerBytes)),
-        `the whole resource in the state: ${distinct(provider.map((s) => s.resourceBytes))} bytes`,
-    );
+    const whole = `the whole resource in the state: ${distinct(provider.map((s) => s.resourceBytes))} bytes`;
+    add("run/provider-bytes", most(provider.map((s) => s.providerBytes)), whole);
     const [big, ratio] = [TARGETS["run/engine-floor-ratio"].n!, TARGETS["run/engine-floor-ratio"].what];
     for (const c of ["up", "refresh", "destroy"] as C[]) {
         const measured = sizes.includes(big) && r.runs(big, "ours", c).length > 0 && r.runs(big, "floor", c).length > 0;
         const j = judge("run/engine-floor-ratio", measured ? r.ratio(big, c) : undefined);
         const vs = `${s2(r.time(big, "ours", c))} s vs ${s2(r.time(big, "floor", c))} s (against the lean floor, ${s2(r.time(big, "lean", c))} s: ${s2(r.ratio(big, c, "lean"))}×)`;
-        out.push([
-            `\`${c}\` at N = ${big}: ${ratio}`,
-            j.met,
-            measured ? `${j.text}; ${vs}` : j.text,
-            j.met === false ? whyRatio(d, r, big, c) : undefined,
-        ]);
+        const why = j.met === false ? whyRatio(d, r, big, c) : undefined;
+        out.push([`\`${c}\` at N = ${big}: ${ratio}`, j.met, measured ? `${j.text}; ${vs}` : j.text, why]);
     }
     // Not a threshold: the rate-limited up must end with every authorization in the state.
     if (d.options.rateLimitN === undefined) return out;
@@ -371,53 +306,40 @@ function mainTargets(d: Summary, r: Results): [string, Met, string, string?][] {
     const name = `\`up\` of ${d.options.rateLimitN} under ${lim} Config calls/s per region completes with no failure`;
     if (!rate) return [...out, [name, false, "the run did not complete (see Failures)"]];
     const [up, f, down] = [rate.up, rateFloor(rate.up, lim), rateFloor(rate.destroy, lim)];
-    const figure = `${up.error ? "failed" : "completed"} in ${s2(up.seconds)} s, ${rate.inState}/${rate.n} in the state; rate floor ${s2(f.seconds)} s (${f.served} Config calls not throttled in ${f.region} ÷ ${lim}/s): ${s2(up.seconds / f.seconds)}× it; ${f.throttled} throttled answers; destroy under the limit ${rate.destroy.error ? "failed" : "completed"} in ${s2(rate.destroy.seconds)} s (${down.throttled} throttled, rate floor ${s2(down.seconds)} s)`;
-    return [
-        ...out,
-        [
-            name,
-            !up.error && rate.inState === rate.n,
-            figure,
-            up.error ? `the end of its output:\n\n\`\`\`\n${up.error}\n\`\`\`` : undefined,
-        ],
-    ];
+    const text = `${up.error ? "failed" : "completed"} in ${s2(up.seconds)} s, ${rate.inState}/${rate.n} in the state; rate floor ${s2(f.seconds)} s (${f.served} Config calls not throttled in ${f.region} ÷ ${lim}/s): ${s2(up.seconds / f.seconds)}× it; ${f.throttled} throttled answers; destroy under the limit ${rate.destroy.error ? "failed" : "completed"} in ${s2(rate.destroy.seconds)} s (${down.throttled} throttled, rate floor ${s2(down.seconds)} s)`;
+    const why = up.error ? `the end of its output:\n\n\`\`\`\n${up.error}\n\`\`\`` : undefined;
+    return [...out, [name, !up.error && rate.inState === rate.n, text, why]];
 }
 
 /** The figures behind a missed time ratio: the constant part, the per-resource part, and where ours spends it. */
 function whyRatio(d: Summary, r: Results, n: number, c: C): string {
     const [sizes, t] = [r.sizes(), (v: Variant, at = n) => r.time(at, v, c)];
     const diff = t("ours") - t("floor");
+    const [small, mid] = [sizes[0], sizes.filter((x) => x < n).pop()];
     const parts = [
         `ours ${s2(t("ours"))} s − floor ${s2(t("floor"))} s = ${s2(diff)} s (${((diff / n) * 1000).toFixed(1)} ms per resource if it were all per resource)`,
         `the lean floor takes ${s2(t("lean"))} s (ours / lean floor ${s2(r.ratio(n, c, "lean"))})`,
     ];
-    const [small, mid] = [sizes[0], sizes.filter((x) => x < n).pop()];
-    if (small !== n && r.runs(small, "ours", c).length)
-        parts.push(
-            `at N=${small} the difference is ${s2(t("ours", small) - t("floor", small))} s (the per-command constant); the engine floor's own time grows by ${s2(t("floor") - t("floor", small))} s from N=${small} to N=${n} (the engine's work on ${n} resources)`,
-        );
+    const constant = `at N=${small} the difference is ${s2(t("ours", small) - t("floor", small))} s (the per-command constant); the engine floor's own time grows by ${s2(t("floor") - t("floor", small))} s from N=${small} to N=${n} (the engine's work on ${n} resources)`;
+    if (small !== n && r.runs(small, "ours", c).length) parts.push(constant);
     const slope = (v: Variant) => (((t(v) - t(v, mid)) / (n - mid!)) * 1000).toFixed(1);
-    if (mid !== undefined && mid !== small)
-        parts.push(`from N=${mid} to N=${n}: ours ${slope("ours")} ms per added resource, the floor ${slope("floor")} ms`);
-    const aws = (d.aws as { parallelPerSecond: number }).parallelPerSecond;
-    const [total, first, last, calls] = r.span(n, c);
-    if (!Number.isNaN(total))
-        parts.push(
-            `ours' ${calls.toFixed(0)} AWS calls run from ${s2(first)} s to ${s2(last)} s (${s2(last - first)} s, ${(calls / Math.max(last - first, 1e-3)).toFixed(0)} calls/s; moto through the proxy serves ${aws.toFixed(0)} calls/s 8 at a time, so ${s2(calls / aws)} s is its share at best), then ${s2(total - last)} s until pulumi exits`,
+    const slopes = `from N=${mid} to N=${n}: ours ${slope("ours")} ms per added resource, the floor ${slope("floor")} ms`;
+    if (mid !== undefined && mid !== small) parts.push(slopes);
+    const [aws, [total, first, last, calls]] = [(d.aws as { parallelPerSecond: number }).parallelPerSecond, r.span(n, c)];
+    const span = `ours' ${calls.toFixed(0)} AWS calls run from ${s2(first)} s to ${s2(last)} s (${s2(last - first)} s, ${(calls / Math.max(last - first, 1e-3)).toFixed(0)} calls/s; moto through the proxy serves ${aws.toFixed(0)} calls/s 8 at a time, so ${s2(calls / aws)} s is its share at best), then ${s2(total - last)} s until pulumi exits`;
+    if (!Number.isNaN(total)) parts.push(span);
+    const cpu = (v: Variant, b = r.cpu(n, v, c), wall = mean(r.runs(n, v, c).map((m) => m.seconds))) => {
+        const by = join(
+            CPU_KEYS.filter((k) => b[k] >= 0.005),
+            (k) => `${k} ${s2(b[k])}`,
         );
-    const cpu = (v: Variant, b = r.cpu(n, v, c), wall = mean(r.runs(n, v, c).map((m) => m.seconds))) =>
-        `${s2(sum(b))} CPU s in ${s2(wall)} s (${s2(sum(b) / wall)} CPUs busy): ${CPU_KEYS.filter((k) => b[k] >= 0.005)
-            .map((k) => `${k} ${s2(b[k])}`)
-            .join(", ")}`;
+        return `${s2(sum(b))} CPU s in ${s2(wall)} s (${s2(sum(b) / wall)} CPUs busy): ${by}`;
+    };
     parts.push(`CPU during ours: ${cpu("ours")}; during the engine floor: ${cpu("floor")}`);
-    const [all, extra] = [
-        mean(r.runs(n, "ours", c).map((m) => m.configTotal + m.sts)),
-        r.cpu(n, "ours", c).provider - r.cpu(n, "floor", c).provider,
-    ];
-    if (all > 0)
-        parts.push(
-            `ours' provider process uses ${s2(extra)} CPU s more than the floor's: ${((extra / all) * 1000).toFixed(1)} ms per AWS call, on one thread (Node.js), so at most ${(all / extra).toFixed(0)} calls/s whatever the parallelism`,
-        );
+    const all = mean(r.runs(n, "ours", c).map((m) => m.configTotal + m.sts));
+    const extra = r.cpu(n, "ours", c).provider - r.cpu(n, "floor", c).provider;
+    const thread = `ours' provider process uses ${s2(extra)} CPU s more than the floor's: ${((extra / all) * 1000).toFixed(1)} ms per AWS call, on one thread (Node.js), so at most ${(all / extra).toFixed(0)} calls/s whatever the parallelism`;
+    if (all > 0) parts.push(thread);
     const rss = (v: Variant) => peak(r.runs(n, v, c));
     parts.push(`provider peak RSS ${rss("ours")} MiB vs ${rss("floor")} MiB for the engine floor, ${rss("lean")} MiB for the lean one`);
     return parts.join("; ");
@@ -433,6 +355,7 @@ function main(d: Summary): string {
     });
     const lim = (d.rateLimit as { ratePerSecond: number }).ratePerSecond;
     const ownership = targets.some(([name, met]) => met === false && /create|update|delete/.test(name)) ? ["", OWNERSHIP] : [];
+    const failure = (f: string) => `- ${f.split("\n")[0]}\n\n\`\`\`\n${f.split("\n").slice(1).join("\n")}\n\`\`\``;
     return [
         ...["# Benchmarks", "", "Written by `npm run bench` (scripts/bench.sh → bench/run.ts); do not edit by hand, run it again.", ""],
         ...["## Environment", "", environment(d), "", "## Method", "", METHOD, "", "## Targets", ""],
@@ -441,14 +364,7 @@ function main(d: Summary): string {
         ...(missed.length ? ["### Why the missed targets are missed (figures)", "", ...missed, ...ownership, ""] : []),
         ...mainTables(r, d),
         ...["", `## Under a rate limit (${lim} Config calls/s per account and region)`, "", rateSection(d, r), ""],
-        ...(d.failures.length
-            ? [
-                  "## Failures",
-                  "",
-                  ...d.failures.map((f) => `- ${f.split("\n")[0]}\n\n\`\`\`\n${f.split("\n").slice(1).join("\n")}\n\`\`\``),
-                  "",
-              ]
-            : []),
+        ...(d.failures.length ? ["## Failures", "", ...d.failures.map(failure), ""] : []),
         ...["## Every run", "", table("N|command|program|run|s|Config|STS|provider peak RSS (MiB)|AWS calls from–to (s)|", every), ""],
     ].join("\n");
 }
@@ -458,24 +374,17 @@ function main(d: Summary): string {
 function landingZone(d: Summary): string {
     const [o, get] = [d.options, (v: Variant, c: C) => d.results.find((m) => m.variant === v && m.command === c)];
     const limited = d.limited as { up: Sample; floor: number; buckets: number; capacity: number; ratePerSecond: number } | undefined;
-    const cpu = (m: Sample, roles: CpuKey[]) => roles.map((r) => (m.cpu[r] ?? 0).toFixed(1)).join(" / ");
+    const cpu = (m: Sample, roles: CpuKey[]) => join(roles, (r) => (m.cpu[r] ?? 0).toFixed(1), " / ");
     const both = COMMANDS.map((c) => [c, get("ours", c), get("lean", c)]).filter(([, a, b]) => a && b) as [C, Sample, Sample][];
-    const rows = both.map(
-        ([c, a, b]) =>
-            `| ${c} | ${s2(a.seconds)} | ${s2(b.seconds)} | **${s2(a.seconds / b.seconds)}** | ${a.configTotal} | ${a.sts} | ${mib(a.rssKiB)} / ${mib(b.rssKiB)} | ${cpu(a, ["engine", "provider", "moto", "proxy"])} (${cpu(b, ["engine", "provider"])}) |`,
-    );
+    const row = ([c, a, b]: [C, Sample, Sample]) =>
+        `| ${c} | ${s2(a.seconds)} | ${s2(b.seconds)} | **${s2(a.seconds / b.seconds)}** | ${a.configTotal} | ${a.sts} | ${mib(a.rssKiB)} / ${mib(b.rssKiB)} | ${cpu(a, ["engine", "provider", "moto", "proxy"])} (${cpu(b, ["engine", "provider"])}) |`;
+    const head =
+        "command|ours, s|lean floor, s|ours ÷ floor|Config calls|STS calls|provider peak RSS, MiB (ours / floor)|CPU s, ours: engine / provider / moto / proxy (floor: engine / provider)";
     const lines = [
         `## Landing-zone scale: ${o.n} authorizations over ${o.accounts} accounts × ${SOURCE_REGIONS.length} regions`,
         "",
         `\`npm run bench\` (bench/landing-zone.ts), one run of each command, ${ranOn(d)}; pulumi ${d.env.pulumi}; source ${d.env.git}; moto on loopback through the recording proxy. Every authorization is created through a role in its account (\`assumeRole\`); the lean floor is the same N as no-op resources stored as ours is. ${took(d)}`,
-        "",
-        table(
-            "command|ours, s|lean floor, s|ours ÷ floor|Config calls|STS calls|provider peak RSS, MiB (ours / floor)|CPU s, ours: engine / provider / moto / proxy (floor: engine / provider)",
-            rows,
-        ),
-        "",
-        "Targets (bench/targets.ts):",
-        "",
+        ...["", table(head, both.map(row)), "", "Targets (bench/targets.ts):", ""],
     ];
     const line = (met: Met, what: string, text: string, figures: string) => lines.push(verdict(met, what, `${text}; ${figures}`));
     for (const [c, a, b] of both) {
@@ -484,31 +393,18 @@ function landingZone(d: Summary): string {
     }
     if (limited) {
         const [up, j] = [limited.up, judge("landing-zone/rate-floor-ratio", limited.up.seconds / limited.floor)];
-        const served = `the calls served in the busiest of ${limited.buckets} buckets, less the bucket's ${limited.capacity}, ÷ ${limited.ratePerSecond}/s`;
-        const calls = `${up.configTotal} Config calls, ${sum(up.throttledByRegion)} throttled answers${up.error ? "; FAILED" : ""}`;
-        line(
-            up.error ? false : j.met,
-            TARGETS["landing-zone/rate-floor-ratio"].what,
-            j.text,
-            `${s2(up.seconds)} s vs ${s2(limited.floor)} s (${served}); ${calls}`,
-        );
+        const figures = `${s2(up.seconds)} s vs ${s2(limited.floor)} s (the calls served in the busiest of ${limited.buckets} buckets, less the bucket's ${limited.capacity}, ÷ ${limited.ratePerSecond}/s); ${up.configTotal} Config calls, ${sum(up.throttledByRegion)} throttled answers${up.error ? "; FAILED" : ""}`;
+        line(up.error ? false : j.met, TARGETS["landing-zone/rate-floor-ratio"].what, j.text, figures);
         const [leanUp, bound] = [get("lean", "up"), Math.max(limited.floor, get("lean", "up")?.seconds ?? 0)];
-        if (leanUp)
-            lines.push(
-                `  - against the larger of the rate floor and the lean floor's unlimited up (${s2(bound)} s: where the engine, not the rate, is the bound): ${s2(up.seconds / bound)}×; the same up without the limit took ${get("ours", "up")?.seconds.toFixed(2)} s`,
-            );
+        const against = `  - against the larger of the rate floor and the lean floor's unlimited up (${s2(bound)} s: where the engine, not the rate, is the bound): ${s2(up.seconds / bound)}×; the same up without the limit took ${get("ours", "up")?.seconds.toFixed(2)} s`;
+        if (leanUp) lines.push(against);
     }
     const floor = get("lean", "refresh");
     for (const m of (d.latency ?? []) as Sample[]) {
         const j = judge("landing-zone/latency-refresh-over-floor", floor ? m.seconds - floor.seconds : undefined);
         const what = `${TARGETS["landing-zone/latency-refresh-over-floor"].what} (${m.latencyMs} ms${m.parallel ? ` with \`--parallel ${m.parallel}\`` : " at Pulumi's default parallelism"})`;
-        const trip = s2((floor?.seconds ?? 0) + (m.latencyMs ?? 0) / 1000);
-        line(
-            m.error ? false : j.met,
-            what,
-            j.text,
-            `${s2(m.seconds)} s vs the floor's ${s2(floor?.seconds ?? NaN)} s (floor + one round trip: ${trip} s); ${m.configTotal} Config calls${m.error ? "; FAILED" : ""}`,
-        );
+        const figures = `${s2(m.seconds)} s vs the floor's ${s2(floor?.seconds ?? NaN)} s (floor + one round trip: ${s2((floor?.seconds ?? 0) + (m.latencyMs ?? 0) / 1000)} s); ${m.configTotal} Config calls${m.error ? "; FAILED" : ""}`;
+        line(m.error ? false : j.met, what, j.text, figures);
     }
     return [...lines, ...failed(d, 5)].join("\n");
 }
@@ -634,64 +530,48 @@ function organization(d: Summary): string {
         const [toLean, toShape] = [m && lean ? s2(m.seconds / lean.seconds) : "n/a", m && shape ? s2(m.seconds / shape.seconds) : "n/a"];
         return `| ${ORG_LABEL[c]} | ${m ? s2(m.seconds) : "n/a"} | ${target} | ${met} | ${floorCell(lean)} | ${toLean} | ${ratioMax} | ${ratioMet} | ${floorCell(shape)} | ${toShape} |`;
     });
-    lines.push("### Times, targets and the floors at the same N", "");
-    lines.push(
-        table(
-            `command|ours (s)|target (s)|met|lean floor at N = ${n} (s)|ours ÷ lean floor|target|met|pulumi-aws shape at N = ${n} (s)|ours ÷ pulumi-aws shape`,
-            rows,
-        ),
-        "",
-    );
+    const timesHead = `command|ours (s)|target (s)|met|lean floor at N = ${n} (s)|ours ÷ lean floor|target|met|pulumi-aws shape at N = ${n} (s)|ours ÷ pulumi-aws shape`;
+    const bounds = missed.map((c) => `- ${ORG_LABEL[c]}: ${bound(ours(c)!, env.nproc)}`);
+    lines.push("### Times, targets and the floors at the same N", "", table(timesHead, rows), "");
     lines.push("Targets (bench/targets.ts, issue 18; the tag change has none):", "", ...verdicts, "");
-    if (missed.length)
-        lines.push(
-            "What bounds the missed ones (ours' figures for that command):",
-            "",
-            ...missed.map((c) => `- ${ORG_LABEL[c]}: ${bound(ours(c)!, env.nproc)}`),
-            "",
-        );
+    if (missed.length) lines.push("What bounds the missed ones (ours' figures for that command):", "", ...bounds, "");
     // AWS calls, per authorization a command works on: the N it creates, reads or changes, or the A it adds.
     const workedOn = (c: C) => (c === "add-region" ? o.accounts : ["update-tags", "destroy"].includes(c) ? n + o.accounts : n);
-    const calls = ORG_COMMANDS.flatMap((c, _, __, m = ours(c), k = workedOn(c)) =>
-        m
-            ? `| ${ORG_LABEL[c]} | ${m.configTotal} | ${ops(m, 0, true)} | ${m.sts} | ${sum(m.throttledByRegion)} | ${k} | ${s2(m.configTotal / k)} | ${s2((m.configTotal + m.sts) / k)} |`
-            : [],
-    );
+    const callRow = (c: C, m: Sample, k = workedOn(c)) =>
+        `| ${ORG_LABEL[c]} | ${m.configTotal} | ${ops(m, 0, true)} | ${m.sts} | ${sum(m.throttledByRegion)} | ${k} | ${s2(m.configTotal / k)} | ${s2((m.configTotal + m.sts) / k)} |`;
+    const calls = ORG_COMMANDS.flatMap((c, _, __, m = ours(c)) => (m ? callRow(c, m) : []));
     const callsHead =
         "command|Config calls|by operation|STS calls|throttled|authorizations it works on|Config calls per authorization|AWS calls per authorization";
     lines.push("### AWS calls (ours; the floors make none)", "", calls.length ? table(callsHead, calls) : "Ours did not run.", "");
     const largest = (v: Variant) => Math.max(...sampled(v));
+    const sample = (v: Variant, c: C) =>
+        results.find((x) => x.variant === v && x.command === c && !x.error && (v === "ours" || x.n === largest(v)));
+    const cpuRow = (c: C, v: Variant, m: Sample) =>
+        `| ${ORG_LABEL[c]} | ${NAME[v]} | ${m.n} | ${s2(m.seconds)} | ${join(SPLIT, ([, keys]) => s1(cpuOf(m, keys)), " | ")} | ${s1(cpuOf(m))} | ${s2(cpuOf(m) / m.seconds)} |`;
     const cpu = ORG_COMMANDS.flatMap((c) =>
-        (["ours", ...floors] as Variant[]).flatMap(
-            (v, _, __, m = results.find((x) => x.variant === v && x.command === c && !x.error && (v === "ours" || x.n === largest(v)))) =>
-                m
-                    ? `| ${ORG_LABEL[c]} | ${NAME[v]} | ${m.n} | ${s2(m.seconds)} | ${SPLIT.map(([, keys]) => s1(cpuOf(m, keys))).join(" | ")} | ${s1(cpuOf(m))} | ${s2(cpuOf(m) / m.seconds)} |`
-                    : [],
-        ),
+        (["ours", ...floors] as Variant[]).flatMap((v, _, __, m = sample(v, c)) => (m ? cpuRow(c, v, m) : [])),
     );
+    const cpuHead = `command|program|N|wall (s)|${SPLIT.map(([name]) => name).join("|")}|total CPU (s)|CPUs busy`;
     lines.push("### Where the CPU goes", "");
     lines.push(
         `CPU seconds during the command by process (utime + stime), ours at N = ${n}, each floor at its largest sample (measured there, not extrapolated). The machine has ${env.nproc} CPUs; "CPUs busy" is the total over the wall time.`,
     );
-    lines.push("", table(`command|program|N|wall (s)|${SPLIT.map(([name]) => name).join("|")}|total CPU (s)|CPUs busy`, cpu), "");
+    lines.push("", table(cpuHead, cpu), "");
     const states = d.states as StateFile[];
     const order = (s: StateFile) => ["ours", "lean", "pulumi-aws"].indexOf(s.variant) * 1e9 + s.n * 2 + (s.after === "up" ? 0 : 1);
-    const stateRows = [...states]
-        .sort((a, b) => order(a) - order(b))
-        .map(
-            (s) =>
-                `| ${NAME[s.variant]} | ${s.n} | ${s.after === "up" ? "up" : "a region added"} | ${s.resources} | ${s.authorizations} | ${s.bytes} (${kib(s.bytes)}) | ${(s.bytes / s.authorizations).toFixed(0)} |`,
-        );
+    const stateRow = (s: StateFile) =>
+        `| ${NAME[s.variant]} | ${s.n} | ${s.after === "up" ? "up" : "a region added"} | ${s.resources} | ${s.authorizations} | ${s.bytes} (${kib(s.bytes)}) | ${(s.bytes / s.authorizations).toFixed(0)} |`;
+    const stateRows = [...states].sort((a, b) => order(a) - order(b)).map(stateRow);
     for (const v of floors) {
         const up = states.filter((s) => s.variant === v && s.after === "up");
         const [fit, how] = [
             fitTrend(up.map((s) => ({ n: s.n, y: s.bytes }))),
             n > Math.max(...up.map((s) => s.n)) ? "extrapolated" : "interpolated",
         ];
-        if (fit && !states.some((s) => s.variant === v && s.n === n))
-            stateRows.push(
-                `| ${NAME[v]} | ${n} | up | ${v === "lean" ? n : 2 * n} | ${n} | ${fit.at(n).toFixed(0)} (${kib(fit.at(n))}), *${how}* | ${(fit.at(n) / n).toFixed(0)} |`,
-            );
+        const row =
+            fit &&
+            `| ${NAME[v]} | ${n} | up | ${v === "lean" ? n : 2 * n} | ${n} | ${fit.at(n).toFixed(0)} (${kib(fit.at(n))}), *${how}* | ${(fit.at(n) / n).toFixed(0)} |`;
+        if (row && !states.some((s) => s.variant === v && s.n === n)) stateRows.push(row);
     }
     lines.push(
         "### State file",
@@ -701,24 +581,18 @@ function organization(d: Summary): string {
     );
     lines.push(table("program|N|after|resources|authorizations|bytes|bytes per authorization", stateRows), "");
     if (floors.length) {
-        const seconds = (v: Variant, x: number, c: C, m = results.find((r) => r.variant === v && r.n === x && r.command === c)) =>
-            m ? (m.error ? "failed" : s2(m.seconds)) : "n/a";
+        const at = (v: Variant, x: number, c: C) => results.find((r) => r.variant === v && r.n === x && r.command === c);
+        const seconds = (v: Variant, x: number, c: C, m = at(v, x, c)) => (m ? (m.error ? "failed" : s2(m.seconds)) : "n/a");
         const samples = floors.flatMap((v) =>
             sampled(v).map(
-                (x) => `| ${NAME[v]} | ${x} | ${v === "lean" ? x : 2 * x} | ${ORG_COMMANDS.map((c) => seconds(v, x, c)).join(" | ")} |`,
+                (x) => `| ${NAME[v]} | ${x} | ${v === "lean" ? x : 2 * x} | ${join(ORG_COMMANDS, (c) => seconds(v, x, c), " | ")} |`,
             ),
         );
-        const fits = floors.flatMap((v) =>
-            ORG_COMMANDS.flatMap((c, _, __, f = floorAt(results, v, c, n)) =>
-                f?.fit ? `| ${NAME[v]} | ${ORG_LABEL[c]} | ${f.fit.formula} s | ${s2(f.seconds)} | ${f.how} |` : [],
-            ),
-        );
-        lines.push(
-            "### Floor samples (measured, seconds)",
-            "",
-            table(`program|N|resources|${ORG_COMMANDS.map((c) => ORG_LABEL[c]).join("|")}`, samples),
-            "",
-        );
+        const fit = (v: Variant, c: C, f = floorAt(results, v, c, n)) =>
+            f?.fit ? `| ${NAME[v]} | ${ORG_LABEL[c]} | ${f.fit.formula} s | ${s2(f.seconds)} | ${f.how} |` : [];
+        const fits = floors.flatMap((v) => ORG_COMMANDS.flatMap((c) => fit(v, c)));
+        const samplesHead = `program|N|resources|${ORG_COMMANDS.map((c) => ORG_LABEL[c]).join("|")}`;
+        lines.push("### Floor samples (measured, seconds)", "", table(samplesHead, samples), "");
         if (fits.length) lines.push(table(`program|command|fitted trend|at N = ${n} (s)|how`, fits), "");
     }
     return [...lines, ...latencyTables(o.latencyMs, d.results), ...failed(d, 8)].join("\n");
