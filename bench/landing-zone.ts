@@ -13,29 +13,17 @@ import { REPO } from "../test/harness/pulumi";
 import { COMMANDS, tokenBucket, type Section } from "./measure";
 import { specs, writeSpecs } from "./specs";
 
-const OURS = path.join(REPO, "bench/programs/landing-zone");
+const [OURS, LEAN] = [path.join(REPO, "bench/programs/landing-zone"), path.join(REPO, "bench/programs/floor-lean")];
 const RATE = { ratePerSecond: 10, capacity: 10 };
 
-interface Options {
-    n: number;
-    accounts: number;
-    latencyMs: number[];
-}
+type Options = { n: number; accounts: number; latencyMs: number[] };
 
 export const landingZone: Section<Options> = {
     name: "landing-zone",
     defaults: { n: 1000, accounts: 10, latencyMs: [250] },
     flags: { "--n": ["n", "int"], "--accounts": ["accounts", "int"], "--latency-ms": ["latencyMs", "ms"] },
     commands: COMMANDS,
-    groups: (o) => [
-        {
-            reps: 1,
-            runs: [
-                { variant: "ours", program: OURS, n: o.n },
-                { variant: "lean", program: path.join(REPO, "bench/programs/floor-lean"), n: o.n },
-            ],
-        },
-    ],
+    groups: (o) => [{ reps: 1, runs: [OURS, LEAN].map((program, i) => ({ variant: i ? "lean" : "ours", program, n: o.n })) }],
     prepare: (o, r, command) => writeSpecs(r.stack!.dir, specs(o.n, command === "update-tags" ? 2 : 1, o.accounts)),
     async after(bench, o, data) {
         await bench.moto.reset();

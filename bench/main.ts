@@ -25,7 +25,7 @@ const TYPES = { ours: TYPE, floor: "pulumi-nodejs:dynamic/bench:Noop", lean: "pu
 /** AWS-like limit of the rate-limited run: per account and region. */
 const RATE = { ratePerSecond: 10, capacity: 10, service: "config" };
 
-interface Options {
+type Options = {
     sizes: number[];
     reps: number;
     repsLarge: number;
@@ -33,17 +33,13 @@ interface Options {
     rateLimitN?: number;
     warmup: boolean;
     summary?: string;
-}
+};
 
 /** The round trip of one Config call through the proxy to moto: the median of 40 in a row, and calls/s 8 at a time. */
 async function probe({ proxy }: Bench) {
     const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = CREDENTIALS_ENV;
-    const client = new ConfigServiceClient({
-        region: "eu-west-1",
-        endpoint: proxy.url,
-        maxAttempts: 1,
-        credentials: { accessKeyId, secretAccessKey },
-    });
+    const credentials = { accessKeyId, secretAccessKey };
+    const client = new ConfigServiceClient({ region: "eu-west-1", endpoint: proxy.url, maxAttempts: 1, credentials });
     const call = () => client.send(new DescribeAggregationAuthorizationsCommand({}));
     for (let i = 0; i < 5; i++) await call();
     const times: number[] = [];
@@ -54,7 +50,10 @@ async function probe({ proxy }: Bench) {
     }
     const [t0, total] = [performance.now(), 160];
     let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => { while (next++ < total) await call(); })); // prettier-ignore
+    const worker = async () => {
+        while (next++ < total) await call();
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
     const parallelPerSecond = total / ((performance.now() - t0) / 1000);
     client.destroy();
     proxy.clear();
@@ -80,14 +79,9 @@ export const main: Section<Options> = {
     name: "main",
     defaults: { sizes: [1, 50, 200], reps: 3, repsLarge: 5, largeFrom: 200, rateLimitN: 200, warmup: true },
     flags: {
-        "--sizes": ["sizes", "ints"],
-        "--reps": ["reps", "int"],
-        "--reps-large": ["repsLarge", "int"],
-        "--large-from": ["largeFrom", "int"],
-        "--rate-limit-n": ["rateLimitN", "int"],
-        "--no-rate-limit": ["rateLimitN", "unset"],
-        "--no-warmup": ["warmup", "false"],
-        "--summary": ["summary", "path"],
+        ...{ "--sizes": ["sizes", "ints"], "--reps": ["reps", "int"], "--reps-large": ["repsLarge", "int"] },
+        ...{ "--large-from": ["largeFrom", "int"], "--rate-limit-n": ["rateLimitN", "int"], "--no-rate-limit": ["rateLimitN", "unset"] },
+        ...{ "--no-warmup": ["warmup", "false"], "--summary": ["summary", "path"] },
     },
     commands: COMMANDS,
     groups: (o) =>
@@ -108,9 +102,8 @@ export const main: Section<Options> = {
     },
     async before(bench, o, data) {
         const aws = (data.aws = await probe(bench));
-        bench.log(
-            `AWS round trip through the proxy to moto: ${aws.sequentialMs.toFixed(1)} ms, ${aws.parallelPerSecond.toFixed(0)} calls/s 8 at a time`,
-        );
+        const trip = `${aws.sequentialMs.toFixed(1)} ms, ${aws.parallelPerSecond.toFixed(0)} calls/s 8 at a time`;
+        bench.log(`AWS round trip through the proxy to moto: ${trip}`);
         if (!o.warmup) return;
         bench.log("warm-up: an untimed up and destroy of N=1 for each program");
         for (const v of VARIANTS) {

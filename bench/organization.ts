@@ -26,14 +26,8 @@ import { ORGANIZATION_SIZE } from "./targets";
 const VARIANTS = ["ours", "lean", "pulumi-aws"] as const;
 const [OURS, LEAN] = [path.join(REPO, "bench/programs/organization"), path.join(REPO, "bench/programs/floor-lean")];
 
-interface Options {
-    accounts: number;
-    regions: number;
-    floorSizes: number[];
-    variants: string[];
-    /** The delays added to every AWS call, ms, one stack of ours each, the first one the reference. */
-    latencyMs: number[];
-}
+/** `latencyMs`: the delays added to every AWS call, ms, one stack of ours each, the first one the reference. */
+type Options = { accounts: number; regions: number; floorSizes: number[]; variants: string[]; latencyMs: number[] };
 
 /** The aggregator of ours' `key`-th latency: another key for every authorization, so that each latency's stack has its own. */
 const aggregator = (key = 0) => ({ authorizedAccountId: String(222222222222 + key), authorizedAwsRegion: "us-east-1" });
@@ -46,11 +40,8 @@ export const organization: Section<Options> = {
     name: "organization",
     defaults: { ...ORGANIZATION_SIZE, floorSizes: [250, 500, 1000], variants: [...VARIANTS], latencyMs: [0] },
     flags: {
-        "--accounts": ["accounts", "int"],
-        "--regions": ["regions", "int"],
-        "--floor-sizes": ["floorSizes", "ints"],
-        "--variants": ["variants", VARIANTS],
-        "--latency-ms": ["latencyMs", "ms"],
+        ...{ "--accounts": ["accounts", "int"], "--regions": ["regions", "int"], "--floor-sizes": ["floorSizes", "ints"] },
+        ...{ "--variants": ["variants", VARIANTS], "--latency-ms": ["latencyMs", "ms"] },
     },
     commands: ORGANIZATION_COMMANDS,
     groups(o) {

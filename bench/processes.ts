@@ -12,17 +12,14 @@ import * as path from "node:path";
 export type Role = "engine" | "language host" | "program" | "provider" | "moto";
 export const ROLES: Role[] = ["engine", "language host", "program", "provider", "moto"];
 
-export interface ProcessReport {
-    /** The largest VmHWM of a dynamic-provider (node) process, KiB; 0 when none was seen. */
-    peakKiB: number;
-    peakByRole: Record<Role, number>;
-    /** How many dynamic-provider (node) processes were seen. */
-    providerProcesses: number;
-    /** CPU seconds used during the command, by role. */
-    cpu: Record<Role, number>;
-    /** Command lines of other test runs seen during the command. */
+/**
+ * The largest VmHWM of a dynamic-provider (node) process, KiB (0: none seen), and of each role; how
+ * many dynamic-provider processes were seen; CPU seconds during the command by role; the command
+ * lines of other test runs seen meanwhile.
+ */
+export type ProcessReport = { peakKiB: number; peakByRole: Record<Role, number>; providerProcesses: number; cpu: Record<Role, number> } & {
     others: string[];
-}
+};
 
 const isDynamicProvider = (cmdline: string) => cmdline.split("\0").some((a) => /cmd\/dynamic-provider(\/index\.js)?$/.test(a));
 
@@ -39,13 +36,14 @@ function roleOf(argv: string[], cwd: () => string | undefined, programDir: strin
     return path.basename(argv[0]) === "pulumi" ? "engine" : undefined;
 }
 
-function read(file: string): string | undefined {
+/** A /proc file's text, or undefined when the process is gone. */
+const read = (file: string, link = false) => {
     try {
-        return fs.readFileSync(file, "utf8");
+        return link ? fs.readlinkSync(file) : fs.readFileSync(file, "utf8");
     } catch {
-        return undefined; // the process is gone
+        return undefined;
     }
-}
+};
 
 /** Clock ticks per second (USER_HZ), 100 on Linux. */
 const HZ = 100;
@@ -97,14 +95,7 @@ export class ProcessWatch {
             if (/(^|\0|\/)mocha(\0|$)|\/\.bin\/mocha|scripts\/(test|demo)\.sh/.test(cmdline))
                 this.others.set(pid, cmdline.split("\0").join(" ").trim().slice(0, 120));
             const argv = cmdline.split("\0").filter((a, i, all) => a !== "" || i < all.length - 1);
-            const cwd = () => {
-                try {
-                    return fs.readlinkSync(`/proc/${pid}/cwd`);
-                } catch {
-                    return undefined;
-                }
-            };
-            const role = roleOf(argv, cwd, this.programDir, this.motoPort);
+            const role = roleOf(argv, () => read(`/proc/${pid}/cwd`, true), this.programDir, this.motoPort);
             if (!role) continue;
             const s = this.seen.get(pid) ?? { role, base: this.before.get(pid) ?? 0, last: 0, hwmKiB: 0, providerNode: false };
             Object.assign(s, { role, last: ticks });

@@ -118,25 +118,16 @@ function summarize(data: Data): Data {
 
 /** JSON with one line per measured command, so that a new run's diff reads line by line. */
 function stringify(summary: Data): string {
-    const entries = Object.entries(summary)
-        .filter(([, v]) => v !== undefined)
-        .map(
-            ([k, v]) =>
-                `${JSON.stringify(k)}: ${Array.isArray(v) && v.length ? `[\n${v.map((x) => `  ${JSON.stringify(x)}`).join(",\n")}\n ]` : JSON.stringify(v)}`,
-        );
-    return `{\n ${entries.join(",\n ")}\n}\n`;
+    const value = (v: unknown) =>
+        Array.isArray(v) && v.length ? `[\n${v.map((x) => `  ${JSON.stringify(x)}`).join(",\n")}\n ]` : JSON.stringify(v);
+    const entries = Object.entries(summary).filter(([, v]) => v !== undefined);
+    return `{\n ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${value(v)}`).join(",\n ")}\n}\n`;
 }
 
 async function bench(argv: string[]): Promise<number> {
     const at = argv.findIndex((a) => a.split("=")[0] === "--section");
-    const name = (
-        at < 0
-            ? "main"
-            : argv
-                  .splice(at, argv[at].includes("=") ? 1 : 2)
-                  .join("=")
-                  .split("=")[1]
-    ) as SectionName;
+    const flag = at < 0 ? [] : argv.splice(at, argv[at].includes("=") ? 1 : 2);
+    const name = (flag.length ? flag.join("=").slice("--section=".length) : "main") as SectionName;
     const section = SECTIONS[name];
     if (!section) throw new Error(`--section takes ${Object.keys(SECTIONS).join(", ")}, got ${name}`);
     const o = parse(section, argv);
@@ -188,16 +179,12 @@ async function bench(argv: string[]): Promise<number> {
     const file = o.summary ?? (o.out === REPORT ? path.join(REPO, "bench/summary.json") : `${o.out.replace(/\.md$/, "")}.summary.json`);
     if (name === "main") fs.writeFileSync(file, stringify(summary));
     process.stdout.write(`${writeSection(o.out, name, summary as Data<never>)}\n`);
-    log(
-        `wrote ${path.relative(REPO, o.out)}${name === "main" ? ` and ${path.relative(REPO, file)}` : ""} in ${(seconds() / 60).toFixed(1)} min`,
-    );
+    const wrote = `wrote ${path.relative(REPO, o.out)}${name === "main" ? ` and ${path.relative(REPO, file)}` : ""}`;
+    log(`${wrote} in ${(seconds() / 60).toFixed(1)} min`);
     return data.failures.length ? 1 : 0;
 }
 
-bench(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-        process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        process.exit(1);
-    },
-);
+bench(process.argv.slice(2)).then(process.exit, (e) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+});
