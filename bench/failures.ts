@@ -1,11 +1,8 @@
 /**
- * The failures section (issue 17, items 6 and 7): how long a stalled endpoint (one that accepts
- * connections and never answers, test/harness/stalled.ts) holds a run at the provider's default
- * limits (AWS_MAX_ATTEMPTS unset), moto answering the other service: `preview` and `up` of N new
- * authorizations with a stalled STS, `up` with a stalled AWS Config, and the time from the first
- * Ctrl-C (the Automation API's cancellation, sent when the provider first reaches the endpoint) to
- * the end of an `up` of 8 stalled on either. Every `up` must fail, naming the call, and every run
- * end within the target. Not run by default: `npm run bench:failures`.
+ * The failures section (issue 17): how long a stalled endpoint (test/harness/stalled.ts) holds a
+ * `preview` or `up` of N new authorizations at the provider's default limits, and the time from the
+ * first Ctrl-C to the end of an `up` of 8. Every `up` must fail naming the call, every run end within
+ * the target. Not run by default: `npm run bench:failures`.
  *
  *   [--sizes 1,8,20]
  */

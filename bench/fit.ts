@@ -1,10 +1,7 @@
 /**
- * The trend of a floor's time over the sizes it was sampled at, to extrapolate it to a size too slow
- * to run: the least-squares fit of t(N) = a + b·N + c·N² with a, b, c ≥ 0 (a start-up constant, work
- * per resource, and work per resource per step, the engine rewriting the whole state after each one),
- * found by trying every subset of the three terms. Among fits as good, the one with fewer and
- * lower-order terms wins: with two samples a line rather than a parabola, the smaller guess beyond
- * the samples.
+ * The trend of a floor's time over its sampled sizes, to extrapolate it: the least-squares fit of
+ * t(N) = a + b·N + c·N² with a, b, c ≥ 0 (start-up, per resource, per resource per step: the engine
+ * rewrites the state after each), over every subset of the terms; on a tie, fewer and lower-order terms.
  */
 
 export type Point = { n: number; y: number };

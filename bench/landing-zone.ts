@@ -1,10 +1,7 @@
 /**
- * The landing-zone section (issue 10): N authorizations (default 1,000) over A source accounts
- * (default 10) × 3 source regions, each account reached through a role (moto's STS AssumeRole acts
- * in the role's account): each command beside the lean floor (N no-op resources stored as ours is);
- * then the same `up` under 10 Config calls/s per (account, region), against the rate floor (the calls
- * served in the busiest bucket ÷ 10/s), and `refresh` with each latency added to every AWS call, at
- * Pulumi's default parallelism and at 256, against the lean floor's refresh plus one round trip.
+ * The landing-zone section (issue 10): N authorizations over A accounts × 3 regions through roles,
+ * each command beside the lean floor; then `up` under 10 Config calls/s per (account, region) and
+ * `refresh` at each latency (default parallelism and 256), against the floors.
  *
  *   [--n 1000] [--accounts 10] [--latency-ms 250]
  */

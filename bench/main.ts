@@ -1,8 +1,7 @@
 /**
- * The main section: `up`, a no-change `preview`, `refresh`, a tag update and `destroy` of N = 1, 50 and
- * 200 authorizations from one account, beside the engine floor (N no-op `pulumi.dynamic.Resource`s)
- * and the lean floor (the same, its provider stored as ours is), each command for each program in
- * turn, 3 times (5 from N = 200); then `up` and `destroy` of 200 under 10 Config calls/s per region.
+ * The main section: `up`, a no-change `preview`, `refresh`, a tag update and `destroy` of N
+ * authorizations from one account beside the engine and lean floors, each command for each program
+ * in turn, several runs; then `up` and `destroy` of 200 under 10 Config calls/s per region.
  *
  *   [--sizes 1,50,200] [--reps 3] [--reps-large 5] [--large-from 200] [--rate-limit-n 200 | --no-rate-limit] [--no-warmup]
  *   [--summary bench/summary.json]

@@ -1,17 +1,9 @@
 /**
- * The organization section (issues 18 and 24): A source accounts (default 300) × R source regions
- * (default 17), each account reached through a role in it, command by command in one run:
- *
- * - ours, bench/programs/organization: one SourceAccountAuthorizations per account holding its R regions,
- *   at each latency (`--latency-ms 0,100`: the proxy adds it to every AWS call), each latency a stack
- *   of its own (for an aggregator account of its own, so that they coexist in moto);
- * - the lean floor, bench/programs/floor-lean: one no-op resource per authorization, stored as ours is;
- * - the pulumi-aws shape, the same program: a no-op provider-like resource per account and region
- *   beside a no-op resource per authorization that takes its ID (2N resources).
- *
- * The floors make no AWS call and run once. Their `up` grows as N² (about 30 min at N = 5,100), so
- * they run at smaller N (--floor-sizes, each rounded to whole accounts of R regions) and the report
- * reads their times at ours' N off the trend fitted to those samples (bench/fit.ts).
+ * The organization section (issues 18 and 24): A source accounts × R source regions, each account
+ * through a role in it, as ours (one SourceAccountAuthorizations per account, a stack per latency the
+ * proxy adds to every AWS call), the lean floor (a no-op resource per authorization) and the pulumi-aws
+ * shape (a no-op provider-like resource per account and region beside each). The floors' `up` grows as
+ * N², so they run at smaller N (whole accounts) and the report reads them at ours' N off a fit (bench/fit.ts).
  *
  *   [--accounts 300] [--regions 17] [--floor-sizes 250,500,1000] [--variants ours,lean,pulumi-aws] [--latency-ms 0,100,250]
  */

@@ -1,10 +1,7 @@
 /**
- * Watches the processes of one Pulumi command through /proc (Linux only), every 50 ms: the peak RSS
- * (VmHWM) and the CPU time (utime + stime) of each by role (the engine, the language host, the
- * program, the dynamic provider with its `pulumi-resource-pulumi-nodejs` shim, which execs node
- * under the same pid in the stack's program dir, and moto), and other test runs on the machine
- * (mocha, scripts/test.sh, scripts/demo.sh), which compete for the CPUs. A process's CPU time is its
- * last reading before it exits, so up to one interval of it is missed.
+ * Watches the processes of one Pulumi command through /proc every 50 ms: peak RSS (VmHWM) and CPU
+ * time (utime + stime) by role (engine, language host, program, dynamic provider with its shim, moto),
+ * and other test runs on the machine. A process's CPU time is its last reading, up to 50 ms short.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -1,8 +1,7 @@
 /**
- * The one report writer: renders each section of BENCHMARKS.md from its summary (what bench/run.ts
- * measured, without each AWS call's arrival) and writes it in place: the main section is the file's
- * head, every other one sits between its own markers. Every figure stands beside its target (MET or
- * MISSED), and for a miss, the figures that say where the difference comes from.
+ * The one report writer: renders each section of BENCHMARKS.md from its summary, in place (the main
+ * section as the file's head, the others between their markers), every figure beside its target and,
+ * for a miss, the figures that say where the difference comes from.
  *
  *   node dist/bench/report.js bench/summary.json BENCHMARKS.md   (npm run bench:report: the main section again)
  */
@@ -50,6 +49,12 @@ const SPLIT: [string, CpuKey[]][] = [
     ["proxy (bench)", ["proxy"]],
 ];
 const MAIN: Variant[] = ["ours", "floor", "lean"];
+/** The heads of the main section's tables, cells split on "|". */
+const HEAD = {
+    time: "N|command|ours (s)|engine floor (s)|ours − floor (s)|ours / floor|lean floor (s)|ours / lean floor|every run (ours; floor; lean)",
+    where: "N|command|ours total (s)|until the first AWS call (s)|first to last AWS call (s)|after the last AWS call (s)|AWS calls/s in between|engine floor total (s)|lean floor total (s)",
+    memory: "N|program|`__provider` (bytes per resource)|a resource in the state (bytes)|provider peak RSS (MiB)|provider processes per command",
+};
 
 const s1 = (x: number) => x.toFixed(1);
 const s2 = (x: number) => x.toFixed(2);
@@ -136,9 +141,8 @@ function mainTables(r: Results, d: Summary): string[] {
     });
     const where = r.each().flatMap(([n, c]) => {
         const [total, first, last, k] = r.span(n, c);
-        return Number.isNaN(total)
-            ? []
-            : `| ${n} | ${LABEL[c]} | ${s2(total)} | ${s2(first)} | ${s2(last - first)} | ${s2(total - last)} | ${last > first ? (k / (last - first)).toFixed(0) : "n/a"} | ${t(n, "floor", c)} | ${t(n, "lean", c)} |`;
+        const row = `| ${n} | ${LABEL[c]} | ${s2(total)} | ${s2(first)} | ${s2(last - first)} | ${s2(total - last)} | ${last > first ? (k / (last - first)).toFixed(0) : "n/a"} | ${t(n, "floor", c)} | ${t(n, "lean", c)} |`;
+        return Number.isNaN(total) ? [] : row;
     });
     const cpu = r.each(true).flatMap(([n, c]) =>
         MAIN.filter((v) => r.runs(n, v, c).length).map((v) => {
@@ -153,13 +157,11 @@ function mainTables(r: Results, d: Summary): string[] {
             return `| ${n} | ${NAME[v]} | ${st?.providerBytes ?? "n/a"} | ${st?.resourceBytes ?? "n/a"} | ${peak(all)} | ${distinct(all.map((m) => m.providerProcesses))} |`;
         }),
     );
+    const peaks = (n: number) => `| ${n} | ${join(COMMANDS, (c) => join(MAIN, (v) => peak(r.runs(n, v, c)), " / "), " | ")} |`;
     return [
         "## Wall time",
         "",
-        table(
-            "N|command|ours (s)|engine floor (s)|ours − floor (s)|ours / floor|lean floor (s)|ours / lean floor|every run (ours; floor; lean)",
-            time,
-        ),
+        table(HEAD.time, time),
         "",
         "## AWS calls (ours; the floors make none)",
         "",
@@ -169,10 +171,7 @@ function mainTables(r: Results, d: Summary): string[] {
         "",
         "## Where ours spends a command (mean over runs)",
         "",
-        table(
-            "N|command|ours total (s)|until the first AWS call (s)|first to last AWS call (s)|after the last AWS call (s)|AWS calls/s in between|engine floor total (s)|lean floor total (s)",
-            where,
-        ),
+        table(HEAD.where, where),
         "",
         "## Where the CPU time goes",
         "",
@@ -182,17 +181,11 @@ function mainTables(r: Results, d: Summary): string[] {
         "",
         "## State size and provider memory",
         "",
-        table(
-            "N|program|`__provider` (bytes per resource)|a resource in the state (bytes)|provider peak RSS (MiB)|provider processes per command",
-            memory,
-        ),
+        table(HEAD.memory, memory),
         "",
         "Peak RSS of the dynamic-provider process by command, MiB (ours / engine floor / lean floor):",
         "",
-        table(
-            `N|${COMMANDS.map((c) => LABEL[c]).join("|")}`,
-            r.sizes().map((n) => `| ${n} | ${COMMANDS.map((c) => MAIN.map((v) => peak(r.runs(n, v, c))).join(" / ")).join(" | ")} |`),
-        ),
+        table(`N|${COMMANDS.map((c) => LABEL[c]).join("|")}`, r.sizes().map(peaks)),
     ];
 }
 
@@ -451,18 +444,15 @@ function latencyTables(latencies: number[], all: Sample[]): string[] {
     const rows = ORG_COMMANDS.map((c) => {
         const [ref, m100] = [at(c, base), at(c, 100)];
         if (base === 0 && ref && m100) {
-            const j = judge(
-                c === "preview-create" ? "organization/latency-preview-create-ratio" : "organization/latency-ratio",
-                m100.seconds / ref.seconds,
-            );
+            const id = c === "preview-create" ? "organization/latency-preview-create-ratio" : "organization/latency-ratio";
+            const j = judge(id, m100.seconds / ref.seconds);
             verdicts.push(verdict(j.met, ORG_LABEL[c], `${j.text} (${s1(m100.seconds)} s against ${s1(ref.seconds)} s)`));
         }
-        const cells = latencies.map((l, _, __, m = at(c, l), calls = m ? m.configTotal + m.sts : 0) =>
-            m
-                ? `${s1(m.seconds)}${l === base || !ref ? "" : ` (${s2(m.seconds / ref.seconds)}×)`} | ${calls} | ${l && calls ? s1((calls * l) / 1000 / m.seconds) : "–"}`
-                : "n/a |  | ",
-        );
-        return `| ${ORG_LABEL[c]} | ${cells.join(" | ")} |`;
+        const cell = (l: number, m = at(c, l), calls = m ? m.configTotal + m.sts : 0) =>
+            !m
+                ? "n/a |  | "
+                : `${s1(m.seconds)}${l === base || !ref ? "" : ` (${s2(m.seconds / ref.seconds)}×)`} | ${calls} | ${l && calls ? s1((calls * l) / 1000 / m.seconds) : "–"}`;
+        return `| ${ORG_LABEL[c]} | ${join(latencies, (l) => cell(l), " | ")} |`;
     });
     const rss = (c: C, l: number, by = at(c, l)?.rssByRole) =>
         by ? `${mib(by.engine)} / ${mib(by.program)} / ${mib(by.provider)}` : "n/a";
@@ -477,8 +467,8 @@ function latencyTables(latencies: number[], all: Sample[]): string[] {
         "Peak RSS (VmHWM) of the engine / the program / the dynamic provider, MiB (n/a: no such process):",
         "",
         table(
-            `command|${latencies.map((l) => `${l} ms`).join("|")}`,
-            ORG_COMMANDS.map((c) => `| ${ORG_LABEL[c]} | ${latencies.map((l) => rss(c, l)).join(" | ")} |`),
+            `command|${join(latencies, (l) => `${l} ms`, "|")}`,
+            ORG_COMMANDS.map((c) => `| ${ORG_LABEL[c]} | ${join(latencies, (l) => rss(c, l), " | ")} |`),
         ),
         "",
     ];
@@ -602,17 +592,8 @@ function organization(d: Summary): string {
 
 function failures(d: Summary): string {
     const [k, max] = [(key: keyof typeof KNOBS) => KNOBS[key].default, TARGETS["failures/seconds"].max];
-    type Row = {
-        command: string;
-        stalled: string;
-        n: number;
-        seconds: number;
-        firstConnection?: number;
-        exitCode: number;
-        connections: number;
-        outcome: string;
-    };
-    const rows = (d.rows as Row[]).map((r) => {
+    type Row = Record<"command" | "stalled" | "outcome", string> & Record<"n" | "seconds" | "exitCode" | "connections", number>;
+    const rows = (d.rows as (Row & { firstConnection?: number })[]).map((r) => {
         const time =
             r.firstConnection === undefined ? s1(r.seconds) : `${s1(r.seconds)} after the Ctrl-C (sent ${s1(r.firstConnection)} s in)`;
         return `| ${r.command} | ${r.stalled} | ${r.n} | ${time} | ${r.seconds <= max ? "yes" : "**no**"} | ${r.exitCode} | ${r.connections} | ${r.outcome.replace(/\|/g, "\\|")} |`;

@@ -1,15 +1,11 @@
 /**
- * `npm run bench` (scripts/bench.sh): runs one section of BENCHMARKS.md under the real pulumi CLI,
- * against moto on loopback behind the recording proxy (test/harness, as the tests), and writes it
- * there (bench/report.ts). A section is data (bench/main.ts, landing-zone.ts, organization.ts,
- * failures.ts: its flags, commands, runs); one loop here runs any of them: each group of runs on a
- * fresh moto, each command for every run's stack in turn, `reps` times, the order rotating.
+ * `npm run bench` (scripts/bench.sh): runs one section (bench/main.ts, landing-zone.ts, organization.ts,
+ * failures.ts: data) in one loop against moto behind the recording proxy, and writes it to the report
+ * (bench/report.ts). The main section also writes its summary (bench/summary.json for the default
+ * --out, else <out>.summary.json), from which `npm run bench:report` renders it again; `--raw` writes
+ * every sample too (default .bench-raw/, not in git).
  *
  *   node dist/bench/run.js [--section main|landing-zone|organization|failures] [its flags] [--out BENCHMARKS.md] [--raw [dir]]
- *
- * The main section also writes its summary (every figure its report shows; `npm run bench:report`
- * renders the report again from it): bench/summary.json for the default --out, else <out>.summary.json.
- * `--raw` writes every sample as well (each AWS call's arrival) to dir (default .bench-raw/, not in git).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
