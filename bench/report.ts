@@ -8,16 +8,8 @@
 import * as fs from "node:fs";
 import { KNOBS } from "../provider/core/aws/limits";
 import { fitTrend } from "./fit";
-import {
-    COMMANDS,
-    ORGANIZATION_COMMANDS as ORG_COMMANDS,
-    type CommandName as C,
-    type Data,
-    type PerSecond,
-    type Sample,
-    type SectionName,
-    type Variant,
-} from "./measure";
+import { COMMANDS, ORGANIZATION_COMMANDS as ORG_COMMANDS } from "./measure";
+import type { CommandName as C, Data, PerSecond, Sample, SectionName, Variant } from "./measure";
 import { ROLES } from "./processes";
 import { AGGREGATOR_ACCOUNTS, AGGREGATOR_REGIONS, ORGANIZATION_REGIONS, perRegion, SOURCE_REGIONS } from "./specs";
 import { judge, mark, ORGANIZATION_SIZE as SIZE, TARGETS, type Met, type TargetId } from "./targets";
@@ -41,16 +33,16 @@ const SHORT: Record<string, string> = {
 };
 const CPU_KEYS: CpuKey[] = [...ROLES, "proxy"];
 /** The CPU split the organization section shows: the language host counts with the program. */
-const SPLIT: [string, CpuKey[]][] = [
-    ["engine", ["engine"]],
-    ["program (+ language host)", ["program", "language host"]],
-    ["dynamic provider", ["provider"]],
-    ["moto", ["moto"]],
-    ["proxy (bench)", ["proxy"]],
-];
+const SPLIT = Object.entries({
+    engine: ["engine"],
+    "program (+ language host)": ["program", "language host"],
+    "dynamic provider": ["provider"],
+}).concat(Object.entries({ moto: ["moto"], "proxy (bench)": ["proxy"] })) as [string, CpuKey[]][];
 const MAIN: Variant[] = ["ours", "floor", "lean"];
 /** The heads of the main section's tables, cells split on "|". */
 const HEAD = {
+    calls: "N|command|Config calls|Config per resource|by operation|STS calls (by region)",
+    peaks: "Peak RSS of the dynamic-provider process by command, MiB (ours / engine floor / lean floor):",
     time: "N|command|ours (s)|engine floor (s)|ours − floor (s)|ours / floor|lean floor (s)|ours / lean floor|every run (ours; floor; lean)",
     where: "N|command|ours total (s)|until the first AWS call (s)|first to last AWS call (s)|after the last AWS call (s)|AWS calls/s in between|engine floor total (s)|lean floor total (s)",
     memory: "N|program|`__provider` (bytes per resource)|a resource in the state (bytes)|provider peak RSS (MiB)|provider processes per command",
@@ -77,6 +69,8 @@ const peak = (ms: Sample[]) => mib(Math.max(0, ...ms.map((m) => m.rssKiB)));
 /** A markdown table: its head (cells split on "|") and its rows, each `| … |`. */
 const table = (head: string, rows: string[], cells = head.split("|")) =>
     [`| ${cells.join(" | ")} |`, `|${cells.map(() => "---").join("|")}|`, ...rows].join("\n");
+/** Paragraphs (headings, tables, prose), a blank line between each. */
+const paras = (...xs: string[]) => xs.join("\n\n");
 const verdict = (met: Met, what: string, text: string) => `- **${mark(met)}** ${what}: ${text}`;
 const ranOn = (d: Summary) => `${d.env.date.slice(0, 16)}Z, ${d.env.cpu}, ${d.env.nproc} CPUs shared with other work`;
 const failed = (d: Summary, lines: number) => d.failures.map((f) => `- FAILED: ${f.split("\n").slice(0, lines).join(" ").slice(0, 1500)}`);
@@ -130,7 +124,7 @@ function environment(d: Summary): string {
     ].join("\n");
 }
 
-function mainTables(r: Results, d: Summary): string[] {
+function mainTables(r: Results, d: Summary): string {
     const t = (n: number, v: Variant, c: C) => s2(r.time(n, v, c));
     const every = (n: number, c: C) => join(MAIN, (v) => join(r.runs(n, v, c), (m) => s2(m.seconds)), "; ");
     const time = r.each(true).map(([n, c]) => {
@@ -158,35 +152,14 @@ function mainTables(r: Results, d: Summary): string[] {
         }),
     );
     const peaks = (n: number) => `| ${n} | ${join(COMMANDS, (c) => join(MAIN, (v) => peak(r.runs(n, v, c)), " / "), " | ")} |`;
+    const cpuHead = `N|command|program|wall (s)|${ROLES.join("|")}|proxy (bench)|total CPU (s)|CPUs busy`;
+    const cpuProse = `CPU seconds used during the command (utime + stime from /proc, mean over runs) by the \`pulumi\` CLI (engine), the Node.js language host, the program, the dynamic provider (with its shim), moto, and the bench process (the recording proxy, plus the polling). The machine has ${d.env.nproc} CPUs; "CPUs busy" is the total over the wall time.`;
     return [
-        "## Wall time",
-        "",
-        table(HEAD.time, time),
-        "",
-        "## AWS calls (ours; the floors make none)",
-        "",
-        table("N|command|Config calls|Config per resource|by operation|STS calls (by region)", calls),
-        "",
-        `Since issue 17 (not yet in these figures): the check of a *new* authorization reads its ARN once (one \`ListTagsForResource\` in its account) so that a preview fails, as the up would, on one that exists: one Config call per new authorization in a preview, and one more per create in an \`up\`. A preview with no changes still makes no AWS call. The engine tests assert these counts: "4 accounts × 3 regions through roles" and "previews a tag change as exactly one update, and each key change as one replace".`,
-        "",
-        "## Where ours spends a command (mean over runs)",
-        "",
-        table(HEAD.where, where),
-        "",
-        "## Where the CPU time goes",
-        "",
-        `CPU seconds used during the command (utime + stime from /proc, mean over runs) by the \`pulumi\` CLI (engine), the Node.js language host, the program, the dynamic provider (with its shim), moto, and the bench process (the recording proxy, plus the polling). The machine has ${d.env.nproc} CPUs; "CPUs busy" is the total over the wall time.`,
-        "",
-        table(`N|command|program|wall (s)|${ROLES.join("|")}|proxy (bench)|total CPU (s)|CPUs busy`, cpu),
-        "",
-        "## State size and provider memory",
-        "",
-        table(HEAD.memory, memory),
-        "",
-        "Peak RSS of the dynamic-provider process by command, MiB (ours / engine floor / lean floor):",
-        "",
-        table(`N|${COMMANDS.map((c) => LABEL[c]).join("|")}`, r.sizes().map(peaks)),
-    ];
+        paras("## Wall time", table(HEAD.time, time), "## AWS calls (ours; the floors make none)", table(HEAD.calls, calls), ISSUE_17),
+        paras("## Where ours spends a command (mean over runs)", table(HEAD.where, where), "## Where the CPU time goes", cpuProse),
+        paras(table(cpuHead, cpu), "## State size and provider memory", table(HEAD.memory, memory), HEAD.peaks),
+        paras(table(`N|${COMMANDS.map((c) => LABEL[c]).join("|")}`, r.sizes().map(peaks))),
+    ].join("\n\n");
 }
 
 /** The rate floor of a rate-limited command: the busiest region's Config calls that were not throttled ÷ the rate. */
@@ -232,6 +205,7 @@ function rateSection(d: Summary, r: Results): string {
     ].join("\n");
 }
 
+const ISSUE_17 = `Since issue 17 (not yet in these figures): the check of a *new* authorization reads its ARN once (one \`ListTagsForResource\` in its account) so that a preview fails, as the up would, on one that exists: one Config call per new authorization in a preview, and one more per create in an \`up\`. A preview with no changes still makes no AWS call. The engine tests assert these counts: "4 accounts × 3 regions through roles" and "previews a tag change as exactly one update, and each key change as one replace".`;
 const OWNERSHIP = `The create, update and delete counts are by design since the ownership checks (docs/ownership-and-adoption.md, "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, so a create reads the owner tag back after its Put (one more ListTagsForResource), and an update or a delete first checks that the authorization is still this resource's (one ListTagsForResource each): the price of never changing or deleting one that is not ours.`;
 
 /** Each target's line: [name, met, figures, and for a miss the figures behind it]. */
@@ -355,7 +329,7 @@ function main(d: Summary): string {
         ...targets.map(([name, met, figure]) => verdict(met, name, figure)),
         "",
         ...(missed.length ? ["### Why the missed targets are missed (figures)", "", ...missed, ...ownership, ""] : []),
-        ...mainTables(r, d),
+        mainTables(r, d),
         ...["", `## Under a rate limit (${lim} Config calls/s per account and region)`, "", rateSection(d, r), ""],
         ...(d.failures.length ? ["## Failures", "", ...d.failures.map(failure), ""] : []),
         ...["## Every run", "", table("N|command|program|run|s|Config|STS|provider peak RSS (MiB)|AWS calls from–to (s)|", every), ""],
