@@ -206,6 +206,8 @@ function rateSection(d: Summary, r: Results): string {
 }
 
 const ISSUE_17 = `Since issue 17 (not yet in these figures): the check of a *new* authorization reads its ARN once (one \`ListTagsForResource\` in its account) so that a preview fails, as the up would, on one that exists: one Config call per new authorization in a preview, and one more per create in an \`up\`. A preview with no changes still makes no AWS call. The engine tests assert these counts: "4 accounts × 3 regions through roles" and "previews a tag change as exactly one update, and each key change as one replace".`;
+const STATE_PROSE = "The state file the file:// backend holds after the command (the engine rewrites all of it after every step).";
+const TARGETS_18 = "Targets (bench/targets.ts, issue 18; the tag change has none):\n";
 const OWNERSHIP = `The create, update and delete counts are by design since the ownership checks (docs/ownership-and-adoption.md, "The owner tag"): AWS ignores the tags of a Put on an authorization that exists, so a create reads the owner tag back after its Put (one more ListTagsForResource), and an update or a delete first checks that the authorization is still this resource's (one ListTagsForResource each): the price of never changing or deleting one that is not ours.`;
 
 /** Each target's line: [name, met, figures, and for a miss the figures behind it]. */
@@ -459,22 +461,21 @@ function organization(d: Summary): string {
     const flags = `--accounts ${o.accounts} --regions ${o.regions} --floor-sizes ${o.floorSizes.join(",")} --variants ${o.variants.join(",")} --latency-ms ${o.latencyMs.join(",")}`;
     const small = `**A small run**: the targets are set for ${SIZE.accounts} accounts × ${SIZE.regions} regions (${SIZE.accounts * SIZE.regions} authorizations); MET or MISSED at this size does not answer issue 18. The full run: \`npm run bench -- --section organization\`.`;
     const lines = [
-        `## Organization scale: ${o.accounts} accounts × ${o.regions} regions (${n} authorizations) through roles`,
-        "",
-        `\`npm run bench -- --section organization ${flags}\` (bench/organization.ts), one run of each command, ${ranOn(d)} (load average ${d.load.start} at the start, ${d.load.end} at the end); pulumi ${env.pulumi}; source ${env.git}; moto ${env.moto} on loopback through the recording proxy. ${took(d)} ${busy(results, ": their times are suspect.**") || "No other test run was seen on the machine during any command."}`,
-        "",
-        ...(o.accounts === SIZE.accounts && o.regions === SIZE.regions ? [] : [small, ""]),
-        "In one run, command by command:",
-        "",
-        `- **ours**, \`bench/programs/organization\`: ${o.accounts} \`SourceAccountAuthorizations\`, one per source account, each holding its ${o.regions} regions' authorizations, each account reached through \`assumeRole\` (moto's STS AssumeRole acts in the role's account) with \`sourceAccountId\` set;`,
-        `- the **lean floor**, \`bench/programs/floor-lean\`: one no-op dynamic resource per authorization, stored as ours is (a short module text in \`__provider\`), at N = ${sampled("lean").join(", ") || "(not run)"} (whole accounts of ${o.regions} regions);`,
-        `- the **pulumi-aws shape**, \`bench/programs/floor-lean\` given a provider per entry: per account and region a no-op provider-like resource, and per authorization a no-op resource that takes its provider-like resource's ID (2N resources), stored as the lean floor is, at N = ${sampled("pulumi-aws").join(", ") || "(not run)"}. It mimics a pulumi-aws program's shape with no-op dynamic resources: a real \`aws.Provider\` is an engine provider resource that starts a provider plugin of its own, and pulumi-aws calls AWS, so the real shape costs at least this.`,
-        "",
-        floors.every((v) => sampled(v).includes(n))
-            ? `The floors ran at N = ${n} itself: their figures are measured.`
-            : `The floors ran at smaller N than ours (their \`up\` grows as N², the engine writing the whole state after each step). Their time at N = ${n} is read off the trend t = a + b·N + c·N² (a, b, c ≥ 0, least squares, fewest terms on a tie; bench/fit.ts) fitted to their samples, marked *extrapolated* (or *interpolated*, inside the samples); a floor run at N itself is marked measured. The fitted formulas are under Floor samples.`,
-        "",
-        `Commands: \`preview\` of the first \`up\` (N to create), \`up\` (creates N), \`preview --expect-no-changes\`, \`refresh\`, \`up\` with one more region in every account (${ORGANIZATION_REGIONS[o.regions]}: creates ${o.accounts} more), \`up\` with the value of the \`bench\` tag changed on every authorization, \`destroy\`. A time is the pulumi CLI's wall time (Automation API, default parallelism); AWS calls are what the recording proxy saw (every attempt); CPU seconds are polled from /proc per process (bench/processes.ts).`,
+        paras(
+            `## Organization scale: ${o.accounts} accounts × ${o.regions} regions (${n} authorizations) through roles`,
+            `\`npm run bench -- --section organization ${flags}\` (bench/organization.ts), one run of each command, ${ranOn(d)} (load average ${d.load.start} at the start, ${d.load.end} at the end); pulumi ${env.pulumi}; source ${env.git}; moto ${env.moto} on loopback through the recording proxy. ${took(d)} ${busy(results, ": their times are suspect.**") || "No other test run was seen on the machine during any command."}`,
+            ...(o.accounts === SIZE.accounts && o.regions === SIZE.regions ? [] : [small]),
+            "In one run, command by command:",
+            [
+                `- **ours**, \`bench/programs/organization\`: ${o.accounts} \`SourceAccountAuthorizations\`, one per source account, each holding its ${o.regions} regions' authorizations, each account reached through \`assumeRole\` (moto's STS AssumeRole acts in the role's account) with \`sourceAccountId\` set;`,
+                `- the **lean floor**, \`bench/programs/floor-lean\`: one no-op dynamic resource per authorization, stored as ours is (a short module text in \`__provider\`), at N = ${sampled("lean").join(", ") || "(not run)"} (whole accounts of ${o.regions} regions);`,
+                `- the **pulumi-aws shape**, \`bench/programs/floor-lean\` given a provider per entry: per account and region a no-op provider-like resource, and per authorization a no-op resource that takes its provider-like resource's ID (2N resources), stored as the lean floor is, at N = ${sampled("pulumi-aws").join(", ") || "(not run)"}. It mimics a pulumi-aws program's shape with no-op dynamic resources: a real \`aws.Provider\` is an engine provider resource that starts a provider plugin of its own, and pulumi-aws calls AWS, so the real shape costs at least this.`,
+            ].join("\n"),
+            floors.every((v) => sampled(v).includes(n))
+                ? `The floors ran at N = ${n} itself: their figures are measured.`
+                : `The floors ran at smaller N than ours (their \`up\` grows as N², the engine writing the whole state after each step). Their time at N = ${n} is read off the trend t = a + b·N + c·N² (a, b, c ≥ 0, least squares, fewest terms on a tie; bench/fit.ts) fitted to their samples, marked *extrapolated* (or *interpolated*, inside the samples); a floor run at N itself is marked measured. The fitted formulas are under Floor samples.`,
+            `Commands: \`preview\` of the first \`up\` (N to create), \`up\` (creates N), \`preview --expect-no-changes\`, \`refresh\`, \`up\` with one more region in every account (${ORGANIZATION_REGIONS[o.regions]}: creates ${o.accounts} more), \`up\` with the value of the \`bench\` tag changed on every authorization, \`destroy\`. A time is the pulumi CLI's wall time (Automation API, default parallelism); AWS calls are what the recording proxy saw (every attempt); CPU seconds are polled from /proc per process (bench/processes.ts).`,
+        ),
         "",
     ];
     // Times against the targets and the floors.
@@ -496,8 +497,7 @@ function organization(d: Summary): string {
     });
     const timesHead = `command|ours (s)|target (s)|met|lean floor at N = ${n} (s)|ours ÷ lean floor|target|met|pulumi-aws shape at N = ${n} (s)|ours ÷ pulumi-aws shape`;
     const bounds = missed.map((c) => `- ${ORG_LABEL[c]}: ${bound(ours(c)!, env.nproc)}`);
-    lines.push("### Times, targets and the floors at the same N", "", table(timesHead, rows), "");
-    lines.push("Targets (bench/targets.ts, issue 18; the tag change has none):", "", ...verdicts, "");
+    lines.push(paras("### Times, targets and the floors at the same N", table(timesHead, rows), TARGETS_18), ...verdicts, "");
     if (missed.length) lines.push("What bounds the missed ones (ours' figures for that command):", "", ...bounds, "");
     // AWS calls, per authorization a command works on: the N it creates, reads or changes, or the A it adds.
     const workedOn = (c: C) => (c === "add-region" ? o.accounts : ["update-tags", "destroy"].includes(c) ? n + o.accounts : n);
@@ -516,11 +516,8 @@ function organization(d: Summary): string {
         (["ours", ...floors] as Variant[]).flatMap((v, _, __, m = sample(v, c)) => (m ? cpuRow(c, v, m) : [])),
     );
     const cpuHead = `command|program|N|wall (s)|${SPLIT.map(([name]) => name).join("|")}|total CPU (s)|CPUs busy`;
-    lines.push("### Where the CPU goes", "");
-    lines.push(
-        `CPU seconds during the command by process (utime + stime), ours at N = ${n}, each floor at its largest sample (measured there, not extrapolated). The machine has ${env.nproc} CPUs; "CPUs busy" is the total over the wall time.`,
-    );
-    lines.push("", table(cpuHead, cpu), "");
+    const cpuProse = `CPU seconds during the command by process (utime + stime), ours at N = ${n}, each floor at its largest sample (measured there, not extrapolated). The machine has ${env.nproc} CPUs; "CPUs busy" is the total over the wall time.`;
+    lines.push(paras("### Where the CPU goes", cpuProse, table(cpuHead, cpu)), "");
     const states = d.states as StateFile[];
     const order = (s: StateFile) => ["ours", "lean", "pulumi-aws"].indexOf(s.variant) * 1e9 + s.n * 2 + (s.after === "up" ? 0 : 1);
     const stateRow = (s: StateFile) =>
@@ -528,22 +525,15 @@ function organization(d: Summary): string {
     const stateRows = [...states].sort((a, b) => order(a) - order(b)).map(stateRow);
     for (const v of floors) {
         const up = states.filter((s) => s.variant === v && s.after === "up");
-        const [fit, how] = [
-            fitTrend(up.map((s) => ({ n: s.n, y: s.bytes }))),
-            n > Math.max(...up.map((s) => s.n)) ? "extrapolated" : "interpolated",
-        ];
+        const fit = fitTrend(up.map((s) => ({ n: s.n, y: s.bytes })));
+        const how = n > Math.max(...up.map((s) => s.n)) ? "extrapolated" : "interpolated";
         const row =
             fit &&
             `| ${NAME[v]} | ${n} | up | ${v === "lean" ? n : 2 * n} | ${n} | ${fit.at(n).toFixed(0)} (${kib(fit.at(n))}), *${how}* | ${(fit.at(n) / n).toFixed(0)} |`;
         if (row && !states.some((s) => s.variant === v && s.n === n)) stateRows.push(row);
     }
-    lines.push(
-        "### State file",
-        "",
-        "The state file the file:// backend holds after the command (the engine rewrites all of it after every step).",
-        "",
-    );
-    lines.push(table("program|N|after|resources|authorizations|bytes|bytes per authorization", stateRows), "");
+    const stateHead = "program|N|after|resources|authorizations|bytes|bytes per authorization";
+    lines.push(paras("### State file", STATE_PROSE, table(stateHead, stateRows)), "");
     if (floors.length) {
         const at = (v: Variant, x: number, c: C) => results.find((r) => r.variant === v && r.n === x && r.command === c);
         const seconds = (v: Variant, x: number, c: C, m = at(v, x, c)) => (m ? (m.error ? "failed" : s2(m.seconds)) : "n/a");
