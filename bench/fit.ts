@@ -21,20 +21,13 @@ function solve(m: number[][], v: number[]): number[] | undefined {
         for (let r = col + 1; r < k; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
         if (Math.abs(a[pivot][col]) < 1e-12) return undefined;
         [a[col], a[pivot]] = [a[pivot], a[col]];
-        for (let r = 0; r < k; r++) {
-            if (r === col) continue;
-            const f = a[r][col] / a[col][col];
-            for (let c = col; c <= k; c++) a[r][c] -= f * a[col][c];
-        }
+        for (let r = 0; r < k; r++) for (let c = k, f = a[r][col] / a[col][col]; r !== col && c >= col; c--) a[r][c] -= f * a[col][c];
     }
     return a.map((row, i) => row[k] / row[i]);
 }
 
 /** Three significant digits; small ones as 4.0e-5. */
-const short = (x: number) => {
-    const r = Number(x.toPrecision(3));
-    return r >= 0.01 || r === 0 ? String(r) : r.toExponential(1);
-};
+const short = (x: number, r = Number(x.toPrecision(3))) => (r >= 0.01 || r === 0 ? String(r) : r.toExponential(1));
 
 /** The fit of `points` (at least two distinct sizes), or undefined with fewer. */
 export function fitTrend(points: Point[]): Fit | undefined {

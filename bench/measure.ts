@@ -68,17 +68,11 @@ export type Data<O = Record<string, unknown>> = { env: Environment; options: O &
  * times, the order rotating), how a stack is readied for a command, which state to keep, and what it
  * runs before and after the loop.
  */
-export interface Section<O> {
-    name: SectionName;
-    defaults: O;
-    flags: Record<string, [keyof O & string, Kind]>;
-    commands: CommandName[];
+export type Section<O> = { name: SectionName; defaults: O; flags: Record<string, [keyof O & string, Kind]>; commands: CommandName[] } & {
     groups(o: O): { reps: number; runs: Run[] }[];
     prepare?(o: O, r: Run, command: CommandName): Promise<void> | void;
     state?(o: O, r: Run, command: CommandName, rep: number): object | undefined;
-    before?(bench: Bench, o: O, data: Data<O>): Promise<void>;
-    after?(bench: Bench, o: O, data: Data<O>): Promise<void>;
-}
+} & { before?(bench: Bench, o: O, data: Data<O>): Promise<void>; after?(bench: Bench, o: O, data: Data<O>): Promise<void> };
 
 /** A flag's value: a positive integer, a list of them, whole milliseconds, a path, `--raw [dir]`, a switch off, a value unset, or one of a list. */
 export type Kind = "int" | "ints" | "ms" | "path" | "raw" | "false" | "unset" | readonly string[];
@@ -165,9 +159,8 @@ export function sample(m: Measure | Sample, perSecond = false): Sample {
     const regions = [...new Set(calls.map((a) => a.region))].sort();
     if (!calls.length) return { ...rest, perSecond: { first: 0, regions, rows: [] } };
     const first = Math.floor(calls[0].at);
-    const rows = Array.from({ length: Math.floor(calls[calls.length - 1].at) - first + 1 }, () =>
-        regions.map(() => [0, 0] as [number, number]),
-    );
+    const length = Math.floor(calls[calls.length - 1].at) - first + 1;
+    const rows = Array.from({ length }, () => regions.map(() => [0, 0] as [number, number]));
     for (const a of calls) rows[Math.floor(a.at) - first][regions.indexOf(a.region)][a.throttled ? 1 : 0]++;
     return { ...rest, perSecond: { first, regions, rows } };
 }
