@@ -31,18 +31,18 @@ function parse(s: Any, argv: string[]): Options {
     const o: Options = { ...s.defaults, out: REPORT };
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split("=", 2);
-        if (!flags[flag])
-            throw new Error(`unknown option ${argv[i]} of --section ${s.name} (see the comment at the top of its file in bench/)`);
+        const unknown = `unknown option ${argv[i]} of --section ${s.name} (see the comment at the top of its file in bench/)`;
+        if (!flags[flag]) throw new Error(unknown);
         const [key, kind] = flags[flag];
         const value = () => inline ?? argv[++i] ?? "";
+        const bad = (v: string, min: number) => new Error(`${flag} takes ${min ? "positive integers" : "whole milliseconds"}, got ${v}`);
         const int = (v: string, min = 1) => {
-            if (!/^\d+$/.test(v.trim()) || Number(v) < min)
-                throw new Error(`${flag} takes ${min ? "positive integers" : "whole milliseconds"}, got ${v}`);
+            if (!/^\d+$/.test(v.trim()) || Number(v) < min) throw bad(v, min);
             return Number(v);
         };
         if (kind === "false" || kind === "unset") o[key] = kind === "false" ? false : undefined;
         else if (kind === "raw")
-            o[key] = path.resolve(inline ?? (argv[i + 1]?.startsWith("--") === false ? argv[++i] : path.join(REPO, ".bench-raw")));
+            o[key] = path.resolve(REPO, inline ?? (argv[i + 1]?.startsWith("--") === false ? argv[++i] : ".bench-raw"));
         else if (kind === "path") o[key] = path.resolve(value());
         else if (kind === "int") o[key] = int(value());
         else {
@@ -60,11 +60,9 @@ function brief(m: Measure): string {
     const ops = Object.entries(m.config).map(([op, k]) => `${op} ${k}`);
     const calls = m.configTotal + m.sts ? `  Config ${m.configTotal}${ops.length ? ` (${ops.join(", ")})` : ""}  STS ${m.sts}` : "";
     const throttled = Object.values(m.throttledByRegion).reduce((a, b) => a + b, 0);
-    return (
-        `N=${m.n} ${m.command.padEnd(11)} ${m.variant.padEnd(10)} ${m.seconds.toFixed(2).padStart(7)} s${calls}${throttled ? `  throttled ${throttled}` : ""}` +
-        `  provider RSS ${(m.rssKiB / 1024).toFixed(0)} MiB${m.error ? "  FAILED" : ""}${m.latencyMs ? `  (+${m.latencyMs} ms per call)` : ""}` +
-        (m.others.length ? `  (other test runs on the machine: ${m.others.join("; ")})` : "")
-    );
+    const head = `N=${m.n} ${m.command.padEnd(11)} ${m.variant.padEnd(10)} ${m.seconds.toFixed(2).padStart(7)} s${calls}${throttled ? `  throttled ${throttled}` : ""}`;
+    const others = m.others.length ? `  (other test runs on the machine: ${m.others.join("; ")})` : "";
+    return `${head}  provider RSS ${(m.rssKiB / 1024).toFixed(0)} MiB${m.error ? "  FAILED" : ""}${m.latencyMs ? `  (+${m.latencyMs} ms per call)` : ""}${others}`;
 }
 
 /** The loop every section runs: its groups one after another, each on a fresh moto; a failed run is recorded and left out from then on. */
@@ -87,9 +85,8 @@ async function loop(bench: Bench, s: Any, o: Options, data: Data): Promise<void>
                     } catch (e) {
                         r.failed = true;
                         const latency = r.latencyMs ? `, +${r.latencyMs} ms per call` : "";
-                        data.failures.push(
-                            `${r.variant} ${command} at N=${r.n}${latency} failed:\n${e instanceof Error ? e.message : String(e)}`,
-                        );
+                        const message = `${r.variant} ${command} at N=${r.n}${latency} failed:\n${e instanceof Error ? e.message : String(e)}`;
+                        data.failures.push(message);
                     }
                 }
         }
