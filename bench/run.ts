@@ -42,7 +42,7 @@ function parse(s: Any, argv: string[]): Options {
         };
         if (kind === "false" || kind === "unset") o[key] = kind === "false" ? false : undefined;
         else if (kind === "raw")
-            o[key] = path.resolve(REPO, inline ?? (argv[i + 1]?.startsWith("--") === false ? argv[++i] : ".bench-raw"));
+            o[key] = path.resolve(inline ?? (argv[i + 1]?.startsWith("--") === false ? argv[++i] : path.join(REPO, ".bench-raw")));
         else if (kind === "path") o[key] = path.resolve(value());
         else if (kind === "int") o[key] = int(value());
         else {
