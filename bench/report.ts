@@ -34,10 +34,9 @@ const SHORT: Record<string, string> = {
 const CPU_KEYS: CpuKey[] = [...ROLES, "proxy"];
 /** The CPU split the organization section shows: the language host counts with the program. */
 const SPLIT = Object.entries({
-    engine: ["engine"],
-    "program (+ language host)": ["program", "language host"],
-    "dynamic provider": ["provider"],
-}).concat(Object.entries({ moto: ["moto"], "proxy (bench)": ["proxy"] })) as [string, CpuKey[]][];
+    ...{ engine: ["engine"], "program (+ language host)": ["program", "language host"], "dynamic provider": ["provider"] },
+    ...{ moto: ["moto"], "proxy (bench)": ["proxy"] },
+}) as [string, CpuKey[]][];
 const MAIN: Variant[] = ["ours", "floor", "lean"];
 /** The heads of the main section's tables, cells split on "|". */
 const HEAD = {
@@ -185,10 +184,7 @@ function rateSection(d: Summary, r: Results): string {
         t?.rows.length ? table(`second|${t.regions.join("|")}`, t.rows.map(second(t))) : "(no Config calls)";
     const head = `N=${rate.n}|result|time (s)|rate floor: the busiest region's Config calls that were not throttled ÷ ${lim.ratePerSecond}/s (s)|time / rate floor|Config attempts|throttled answers (by region)|by operation (attempts)|STS|first to last AWS call (s)|the busiest region's calls/s (not throttled) over that span|same command without the limit (s)|engine floor, same command (s)`;
     const each = (c: string, m: Sample) => [
-        "",
-        `Config calls of the rate-limited ${c} per second since the command started, not throttled / throttled:`,
-        "",
-        timeline(m),
+        `\n${paras(`Config calls of the rate-limited ${c} per second since the command started, not throttled / throttled:`, timeline(m))}`,
     ];
     const failure = (c: string, m: Sample) =>
         m.error ? ["", `The rate-limited ${c} failed; the end of its output:`, "", "```", m.error, "```"] : [];
@@ -221,12 +217,8 @@ function mainTargets(d: Summary, r: Results): [string, Met, string, string?][] {
         out.push([TARGETS[id].what, j.met, `${j.text}; ${figure}`, j.met === false ? why?.() : undefined]);
     };
     const previews = all("preview");
-    const previewed = () =>
-        join(
-            previews.filter((m) => m.configTotal + m.sts),
-            (m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`,
-            "; ",
-        );
+    const called = previews.filter((m) => m.configTotal + m.sts);
+    const previewed = () => join(called, (m) => `N=${m.n}: ${ops(m)}, STS ${m.sts}`, "; ");
     const over = `the most over ${previews.length} previews (N = ${sizes.join(", ")})`;
     add("run/preview-calls", most(previews.map((m) => m.configTotal + m.sts)), over, previewed);
     // Refresh: one Config call per resource, plus a constant (at most one per source region); fewer than N is wrong too.
@@ -298,10 +290,8 @@ function whyRatio(d: Summary, r: Results, n: number, c: C): string {
     const span = `ours' ${calls.toFixed(0)} AWS calls run from ${s2(first)} s to ${s2(last)} s (${s2(last - first)} s, ${(calls / Math.max(last - first, 1e-3)).toFixed(0)} calls/s; moto through the proxy serves ${aws.toFixed(0)} calls/s 8 at a time, so ${s2(calls / aws)} s is its share at best), then ${s2(total - last)} s until pulumi exits`;
     if (!Number.isNaN(total)) parts.push(span);
     const cpu = (v: Variant, b = r.cpu(n, v, c), wall = mean(r.runs(n, v, c).map((m) => m.seconds))) => {
-        const by = join(
-            CPU_KEYS.filter((k) => b[k] >= 0.005),
-            (k) => `${k} ${s2(b[k])}`,
-        );
+        const keys = CPU_KEYS.filter((k) => b[k] >= 0.005);
+        const by = join(keys, (k) => `${k} ${s2(b[k])}`);
         return `${s2(sum(b))} CPU s in ${s2(wall)} s (${s2(sum(b) / wall)} CPUs busy): ${by}`;
     };
     parts.push(`CPU during ours: ${cpu("ours")}; during the engine floor: ${cpu("floor")}`);
@@ -432,6 +422,10 @@ function latencyTables(latencies: number[], all: Sample[]): string[] {
     });
     const rss = (c: C, l: number, by = at(c, l)?.rssByRole) =>
         by ? `${mib(by.engine)} / ${mib(by.program)} / ${mib(by.provider)}` : "n/a";
+    const [rssHead, rssRows] = [
+        `command|${join(latencies, (l) => `${l} ms`, "|")}`,
+        ORG_COMMANDS.map((c) => `| ${ORG_LABEL[c]} | ${join(latencies, (l) => rss(c, l), " | ")} |`),
+    ];
     return [
         `### At ${others.length ? "each latency" : `${base} ms`} added to every AWS call (ours)`,
         "",
@@ -440,12 +434,7 @@ function latencyTables(latencies: number[], all: Sample[]): string[] {
         table(`command|${latencies.map((l) => `${l} ms: s|AWS calls|concurrency`).join("|")}`, rows),
         "",
         ...(verdicts.length ? ["Targets (bench/targets.ts, issue 24):", "", ...verdicts, ""] : []),
-        "Peak RSS (VmHWM) of the engine / the program / the dynamic provider, MiB (n/a: no such process):",
-        "",
-        table(
-            `command|${join(latencies, (l) => `${l} ms`, "|")}`,
-            ORG_COMMANDS.map((c) => `| ${ORG_LABEL[c]} | ${join(latencies, (l) => rss(c, l), " | ")} |`),
-        ),
+        paras("Peak RSS (VmHWM) of the engine / the program / the dynamic provider, MiB (n/a: no such process):", table(rssHead, rssRows)),
         "",
     ];
 }
@@ -537,11 +526,9 @@ function organization(d: Summary): string {
     if (floors.length) {
         const at = (v: Variant, x: number, c: C) => results.find((r) => r.variant === v && r.n === x && r.command === c);
         const seconds = (v: Variant, x: number, c: C, m = at(v, x, c)) => (m ? (m.error ? "failed" : s2(m.seconds)) : "n/a");
-        const samples = floors.flatMap((v) =>
-            sampled(v).map(
-                (x) => `| ${NAME[v]} | ${x} | ${v === "lean" ? x : 2 * x} | ${join(ORG_COMMANDS, (c) => seconds(v, x, c), " | ")} |`,
-            ),
-        );
+        const sampleRow = (v: Variant) => (x: number) =>
+            `| ${NAME[v]} | ${x} | ${v === "lean" ? x : 2 * x} | ${join(ORG_COMMANDS, (c) => seconds(v, x, c), " | ")} |`;
+        const samples = floors.flatMap((v) => sampled(v).map(sampleRow(v)));
         const fit = (v: Variant, c: C, f = floorAt(results, v, c, n)) =>
             f?.fit ? `| ${NAME[v]} | ${ORG_LABEL[c]} | ${f.fit.formula} s | ${s2(f.seconds)} | ${f.how} |` : [];
         const fits = floors.flatMap((v) => ORG_COMMANDS.flatMap((c) => fit(v, c)));
