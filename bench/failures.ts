@@ -75,9 +75,8 @@ export const failures: Section<{ sizes: number[] }> = {
             const r = await stalledRun(bench, command, which, n);
             rows.push(r);
             const after = r.firstConnection !== undefined ? " after the Ctrl-C" : "";
-            bench.log(
-                `${command} stalled ${which} N=${n}: ${r.seconds.toFixed(1)} s${after}, exit ${r.exitCode}, ${r.connections} connection(s); ${r.outcome}`,
-            );
+            const line = `${command} stalled ${which} N=${n}: ${r.seconds.toFixed(1)} s${after}, exit ${r.exitCode}, ${r.connections} connection(s); ${r.outcome}`;
+            bench.log(line);
             // A preview with a stalled STS passes, showing unknown ARNs (check's lookup is best-effort); every up fails.
             if ((command !== "preview" && r.exitCode === 0) || r.seconds > TARGETS["failures/seconds"].max)
                 data.failures.push(`MISSED: ${command} stalled ${which} N=${n}`);

@@ -25,17 +25,11 @@ const aggregator = (i: number) => ({
     authorizedAwsRegion: AGGREGATOR_REGIONS[Math.floor(i / AGGREGATOR_ACCOUNTS.length) % AGGREGATOR_REGIONS.length],
 });
 
-/**
- * Tag set 1 is what a create applies; set 2 removes `team`, keeps `cost-center` and adds `stage`, so
- * that the update needs both an UntagResource and a TagResource (the most a tag update can need).
- */
+/** Tag set 1 is what a create applies; set 2 removes `team` and adds `stage`: an UntagResource and a TagResource (the most). */
 const tagsOf = (i: number, set: 1 | 2) =>
     set === 1 ? { team: "platform", "cost-center": `cc-${i % 4}` } : { "cost-center": `cc-${i % 4}`, stage: "bench" };
 
-/**
- * N authorizations over `a` source accounts (through roles; none: the stack's own) × the source
- * regions: spec i in account i mod A, region ⌊i/A⌋ mod 3, aggregator key ⌊i/3A⌋.
- */
+/** N over `a` source accounts (roles; none: the stack's own) × the regions: i in account i mod A, region ⌊i/A⌋ mod 3, key ⌊i/3A⌋. */
 export function specs(n: number, set: 1 | 2, a?: number) {
     const per = (a ?? 1) * SOURCE_REGIONS.length;
     if (n > per * AGGREGATOR_ACCOUNTS.length * AGGREGATOR_REGIONS.length) throw new Error(`too many authorizations: ${n}`);
@@ -54,11 +48,8 @@ export const stalledSpecs = (n: number) =>
     Array.from({ length: n }, (_, i) => ({ name: `f-${i}`, ...aggregator(i), region: "eu-west-1", tags: { team: "platform" } }));
 
 /** The number of authorizations per source region of `specs(n, 1)`. */
-export function perRegion(n: number): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const s of specs(n, 1)) out[s.region] = (out[s.region] ?? 0) + 1;
-    return out;
-}
+export const perRegion = (n: number) =>
+    specs(n, 1).reduce<Record<string, number>>((o, s) => ({ ...o, [s.region]: (o[s.region] ?? 0) + 1 }), {});
 
 /** Writes the list where the copied program reads it. */
 export const writeSpecs = (dir: string, list: object[]) => fs.writeFileSync(path.join(dir, "resources.json"), JSON.stringify(list));
