@@ -5,18 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { REPO } from "../test/harness/pulumi";
 
-export interface Environment {
-    date: string;
-    nproc: string;
-    cpu: string;
-    memory: string;
-    kernel: string;
-    node: string;
-    pulumi: string;
-    packages: Record<string, string>;
-    moto: string;
-    git: string;
-}
+export type Environment = ReturnType<typeof environment>;
+const DEPENDENCIES = ["@pulumi/pulumi", "@aws-sdk/client-config-service", "@aws-sdk/client-sts"];
+const versionOf = (pkg: string) => run("node", ["-p", `require("${pkg}/package.json").version`]) ?? "not installed";
 
 function run(cmd: string, args: string[], trim = true): string | undefined {
     try {
@@ -27,38 +18,23 @@ function run(cmd: string, args: string[], trim = true): string | undefined {
     }
 }
 
-function versionOf(pkg: string): string {
-    try {
-        return JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")).version;
-    } catch {
-        return "not installed";
-    }
-}
-
-function onPath(cmd: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        const p = path.join(dir, cmd);
-        if (fs.existsSync(p)) return p;
-    }
-    return undefined;
-}
-
 /** The moto version, asked of the Python that runs `moto_server` (through a pyenv shim if need be). */
 function motoVersion(): string {
-    let script = onPath("moto_server");
-    if (script && !fs.readFileSync(script, "utf8").split("\n")[0].includes("python"))
-        script = run("pyenv", ["which", "moto_server"]) ?? script;
-    const shebang = script ? /^#!\s*(\S+)/.exec(fs.readFileSync(script, "utf8").split("\n")[0])?.[1] : undefined;
-    const python = shebang && shebang.includes("python") ? shebang : "python3";
-    return run(python, ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
+    const firstLine = (f: string) => fs.readFileSync(f, "utf8").split("\n")[0];
+    const on = (d: string) => fs.existsSync(path.join(d, "moto_server"));
+    let script = (process.env.PATH ?? "").split(path.delimiter).find(on)?.concat(path.sep, "moto_server");
+    if (script && !firstLine(script).includes("python")) script = run("pyenv", ["which", "moto_server"]) ?? script;
+    const shebang = script ? /^#!\s*(\S+)/.exec(firstLine(script))?.[1] : undefined;
+    return run(shebang?.includes("python") ? shebang : "python3", ["-c", "import moto; print(moto.__version__)"]) ?? "unknown";
 }
 
-export function environment(): Environment {
+export function environment() {
     const cpuinfo = fs.readFileSync("/proc/cpuinfo", "utf8");
     const memKiB = Number(/^MemTotal:\s+(\d+)/m.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
     const own = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
     const head = run("git", ["rev-parse", "--short", "HEAD"]) ?? "unknown";
-    const dirty = (run("git", ["status", "--porcelain", "--", "provider", "sdk", "package.json", "package-lock.json"], false) ?? "")
+    const status = run("git", ["status", "--porcelain", "--", "provider", "sdk", "package.json", "package-lock.json"], false) ?? "";
+    const dirty = status
         .split("\n")
         .filter(Boolean)
         .map((l) => l.slice(3));
@@ -70,12 +46,7 @@ export function environment(): Environment {
         kernel: `${os.type()} ${os.release()}`,
         node: run("node", ["--version"]) ?? process.version,
         pulumi: run("pulumi", ["version"]) ?? "unknown",
-        packages: {
-            [own.name]: own.version,
-            "@pulumi/pulumi": versionOf("@pulumi/pulumi"),
-            "@aws-sdk/client-config-service": versionOf("@aws-sdk/client-config-service"),
-            "@aws-sdk/client-sts": versionOf("@aws-sdk/client-sts"),
-        },
+        packages: { [own.name]: own.version, ...Object.fromEntries(DEPENDENCIES.map((pkg) => [pkg, versionOf(pkg)])) },
         moto: motoVersion(),
         git: dirty.length ? `${head} with uncommitted changes to ${dirty.join(", ")}` : `${head} (provider/ and sdk/ as committed)`,
     };

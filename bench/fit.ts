@@ -1,27 +1,13 @@
 /**
- * The trend of a floor's time over the sizes it was sampled at, to extrapolate it to a size too slow
- * to run: the least-squares fit of t(N) = a + b·N + c·N² with a, b, c ≥ 0 (a start-up constant, work
- * per resource, and work per resource per step, the engine rewriting the whole state after each one),
- * found by trying every subset of the three terms. Among fits as good, the one with fewer and
- * lower-order terms wins: with two samples a line rather than a parabola, the smaller guess beyond
- * the samples.
+ * The trend of a floor's time over its sampled sizes, to extrapolate it: the least-squares fit of
+ * t(N) = a + b·N + c·N² with a, b, c ≥ 0 (start-up, per resource, per resource per step: the engine
+ * rewrites the state after each), over every subset of the terms; on a tie, fewer and lower-order terms.
  */
 
-export interface Point {
-    n: number;
-    y: number;
-}
+export type Point = { n: number; y: number };
 
-export interface Fit {
-    /** a, b, c of a + b·N + c·N² (0 for a term left out). */
-    readonly coefficients: readonly [number, number, number];
-    /** The samples it was fitted to. */
-    readonly points: readonly Point[];
-    /** The fitted value at `n`. */
-    at(n: number): number;
-    /** The formula, e.g. `0.81 + 0.0021·N + 1.2e-6·N²`. */
-    readonly formula: string;
-}
+/** a, b, c of a + b·N + c·N² (0 for a term left out), the value at `n`, and the formula, e.g. `0.81 + 0.0021·N + 1.2e-6·N²`. */
+export type Fit = { coefficients: readonly [number, number, number]; points: readonly Point[]; at(n: number): number; formula: string };
 
 const TERMS = [(_n: number) => 1, (n: number) => n, (n: number) => n * n];
 const NAMES = ["", "·N", "·N²"];
@@ -35,20 +21,13 @@ function solve(m: number[][], v: number[]): number[] | undefined {
         for (let r = col + 1; r < k; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
         if (Math.abs(a[pivot][col]) < 1e-12) return undefined;
         [a[col], a[pivot]] = [a[pivot], a[col]];
-        for (let r = 0; r < k; r++) {
-            if (r === col) continue;
-            const f = a[r][col] / a[col][col];
-            for (let c = col; c <= k; c++) a[r][c] -= f * a[col][c];
-        }
+        for (let r = 0; r < k; r++) for (let c = k, f = a[r][col] / a[col][col]; r !== col && c >= col; c--) a[r][c] -= f * a[col][c];
     }
     return a.map((row, i) => row[k] / row[i]);
 }
 
 /** Three significant digits; small ones as 4.0e-5. */
-const short = (x: number) => {
-    const r = Number(x.toPrecision(3));
-    return r >= 0.01 || r === 0 ? String(r) : r.toExponential(1);
-};
+const short = (x: number, r = Number(x.toPrecision(3))) => (r >= 0.01 || r === 0 ? String(r) : r.toExponential(1));
 
 /** The fit of `points` (at least two distinct sizes), or undefined with fewer. */
 export function fitTrend(points: Point[]): Fit | undefined {

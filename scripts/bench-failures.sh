@@ -7,4 +7,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/prepare.sh
-node dist/bench/failures.js "$@"
+node dist/bench/run.js --section failures "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the package against moto under the real pulumi CLI, side by side with floors of no-op
 # dynamic resources, and writes BENCHMARKS.md, one section after another:
-#   main          bench/run.ts: N = 1, 50, 200 from one account (about 10 minutes on 2 CPUs); it also
+# bench/run.ts runs each section (its flags: the comment at the top of bench/<section>.ts):
+#   main          bench/main.ts: N = 1, 50, 200 from one account (about 10 minutes on 2 CPUs); it also
 #                 writes bench/summary.json, from which `npm run bench:report` renders the file again
 #   landing-zone  bench/landing-zone.ts: N = 1,000 over 10 accounts through roles, under a rate limit
 #                 and under latency (about 10 more minutes)
@@ -11,9 +12,9 @@
 #   failures      bench/failures.ts: a stalled endpoint and the first Ctrl-C (not run by default;
 #                 npm run bench:failures runs it)
 #
-#   bash scripts/bench.sh [options of bench/run.ts, e.g. --sizes 1,50 --reps 1 --no-rate-limit]
-#   LANDING_ZONE="--n 300 --accounts 10" bash scripts/bench.sh   # options of bench/landing-zone.ts; "skip" skips it
-#   ORGANIZATION="--accounts 20 --regions 3" bash scripts/bench.sh   # options of bench/organization.ts; "skip" skips it
+#   bash scripts/bench.sh [options of the main section, e.g. --sizes 1,50 --reps 1 --no-rate-limit]
+#   LANDING_ZONE="--n 300 --accounts 10" bash scripts/bench.sh   # options of the landing-zone section; "skip" skips it
+#   ORGANIZATION="--accounts 20 --regions 3" bash scripts/bench.sh   # options of the organization section; "skip" skips it
 #   bash scripts/bench.sh --section organization [--accounts 300 --regions 17 --floor-sizes 250,500,1000 ...]
 #                         # one section only, the other options its own (npm run bench -- --section organization ...)
 # Every section takes --raw [dir]: every sample as well, to dir (default .bench-raw/, not in git).
@@ -48,19 +49,17 @@ esac
 source scripts/prepare.sh
 
 if [ -n "$section" ]; then
-    script=$section
-    [ "$section" = main ] && script=run
-    exec node "dist/bench/$script.js" ${args[@]+"${args[@]}"}
+    exec node dist/bench/run.js --section "$section" ${args[@]+"${args[@]}"}
 fi
 
 status=0
 node dist/bench/run.js ${args[@]+"${args[@]}"} || status=$?
 if [ "${LANDING_ZONE:-}" != skip ]; then
     # shellcheck disable=SC2086 # the options are words
-    node dist/bench/landing-zone.js ${LANDING_ZONE:-} || status=$?
+    node dist/bench/run.js --section landing-zone ${LANDING_ZONE:-} || status=$?
 fi
 if [ "${ORGANIZATION:-}" != skip ]; then
     # shellcheck disable=SC2086 # the options are words
-    node dist/bench/organization.js ${ORGANIZATION:-} || status=$?
+    node dist/bench/run.js --section organization ${ORGANIZATION:-} || status=$?
 fi
 exit "$status"

@@ -108,10 +108,18 @@ export interface AwsFixture {
     tagsIn(account: string, region: string, arn: string): Promise<Tags>;
 }
 
+/** moto on a free loopback port behind the recording proxy: what the tests and the bench (bench/run.ts) both run against. */
+export async function startAws(): Promise<{ moto: Moto; proxy: RecordingProxy; stop(): Promise<void> }> {
+    const moto = await Moto.start();
+    const proxy = await RecordingProxy.start(moto.url);
+    return { moto, proxy, stop: async () => (await proxy.stop(), await moto.stop()) };
+}
+
 /** Starts moto and the proxy for the enclosing `describe`, and points the provider at them. */
 export function useAws(): AwsFixture {
     const saved = { ...process.env };
     const fixture = {} as AwsFixture;
+    let stop: (() => Promise<void>) | undefined;
     /** Credentials per account for the fixture's direct reads; the default account uses the test keys. */
     const credentialsOf = new Map<string, { accessKeyId: string; secretAccessKey: string; sessionToken?: string }>();
     let current = SOURCE_ACCOUNT;
@@ -124,8 +132,7 @@ export function useAws(): AwsFixture {
 
     before(async function () {
         this.timeout(60000);
-        fixture.moto = await Moto.start();
-        fixture.proxy = await RecordingProxy.start(fixture.moto.url);
+        ({ moto: fixture.moto, proxy: fixture.proxy, stop } = await startAws());
         Object.assign(process.env, CREDENTIALS_ENV, { AWS_ENDPOINT_URL: fixture.proxy.url, AWS_MAX_ATTEMPTS: "4" });
         delete process.env.AWS_PROFILE;
         delete process.env.AWS_REGION;
@@ -143,8 +150,7 @@ export function useAws(): AwsFixture {
     after(async () => {
         process.env = saved;
         newRun({});
-        await fixture.proxy?.stop();
-        await fixture.moto?.stop();
+        await stop?.();
     });
 
     const assume = async (account: string) => {

@@ -1,9 +1,13 @@
 /**
  * The bench's own arithmetic (bench/fit.ts, bench/targets.ts): the trend a floor is extrapolated
- * along, and how a figure is judged against its target.
+ * along, how a figure is judged against its target, and the report rendered from a run's summary.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { fitTrend } from "../../bench/fit";
+import { writeSection, type Summary } from "../../bench/report";
 import { judge, TARGETS } from "../../bench/targets";
 
 describe("bench: the trend a floor is extrapolated along", () => {
@@ -63,5 +67,34 @@ describe("bench: judging a figure against its target", () => {
     it("says not measured when there is no figure", () => {
         assert.deepEqual(judge("organization/refresh", undefined), { met: undefined, text: "not measured (target ≤ 60.00 s)" });
         assert.equal(judge("organization/refresh", NaN).met, undefined);
+    });
+});
+
+describe("bench: the report", () => {
+    const repo = path.resolve(__dirname, "../../..");
+    const committed = fs.readFileSync(path.join(repo, "BENCHMARKS.md"), "utf8");
+    const summary = () => JSON.parse(fs.readFileSync(path.join(repo, "bench/summary.json"), "utf8")) as Summary;
+
+    it("renders the committed summary to the committed BENCHMARKS.md, keeping the other sections", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "BENCHMARKS.md");
+        fs.writeFileSync(out, committed);
+        writeSection(out, "main", summary());
+        assert.equal(fs.readFileSync(out, "utf8"), committed);
+    });
+
+    it("writes a section between its markers, in place of the earlier one", () => {
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "BENCHMARKS.md");
+        const rows = [{ command: "up", stalled: "STS", n: 1, seconds: 75, exitCode: 1, connections: 2, outcome: "error: a | b" }];
+        fs.writeFileSync(
+            out,
+            "# Benchmarks\n\n<!-- failures:start -->\nold\n<!-- failures:end -->\n\n<!-- organization:start -->\nkept\n<!-- organization:end -->\n",
+        );
+        writeSection(out, "failures", { ...summary(), rows, benchSeconds: 90 });
+        const text = fs.readFileSync(out, "utf8");
+        assert.ok(!text.includes("\nold\n") && text.includes("\nkept\n"), text);
+        assert.match(
+            text,
+            /<!-- failures:start -->\n## Failing fast[\s\S]*Took 1\.5 min\.[\s\S]*\n\| up \| STS \| 1 \| 75\.0 \| \*\*no\*\* \| 1 \| 2 \| error: a \\\| b \|\n[\s\S]*<!-- failures:end -->\n\n<!-- organization/,
+        );
     });
 });

@@ -1,5 +1,5 @@
 // Benchmark program: one AggregationAuthorization per entry of resources.json, a list of
-// {name, authorizedAccountId, authorizedAwsRegion, region, tags} that bench/run.ts writes next to
+// {name, authorizedAccountId, authorizedAwsRegion, region, tags} that bench/main.ts writes next to
 // this file before each command. No outputs, so that the engine floor (../floor) does the same work.
 "use strict";
 const fs = require("node:fs");
