@@ -1,7 +1,6 @@
 /**
- * What a section is (data the one loop of bench/run.ts runs), and one timed Pulumi command: its wall
- * time, the AWS calls the recording proxy saw during it and when each arrived, and what its processes
- * used (bench/processes.ts); plus the AWS-like rate limit the proxy can impose meanwhile.
+ * What a section is (data the one loop of bench/run.ts runs), and one timed Pulumi command: its wall time, the AWS calls the recording proxy saw
+ * during it and when each arrived, and what its processes used (bench/processes.ts); plus the AWS-like rate limit the proxy can impose meanwhile.
  */
 import type { Moto } from "../test/harness/moto";
 import { faults, type FaultRule, type RecordingProxy } from "../test/harness/proxy";
@@ -26,10 +25,9 @@ export type Arrival = { at: number; service: string; operation: string; region: 
 /** What one measured command is: its N, program, command, run, and the latency and parallelism it ran at. */
 export type What = { n: number; variant: Variant; command: CommandName; rep: number; latencyMs?: number; parallel?: number };
 /**
- * A measured command: Config calls by operation (every attempt), those that reached moto and those
- * throttled by region; seconds from its start to its first and last AWS call; the peak RSS of the
- * dynamic provider (and of each role); CPU seconds by process role (`proxy`: this process, the proxy
- * and the bench); other test runs seen meanwhile (`others`).
+ * A measured command: Config calls by operation (every attempt), those that reached moto and those throttled by region; seconds from its start to its
+ * first and last AWS call; the peak RSS of the dynamic provider (and of each role); CPU seconds by process role (`proxy`: this process, the proxy and
+ * the bench); other test runs seen meanwhile (`others`).
  */
 export type Measure = What & { seconds: number; config: Record<string, number>; configTotal: number; sts: number; error?: string } & {
     configServedByRegion: Record<string, number>;
@@ -63,9 +61,8 @@ export type Data<O = Record<string, unknown>> = { env: Environment; options: O &
 };
 
 /**
- * A section of BENCHMARKS.md as data: its flags (`--flag`: option and kind) with their defaults, the
- * commands each run's stack goes through in turn, the groups of runs (each on a fresh moto, `reps`
- * times, the order rotating), how a stack is readied for a command, which state to keep, and what it
+ * A section of BENCHMARKS.md as data: its flags (`--flag`: option and kind) with their defaults, the commands each run's stack goes through in turn,
+ * the groups of runs (each on a fresh moto, `reps` times, the order rotating), how a stack is readied for a command, which state to keep, and what it
  * runs before and after the loop.
  */
 export type Section<O> = { name: SectionName; defaults: O; flags: Record<string, [keyof O & string, Kind]>; commands: CommandName[] } & {

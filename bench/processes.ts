@@ -10,9 +10,8 @@ export type Role = "engine" | "language host" | "program" | "provider" | "moto";
 export const ROLES: Role[] = ["engine", "language host", "program", "provider", "moto"];
 
 /**
- * The largest VmHWM of a dynamic-provider (node) process, KiB (0: none seen), and of each role; how
- * many dynamic-provider processes were seen; CPU seconds during the command by role; the command
- * lines of other test runs seen meanwhile.
+ * The largest VmHWM of a dynamic-provider (node) process, KiB (0: none seen), and of each role; how many dynamic-provider processes were seen; CPU
+ * seconds during the command by role; the command lines of other test runs seen meanwhile.
  */
 export type ProcessReport = { peakKiB: number; peakByRole: Record<Role, number>; providerProcesses: number; cpu: Record<Role, number> } & {
     others: string[];

@@ -1,7 +1,6 @@
 /**
- * Every target a bench section judges a figure against: what the figure is, the most it may be, its
- * unit, and who set it. The report prints each figure beside its target and whether it is met
- * (`judge`); a target changes here, not in the sections.
+ * Every target a bench section judges a figure against: what the figure is, the most it may be, its unit, and who set it. The report prints each
+ * figure beside its target and whether it is met (`judge`); a target changes here, not in the sections.
  */
 
 /** The figure judged, as the report names it; the most it may be; who set it; the N it is judged at, when only one. */
@@ -66,10 +65,7 @@ const show = (x: number, unit: string) => {
     return `${x.toFixed(digits)} ${x === 1 && unit !== "s" ? unit.replace(/s$/, "") : unit}`;
 };
 
-/**
- * The verdict on `measured` (undefined or NaN: not measured): whether it is within the target, and
- * "measured 12.30 s vs target ≤ 90.00 s".
- */
+/** The verdict on `measured` (undefined or NaN: not measured): whether it is within the target, and "measured 12.30 s vs target ≤ 90.00 s". */
 export function judge(id: TargetId, measured: number | undefined): { met: Met; text: string } {
     const t: Target = TARGETS[id];
     if (measured === undefined || Number.isNaN(measured)) return { met: undefined, text: `not measured (target ≤ ${show(t.max, t.unit)})` };
