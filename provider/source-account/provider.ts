@@ -213,6 +213,19 @@ function lookupRegion(regions: readonly string[]): string {
     return home !== undefined && regions.includes(home) ? home : regions[0];
 }
 
+/**
+ * The reads of new authorizations that `check` started without waiting for them once the run had asked for a change,
+ * by resource (aheadKey). The engine hands a create to a worker only when one of its `--parallel` workers is free
+ * (8 on 2 CPUs), some time after the check: the reads, and the role's AssumeRole, run in that wait rather than in the
+ * create's chain of calls. The create waits for them, then takes each absence they found as it takes a preview's
+ * (its Put goes first, its confirmation judges); a region they found taken, or could not read, it reads itself.
+ */
+const readsAhead = new Map<string, Promise<unknown>>();
+const aheadKey = (i: SourceAccountInputs) =>
+    `${i.assumeRole?.roleArn ?? ""} ${Object.values(i.arns ?? {})
+        .sort()
+        .join(" ")}`;
+
 type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok: false; error: AuthorizationError };
 
 /**
@@ -325,10 +338,17 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         news.accountId = accountId;
         news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
         // The regions this resource does not hold yet: what would each create meet? (One read each, all at once, as the
-        // single resource's preview.) Once the run has asked for a change it is no preview: each create reads for itself.
-        const added = isChangingRun() ? [] : news.regions.filter((r) => held[r] !== news.arns![r]);
+        // single resource's preview.)
+        const added = news.regions.filter((r) => held[r] !== news.arns![r]);
         const first = fixed === undefined || moved;
-        const found = await eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
+        const reads = () => eachRegion(added, (r) => previewExisting(regionInputs(news, r), news.arns![r], first));
+        // Once the run has asked for a change it is no preview: the create refuses on its own, so check waits for nothing
+        // (the engine runs checks one at a time); the reads start now, for the create to take (readsAhead).
+        if (isChangingRun()) {
+            if (added.length) readsAhead.set(aheadKey(news), reads());
+            return { inputs: news };
+        }
+        const found = await reads();
         // One failure per cause, naming the regions it hit.
         const refusals = byCause(
             found.flatMap((f) => {
@@ -377,6 +397,10 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         );
         const id = accountResourceId(accountId, inputs);
         const outs = emptyOutputs(inputs, accountId);
+        const key = aheadKey(inputs);
+        const ahead = readsAhead.get(key);
+        readsAhead.delete(key);
+        await ahead;
         const done = await eachRegion(regions, (region) => createOne(regionInputs(inputs, region)));
         for (const d of done) {
             if (d.ok) record(outs, d.region, d.value.outs);
