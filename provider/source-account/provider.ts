@@ -214,17 +214,26 @@ function lookupRegion(regions: readonly string[]): string {
 }
 
 /**
- * The reads of new authorizations that `check` started without waiting for them once the run had asked for a change,
- * by resource (aheadKey). The engine hands a create to a worker only when one of its `--parallel` workers is free
- * (8 on 2 CPUs), some time after the check: the reads, and the role's AssumeRole, run in that wait rather than in the
- * create's chain of calls. The create waits for them, then takes each absence they found as it takes a preview's
- * (its Put goes first, its confirmation judges); a region they found taken, or could not read, it reads itself.
+ * The reads of new authorizations that `check` started without waiting for them once the run had asked for a
+ * change, by resource (aheadKey). The engine hands a create (or an update that adds a region) to a worker only when
+ * one of its `--parallel` workers is free (8 on 2 CPUs), some time after the check: the reads, and the role's
+ * AssumeRole, run in that wait rather than in the create's chain of calls. The create waits for them, then takes
+ * each absence they found as it takes a preview's (its Put goes first, its confirmation judges); a region they
+ * found taken, or could not read, it reads itself.
  */
 const readsAhead = new Map<string, Promise<unknown>>();
 const aheadKey = (i: SourceAccountInputs) =>
     `${i.assumeRole?.roleArn ?? ""} ${Object.values(i.arns ?? {})
         .sort()
         .join(" ")}`;
+
+/** Waits for the reads `check` started for these inputs (readsAhead), if it did. */
+async function readsStarted(inputs: SourceAccountInputs): Promise<void> {
+    const key = aheadKey(inputs);
+    const ahead = readsAhead.get(key);
+    readsAhead.delete(key);
+    await ahead;
+}
 
 type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok: false; error: AuthorizationError };
 
@@ -397,10 +406,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         );
         const id = accountResourceId(accountId, inputs);
         const outs = emptyOutputs(inputs, accountId);
-        const key = aheadKey(inputs);
-        const ahead = readsAhead.get(key);
-        readsAhead.delete(key);
-        await ahead;
+        await readsStarted(inputs);
         const done = await eachRegion(regions, (region) => createOne(regionInputs(inputs, region)));
         for (const d of done) {
             if (d.ok) record(outs, d.region, d.value.outs);
@@ -461,6 +467,7 @@ export const sourceAccountProvider: pulumi.dynamic.ResourceProvider<SourceAccoun
         const held = Object.keys(olds.arns).sort();
         const wanted = [...news.regions].sort();
         const all = [...new Set([...held, ...wanted])].sort();
+        await readsStarted(news);
         // Per region: gone from the program ⇒ delete; new ⇒ create; kept ⇒ update when the single resource's diff says so.
         const done = await eachRegion(all, async (region): Promise<Outputs | undefined> => {
             if (!wanted.includes(region)) {

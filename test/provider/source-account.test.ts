@@ -108,12 +108,30 @@ describe("SourceAccountAuthorizations provider", function () {
                 ...Array<string>(3).fill("ListTagsForResource"),
                 ...Array<string>(3).fill("PutAggregationAuthorization"),
             ]);
-            assert.deepEqual(aws.proxy.operations().slice(0, 3), Array<string>(3).fill("PutAggregationAuthorization"));
+            for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) {
+                const ops = aws.proxy.calls.filter((c) => c.region === region).map((c) => c.operation);
+                assert.deepEqual(ops, ["PutAggregationAuthorization", "ListTagsForResource"], region);
+            }
             assert.deepEqual(await held(["eu-west-1", "us-east-1", "us-west-2"]), {
                 [arnOf("eu-west-1")]: ours(),
                 [arnOf("us-east-1")]: ours(),
                 [arnOf("us-west-2")]: ours(),
             });
+        });
+
+        it("once the run has asked for a change, starts the read of an added region; the update that adds it waits for it", async () => {
+            const { outs } = await provider.create!(inputs({ regions: ["eu-west-1"] }));
+            aws.proxy.clear();
+            aws.proxy.inject((c) => (c.operation === "ListTagsForResource" ? faults.delayedAnswer(500) : undefined));
+            const r = await provider.check!(outs!, inputs({ regions: ["eu-west-1", "us-west-2"] }));
+            assert.equal(r.failures, undefined);
+            // The engine may hand the update to a worker before the read is answered: the update waits for it, not reads again.
+            await provider.update!(ID, outs!, r.inputs!);
+            assert.deepEqual(
+                aws.proxy.calls.map((c) => `${c.operation} ${c.region}`),
+                ["ListTagsForResource us-west-2", "PutAggregationAuthorization us-west-2", "ListTagsForResource us-west-2"],
+            );
+            assert.deepEqual(Object.keys(await held(["eu-west-1", "us-west-2"])), [arnOf("eu-west-1"), arnOf("us-west-2")]);
         });
 
         it("once the run has asked for a change, leaves a refusal to the create, which reads the region its check found taken", async () => {
