@@ -36,12 +36,21 @@ export class Gate {
 /**
  * What a run remembers between operations: owners whose create is the new half of a replacement
  * (marked by `diff`, and by a delete, since `pulumi up --replace` deletes first without a diff), ARNs
- * its checks found absent (when, monotonic ms), and the causes of failure it has told whole.
+ * its checks found absent (when, monotonic ms), the causes of failure it has told whole, and the reads
+ * its checks started for the creates to come.
  */
 export class Memory {
     readonly replacing = new Set<string>();
     readonly seenAbsent = new Map<string, number>();
     readonly told = new Causes();
+    /**
+     * Reads of new authorizations that `check` started without waiting once the run asked for a change, by
+     * resource. The engine hands a create (or an update adding a region) to a worker only when one of its
+     * `--parallel` workers frees, after the check: the reads (and the role's AssumeRole) run in that wait, not
+     * in the create's chain of calls. The create waits for them and takes each absence they found as it takes
+     * a preview's; a region found taken, or not read, it reads itself.
+     */
+    readonly readsAhead = new Map<string, Promise<unknown>>();
 }
 
 /**

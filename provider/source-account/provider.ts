@@ -178,6 +178,20 @@ function lookupRegion(regions: readonly string[]): string {
     return home !== undefined && regions.includes(home) ? home : regions[0];
 }
 
+/** The key of a resource's reads started by `check` (Memory.readsAhead): its role and the ARNs of its regions. */
+const aheadKey = (i: SourceAccountInputs) =>
+    `${i.assumeRole?.roleArn ?? ""} ${Object.values(i.arns ?? {})
+        .sort()
+        .join(" ")}`;
+
+/** Waits for the reads `check` started for these inputs (Memory.readsAhead), if it did. */
+async function readsStarted(run: Run, inputs: SourceAccountInputs): Promise<void> {
+    const key = aheadKey(inputs);
+    const ahead = run.memory.readsAhead.get(key);
+    run.memory.readsAhead.delete(key);
+    await ahead;
+}
+
 type Outcome<T> = { region: string; ok: true; value: T } | { region: string; ok: false; error: AuthorizationError };
 
 /**
@@ -307,9 +321,16 @@ export const sourceAccountProvider = (host: ProviderProcess): pulumi.dynamic.Res
             news.arns = Object.fromEntries(news.regions.map((region) => [region, buildArn({ ...news, region, accountId })]));
             // The regions this resource does not hold yet: what would each create meet? (One read each, all at once, as the
             // single resource's preview.) Once the run has asked for a change it is no preview: each create reads for itself.
-            const added = run.isChanging ? [] : news.regions.filter((r) => held[r] !== news.arns![r]);
+            const added = news.regions.filter((r) => held[r] !== news.arns![r]);
             const first = fixed === undefined || moved;
-            const found = await eachRegion(run, added, (r) => previewExisting(run, regionInputs(news, r), news.arns![r], first));
+            const reads = () => eachRegion(run, added, (r) => previewExisting(run, regionInputs(news, r), news.arns![r], first));
+            // Once the run has asked for a change it is no preview: the create refuses on its own, so check waits for
+            // nothing (the engine runs checks one at a time); the reads start now, for the create to take (readsAhead).
+            if (run.isChanging) {
+                if (added.length) run.memory.readsAhead.set(aheadKey(news), reads());
+                return { inputs: news };
+            }
+            const found = await reads();
             // One failure per cause, naming the regions it hit.
             const refusals = byCause(
                 found.flatMap((f) => {
@@ -364,6 +385,7 @@ export const sourceAccountProvider = (host: ProviderProcess): pulumi.dynamic.Res
             );
             const id = accountResourceId(accountId, inputs);
             const outs = emptyOutputs(run.tags, inputs, accountId);
+            await readsStarted(run, inputs);
             const done = await eachRegion(run, regions, (region) => createOne(run, regionInputs(inputs, region)));
             for (const d of done) {
                 if (d.ok) record(outs, d.region, d.value.outs);
@@ -428,6 +450,7 @@ export const sourceAccountProvider = (host: ProviderProcess): pulumi.dynamic.Res
             const held = Object.keys(olds.arns).sort();
             const wanted = [...news.regions].sort();
             const all = [...new Set([...held, ...wanted])].sort();
+            await readsStarted(run, news);
             // Per region: gone from the program ⇒ delete; new ⇒ create; kept ⇒ update when the single resource's diff says so.
             const done = await eachRegion(run, all, async (region): Promise<Outputs | undefined> => {
                 if (!wanted.includes(region)) {

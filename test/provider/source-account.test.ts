@@ -87,6 +87,74 @@ describe("SourceAccountAuthorizations provider", function () {
                 /^regions: us-west-2: creating Config aggregation authorization \(arn:aws:config:us-west-2:123456789012:/,
             );
         });
+
+        it("once the run has asked for a change, starts the new regions' reads without waiting; the create takes what they found", async () => {
+            // A create reached the process: the engine calls it only outside previews, so this run is an up.
+            await provider.create!(inputs({ regions: ["ap-south-1"] }));
+            aws.proxy.clear();
+            aws.proxy.inject((c) => (c.operation === "ListTagsForResource" ? faults.delayedAnswer(1500) : undefined));
+            const t0 = performance.now();
+            const r = await provider.check!({} as SourceAccountInputs, inputs());
+            assert.ok(performance.now() - t0 < 1000, `check waited ${(performance.now() - t0).toFixed(0)} ms for AWS`);
+            assert.equal(r.failures, undefined);
+            // The reads run while the engine hands the create to a worker.
+            for (let i = 0; i < 100 && aws.proxy.operations().length < 3; i++) await new Promise((res) => setTimeout(res, 50));
+            assert.deepEqual(aws.proxy.operations(), ["ListTagsForResource", "ListTagsForResource", "ListTagsForResource"]);
+            aws.proxy.inject(undefined);
+            aws.proxy.clear();
+            await provider.create!(r.inputs!);
+            // Two round trips in a row instead of three: each Put goes first, its confirmation after.
+            assert.deepEqual([...aws.proxy.operations()].sort(), [
+                ...Array<string>(3).fill("ListTagsForResource"),
+                ...Array<string>(3).fill("PutAggregationAuthorization"),
+            ]);
+            for (const region of ["eu-west-1", "us-east-1", "us-west-2"]) {
+                const ops = aws.proxy.calls.filter((c) => c.region === region).map((c) => c.operation);
+                assert.deepEqual(ops, ["PutAggregationAuthorization", "ListTagsForResource"], region);
+            }
+            assert.deepEqual(await held(["eu-west-1", "us-east-1", "us-west-2"]), {
+                [arnOf("eu-west-1")]: ours(),
+                [arnOf("us-east-1")]: ours(),
+                [arnOf("us-west-2")]: ours(),
+            });
+        });
+
+        it("once the run has asked for a change, starts the read of an added region; the update that adds it waits for it", async () => {
+            const { outs } = await provider.create!(inputs({ regions: ["eu-west-1"] }));
+            aws.proxy.clear();
+            aws.proxy.inject((c) => (c.operation === "ListTagsForResource" ? faults.delayedAnswer(500) : undefined));
+            const r = await provider.check!(outs!, inputs({ regions: ["eu-west-1", "us-west-2"] }));
+            assert.equal(r.failures, undefined);
+            // The engine may hand the update to a worker before the read is answered: the update waits for it, not reads again.
+            await provider.update!(ID, outs!, r.inputs!);
+            assert.deepEqual(
+                aws.proxy.calls.map((c) => `${c.operation} ${c.region}`),
+                ["ListTagsForResource us-west-2", "PutAggregationAuthorization us-west-2", "ListTagsForResource us-west-2"],
+            );
+            assert.deepEqual(Object.keys(await held(["eu-west-1", "us-west-2"])), [arnOf("eu-west-1"), arnOf("us-west-2")]);
+        });
+
+        it("once the run has asked for a change, leaves a refusal to the create, which reads the region its check found taken", async () => {
+            await provider.create!(inputs({ regions: ["ap-south-1"] }));
+            await aws.putOutOfBand("us-west-2", AGGREGATOR_ACCOUNT, "us-east-1", CONTROL_TOWER);
+            aws.proxy.clear();
+            const r = await provider.check!({} as SourceAccountInputs, inputs());
+            assert.equal(r.failures, undefined, "no preview: the create refuses");
+            await assert.rejects(provider.create!(r.inputs!), /us-west-2: creating Config aggregation authorization/);
+            // Check's read of each region; then the create's Put and confirmation where it was absent, its own read where not.
+            const ops = aws.proxy.calls.map((c) => `${c.operation} ${c.region}`).sort();
+            assert.deepEqual(ops, [
+                "ListTagsForResource eu-west-1",
+                "ListTagsForResource eu-west-1",
+                "ListTagsForResource us-east-1",
+                "ListTagsForResource us-east-1",
+                "ListTagsForResource us-west-2",
+                "ListTagsForResource us-west-2",
+                "PutAggregationAuthorization eu-west-1",
+                "PutAggregationAuthorization us-east-1",
+            ]);
+            assert.deepEqual(await aws.tags("us-west-2", arnOf("us-west-2")), CONTROL_TOWER, "AWS Control Tower's, untouched");
+        });
     });
 
     describe("diff", () => {
