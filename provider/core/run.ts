@@ -59,6 +59,8 @@ export class Memory {
  */
 export type NoticeSink = (line: string) => void;
 
+const toStdout: NoticeSink = (line) => process.stdout.write(`${line}\n`);
+
 export class Run {
     readonly aws: Aws;
     readonly tags: TagPolicy;
@@ -74,7 +76,7 @@ export class Run {
         settings: Partial<Settings> = {},
         readonly memory = new Memory(),
         readonly gate = new Gate(PROCESS_CONCURRENCY),
-        private readonly sink: NoticeSink = (line) => process.stdout.write(`${line}\n`),
+        private readonly sink: NoticeSink = toStdout,
     ) {
         this.aws = new Aws(settings);
         this.tags = tagPolicy(this.aws.settings);
@@ -129,7 +131,7 @@ export class ProviderProcess {
     private configuredWith: string | undefined;
     private readonly gate = new Gate(PROCESS_CONCURRENCY);
     /** Where notices go; tests replace it to read them. */
-    notices: NoticeSink = (line) => process.stdout.write(`${line}\n`);
+    notices: NoticeSink = toStdout;
 
     constructor() {
         this.run = this.make({}, new Memory());
@@ -137,6 +139,13 @@ export class ProviderProcess {
 
     private make(settings: Partial<Settings>, memory: Memory): Run {
         return new Run(settings, memory, this.gate, (line) => this.notices(line));
+    }
+
+    /** Ends the current run's connections and puts a new run in its place. */
+    private replace(settings: Partial<Settings>, memory: Memory): Run {
+        this.run.aws.close();
+        this.run = this.make(settings, memory);
+        return this.run;
     }
 
     /** The run in force; throws the refusal of the stack's settings when they were refused. */
@@ -157,19 +166,16 @@ export class ProviderProcess {
 
     /** A new run with the same settings and nothing remembered (tests: each test a run of its own). */
     forget(): void {
-        this.run.aws.close();
-        this.run = this.make(this.run.settings, new Memory());
+        this.replace(this.run.settings, new Memory());
     }
 
     /** A new run with `settings` (the memory kept when they are the last run's). */
     start(settings: Partial<Settings>): Run {
         const given = JSON.stringify(settings);
         const memory = given === this.configuredWith ? this.run.memory : new Memory();
-        this.run.aws.close();
         this.refused = undefined;
         this.configuredWith = given;
-        this.run = this.make(settings, memory);
-        return this.run;
+        return this.replace(settings, memory);
     }
 
     /**
@@ -182,10 +188,9 @@ export class ProviderProcess {
         try {
             settings = { ...parseSettings((key) => req.config.get(key)), ...stackSettings(req.config) };
         } catch (err) {
-            this.run.aws.close();
+            this.replace({}, new Memory());
             this.configuredWith = undefined;
             this.refused = err as Error;
-            this.run = this.make({}, new Memory());
             throw err;
         }
         this.start(settings);

@@ -1,7 +1,6 @@
 /** The sentences of accounts: where an authorization lives, where the credentials act, and what to do when they differ. */
 import type { RoleSetting } from "../aws/settings";
-import { authorizationError, CHANGED_NOTHING, READ_NOTHING, type AuthorizationError, type Verb } from "../aws/errors";
-import type { Subject } from "../aws/errors";
+import { authorizationError, CHANGED_NOTHING, READ_NOTHING, type AuthorizationError, type Subject, type Verb } from "../aws/errors";
 
 /** What a refused operation did not do: a read reads nothing either. */
 export function nothingDone(verb: Verb): string {
